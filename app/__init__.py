@@ -1,0 +1,1 @@
+"""jixiao application: the `jixiao` command, the build pipeline, the dashboard and reports."""

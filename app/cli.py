@@ -1,0 +1,369 @@
+"""`jixiao`: 部门整体支出绩效评价数据仓库的命令行。
+
+    jixiao build --input 报送/2023        导入提交、计算指标与得分、核对，生成仓库
+    jixiao demo                           用内置样例生成仓库并打开看板
+    jixiao app                            在已有仓库上打开看板
+    jixiao check --fail-on error          只运行检查（Great Expectations），供 CI 使用
+    jixiao generate --departments 100 --years 5 --seed 7 --out 样例/   生成带植入错误的填报样例
+    jixiao report --dept D01 --year 2023 --framework hn_dept_overall --format docx --out 报告.docx
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from app import warehouse as W
+
+console = Console(highlight=False)
+
+EXIT_OK = 0
+EXIT_BUILD_FAILED = 1
+EXIT_INPUT_REFUSED = 2
+EXIT_FINDINGS = 3  # jixiao check: findings at or above --fail-on
+
+
+def _is_submission_dir(path: Path) -> bool:
+    from ingest import templates as T
+
+    return any(
+        f.is_file() and f.suffix.lower() in (".csv", ".xlsx", ".xlsm") and T.template_for(f.stem) is not None
+        for f in path.iterdir()
+    )
+
+
+def expand_inputs(paths: list[str]) -> list[Path]:
+    """A path is a submission (a folder of template files, or a workbook), or a folder of submissions."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw).expanduser().resolve()
+        if p.is_dir() and not _is_submission_dir(p):
+            children = sorted(
+                c for c in p.iterdir() if not c.name.startswith((".", "~$")) and (c.is_dir() or c.suffix.lower() in (".xlsx", ".xlsm"))
+            )
+            out.extend(children if children else [p])
+        else:
+            out.append(p)
+    return out
+
+
+STAGES = {
+    "prepare": "准备构建副本",
+    "ingest": "导入提交",
+    "dbt": "dbt build：计算指标、得分与核对",
+    "checks": "Great Expectations 检查",
+    "swap": "替换为新仓库",
+}
+STATUS_ZH = {"loaded": "已加载", "unchanged": "未变化（已加载过）", "refused": "已拒绝"}
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from app.pipeline import BuildFailed, build
+
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else W.default_warehouse()
+    inputs = expand_inputs(args.input or [])
+    if args.submission_id and len(inputs) != 1:
+        console.print("[red]--submission-id 只能与一个提交一起使用[/red]")
+        return EXIT_BUILD_FAILED
+    pairs = [(p, args.submission_id) for p in inputs]
+    console.print(f"仓库：{warehouse}")
+    with console.status("开始…") as status:
+
+        def on_stage(s: str) -> None:
+            status.update(STAGES.get(s, s) + " …")
+            if s != "prepare":
+                console.print(f"  · {STAGES.get(s, s)}")
+
+        def on_submission(o) -> None:
+            console.print(f"    {o.submission_id}: {STATUS_ZH[o.status]}" + (f"（{sum(o.rows.values())} 行）" if o.rows else ""))
+
+        try:
+            result = build(pairs, warehouse, rebuild=args.rebuild, run_checks=not args.skip_checks, on_stage=on_stage, on_submission=on_submission)
+        except BuildFailed as e:
+            console.print(f"[red bold]构建失败（{e.stage}）[/red bold]：{e.message}。仓库保持不变。")
+            if e.dbt:
+                for node, st, msg in e.dbt.failures[:20]:
+                    console.print(f"  [red]{st}[/red] {node}\n    {msg}")
+                console.print(f"  dbt 日志：{e.dbt.log_file}")
+            return EXIT_BUILD_FAILED
+    _print_build_summary(result)
+    return EXIT_INPUT_REFUSED if result.refused else EXIT_OK
+
+
+def _print_build_summary(result) -> None:
+    issues = [(o.submission_id, i) for o in result.outcomes for i in o.issues]
+    if result.outcomes:
+        t = Table(title="提交", show_lines=False)
+        for c in ("提交", "状态", "行数", "问题"):
+            t.add_column(c)
+        for o in result.outcomes:
+            errors = sum(i.severity == "error" for i in o.issues)
+            warns = sum(i.severity == "warning" for i in o.issues)
+            style = "red" if o.status == "refused" else ("green" if o.status == "loaded" else "")
+            t.add_row(
+                o.submission_id,
+                f"[{style}]{STATUS_ZH[o.status]}[/{style}]" if style else STATUS_ZH[o.status],
+                str(sum(o.rows.values())) if o.rows else "—",
+                (f"{errors} 个错误" if errors else "") + (f" {warns} 个警告" if warns else ""),
+            )
+        console.print(t)
+    if issues:
+        t = Table(title=f"被拒绝的行与警告（共 {len(issues)} 条，完整列表见 audit.ingest_rejects）")
+        for c in ("提交", "级别", "文件", "工作表", "行", "列", "原值", "原因"):
+            t.add_column(c, overflow="fold")
+        for sid, i in issues[:40]:
+            t.add_row(
+                sid,
+                "[red]错误[/red]" if i.severity == "error" else "[yellow]警告[/yellow]",
+                i.file or "",
+                i.sheet or "",
+                "" if i.row is None else str(i.row),
+                i.column or "",
+                "" if i.value is None else str(i.value)[:30],
+                i.reason,
+            )
+        console.print(t)
+    if result.dbt:
+        counts = "，".join(f"{k} {v}" for k, v in sorted(result.dbt.counts.items()))
+        console.print(f"dbt build：{counts}（{result.dbt.seconds:.1f} 秒）")
+    if result.checks is not None and hasattr(result.checks, "summary_lines"):
+        for line in result.checks.summary_lines():
+            console.print(line)
+    if result.swapped:
+        _print_scores(result.warehouse)
+        console.print(f"[green]完成[/green]：{result.warehouse}（用时 {result.timings.get('total', 0):.1f} 秒）")
+    if result.refused:
+        console.print(f"[red]{len(result.refused)} 个提交被拒绝，未导入任何数据[/red]：" + "、".join(o.submission_id for o in result.refused))
+
+
+FAIL_ON_ZH = {"error": "错误", "warning": "警告及以上"}
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Run the checkpoint alone, through the pipeline (copy → checks → swap: the live file is never written
+    in place), without inputs and without dbt. Exit 1 when an integrity suite fails (the warehouse is then
+    left as it was), 3 when findings of at least --fail-on severity exist, else 0."""
+    from app.pipeline import BuildFailed, build
+
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else W.default_warehouse()
+    if not warehouse.exists():
+        console.print(f"[red]仓库不存在：{warehouse}[/red]。先运行 jixiao build。")
+        return EXIT_BUILD_FAILED
+    console.print(f"仓库：{warehouse}")
+    try:
+        with console.status("Great Expectations 检查 …"):
+            result = build([], warehouse, run_dbt=False, run_checks=True)
+    except BuildFailed as e:
+        outcome = getattr(e, "outcome", None)
+        if outcome is not None:
+            for line in outcome.summary_lines():
+                console.print(line)
+        console.print(f"[red bold]检查失败（{e.stage}）[/red bold]：仓库保持不变。" + ("" if outcome else e.message))
+        return EXIT_BUILD_FAILED
+    if result.checks is None:
+        console.print("[red]仓库中还没有计算结果（marts），无法检查[/red]。先运行 jixiao build。")
+        return EXIT_BUILD_FAILED
+    for line in result.checks.summary_lines():
+        console.print(line)
+    if args.fail_on != "never":
+        n = result.checks.findings_at_least(args.fail_on)
+        if n:
+            console.print(f"[red]有 {n} 条{FAIL_ON_ZH[args.fail_on]}级别的核对发现（--fail-on {args.fail_on}）[/red]")
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _print_scores(warehouse: Path) -> None:
+    with contextlib.closing(W.connect_readonly(warehouse)) as con:
+        if not W.has_table(con, "marts", "fct_department_scores"):
+            return
+        rows = con.execute(
+            """
+            select framework_code, count(*) as n,
+                   count(*) filter (where grade = '优') as a,
+                   count(*) filter (where grade = '良') as b,
+                   count(*) filter (where grade = '合格') as c,
+                   count(*) filter (where grade = '不合格') as d,
+                   round(avg(not_assessable_weight), 1) as na
+            from marts.fct_department_scores
+            group by framework_code order by framework_code
+            """
+        ).fetchall()
+    t = Table(title="评价结果（部门 × 年度）")
+    for c in ("评价体系", "部门年度", "优", "良", "合格", "不合格", "平均不可评价分值"):
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*[str(x) for x in r])
+    console.print(t)
+
+
+def _serve(warehouse: Path, port: int, headless: bool) -> int:
+    main = W.ROOT / "app" / "dashboard" / "main.py"
+    env = dict(os.environ, JIXIAO_WAREHOUSE=str(warehouse))
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(main),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true" if headless else "false",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    console.print(f"看板：http://localhost:{port}（Ctrl+C 退出）")
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else W.default_warehouse()
+    if not warehouse.exists():
+        console.print(f"[red]仓库不存在：{warehouse}[/red]。先运行 jixiao build 或 jixiao demo。")
+        return EXIT_BUILD_FAILED
+    return _serve(warehouse, args.port, args.headless)
+
+
+def demo_inputs() -> list[str]:
+    paths = [W.SAMPLE / "yanfeng-2023"]
+    if (W.SAMPLE / "demo").exists():
+        paths.append(W.SAMPLE / "demo")
+    return [str(p) for p in paths]
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else W.default_warehouse()
+    console.print("[bold]jixiao 演示[/bold]：导入内置样例（雁峰区人社局 2023 年评价的实际数据 + 生成的示例地区），计算、核对，然后打开看板。")
+    build_args = argparse.Namespace(
+        input=demo_inputs(), warehouse=str(warehouse), submission_id=None, rebuild=True, skip_checks=False
+    )
+    code = cmd_build(build_args)
+    if code == EXIT_BUILD_FAILED:
+        return code
+    if args.no_serve:
+        return EXIT_OK
+    return _serve(warehouse, args.port, headless=True)
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from ingest.generator import DEMO_DIR, DEMO_PARAMETERS, FAULT_TYPES, generate
+
+    if args.demo:
+        res = generate(out=DEMO_DIR, overwrite=True, **DEMO_PARAMETERS)
+    else:
+        if args.out is None:
+            console.print("[red]请用 --out 指定输出文件夹[/red]")
+            return EXIT_BUILD_FAILED
+        types = [t.strip() for t in args.fault_types.split(",")] if args.fault_types else None
+        unknown = [t for t in types or [] if t not in FAULT_TYPES]
+        if unknown:
+            console.print(f"[red]未知的错误类型：{'、'.join(unknown)}[/red]。可选：{', '.join(FAULT_TYPES)}")
+            return EXIT_BUILD_FAILED
+        try:
+            with console.status("生成样例 …"):
+                res = generate(
+                    args.departments, args.years, args.seed, Path(args.out), args.fault_rate, types,
+                    last_year=args.last_year, regions=args.regions, overwrite=args.overwrite,
+                )
+        except FileExistsError:
+            console.print(f"[red]输出文件夹不为空：{args.out}[/red]（先前生成的结果可加 --overwrite 覆盖）")
+            return EXIT_BUILD_FAILED
+        except ValueError as e:
+            console.print(f"[red]参数无效：{e}[/red]")
+            return EXIT_BUILD_FAILED
+    console.print(res.summary())
+    return EXIT_OK
+
+
+def add_generate_parser(sub) -> argparse.ArgumentParser:
+    g = sub.add_parser(
+        "generate",
+        help="生成带植入错误的填报样例（基准测试与演示用）",
+        description="按模板格式生成各地区各年度的部门填报（CSV 与 XLSX 混合，部分 GB18030、部分万元），"
+        "并按 --fault-rate 植入已知的不一致；植入清单写入 <输出>/planted.csv。同一种子生成完全相同的文件。",
+    )
+    g.add_argument("--departments", type=int, default=100, metavar="N", help="部门数（默认 100）")
+    g.add_argument("--years", type=int, default=3, metavar="Y", help="年度数，截至 --last-year（默认 3）")
+    g.add_argument("--seed", type=int, default=1, metavar="S", help="随机种子（默认 1）")
+    g.add_argument("--out", metavar="文件夹", help="输出文件夹（须为空，或为先前生成的结果并加 --overwrite）")
+    g.add_argument("--fault-rate", type=float, default=0.05, metavar="比例", help="植入不一致的部门年度比例，0–1（默认 0.05）")
+    g.add_argument("--fault-types", metavar="类型", help="只植入这些类型（逗号分隔）")
+    g.add_argument("--regions", type=int, metavar="N", help="地区数（默认每约 60 个部门一个）")
+    g.add_argument("--last-year", type=int, default=2023, metavar="年度", help="最后一个年度（默认 2023）")
+    g.add_argument("--overwrite", action="store_true", help="覆盖先前生成的结果")
+    g.add_argument("--demo", action="store_true", help="重新生成内置演示样例 ingest/sample/demo")
+    g.set_defaults(func=cmd_generate)
+    return g
+
+
+def make_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="jixiao",
+        description="绩效（jixiao）：部门整体支出绩效评价数据仓库。导入部门填报的台账等数据，按评价指标体系计算指标和得分、评定等级、核对数字，并提供看板与 SQL 查询。",
+        epilog="仓库文件默认为 warehouse/jixiao.duckdb，可用环境变量 JIXIAO_WAREHOUSE 或 --warehouse 指定。",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="命令")
+
+    b = sub.add_parser("build", help="导入提交并生成仓库（指标、得分、核对）", description="导入一个或多个提交（文件夹或 .xlsx 工作簿），运行 dbt build 与检查。构建成功后才替换仓库；失败时仓库保持不变。有提交被拒绝时退出码为 2。")
+    b.add_argument("--input", "-i", action="append", metavar="路径", help="提交：每个模板一个文件的文件夹，或一个 .xlsx 工作簿；也可以是包含多个提交的文件夹。可重复。不给则只重新计算。")
+    b.add_argument("--warehouse", "-w", metavar="文件", help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）")
+    b.add_argument("--submission-id", metavar="编号", help="提交编号（默认取文件夹或工作簿名称）。同一编号再次导入时替换上一版本。")
+    b.add_argument("--rebuild", action="store_true", help="即使没有新数据也重新运行 dbt build")
+    b.add_argument("--skip-checks", action="store_true", help="不运行 Great Expectations 检查")
+    b.set_defaults(func=cmd_build)
+
+    d = sub.add_parser("demo", help="用内置样例生成仓库并打开看板")
+    d.add_argument("--warehouse", "-w", metavar="文件")
+    d.add_argument("--port", type=int, default=8501)
+    d.add_argument("--no-serve", action="store_true", help="只生成仓库，不打开看板")
+    d.set_defaults(func=cmd_demo)
+
+    c = sub.add_parser(
+        "check",
+        help="只运行检查（Great Expectations），不导入、不重算",
+        description="在仓库副本上运行全部 Great Expectations 套件，生成 Data Docs（仓库旁的 data_docs/），把结果写入 audit.check_runs / audit.check_results 后替换仓库。"
+        "退出码：0 通过；1 完整性检查未通过（仓库保持不变）；3 存在 --fail-on 指定级别及以上的核对发现。",
+    )
+    c.add_argument("--warehouse", "-w", metavar="文件", help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）")
+    c.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="never",
+        help="有该级别（error：错误；warning：警告或错误）的核对发现时以退出码 3 结束；默认 never",
+    )
+    c.set_defaults(func=cmd_check)
+
+    add_generate_parser(sub)
+    try:
+        from app.report.cli import add_report_parser
+    except ImportError:  # pragma: no cover - the report package is part of the distribution
+        pass
+    else:
+        add_report_parser(sub)
+
+    a = sub.add_parser("app", help="在已有仓库上打开看板")
+    a.add_argument("--warehouse", "-w", metavar="文件")
+    a.add_argument("--port", type=int, default=8501)
+    a.add_argument("--headless", action="store_true", help="不自动打开浏览器")
+    a.set_defaults(func=cmd_app)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""`jixiao build`: ingest submissions, build the dbt project, run the checks, swap the warehouse in.
+
+    live warehouse ──copy──▶ .build/<name> ──ingest──▶ ──dbt build──▶ ──checks──▶ os.replace ──▶ live
+
+Any failure (a crash, a failing dbt test, a killed process) leaves the live file as it was.
+A refused submission is not a failure of the build: the others load, and its rejects are recorded in
+``audit.ingest_rejects``; the command then exits non-zero so a script notices.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from app import warehouse as W
+from app.dbt import DbtResult, dbt_build
+from ingest.load import LoadOutcome, known_departments, load_submission, record_issues
+from ingest.schema import ensure_schema
+from ingest.submission import FrameworkCatalog, read_submission
+
+
+class BuildFailed(Exception):
+    """The build did not complete; the live warehouse is unchanged."""
+
+    def __init__(self, stage: str, message: str, dbt: DbtResult | None = None):
+        super().__init__(f"{stage}: {message}")
+        self.stage = stage
+        self.message = message
+        self.dbt = dbt
+
+
+@dataclass
+class BuildResult:
+    run_id: str
+    warehouse: Path
+    outcomes: list[LoadOutcome] = field(default_factory=list)
+    dbt: DbtResult | None = None
+    checks: object | None = None  # expectations.checkpoint.CheckpointOutcome
+    timings: dict[str, float] = field(default_factory=dict)
+    swapped: bool = False
+
+    @property
+    def refused(self) -> list[LoadOutcome]:
+        return [o for o in self.outcomes if o.status == "refused"]
+
+    @property
+    def loaded(self) -> list[LoadOutcome]:
+        return [o for o in self.outcomes if o.status == "loaded"]
+
+
+def new_run_id() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+
+
+def _marts_exist(path: Path) -> bool:
+    if not path.exists():
+        return False
+    with contextlib.closing(duckdb.connect(str(path), read_only=True)) as con:
+        return W.has_table(con, "marts", "fct_department_scores") or W.has_table(con, "marts", "fct_budget_execution")
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    inputs: list[tuple[Path, str | None]],
+    run_id: str,
+    on_submission: Callable[[LoadOutcome], None] | None = None,
+) -> list[LoadOutcome]:
+    """Load each submission in its own transaction; record every issue in audit.ingest_rejects."""
+    ensure_schema(con)
+    started = datetime.now().replace(microsecond=0)
+    con.execute(
+        "INSERT INTO audit.ingest_runs VALUES (?, ?, NULL, ?, 0, 0, 0, 'running')",
+        [run_id, started, "; ".join(str(p) for p, _ in inputs)],
+    )
+    catalog = FrameworkCatalog.from_seeds(W.SEEDS)
+    outcomes = []
+    for path, sid in inputs:
+        sub = read_submission(path, sid, catalog=catalog, known_departments=known_departments(con))
+        outcome = load_submission(con, sub, run_id)
+        record_issues(con, run_id, sub.submission_id, sub.issues)
+        outcomes.append(outcome)
+        if on_submission:
+            on_submission(outcome)
+    n = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "unchanged", "refused")}
+    con.execute(
+        "UPDATE audit.ingest_runs SET finished_at = ?, accepted = ?, unchanged = ?, refused = ?, status = ? WHERE run_id = ?",
+        [datetime.now().replace(microsecond=0), n["loaded"], n["unchanged"], n["refused"], "refused" if n["refused"] else "ok", run_id],
+    )
+    return outcomes
+
+
+def build(
+    inputs: list[tuple[Path, str | None]],
+    warehouse: Path | None = None,
+    *,
+    rebuild: bool = False,
+    run_checks: bool = True,
+    run_dbt: bool | None = None,
+    on_stage: Callable[[str], None] | None = None,
+    on_submission: Callable[[LoadOutcome], None] | None = None,
+) -> BuildResult:
+    """Ingest `inputs` ((path, submission_id or None) pairs) and rebuild; swap in only on success.
+
+    dbt runs when something was loaded, when `rebuild` is set, when no inputs were given (a plain
+    rebuild), or when the warehouse has no marts yet. `run_dbt` overrides that: False never runs dbt
+    (`jixiao check`: copy → checks → swap), True always does.
+    """
+    live = (warehouse or W.default_warehouse()).resolve()
+    run_id = new_run_id()
+    result = BuildResult(run_id, live)
+    stage = on_stage or (lambda s: None)
+    with W.build_lock(live):
+        t0 = time.perf_counter()
+        stage("prepare")
+        work = W.prepare_work_copy(live)
+        try:
+            stage("ingest")
+            with contextlib.closing(duckdb.connect(str(work))) as con:
+                result.outcomes = ingest(con, inputs, run_id, on_submission)
+                con.execute("CHECKPOINT")
+            result.timings["ingest"] = time.perf_counter() - t0
+            if run_dbt is None:
+                need_dbt = rebuild or not inputs or bool(result.loaded) or not _marts_exist(work)
+                run_dbt = bool(need_dbt and (result.loaded or rebuild or not inputs or _has_data(work)))
+            if run_dbt:
+                stage("dbt")
+                t1 = time.perf_counter()
+                result.dbt = dbt_build(work, live)
+                result.timings["dbt"] = time.perf_counter() - t1
+                if not result.dbt.ok:
+                    raise BuildFailed("dbt build", "dbt build 失败", result.dbt)
+            if run_checks and _marts_exist(work):
+                stage("checks")
+                t2 = time.perf_counter()
+                result.checks = _run_checks(work, run_id)
+                result.timings["checks"] = time.perf_counter() - t2
+            stage("swap")
+            W.swap_in(work, live)
+            result.swapped = True
+        except BaseException:
+            W.discard(work)
+            raise
+        result.timings["total"] = time.perf_counter() - t0
+    return result
+
+
+def _has_data(path: Path) -> bool:
+    with contextlib.closing(duckdb.connect(str(path), read_only=True)) as con:
+        return con.execute("SELECT count(*) FROM raw.budget_ledger").fetchone()[0] > 0
+
+
+def _run_checks(work: Path, run_id: str):
+    """The Great Expectations checkpoint (expectations/), run on the built copy before it goes live."""
+    from expectations.checkpoint import run_checkpoint  # imports great_expectations (~5 s): only here
+
+    return run_checkpoint(work, run_id)

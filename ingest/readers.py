@@ -1,0 +1,218 @@
+"""Reading submission files into header + rows of text, with the location of every row.
+
+CSV: UTF-8 (with or without BOM) or GB18030/GBK, detected; anything else is refused by name.
+XLSX: read with calamine (exact cell values; DuckDB's excel extension is not available here).
+The first row that is neither blank nor part of a merged range is the header.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from ingest.issues import Issue
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
+@dataclass
+class RawTable:
+    """One CSV file or one XLSX sheet: a header and rows of strings, with their row numbers."""
+
+    file: str
+    sheet: str | None
+    header: list[str]
+    header_row: int
+    rows: list[list[str]] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)
+    encoding: str | None = None
+
+
+class ReadError(Exception):
+    def __init__(self, issue: Issue):
+        super().__init__(issue.reason)
+        self.issue = issue
+
+
+def decode_csv(data: bytes, file: str) -> tuple[str, str]:
+    """Decode CSV bytes as UTF-8 (BOM optional) or GB18030; refuse anything else."""
+    if not data.strip():
+        raise ReadError(Issue(file, None, None, None, None, "文件为空"))
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff") or b"\x00" in data[:4096]:
+        raise ReadError(
+            Issue(file, None, None, None, None, "无法识别文件编码：疑似 UTF-16 或二进制文件；请另存为 UTF-8 或 GB18030 编码的 CSV")
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as e:
+            raise ReadError(_encoding_issue(file, data, e)) from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as e:
+        raise ReadError(_encoding_issue(file, data, e)) from None
+    _refuse_private_use(text, file)
+    return text, "gb18030"
+
+
+def _refuse_private_use(text: str, file: str) -> None:
+    """Big5 (and other double-byte encodings) decode as GB18030 without an error, into nonsense.
+
+    Their commonest characters land in GBK's user-defined areas, which decode to the Unicode private
+    use area: a budget file has no reason to hold those, so their presence means the guess was wrong.
+    """
+    m = _PRIVATE_USE.search(text)
+    if m is None:
+        return
+    line = text.count("\n", 0, m.start()) + 1
+    raise ReadError(
+        Issue(
+            file,
+            None,
+            line,
+            None,
+            m.group().encode("gb18030").hex(" "),
+            "无法识别文件编码：按 GB18030 解码得到无意义的字符（第 %d 行），疑似 Big5 等其他编码；请另存为 UTF-8 或 GB18030 编码的 CSV" % line,
+        )
+    )
+
+
+def _encoding_issue(file: str, data: bytes, e: UnicodeDecodeError) -> Issue:
+    line = data[: e.start].count(b"\n") + 1
+    return Issue(
+        file,
+        None,
+        line,
+        None,
+        data[e.start : e.start + 4].hex(" "),
+        "无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK（第 %d 行有无法解码的字节）；请另存为 UTF-8 或 GB18030 编码的 CSV" % line,
+    )
+
+
+def _blank(cells: list[str]) -> bool:
+    return all(not c.strip() for c in cells)
+
+
+def read_csv(path: Path, display_name: str | None = None) -> RawTable:
+    file = display_name or path.name
+    text, encoding = decode_csv(path.read_bytes(), file)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    header_row = 0
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    while True:
+        start = reader.line_num + 1  # the line this record starts on: where a person must look
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as e:
+            raise ReadError(_csv_issue(file, text, start, str(e))) from None
+        if _blank(cells):
+            continue
+        if header is None:
+            header, header_row = cells, start
+            continue
+        rows.append(cells)
+        numbers.append(start)
+    if header is None:
+        raise ReadError(Issue(file, None, None, None, None, "文件为空：没有表头"))
+    return RawTable(file, None, header, header_row, rows, numbers, encoding)
+
+
+def _csv_issue(file: str, text: str, start: int, error: str) -> Issue:
+    lines = text.split("\n")
+    written = lines[start - 1].rstrip("\r")[:200] if start - 1 < len(lines) else None
+    if "unexpected end of data" in error or "field larger than field limit" in error:
+        why = "引号没有闭合：从这一行起到文件末尾都被读成了同一个字段"
+    elif "expected after" in error:
+        why = "引号闭合后还有其他字符（应紧跟逗号）"
+    else:
+        why = "引号不匹配或字段中有多余的引号"
+    return Issue(file, None, start, None, written, f"CSV 格式错误（第 {start} 行）：{why}；字段中的引号请写成两个（\"\"）")
+
+
+def cell_text(value: object) -> str:
+    """An XLSX cell as the text a person sees, without float noise (88044648.36 stays 88044648.36)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        # what Excel shows: 15 significant digits. A formula's cached double (=SUM of cents gives
+        # 4694620.5600000005) is the figure 4,694,620.56 that the person saw and meant.
+        text = f"{value:.15g}"
+        return format(Decimal(text), "f") if "e" in text else text
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def list_sheets(path: Path) -> list[str]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception as e:  # calamine raises its own error types for corrupt zips
+        raise ReadError(
+            Issue(path.name, None, None, None, None, f"XLSX 文件无法打开（文件损坏、被截断或不是 XLSX 格式）：{type(e).__name__}")
+        ) from None
+
+
+def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        ws = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
+        data = ws.to_python(skip_empty_area=False)
+        merged = ws.merged_cell_ranges or []
+    except Exception as e:
+        raise ReadError(
+            Issue(path.name, sheet, None, None, None, f"XLSX 工作表无法读取（文件损坏或被截断）：{type(e).__name__}")
+        ) from None
+    merged_rows: set[int] = set()
+    for (r0, c0), (r1, c1) in merged:
+        if c1 > c0:  # a range across columns: a title or a merged banner, not data
+            merged_rows.update(range(r0, r1 + 1))
+    header: list[str] | None = None
+    header_row = 0
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for i, raw in enumerate(data):
+        cells = [cell_text(v) for v in raw]
+        if _blank(cells):
+            continue
+        # a merged title above the header, or a banner (一、基本支出) between lines, holds one text and is
+        # skipped; a line whose label cells are merged (合计 across 项目类别:政府经济分类) holds figures too
+        # and is data: skipping it would lose a row without a word
+        if i in merged_rows and (header is None or sum(1 for c in cells if c.strip()) <= 1):
+            continue
+        if header is None:
+            header, header_row = cells, i + 1
+            continue
+        rows.append(cells)
+        numbers.append(i + 1)
+    if header is None:
+        raise ReadError(Issue(path.name, sheet, None, None, None, "工作表为空：没有表头"))
+    # trailing empty header cells come from formatting beyond the table; cells beyond the header are
+    # kept, so the parser can refuse data that has no column name
+    while header and not header[-1].strip():
+        header.pop()
+    return RawTable(path.name, sheet, header, header_row, rows, numbers, None)

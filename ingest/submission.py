@@ -1,0 +1,281 @@
+"""A submission: a folder with one file per template, or one .xlsx workbook with one sheet per template.
+
+``read_submission`` parses every file and applies the rules that span files (required templates,
+known departments, framework codes, qualitative scores within their weight, …). A submission with
+any error is refused whole; warnings are reported and the submission loads.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from ingest import templates as T
+from ingest.issues import Issue
+from ingest.parse import ParsedTable, parse_table
+from ingest.readers import ReadError, list_sheets, read_csv, read_xlsx_sheet
+from ingest.text import normalize_label
+
+DATA_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
+
+
+@dataclass
+class FrameworkCatalog:
+    """What ingest needs to know about the frameworks in ``seeds/``: codes, level-1 codes and weights."""
+
+    weights: dict[tuple[str, str], Decimal] = field(default_factory=dict)  # (framework, indicator) -> weight
+    level1: dict[str, set[str]] = field(default_factory=dict)  # framework -> level-1 codes
+
+    @property
+    def frameworks(self) -> set[str]:
+        return {f for f, _ in self.weights}
+
+    @classmethod
+    def from_seeds(cls, seeds_dir: Path) -> "FrameworkCatalog":
+        cat = cls()
+        path = seeds_dir / "framework_indicators.csv"
+        if not path.exists():
+            return cat
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                fw, code = row["framework_code"].strip(), row["indicator_code"].strip()
+                weight = (row.get("weight") or "").strip()
+                cat.weights[(fw, code)] = Decimal(weight) if weight else Decimal(0)
+                if row.get("level1_code"):
+                    cat.level1.setdefault(fw, set()).add(row["level1_code"].strip())
+        return cat
+
+
+@dataclass
+class Submission:
+    submission_id: str
+    source: Path
+    content_hash: str
+    tables: dict[str, ParsedTable] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)  # templates that had a file or sheet, read or not
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def row_counts(self) -> dict[str, int]:
+        return {name: t.frame.height for name, t in self.tables.items()}
+
+
+def default_submission_id(path: Path) -> str:
+    """A submission is named after its folder or workbook: `yanfeng-2023`, `衡阳市2024年报送`."""
+    stem = path.name if path.is_dir() else path.stem
+    return re.sub(r"\s+", "_", stem.strip()) or "submission"
+
+
+def content_hash(files: list[Path]) -> str:
+    h = hashlib.sha256()
+    for f in sorted(files, key=lambda p: p.name):
+        h.update(f.name.encode())
+        h.update(b"\0")
+        h.update(f.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _pick_sheet(path: Path, template: T.Template) -> tuple[str | None, list[Issue]]:
+    """A single-template .xlsx in a folder: the sheet named after the template, else its only sheet."""
+    sheets = [s for s in list_sheets(path) if not normalize_label(s).lower().startswith("x_")]
+    named = [s for s in sheets if T.template_for(s) is template]
+    if len(named) == 1:
+        return named[0], []
+    if len(sheets) == 1:
+        return sheets[0], []
+    return None, [
+        Issue(path.name, None, None, None, "、".join(sheets), f"工作簿有多个工作表，无法确定哪一个是 {template.name}（{template.zh}）")
+    ]
+
+
+def read_submission(
+    path: Path,
+    submission_id: str | None = None,
+    catalog: FrameworkCatalog | None = None,
+    known_departments: set[str] | None = None,
+) -> Submission:
+    path = Path(path)
+    sid = submission_id or default_submission_id(path)
+    issues: list[Issue] = []
+    tables: dict[str, ParsedTable] = {}
+    raws: list[tuple[T.Template, object]] = []  # (template, loader)
+    files: list[Path] = []
+
+    unsupported: set[str] = set()  # templates whose file has a format we do not read (they are not "missing")
+    if path.is_dir():
+        seen: dict[str, str] = {}
+        for f in sorted(path.iterdir()):
+            if f.name.startswith(".") or f.name.startswith("~$") or f.is_dir():
+                continue
+            if f.suffix.lower() not in DATA_SUFFIXES:
+                tmpl = T.template_for(f.stem)
+                if tmpl is not None:  # three_public.xls: the department means it; ignoring it would lose it
+                    unsupported.add(tmpl.name)
+                    issues.append(
+                        Issue(f.name, None, None, None, f.suffix, f"模板 {tmpl.name}（{tmpl.zh}）的文件格式 {f.suffix} 不支持：请另存为 .xlsx 或 .csv")
+                    )
+                else:
+                    issues.append(Issue(f.name, None, None, None, None, "不是 CSV/XLSX 文件，已忽略", "warning"))
+                continue
+            files.append(f)
+            tmpl = T.template_for(f.stem)
+            if tmpl is None:
+                if normalize_label(f.stem).lower().startswith("x_"):
+                    continue
+                issues.append(
+                    Issue(f.name, None, None, None, f.stem, "文件名不是模板名称：应为 " + "、".join(f"{t.name}（{t.zh}）" for t in T.TEMPLATES.values()))
+                )
+                continue
+            if tmpl.name in seen:
+                issues.append(Issue(f.name, None, None, None, None, f"模板 {tmpl.name} 重复：与 {seen[tmpl.name]} 同时存在"))
+                continue
+            seen[tmpl.name] = f.name
+            raws.append((tmpl, f))
+    elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
+        files.append(path)
+        try:
+            sheets = list_sheets(path)
+        except ReadError as e:  # nothing to read: not "templates missing" as well
+            return Submission(sid, path, content_hash(files), {}, [e.issue])
+        seen = {}
+        for s in sheets:
+            tmpl = T.template_for(s)
+            if tmpl is None:
+                if normalize_label(s).lower().startswith("x_"):
+                    continue
+                issues.append(
+                    Issue(path.name, s, None, None, s, "工作表名称不是模板名称：应为 " + "、".join(f"{t.name}（{t.zh}）" for t in T.TEMPLATES.values()))
+                )
+                continue
+            if tmpl.name in seen:
+                issues.append(Issue(path.name, s, None, None, None, f"模板 {tmpl.name} 重复：与工作表 {seen[tmpl.name]} 同时存在"))
+                continue
+            seen[tmpl.name] = s
+            raws.append((tmpl, (path, s)))
+    elif not path.exists():
+        return Submission(sid, path, "", {}, [Issue(str(path), None, None, None, None, "路径不存在")])
+    else:
+        return Submission(
+            sid, path, "", {}, [Issue(path.name, None, None, None, None, "提交应为一个文件夹（每个模板一个文件）或一个 .xlsx 工作簿")]
+        )
+
+    for tmpl, src in raws:
+        try:
+            if isinstance(src, Path):
+                if src.suffix.lower() == ".csv":
+                    raw = read_csv(src)
+                else:
+                    sheet, more = _pick_sheet(src, tmpl)
+                    issues += more
+                    if sheet is None:
+                        continue
+                    raw = read_xlsx_sheet(src, sheet)
+            else:
+                raw = read_xlsx_sheet(*src)
+        except ReadError as e:
+            issues.append(e.issue)
+            continue
+        parsed = parse_table(raw, tmpl)
+        issues += parsed.issues
+        tables[tmpl.name] = parsed
+
+    sub = Submission(sid, path, content_hash(files) if files else "", tables, issues)
+    sub.present = {tmpl.name for tmpl, _ in raws} | unsupported
+    if not files:
+        sub.issues.append(Issue(path.name, None, None, None, None, "提交中没有任何模板文件"))
+        return sub
+    _cross_checks(sub, catalog or FrameworkCatalog(), known_departments or set())
+    return sub
+
+
+def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments: set[str]) -> None:
+    issues = sub.issues
+    for req in (t for t in T.TEMPLATES.values() if t.required):
+        if req.name not in sub.present:
+            issues.append(Issue(None, None, None, None, None, f"缺少必需的模板 {req.name}（{req.zh}）"))
+    for req in ("departments", "budget_ledger"):
+        t = sub.tables.get(req)
+        if t is not None and t.ok and t.frame.height == 0:
+            issues.append(Issue(t.file, t.sheet, None, None, None, f"必需的模板 {req}（{T.TEMPLATES[req].zh}）没有数据行"))
+    if not all(t.ok for t in sub.tables.values()):
+        return  # cross-file rules need parsed rows; the per-file errors already refuse the submission
+
+    depts = set(known_departments)
+    if "departments" in sub.tables:
+        depts |= set(sub.tables["departments"].frame["dept_code"].drop_nulls().to_list())
+        d = sub.tables["departments"].frame
+        orphan = d.filter(pl.col("parent_dept_code").is_not_null() & ~pl.col("parent_dept_code").is_in(list(depts)))
+        for r, p in orphan.select("_row_number", "parent_dept_code").iter_rows():
+            issues.append(
+                Issue(sub.tables["departments"].file, sub.tables["departments"].sheet, r, "parent_dept_code", p, "上级部门编码不在部门信息中", "warning")
+            )
+    for name, t in sub.tables.items():
+        if name == "departments" or "dept_code" not in t.frame.columns:
+            continue
+        unknown = (
+            t.frame.filter(~pl.col("dept_code").is_in(list(depts)))
+            .group_by("dept_code")
+            .agg(pl.col("_row_number").min())
+            .sort("_row_number")
+        )
+        for code, r in unknown.iter_rows():
+            issues.append(Issue(t.file, t.sheet, r, "dept_code", code, "部门编码不在部门信息（departments）中"))
+
+    units = {name: t.units for name, t in sub.tables.items() if t.units}
+    declared = set().union(*units.values()) if units else set()
+    if len(declared) > 1:
+        detail = "；".join(f"{sub.tables[n].file} 用 {'、'.join(sorted(u))}" for n, u in sorted(units.items()))
+        issues.append(Issue(None, None, None, None, None, f"同一提交的文件使用了不同的金额单位（{detail}）；已分别按各自单位换算为元，请核对", "warning"))
+
+    q = sub.tables.get("qualitative_scores")
+    if q is not None:
+        for r, fw, code, score in q.frame.select("_row_number", "framework_code", "indicator_code", "score").iter_rows():
+            if fw not in catalog.frameworks:
+                issues.append(Issue(q.file, q.sheet, r, "framework_code", fw, "未知的评价体系编码"))
+                continue
+            weight = catalog.weights.get((fw, code))
+            if weight is None:
+                issues.append(Issue(q.file, q.sheet, r, "indicator_code", code, f"评价体系 {fw} 没有指标 {code}"))
+                continue
+            if score is None:
+                continue
+            if weight >= 0 and (score > weight or score < 0):
+                issues.append(Issue(q.file, q.sheet, r, "score", str(score), f"得分 {score} 超出指标 {code} 的分值范围 0–{weight}"))
+            if weight < 0 and (score < weight or score > 0):
+                issues.append(Issue(q.file, q.sheet, r, "score", str(score), f"扣分项 {code} 的得分应在 {weight} 到 0 之间"))
+
+    rr = sub.tables.get("reported_results")
+    if rr is not None:
+        for r, fw, proj, item in rr.frame.select("_row_number", "framework_code", "project_code", "item").iter_rows():
+            if proj is not None:
+                if item not in T.PROJECT_ITEMS:
+                    issues.append(Issue(rr.file, rr.sheet, r, "item", item, "填写了项目编码时，项目只能是 " + "、".join(T.PROJECT_ITEMS)))
+                continue
+            if item in T.LEDGER_ITEMS:
+                continue
+            if fw is None:
+                issues.append(Issue(rr.file, rr.sheet, r, "framework_code", None, f"报告项目“{item}”是指标或得分，需要填写评价体系编码"))
+                continue
+            if fw not in catalog.frameworks:
+                issues.append(Issue(rr.file, rr.sheet, r, "framework_code", fw, "未知的评价体系编码"))
+                continue
+            if item != "total" and (fw, item) not in catalog.weights and item not in catalog.level1.get(fw, set()):
+                issues.append(Issue(rr.file, rr.sheet, r, "item", item, f"评价体系 {fw} 没有指标或一级指标 {item}；也不是台账合计项目"))

@@ -1,0 +1,29 @@
+with source as (
+    {{ current_version(source('raw', 'performance_targets')) }}
+),
+
+final as (
+    select
+        {{ dbt.concat(["_submission_id", "':'", "_file", "':'", dbt.cast("_row_number", api.Column.translate_type("string"))]) }}
+            as target_id,
+        dept_code,
+        fiscal_year,
+        scope,
+        project_code,
+        level1,
+        level2,
+        indicator_name,
+        direction,
+        target_value,
+        actual_value,
+        -- the numbers in target_value / actual_value when they are numbers (95%, 1,200 人 …)
+        target_number,
+        actual_number,
+        unit,
+        weight,
+        self_score,
+        {{ lineage_columns() }}
+    from source
+)
+
+select * from final
