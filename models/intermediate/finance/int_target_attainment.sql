@@ -1,0 +1,77 @@
+-- 绩效目标完成情况：每个绩效目标（performance_targets 的一行）一行。
+--   met（达到预期值）：≥ 实际 ≥ 目标；≤ 实际 ≤ 目标；= 实际 = 目标；定性或非数字：完成值与目标值文字相同，
+--       或完成值为“达成/达到/完成/已完成/是/达标/合格”；未填完成值 = 未达到。
+--   over_target_pct（超出预期的幅度，%）：≥ (实际 − 目标)/目标；≤ (目标 − 实际)/目标，四舍五入两位。
+--   within_tolerance（sc_county_self 目标实现）：达到预期值，且超出幅度不超过 30%（“超过预期指标30%以上的不计分”）。
+--   completion_ratio（project_self 完成程度，0–1）：达到为 1；未达到：≥ 实际/目标，≤ 目标/实际，= 较小/较大；定性 0。
+with targets as (
+    select * from {{ ref('stg_performance_targets') }}
+),
+
+projects as (
+    select dept_code, fiscal_year, project_code, is_key_project from {{ ref('int_project_execution') }}
+),
+
+classified as (
+    select
+        targets.target_id,
+        targets.dept_code,
+        targets.fiscal_year,
+        targets.scope,
+        coalesce(targets.project_code, '') as project_code,
+        targets.level1,
+        targets.level2,
+        targets.indicator_name,
+        targets.direction,
+        targets.target_value,
+        targets.actual_value,
+        cast(targets.target_number as decimal(38, 6)) as target_number,
+        cast(targets.actual_number as decimal(38, 6)) as actual_number,
+        targets.unit,
+        cast(coalesce(targets.weight, 1) as decimal(18, 2)) as weight,
+        coalesce(projects.is_key_project, false) as is_key_project,
+        targets.direction in ('≥', '≤', '=') and targets.target_number is not null as is_numeric
+    from targets
+    left join projects
+        on projects.dept_code = targets.dept_code
+        and projects.fiscal_year = targets.fiscal_year
+        and projects.project_code = targets.project_code
+),
+
+evaluated as (
+    select
+        classified.*,
+        case
+            when is_numeric and actual_number is null then false
+            when is_numeric and direction = '≥' then actual_number >= target_number
+            when is_numeric and direction = '≤' then actual_number <= target_number
+            when is_numeric and direction = '=' then actual_number = target_number
+            when actual_value is null then false
+            else trim(actual_value) = trim(target_value)
+                or trim(actual_value) in ('达成', '达到', '已达成', '已达到', '完成', '已完成', '是', '达标', '合格')
+        end as met,
+        case
+            when is_numeric and direction = '≥' then {{ scoring_percent('actual_number - target_number', 'target_number') }}
+            when is_numeric and direction = '≤' then {{ scoring_percent('target_number - actual_number', 'target_number') }}
+        end as over_target_pct
+    from classified
+),
+
+final as (
+    select
+        evaluated.*,
+        met and (over_target_pct is null or over_target_pct <= 30) as within_tolerance,
+        cast(case
+            when met then 1
+            when not is_numeric or actual_number is null or actual_number <= 0 then 0
+            when direction = '≥' and target_number > 0 then actual_number / target_number
+            when direction = '≤' then target_number / actual_number
+            when direction = '=' and target_number > 0 then
+                case when actual_number < target_number then actual_number / target_number
+                     else target_number / actual_number end
+            else 0
+        end as decimal(18, 6)) as completion_ratio
+    from evaluated
+)
+
+select * from final

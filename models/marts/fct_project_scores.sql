@@ -1,0 +1,86 @@
+-- 项目得分（scope = project 的评价体系，如 project_self）：部门 × 年度 × 评价体系 × 项目。
+-- total_score = 各指标得分之和；normalized_score = total_score / (max_score − not_assessable_weight) × 100；
+-- 等级按 frameworks.grade_basis（总分或换算得分）查 framework_grades（project_self：优 ≥90、良 [80,90)、中 [60,80)、差 <60）。
+with scores as (
+    select * from {{ ref('fct_indicator_scores') }}
+    where scope = 'project'
+),
+
+frameworks as (
+    select * from {{ ref('frameworks') }}
+),
+
+grades as (
+    select * from {{ ref('framework_grades') }}
+),
+
+projects as (
+    select * from {{ ref('int_project_execution') }}
+),
+
+totals as (
+    select
+        dept_code,
+        fiscal_year,
+        framework_code,
+        project_code,
+        cast(sum(case when weight > 0 then weight else 0 end) as decimal(18, 2)) as max_score,
+        cast(sum(case when weight > 0 then score else 0 end) as decimal(18, 2)) as positive_score,
+        cast(sum(case when weight < 0 then score else 0 end) as decimal(18, 2)) as deductions,
+        cast(sum(case when weight > 0 and not assessable then weight else 0 end) as decimal(18, 2)) as not_assessable_weight,
+        count(*) as indicator_count,
+        sum(case when not assessable then 1 else 0 end) as not_assessable_count
+    from scores
+    group by dept_code, fiscal_year, framework_code, project_code
+),
+
+scored as (
+    select
+        totals.*,
+        cast(case when positive_score + deductions < 0 then 0 else positive_score + deductions end as decimal(18, 2))
+            as total_score
+    from totals
+),
+
+normalized as (
+    select
+        scored.*,
+        {{ scoring_percent('total_score', 'max_score - not_assessable_weight') }} as normalized_score
+    from scored
+),
+
+final as (
+    select
+        n.dept_code,
+        n.fiscal_year,
+        n.framework_code,
+        n.project_code,
+        projects.project_name,
+        projects.is_key_project,
+        n.total_score,
+        n.max_score,
+        n.normalized_score,
+        g.grade,
+        n.not_assessable_weight,
+        n.deductions,
+        n.indicator_count,
+        n.not_assessable_count,
+        projects.adjusted_budget,
+        projects.actual_paid,
+        projects.execution_rate
+    from normalized as n
+    inner join frameworks as f
+        on f.framework_code = n.framework_code
+    left join grades as g
+        on g.framework_code = n.framework_code
+        and (g.min_score is null
+             or (case when f.grade_basis = 'normalized' then n.normalized_score else n.total_score end) >= g.min_score)
+        and (g.max_score is null
+             or (case when f.grade_basis = 'normalized' then n.normalized_score else n.total_score end) < g.max_score)
+    left join projects
+        on projects.dept_code = n.dept_code
+        and projects.fiscal_year = n.fiscal_year
+        and projects.project_code = n.project_code
+)
+
+select * from final
