@@ -1,0 +1,91 @@
+-- 填报的合计行 = 各项之和：
+--   three_public_total  “三公”经费合计行（预算数、决算数）= 四项之和
+--   staffing_total      人员编制合计行（编制数、实有人数）= 各类型之和（人数不等即为 error）
+with tp_totals as (
+    select * from {{ ref('stg_three_public_totals') }}
+),
+
+tp_items as (
+    select dept_code, fiscal_year, count(*) as items, sum(budget) as budget, sum(actual) as actual
+    from {{ ref('stg_three_public') }}
+    group by dept_code, fiscal_year
+),
+
+tp_pairs as (
+    select t.dept_code, t.fiscal_year, '预算数' as column_label, t.budget as reported, i.budget as summed, i.items,
+           t.submission_id, t.source_file, t.source_row
+    from tp_totals t inner join tp_items i on i.dept_code = t.dept_code and i.fiscal_year = t.fiscal_year
+    union all
+    select t.dept_code, t.fiscal_year, '决算数', t.actual, i.actual, i.items,
+           t.submission_id, t.source_file, t.source_row
+    from tp_totals t inner join tp_items i on i.dept_code = t.dept_code and i.fiscal_year = t.fiscal_year
+),
+
+three_public_total as (
+    select
+        dept_code,
+        fiscal_year,
+        'three_public_total' as check_code,
+        '“三公”经费合计：' || column_label as item,
+        cast(summed as decimal(24, 6)) as expected,
+        cast(reported as decimal(24, 6)) as actual,
+        cast(reported - summed as decimal(24, 6)) as difference,
+        '元' as unit,
+        {{ recon_text('fiscal_year') }} || ' 年“三公”经费合计行的' || column_label || ' ' || {{ format_amount('reported') }}
+            || ' 元，与 ' || {{ recon_text('items') }} || ' 个项目之和 ' || {{ format_amount('summed') }} || ' 元相差 '
+            || {{ format_amount('reported - summed') }} || ' 元' as message,
+        submission_id,
+        source_file,
+        source_row,
+        {{ recon_amount_severity('reported - summed') }} as severity
+    from tp_pairs
+    where reported <> summed
+),
+
+st_totals as (
+    select * from {{ ref('stg_staffing_totals') }}
+),
+
+st_detail as (
+    select dept_code, fiscal_year, count(*) as types, sum(authorized) as authorized, sum(actual) as actual
+    from {{ ref('stg_staffing') }}
+    group by dept_code, fiscal_year
+),
+
+st_pairs as (
+    select t.dept_code, t.fiscal_year, '编制数' as column_label, t.authorized as reported, d.authorized as summed, d.types,
+           t.submission_id, t.source_file, t.source_row
+    from st_totals t inner join st_detail d on d.dept_code = t.dept_code and d.fiscal_year = t.fiscal_year
+    union all
+    select t.dept_code, t.fiscal_year, '实有在职人数', t.actual, d.actual, d.types,
+           t.submission_id, t.source_file, t.source_row
+    from st_totals t inner join st_detail d on d.dept_code = t.dept_code and d.fiscal_year = t.fiscal_year
+),
+
+staffing_total as (
+    select
+        dept_code,
+        fiscal_year,
+        'staffing_total' as check_code,
+        '人员编制合计：' || column_label as item,
+        cast(summed as decimal(24, 6)) as expected,
+        cast(reported as decimal(24, 6)) as actual,
+        cast(reported - summed as decimal(24, 6)) as difference,
+        '人' as unit,
+        {{ recon_text('fiscal_year') }} || ' 年人员编制合计行的' || column_label || ' ' || {{ recon_text('reported') }}
+            || ' 人，与 ' || {{ recon_text('types') }} || ' 个编制类型之和 ' || {{ recon_text('summed') }} || ' 人不等' as message,
+        submission_id,
+        source_file,
+        source_row,
+        'error' as severity
+    from st_pairs
+    where reported <> summed
+),
+
+final as (
+    select * from three_public_total
+    union all
+    select * from staffing_total
+)
+
+select * from final
