@@ -1,0 +1,36 @@
+"""raw.carryover (结转结余): one row per department-year."""
+
+from expectations.kinds import INTEGRITY
+from expectations.suites._base import Suite, fiscal_year_in_range, locator, not_null, zero
+
+SQL = f"""
+select
+    {locator('_submission_id', 'dept_code', 'fiscal_year')},
+    _submission_id as submission_id,
+    dept_code,
+    fiscal_year,
+    count(*) - 1 as duplicate_keys,
+    count(*) - count(opening_balance) as null_opening_balance
+from raw.carryover
+group by all
+"""
+
+
+def build(ctx):
+    return [
+        not_null("dept_code", "部门编码不为空"),
+        fiscal_year_in_range(),
+        zero("duplicate_keys", "同一提交中每个部门年度只有一行（键 dept_code, fiscal_year）"),
+        zero("null_opening_balance", "年初结转结余不为空"),
+    ]
+
+
+SUITE = Suite(
+    name="raw_carryover",
+    title="结转结余（原始）",
+    kind=INTEGRITY,
+    tables=("raw.carryover",),
+    sql=SQL,
+    build=build,
+    notes="按提交 × 部门 × 年度汇总。",
+)
