@@ -1,0 +1,532 @@
+"""Read-only access to the warehouse for the dashboard, with caching that follows rebuilds.
+
+* **Short-lived read-only connections.** A connection is opened lazily, at the first cache miss of a
+  script run, and closed when the run ends (``run_scope``); outside a run scope each query opens and
+  closes its own. ``jixiao build`` never writes the live file (it builds a copy and ``os.replace``s it),
+  so reading never blocks a build, and a build never breaks a reader: a run that opened the old file
+  finishes on it.
+* **Cache keyed by the warehouse version.** Every query goes through ``st.cache_data`` with the file's
+  (path, inode, mtime_ns) in the key, taken once at the start of the run. A swap changes the inode, so
+  the next run misses the cache and reads the new file; old entries age out (``ttl``/``max_entries``).
+* **No stale instance.** DuckDB shares one database instance between connections to the same path in a
+  process. If one session still had the old file open when another asked for the new version, the new
+  connection would silently attach to the *old* instance and cache old rows under the new key. The
+  ``_Gate`` lets connections of one version overlap, and makes a newer version wait until the older
+  one's connections are closed (runs are short, so the wait is too).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from app import warehouse as W
+
+Version = tuple[str, int, int]  # (path, inode, mtime_ns)
+
+
+class WarehouseUnavailable(Exception):
+    """The warehouse file is missing or cannot be opened for reading right now."""
+
+
+def warehouse_path() -> Path:
+    return W.default_warehouse()
+
+
+def current_version(path: Path | None = None) -> Version | None:
+    path = path or warehouse_path()
+    try:
+        ino, mtime = W.warehouse_version(path)
+    except FileNotFoundError:
+        return None
+    return (str(path), ino, mtime)
+
+
+class _Gate:
+    """Connections to one warehouse version may overlap; a different version waits for them to close."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._open = 0
+        self._version: Version | None = None
+
+    def enter(self, version: Version, max_wait: float = 30.0) -> None:
+        deadline = time.monotonic() + max_wait
+        with self._cond:
+            while self._open and self._version != version and time.monotonic() < deadline:
+                self._cond.wait(timeout=0.5)
+            self._open += 1
+            self._version = version
+
+    def leave(self) -> None:
+        with self._cond:
+            self._open -= 1
+            if self._open == 0:
+                self._version = None
+            self._cond.notify_all()
+
+
+_GATE = _Gate()
+_local = threading.local()
+
+
+def _open(version: Version) -> duckdb.DuckDBPyConnection:
+    _GATE.enter(version)
+    last: Exception | None = None
+    for attempt in range(4):
+        try:
+            return W.connect_readonly(Path(version[0]))
+        except duckdb.IOException as e:  # a writer holds the file (e.g. a manual `dbt build` in place)
+            last = e
+            time.sleep(0.25 * (attempt + 1))
+        except BaseException:
+            _GATE.leave()
+            raise
+    _GATE.leave()
+    raise WarehouseUnavailable(f"仓库文件暂时无法读取（可能正被手工 dbt 写入）：{last}")
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.close()
+    finally:
+        _GATE.leave()
+
+
+@dataclass
+class _Scope:
+    version: Version | None
+    con: duckdb.DuckDBPyConnection | None = None
+
+
+@contextlib.contextmanager
+def run_scope():
+    """One script run: fix the warehouse version for its cache keys; share one lazily opened connection."""
+    scope = _Scope(current_version())
+    prev = getattr(_local, "scope", None)
+    _local.scope = scope
+    try:
+        yield scope
+    finally:
+        _local.scope = prev
+        if scope.con is not None:
+            _close(scope.con)
+
+
+def _version_for_key() -> Version:
+    scope = getattr(_local, "scope", None)
+    v = scope.version if scope is not None and scope.version is not None else current_version()
+    if v is None:
+        raise WarehouseUnavailable(f"仓库文件不存在：{warehouse_path()}")
+    return v
+
+
+def _execute(version: Version, sql: str, params: tuple) -> pd.DataFrame:
+    scope = getattr(_local, "scope", None)
+    if scope is not None and scope.version == version:
+        if scope.con is None:
+            scope.con = _open(version)
+        return scope.con.execute(sql, list(params)).df()
+    con = _open(version)
+    try:
+        return con.execute(sql, list(params)).df()
+    finally:
+        _close(con)
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
+def _cached_query(sql: str, params: tuple, version: Version) -> pd.DataFrame:
+    return _execute(version, sql, params)
+
+
+def q(sql: str, params: tuple | list = ()) -> pd.DataFrame:
+    """A read-only query, cached until the warehouse changes. Do not mutate the result."""
+    return _cached_query(sql, tuple(params), _version_for_key())
+
+
+def scalar(sql: str, params: tuple | list = ()):
+    df = q(sql, params)
+    return None if df.empty else df.iat[0, 0]
+
+
+# ---------------------------------------------------------------------------- catalogue
+
+
+def tables() -> pd.DataFrame:
+    return q(
+        """select table_schema, table_name, table_type from information_schema.tables
+           where table_schema not in ('information_schema', 'pg_catalog') order by 1, 2"""
+    )
+
+
+def has_table(schema: str, table: str) -> bool:
+    t = tables()
+    return bool(((t.table_schema == schema) & (t.table_name == table)).any())
+
+
+def columns(schema: str, table: str) -> list[str]:
+    df = q(
+        """select column_name from information_schema.columns where table_schema = ? and table_name = ?
+           order by ordinal_position""",
+        (schema, table),
+    )
+    return df.column_name.tolist()
+
+
+def all_columns() -> pd.DataFrame:
+    return q(
+        """select table_schema, table_name, column_name, data_type, ordinal_position
+           from information_schema.columns where table_schema in ('marts', 'seeds', 'audit')
+           order by table_schema, table_name, ordinal_position"""
+    )
+
+
+def built_at() -> str:
+    """When the live warehouse was swapped in (the file's mtime), as local time."""
+    v = current_version()
+    if v is None:
+        return "—"
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(v[2] / 1e9))
+
+
+# ---------------------------------------------------------------------------- dimensions
+
+
+def frameworks() -> pd.DataFrame:
+    """Frameworks that have department scores, in seed order (hn_dept_overall first when present)."""
+    scored = q("select framework_code, count(*) as n from marts.fct_department_scores group by 1")
+    f = q("select * from seeds.frameworks") if has_table("seeds", "frameworks") else pd.DataFrame()
+    if f.empty:
+        f = scored[["framework_code"]].assign(framework_name=scored.framework_code, scoring_mode="points", scope="department")
+    f = f.merge(scored, on="framework_code", how="inner")
+    return f.reset_index(drop=True)
+
+
+def regions() -> pd.DataFrame:
+    return q(
+        """select region_code, any_value(region_name) as region_name, count(*) as departments
+           from marts.dim_department group by 1 order by 1"""
+    )
+
+
+def years() -> list[int]:
+    df = q("select distinct fiscal_year from marts.fct_department_scores order by 1")
+    if df.empty:
+        df = q("select distinct fiscal_year from marts.fct_budget_execution order by 1")
+    return [int(y) for y in df.fiscal_year]
+
+
+def departments(region: str | None = None) -> pd.DataFrame:
+    return q(
+        """select dept_code, dept_name, region_code, region_name, parent_dept_code
+           from marts.dim_department where (? is null or region_code = ?) order by region_code, dept_code""",
+        (region, region),
+    )
+
+
+def grades(framework: str) -> pd.DataFrame:
+    if not has_table("seeds", "framework_grades"):
+        return pd.DataFrame(columns=["grade", "min_score", "max_score", "sort_order"])
+    return q(
+        "select grade, min_score, max_score, sort_order from seeds.framework_grades where framework_code = ? order by sort_order",
+        (framework,),
+    )
+
+
+def level_names(framework: str) -> pd.DataFrame:
+    if not has_table("seeds", "framework_levels"):
+        return pd.DataFrame(columns=["level_code", "level_name", "level", "weight", "sort_order"])
+    return q(
+        """select level_code, level_name, level, parent_code, weight, sort_order from seeds.framework_levels
+           where framework_code = ? order by level, sort_order""",
+        (framework,),
+    )
+
+
+# ---------------------------------------------------------------------------- scores
+
+_FINDINGS_BY_DEPT = """
+    select dept_code, fiscal_year,
+           count(*) as findings,
+           count(*) filter (where severity = 'error') as errors,
+           count(*) filter (where severity = 'warning') as warnings
+    from marts.fct_reconciliation_findings
+    where (framework_code is null or framework_code = '' or framework_code = ?)
+    group by 1, 2
+"""
+
+
+def department_scores(framework: str, region: str | None, year_list: list[int] | None = None) -> pd.DataFrame:
+    """fct_department_scores for a framework (all years, or `year_list`), with names, last year's score and finding counts."""
+    yrs = list(year_list or [])
+    return q(
+        f"""
+        with s as (
+            select s.*, d.dept_name, d.region_code, d.region_name
+            from marts.fct_department_scores s join marts.dim_department d using (dept_code)
+            where s.framework_code = ? and (? is null or d.region_code = ?)
+        ),
+        f as ({_FINDINGS_BY_DEPT})
+        select s.dept_code, s.dept_name, s.region_code, s.region_name, s.fiscal_year,
+               s.total_score, s.max_score, s.normalized_score, s.grade, s.not_assessable_weight,
+               p.total_score as prev_score, p.normalized_score as prev_normalized, p.grade as prev_grade,
+               coalesce(f.findings, 0) as findings, coalesce(f.errors, 0) as errors,
+               coalesce(f.warnings, 0) as warnings
+        from s
+        left join s as p on p.dept_code = s.dept_code and p.fiscal_year = s.fiscal_year - 1
+        left join f on f.dept_code = s.dept_code and f.fiscal_year = s.fiscal_year
+        where (len(?::int[]) = 0 or list_contains(?::int[], s.fiscal_year))
+        order by s.fiscal_year, s.dept_code
+        """,
+        (framework, region, region, framework, yrs, yrs),
+    )
+
+
+def department_row(dept: str) -> pd.Series | None:
+    df = q("select * from marts.dim_department where dept_code = ?", (dept,))
+    return None if df.empty else df.iloc[0]
+
+
+def department_years(dept: str, framework: str) -> list[int]:
+    df = q(
+        "select distinct fiscal_year from marts.fct_department_scores where dept_code = ? and framework_code = ? order by 1",
+        (dept, framework),
+    )
+    return [int(y) for y in df.fiscal_year]
+
+
+def dept_history(framework: str, dept: str) -> pd.DataFrame:
+    return q(
+        f"""
+        with f as ({_FINDINGS_BY_DEPT})
+        select s.fiscal_year, s.total_score, s.max_score, s.normalized_score, s.grade, s.not_assessable_weight,
+               coalesce(f.findings, 0) as findings, coalesce(f.errors, 0) as errors
+        from marts.fct_department_scores s
+        left join f on f.dept_code = s.dept_code and f.fiscal_year = s.fiscal_year
+        where s.framework_code = ? and s.dept_code = ?
+        order by s.fiscal_year
+        """,
+        (framework, framework, dept),
+    )
+
+
+def level1(framework: str, dept: str, year: int) -> pd.DataFrame:
+    return q(
+        """select level1_code, level_name, sort_order, weight, score, letter, not_assessable_weight,
+                  indicator_count, not_assessable_count, person_scored_count
+           from marts.fct_level1_scores
+           where framework_code = ? and dept_code = ? and fiscal_year = ? and coalesce(project_code, '') = ''
+           order by sort_order""",
+        (framework, dept, year),
+    )
+
+
+def indicator_scores(framework: str, dept: str, year: int) -> pd.DataFrame:
+    cols = set(columns("marts", "fct_indicator_scores"))
+    extra = ", ".join(c for c in ("scoring_status", "not_assessable_reason", "letter", "evidence", "scorer", "numerator", "denominator") if c in cols)
+    return q(
+        f"""select indicator_code, indicator_name, coalesce(project_code, '') as project_code, level1_code, level2_code,
+                   sort_order, weight, score, value, unit, rule_type, rule_text, scored_by, assessable, explanation
+                   {', ' + extra if extra else ''}
+            from marts.fct_indicator_scores
+            where framework_code = ? and dept_code = ? and fiscal_year = ?
+            order by coalesce(project_code, ''), sort_order, indicator_code""",
+        (framework, dept, year),
+    )
+
+
+def indicator_values(framework: str, dept: str, year: int) -> pd.DataFrame:
+    cols = set(columns("marts", "fct_indicator_values"))
+    extra = ", ".join(c for c in ("part_code", "part_name", "calc_text", "inputs", "missing_inputs") if c in cols)
+    return q(
+        f"""select indicator_code, indicator_name, coalesce(project_code, '') as project_code, value, unit,
+                   numerator, denominator, assessable{', ' + extra if extra else ''}
+            from marts.fct_indicator_values
+            where framework_code = ? and dept_code = ? and fiscal_year = ?
+            order by sort_order, indicator_code""",
+        (framework, dept, year),
+    )
+
+
+def project_scores(framework: str, dept: str, year: int) -> pd.DataFrame:
+    if not has_table("marts", "fct_project_scores"):
+        return pd.DataFrame()
+    return q(
+        """select * exclude (dept_code, fiscal_year, framework_code) from marts.fct_project_scores
+           where framework_code = ? and dept_code = ? and fiscal_year = ? order by project_code""",
+        (framework, dept, year),
+    )
+
+
+# ---------------------------------------------------------------------------- inputs behind the scores
+
+
+def budget_execution(dept: str, years_: list[int] | None = None) -> pd.DataFrame:
+    yrs = list(years_ or [])
+    return q(
+        """select fiscal_year, expense_type, category, original_budget, adjusted_budget, actual_paid, balance
+           from marts.fct_budget_execution
+           where dept_code = ? and (len(?::int[]) = 0 or list_contains(?::int[], fiscal_year))
+           order by fiscal_year, expense_type, category""",
+        (dept, yrs, yrs),
+    )
+
+
+def dept_year_inputs(dept: str, year: int) -> pd.Series | None:
+    """三公, staffing, carryover, procurement, fixed assets: the internal finance model, when it is there."""
+    if not has_table("intermediate", "int_dept_year_finance"):
+        return None
+    df = q("select * from intermediate.int_dept_year_finance where dept_code = ? and fiscal_year = ?", (dept, year))
+    return None if df.empty else df.iloc[0]
+
+
+def three_public_items(dept: str, year: int) -> pd.DataFrame:
+    if not has_table("staging", "stg_three_public"):
+        return pd.DataFrame()
+    return q(
+        "select item, budget, actual from staging.stg_three_public where dept_code = ? and fiscal_year = ? order by item",
+        (dept, year),
+    )
+
+
+def staffing_items(dept: str, year: int) -> pd.DataFrame:
+    frames = []
+    for t in ("stg_staffing", "stg_staffing_totals"):
+        if has_table("staging", t):
+            frames.append(
+                q(f"select staff_type, authorized, actual from staging.{t} where dept_code = ? and fiscal_year = ?", (dept, year))
+            )
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+# ---------------------------------------------------------------------------- findings
+
+
+def findings(
+    framework: str | None,
+    year_list: list[int] | None,
+    region: str | None,
+    dept: str | None = None,
+) -> pd.DataFrame:
+    yrs = list(year_list or [])
+    return q(
+        """select f.finding_id, f.dept_code, coalesce(f.dept_name, d.dept_name) as dept_name, d.region_name, f.fiscal_year,
+                  f.framework_code, f.project_code, f.check_code, f.check_name, f.check_category, f.severity,
+                  f.severity_rank, f.item, f.expected, f.actual, f.difference, f.unit, f.message,
+                  f.submission_id, f.source_file, f.source_row
+           from marts.fct_reconciliation_findings f left join marts.dim_department d using (dept_code)
+           where (? is null or f.framework_code is null or f.framework_code = '' or f.framework_code = ?)
+             and (len(?::int[]) = 0 or list_contains(?::int[], f.fiscal_year))
+             and (? is null or d.region_code = ?)
+             and (? is null or f.dept_code = ?)
+           order by f.severity_rank, f.fiscal_year desc, f.dept_code, f.check_code, f.item""",
+        (framework, framework, yrs, yrs, region, region, dept, dept),
+    )
+
+
+def checks_catalogue() -> pd.DataFrame:
+    if not has_table("seeds", "reconciliation_checks"):
+        return pd.DataFrame(columns=["check_code", "check_name", "category", "severity_rule", "description"])
+    return q("select * from seeds.reconciliation_checks order by check_code")
+
+
+# ---------------------------------------------------------------------------- indicators across departments
+
+
+def indicator_matrix(framework: str, year: int, region: str | None) -> pd.DataFrame:
+    """Department-level indicator scores (no project rows) for one framework-year: the heatmap's cells."""
+    return q(
+        """select s.dept_code, d.dept_name, s.indicator_code, s.indicator_name, s.level1_code, s.sort_order,
+                  s.weight, s.score, s.value, s.unit, s.scored_by, s.assessable,
+                  case when s.weight > 0 and s.assessable then s.score / s.weight end as share
+           from marts.fct_indicator_scores s join marts.dim_department d using (dept_code)
+           where s.framework_code = ? and s.fiscal_year = ? and (? is null or d.region_code = ?)
+             and coalesce(s.project_code, '') = ''
+           order by s.sort_order, s.dept_code""",
+        (framework, year, region, region),
+    )
+
+
+def indicator_value_matrix(framework: str, year_list: list[int], region: str | None) -> pd.DataFrame:
+    """Computed (rule-based) indicator values per department-year, department level only."""
+    yrs = list(year_list or [])
+    cols = set(columns("marts", "fct_indicator_values"))
+    part = "coalesce(v.part_code, '')" if "part_code" in cols else "''"
+    return q(
+        f"""select v.dept_code, d.dept_name, d.region_code, v.fiscal_year, v.indicator_code, v.indicator_name,
+                   {part} as part_code, v.value, v.unit, v.numerator, v.denominator, v.sort_order
+            from marts.fct_indicator_values v join marts.dim_department d using (dept_code)
+            where v.framework_code = ? and (len(?::int[]) = 0 or list_contains(?::int[], v.fiscal_year))
+              and (? is null or d.region_code = ?) and coalesce(v.project_code, '') = '' and v.value is not null
+            order by v.sort_order, v.dept_code""",
+        (framework, yrs, yrs, region, region),
+    )
+
+
+def indicator_rules(framework: str) -> pd.DataFrame:
+    if not has_table("seeds", "framework_indicators"):
+        return pd.DataFrame()
+    return q(
+        """select indicator_code, indicator_name, level1_code, weight, formula_code, rule_type, op, bound, target,
+                  per_item, per_point, on_zero_denominator, rule_text, sort_order
+           from seeds.framework_indicators where framework_code = ? order by sort_order""",
+        (framework,),
+    )
+
+
+def rule_parts(framework: str, indicator: str) -> pd.DataFrame:
+    if not has_table("seeds", "framework_rule_parts"):
+        return pd.DataFrame()
+    return q(
+        """select part_code, part_name, lower_bound, lower_inclusive, upper_bound, upper_inclusive, points, target,
+                  letter, sort_order, rule_text
+           from seeds.framework_rule_parts where framework_code = ? and indicator_code = ? order by sort_order""",
+        (framework, indicator),
+    )
+
+
+def budget_by_year(region: str | None, dept: str | None, year_list: list[int]) -> pd.DataFrame:
+    yrs = list(year_list or [])
+    return q(
+        """select b.fiscal_year, b.expense_type, sum(b.original_budget) as original_budget,
+                  sum(b.adjusted_budget) as adjusted_budget, sum(b.actual_paid) as actual_paid,
+                  sum(b.balance) as balance
+           from marts.fct_budget_execution b join marts.dim_department d using (dept_code)
+           where (? is null or d.region_code = ?) and (? is null or b.dept_code = ?)
+             and (len(?::int[]) = 0 or list_contains(?::int[], b.fiscal_year))
+           group by all order by 1, 2""",
+        (region, region, dept, dept, yrs, yrs),
+    )
+
+
+# ---------------------------------------------------------------------------- audit (Great Expectations)
+
+
+def check_runs() -> pd.DataFrame:
+    if not has_table("audit", "check_runs"):
+        return pd.DataFrame()
+    cols = columns("audit", "check_runs")
+    order = next((c for c in ("finished_at", "started_at", "run_time", "created_at", "run_id") if c in cols), None)
+    return q(f"select * from audit.check_runs {'order by ' + order + ' desc nulls last' if order else ''}")
+
+
+def check_results(run_id: str | None) -> pd.DataFrame:
+    if not has_table("audit", "check_results"):
+        return pd.DataFrame()
+    cols = columns("audit", "check_results")
+    if run_id is not None and "run_id" in cols:
+        return q("select * from audit.check_results where run_id = ?", (run_id,))
+    return q("select * from audit.check_results")
+
+
+def data_docs_index() -> Path | None:
+    p = warehouse_path().parent / "data_docs" / "index.html"
+    return p if p.exists() else None

@@ -1,0 +1,47 @@
+"""绩效评价看板: the entry point (`streamlit run app/dashboard/main.py`, or `jixiao app` / `jixiao demo`).
+
+The warehouse is $JIXIAO_WAREHOUSE (else warehouse/jixiao.duckdb). Every run fixes the warehouse version
+(inode, mtime) for its cache keys, so a `jixiao build` that swaps in a new file shows up on the next run.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from app.dashboard import data, ui  # noqa: E402
+
+st.set_page_config(page_title="部门整体支出绩效评价看板", page_icon=":material/account_balance:", layout="wide")
+
+PAGES = [
+    st.Page("views/overview.py", title="总览", icon=":material/leaderboard:", url_path="overview", default=True),
+    st.Page("views/department.py", title="部门详情", icon=":material/apartment:", url_path="department"),
+    st.Page("views/indicators.py", title="指标分析", icon=":material/grid_on:", url_path="indicators"),
+    st.Page("views/trends.py", title="年度趋势", icon=":material/trending_up:", url_path="trends"),
+    st.Page("views/findings.py", title="核对发现", icon=":material/fact_check:", url_path="findings"),
+    st.Page("views/sql.py", title="SQL 查询", icon=":material/terminal:", url_path="sql"),
+]
+
+
+def main() -> None:
+    wh = data.warehouse_path()
+    if data.current_version(wh) is None:
+        st.title("部门整体支出绩效评价看板")
+        st.error(f"仓库文件不存在：`{wh}`。请先运行 `jixiao build --input …` 或 `jixiao demo`，或用环境变量 JIXIAO_WAREHOUSE 指定仓库。")
+        st.stop()
+    nav = st.navigation(PAGES, position="sidebar")
+    with data.run_scope():
+        try:
+            st.session_state["_filters"] = ui.sidebar()
+            nav.run()
+        except data.WarehouseUnavailable as e:
+            st.error(f"{e}。请稍后刷新页面。")
+
+
+main()

@@ -1,0 +1,163 @@
+"""One department-year's scoring table (评分表) as display frames and as a downloadable workbook.
+
+Used by the 部门详情 page (tables and the download button) and by the tests, which check the workbook.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from app.dashboard import data, exports, fmt
+
+INDICATOR_COLUMNS = ["指标编码", "指标名称", "一级指标", "二级指标", "分值", "得分", "指标值", "评分方式", "评分规则", "说明"]
+
+
+def indicator_frame(ind: pd.DataFrame, levels: pd.DataFrame | None = None) -> pd.DataFrame:
+    names = {} if levels is None or levels.empty else dict(zip(levels.level_code, levels.level_name))
+    out = pd.DataFrame(
+        {
+            "指标编码": ind["indicator_code"],
+            "指标名称": ind["indicator_name"],
+            "一级指标": [f"{c} {names[c]}" if c in names else c for c in ind["level1_code"]],
+            "二级指标": [f"{c} {names[c]}" if c in names else c for c in ind["level2_code"]],
+            "分值": ind["weight"],
+            "得分": ind["score"],
+            "指标值": [fmt.value(v, u, dash="") for v, u in zip(ind["value"], ind["unit"])],
+            "评分方式": [
+                "不可评价" if not a else fmt.SCORED_BY_ZH.get(s, s or "")
+                for s, a in zip(ind["scored_by"], ind["assessable"].fillna(False))
+            ],
+            "评分规则": ind["rule_text"].fillna(""),
+            "说明": ind["explanation"].fillna(""),
+        }
+    )
+    if "project_code" in ind.columns and ind["project_code"].fillna("").ne("").any():
+        out.insert(0, "项目编码", ind["project_code"].values)
+    return out
+
+
+def level1_frame(l1: pd.DataFrame) -> pd.DataFrame:
+    rate = [s / w * 100 if pd.notna(s) and pd.notna(w) and w else None for s, w in zip(l1["score"], l1["weight"])]
+    out = pd.DataFrame(
+        {
+            "一级指标": l1["level1_code"],
+            "名称": l1["level_name"],
+            "分值": l1["weight"],
+            "得分": l1["score"],
+            "得分率": rate,
+            "不可评价分值": l1["not_assessable_weight"],
+            "指标数": l1["indicator_count"],
+            "评价人评分": l1["person_scored_count"],
+        }
+    )
+    if "letter" in l1.columns and l1["letter"].notna().any():
+        out.insert(4, "等级", l1["letter"])
+    return out
+
+
+def ledger_frame(be: pd.DataFrame) -> pd.DataFrame:
+    """The report's 支出 table: 基本支出 (人员经费, 公用经费), 项目支出 (其他运转类, 特定目标类), 合计, with shares."""
+    if be.empty:
+        return pd.DataFrame()
+    num = ["original_budget", "adjusted_budget", "actual_paid", "balance"]
+    total_paid = be["actual_paid"].sum()
+    rows = []
+    for etype, g in be.groupby("expense_type", sort=False):
+        sub = g[num].sum()
+        rows.append({"项目": etype, **sub.to_dict(), "share": sub["actual_paid"] / total_paid * 100 if total_paid else None, "level": 0})
+        for _, r in g.iterrows():
+            rows.append(
+                {
+                    "项目": f"　{r['category']}",
+                    **{c: r[c] for c in num},
+                    "share": r["actual_paid"] / sub["actual_paid"] * 100 if sub["actual_paid"] else None,
+                    "level": 1,
+                }
+            )
+    tot = be[num].sum()
+    rows.append({"项目": "合计", **tot.to_dict(), "share": 100.0 if total_paid else None, "level": 0})
+    df = pd.DataFrame(rows)
+    rate = [p / a * 100 if a else None for p, a in zip(df["actual_paid"], df["adjusted_budget"])]
+    return pd.DataFrame(
+        {
+            "项目": df["项目"],
+            "年初预算": df["original_budget"],
+            "调整后预算": df["adjusted_budget"],
+            "实际支出": df["actual_paid"],
+            "结余": df["balance"],
+            "执行率": rate,
+            "支出占比": df["share"],
+        }
+    )
+
+
+def findings_frame(fd: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "严重程度": fd["severity"].map(lambda s: fmt.SEVERITY_ZH.get(s, s)),
+            "年度": fd["fiscal_year"],
+            "检查": fd["check_name"].fillna(fd["check_code"]),
+            "核对对象": fd["item"],
+            "应为": fd["expected"],
+            "实为": fd["actual"],
+            "差额": fd["difference"],
+            "单位": fd["unit"],
+            "说明": fd["message"],
+            "来源文件": fd["source_file"],
+            "行号": fd["source_row"],
+        }
+    )
+
+
+MONEY = ["年初预算", "调整后预算", "实际支出", "结余"]
+PCT = ["执行率", "支出占比", "得分率"]
+SCORE = ["分值", "得分", "不可评价分值"]
+
+
+def workbook(framework: str, framework_name: str, dept: str, year: int) -> tuple[str, dict[str, pd.DataFrame]]:
+    """(title, sheets) of the department-year's scoring table."""
+    d = data.department_row(dept)
+    name = d["dept_name"] if d is not None else dept
+    ind = data.indicator_scores(framework, dept, year)
+    l1 = data.level1(framework, dept, year)
+    hist = data.dept_history(framework, dept)
+    this = hist[hist.fiscal_year == year]
+    levels = data.level_names(framework)
+    summary = pd.DataFrame(
+        {
+            "项目": ["部门", "部门编码", "年度", "评价体系", "总分", "满分", "等级", "不可评价分值"],
+            "内容": [
+                name,
+                dept,
+                str(year),
+                framework_name,
+                fmt.score(this["total_score"].iloc[0]) if not this.empty else "—",
+                fmt.score(this["max_score"].iloc[0]) if not this.empty else "—",
+                (this["grade"].iloc[0] or "—") if not this.empty else "—",
+                fmt.score(this["not_assessable_weight"].iloc[0]) if not this.empty else "—",
+            ],
+        }
+    )
+    sheets = {
+        "总分": summary,
+        "评分表": indicator_frame(ind, levels),
+        "一级指标": level1_frame(l1),
+        "预算执行": ledger_frame(data.budget_execution(dept, [year])),
+        "核对发现": findings_frame(data.findings(framework, [year], None, dept)),
+    }
+    title = f"{name} {year} 年度部门整体支出绩效评价评分表（{framework_name}）"
+    return title, sheets
+
+
+def workbook_bytes(framework: str, framework_name: str, dept: str, year: int) -> bytes:
+    title, sheets = workbook(framework, framework_name, dept, year)
+    return sheets_xlsx(title, sheets)
+
+
+def sheets_xlsx(title: str, sheets: dict[str, pd.DataFrame]) -> bytes:
+    return exports.xlsx_bytes(sheets, money=MONEY, pct=PCT, score=SCORE, title=title)
+
+
+def csv_bytes(framework: str, framework_name: str, dept: str, year: int) -> bytes:
+    _, sheets = workbook(framework, framework_name, dept, year)
+    return exports.csv_bytes(sheets["评分表"])

@@ -1,0 +1,293 @@
+"""Shared pieces of the pages: the sidebar filters, tables with CSV/XLSX export, drill-down, small helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from app.dashboard import data, exports, fmt
+
+ALL = "__all__"
+DEFAULT_FRAMEWORK = "hn_dept_overall"
+DEPARTMENT_PAGE = "views/department.py"
+FINDINGS_PAGE = "views/findings.py"
+
+
+@dataclass(frozen=True)
+class Filters:
+    region: str | None  # None = every region
+    region_name: str
+    years: tuple[int, ...]  # the selected years, ascending (never empty)
+    all_years: tuple[int, ...]
+    framework: str
+    framework_name: str
+    scoring_mode: str  # points / letter
+    scope: str  # department / project
+    grade_basis: str  # total / normalized / letter
+
+    @property
+    def year(self) -> int:
+        """The latest selected year: the year of the league table and of the department page by default."""
+        return self.years[-1]
+
+    @property
+    def is_letter(self) -> bool:
+        return self.scoring_mode == "letter" or self.grade_basis == "letter"
+
+    @property
+    def score_col(self) -> str:
+        return "normalized_score" if self.grade_basis == "normalized" else "total_score"
+
+    def caption(self) -> str:
+        yrs = "、".join(str(y) for y in self.years)
+        return f"评价体系：{self.framework_name} · 区划：{self.region_name} · 年度：{yrs}"
+
+
+# ---------------------------------------------------------------------------- persistent widget state
+
+
+def keep(key: str, default, valid: Callable[[object], bool] | None = None) -> None:
+    """Give widget `key` its remembered value before it is created.
+
+    Streamlit forgets the state of a widget that was not drawn in the last run (another page was
+    showing); the mirror ``_keep_<key>`` survives, so a page comes back as it was left.
+    """
+    mirror = f"_keep_{key}"
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(mirror, default)
+    if valid is not None and not valid(st.session_state[key]):
+        st.session_state[key] = default
+
+
+def remember(key: str) -> None:
+    if key in st.session_state:
+        st.session_state[f"_keep_{key}"] = st.session_state[key]
+
+
+# ---------------------------------------------------------------------------- sidebar
+
+
+def sidebar() -> Filters:
+    fws = data.frameworks()
+    if fws.empty:
+        st.error("仓库中还没有评分结果（marts.fct_department_scores 为空）。请先导入数据并运行 jixiao build。")
+        st.stop()
+    regions = data.regions()
+    all_years = data.years()
+    if not all_years:
+        st.error("仓库中没有任何年度的数据。")
+        st.stop()
+
+    # a deep link (…?fw=hn_dept_overall) chooses the framework once
+    qp_fw = st.query_params.get("fw")
+    if qp_fw and qp_fw in set(fws.framework_code) and st.session_state.get("_qp_fw") != qp_fw:
+        st.session_state["f_framework"] = qp_fw
+        st.session_state["_qp_fw"] = qp_fw
+
+    codes = fws.framework_code.tolist()
+    names = dict(zip(fws.framework_code, fws.framework_name))
+    region_opts = [ALL] + regions.region_code.tolist()
+    region_names = dict(zip(regions.region_code, regions.region_name))
+
+    default_fw = DEFAULT_FRAMEWORK if DEFAULT_FRAMEWORK in codes else codes[0]
+    keep("f_framework", default_fw, lambda v: v in codes)
+    keep("f_region", ALL, lambda v: v in region_opts)
+    keep("f_years", list(all_years), lambda v: isinstance(v, list) and all(y in all_years for y in v))
+
+    with st.sidebar:
+        st.markdown("### 筛选")
+        region = st.selectbox(
+            "区划",
+            region_opts,
+            key="f_region",
+            format_func=lambda c: "全部区划" if c == ALL else f"{region_names.get(c, c)}（{c}）",
+            help="只看该区划的部门。",
+        )
+        years = st.multiselect(
+            "年度",
+            all_years,
+            key="f_years",
+            help="可选一个或多个年度。总览与指标分析显示所选年度中最近的一年，年度趋势显示全部所选年度。",
+            placeholder="选择年度",
+        )
+        framework = st.selectbox(
+            "评价体系",
+            codes,
+            key="f_framework",
+            format_func=lambda c: names.get(c, c),
+            help="评分所依据的指标体系（权重、阈值、规则原文均来自体系定义）。",
+        )
+        for k in ("f_framework", "f_region", "f_years"):
+            remember(k)
+        if not years:
+            st.caption("未选择年度：按全部年度显示。")
+        st.divider()
+        wh = data.warehouse_path()
+        st.caption(f"仓库：`{wh.name}` · 更新于 {data.built_at()}")
+
+    row = fws[fws.framework_code == framework].iloc[0]
+    return Filters(
+        region=None if region == ALL else region,
+        region_name="全部区划" if region == ALL else region_names.get(region, region),
+        years=tuple(sorted(years or all_years)),
+        all_years=tuple(all_years),
+        framework=framework,
+        framework_name=str(row.get("framework_name") or framework),
+        scoring_mode=str(row.get("scoring_mode") or "points"),
+        scope=str(row.get("scope") or "department"),
+        grade_basis=str(row.get("grade_basis") or "total"),
+    )
+
+
+def filters() -> Filters:
+    f = st.session_state.get("_filters")
+    if f is None:  # a page run without main.py (should not happen)
+        f = sidebar()
+    return f
+
+
+# ---------------------------------------------------------------------------- tables with export
+
+
+def column_config(
+    df: pd.DataFrame,
+    money: Iterable[str] = (),
+    pct: Iterable[str] = (),
+    score: Iterable[str] = (),
+    ints: Iterable[str] = (),
+    wide: Iterable[str] = (),
+    medium: Iterable[str] = (),
+    links: dict[str, str] | None = None,
+    localized: Iterable[str] = (),
+) -> dict:
+    cfg: dict = {}
+    cols = set(df.columns)
+    for c in money:
+        if c in cols:
+            cfg[c] = st.column_config.NumberColumn(c, format="%,.2f")
+    for c in pct:
+        if c in cols:
+            cfg[c] = st.column_config.NumberColumn(c, format="%.2f%%")
+    for c in score:
+        if c in cols:
+            cfg[c] = st.column_config.NumberColumn(c, format="%g")
+    for c in ints:
+        if c in cols:
+            cfg[c] = st.column_config.NumberColumn(c, format="%d")
+    for c in localized:  # mixed amounts, rates, scores (findings): the browser's 1,234.56
+        if c in cols:
+            cfg[c] = st.column_config.NumberColumn(c, format="localized")
+    for c in wide:
+        if c in cols:
+            cfg[c] = st.column_config.TextColumn(c, width="large")
+    for c in medium:
+        if c in cols:
+            cfg[c] = st.column_config.TextColumn(c, width="medium")
+    for c, text in (links or {}).items():
+        if c in cols:
+            cfg[c] = st.column_config.LinkColumn(c, display_text=text)
+    return cfg
+
+
+def table(
+    df: pd.DataFrame,
+    key: str,
+    *,
+    file_stem: str,
+    money: Iterable[str] = (),
+    pct: Iterable[str] = (),
+    score: Iterable[str] = (),
+    ints: Iterable[str] = (),
+    wide: Iterable[str] = (),
+    medium: Iterable[str] = (),
+    links: dict[str, str] | None = None,
+    localized: Iterable[str] = (),
+    selectable: bool = False,
+    height: int | str = "auto",
+    export_exclude: Iterable[str] = (),
+    xlsx_title: str | None = None,
+):
+    """A dataframe with CSV and XLSX download buttons under it. Returns the selection event if selectable."""
+    money, pct, score = list(money), list(pct), list(score)
+    rounded = [c for c in score if c in df.columns and pd.api.types.is_float_dtype(df[c])]
+    if rounded:  # "%g" prints a float's shortest form: round first so 40.989999… shows as 40.99
+        df = df.assign(**{c: df[c].round(2) for c in rounded})
+    cfg = column_config(df, money, pct, score, ints, wide, medium, links, localized)
+    kwargs = dict(hide_index=True, column_config=cfg, width="stretch", height=height, key=key)
+    if selectable:
+        event = st.dataframe(df, on_select="rerun", selection_mode="single-row", **kwargs)
+    else:
+        event = st.dataframe(df, **kwargs)
+    export_buttons(df.drop(columns=[c for c in export_exclude if c in df.columns]), key, file_stem, money=money, pct=pct, score=score, title=xlsx_title)
+    return event
+
+
+def export_buttons(df: pd.DataFrame, key: str, file_stem: str, *, money=(), pct=(), score=(), title: str | None = None, sheets: dict | None = None) -> None:
+    """Two download buttons; the files are made only when clicked (deferred data), so drawing them is free."""
+    c1, c2, _ = st.columns([1, 1, 6])
+    c1.download_button(
+        "下载 CSV",
+        data=lambda: exports.csv_bytes(df),
+        file_name=f"{file_stem}.csv",
+        mime="text/csv",
+        key=f"{key}__csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    c2.download_button(
+        "下载 Excel",
+        data=lambda: exports.xlsx_bytes(sheets or df, money=money, pct=pct, score=score, title=title),
+        file_name=f"{file_stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}__xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
+
+
+# ---------------------------------------------------------------------------- drill-down
+
+
+def department_link(dept: str, year: int, framework: str) -> str:
+    """A relative URL of the department page (opens in a new tab from a LinkColumn)."""
+    from urllib.parse import urlencode
+
+    return "department?" + urlencode({"dept": dept, "year": int(year), "fw": framework})
+
+
+def open_department(dept: str, year: int, framework: str) -> None:
+    st.session_state["_goto_dept"] = (dept, int(year))
+    st.switch_page(DEPARTMENT_PAGE, query_params={"dept": dept, "year": str(int(year)), "fw": framework})
+
+
+def drill_down_button(df: pd.DataFrame, event, framework: str, key: str, name_col: str = "部门", code_col: str = "dept_code", year_col: str = "fiscal_year") -> None:
+    """Under a selectable table: a button that opens the selected row's department-year."""
+    rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+    if not rows:
+        st.caption("在表格左侧勾选一行，可打开该部门的详情。")
+        return
+    r = df.iloc[rows[0]]
+    label = f"打开部门详情：{r[name_col]}（{int(r[year_col])} 年）"
+    if st.button(label, key=f"{key}__open", type="primary", icon=":material/arrow_forward:"):
+        open_department(str(r[code_col]), int(r[year_col]), framework)
+
+
+# ---------------------------------------------------------------------------- small helpers
+
+
+def grade_badge(g: str | None) -> str:
+    if not g:
+        return "—"
+    color = fmt.GRADE_COLORS.get(g)
+    return f":{_streamlit_color(color)}-badge[{g}]" if color else g
+
+
+def _streamlit_color(hex_color: str | None) -> str:
+    return {"#2e7d32": "green", "#1976d2": "blue", "#f9a825": "orange", "#c62828": "red"}.get(hex_color or "", "gray")
+
+
+def no_data(msg: str = "所选范围内没有数据。") -> None:
+    st.info(msg, icon=":material/info:")

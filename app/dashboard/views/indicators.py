@@ -1,0 +1,214 @@
+"""指标分析: heatmap departments × indicators (points as a share of the weight), the distribution of one
+indicator's value across departments with the framework's thresholds drawn on it, and outliers."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from app.dashboard import data, fmt, ui
+
+f = ui.filters()
+st.title("指标分析")
+st.caption(f.caption())
+
+ui.keep("ia_year", f.year, lambda v: v in f.years)
+year = st.segmented_control("年度", list(f.years), key="ia_year") or f.year
+ui.remember("ia_year")
+
+mx = data.indicator_matrix(f.framework, year, f.region)
+if mx.empty:
+    ui.no_data(f"{year} 年在 {f.region_name} 没有 {f.framework_name} 的指标得分。")
+    st.stop()
+
+# ---------------------------------------------------------------------------- heatmap
+
+st.subheader("得分率热力图")
+st.caption("每格为该部门该指标的得分占分值的比例（得分 / 分值）；灰色为不可评价（缺少数据，未计分）。部门按总分从高到低排列。")
+scores = data.department_scores(f.framework, f.region, [year])
+order_col = f.score_col if not f.is_letter else "grade"
+dept_order = (
+    scores.sort_values([order_col, "dept_code"], ascending=[f.is_letter, True])["dept_name"].tolist()
+    if not scores.empty
+    else sorted(mx.dept_name.unique())
+)
+ind_order = mx.drop_duplicates("indicator_code").sort_values("sort_order")
+ind_labels = ind_order["indicator_code"].tolist()
+name_of = dict(zip(ind_order.indicator_code, ind_order.indicator_name))
+
+levels = sorted(mx["level1_code"].dropna().unique().tolist())
+lv_names = data.level_names(f.framework)
+lv_label = dict(zip(lv_names.level_code, lv_names.level_name)) if not lv_names.empty else {}
+sel_levels = st.multiselect(
+    "一级指标",
+    levels,
+    default=levels,
+    format_func=lambda c: f"{c} {lv_label.get(c, '')}".strip(),
+    key="ia_levels",
+    help="只显示所选一级指标下的指标",
+)
+heat = mx[mx.level1_code.isin(sel_levels or levels)]
+weighted = heat[heat.weight.fillna(0) > 0]
+if weighted.empty:
+    st.caption("该评价体系的指标没有分值（如 PEFA 的 A–D 等级），不画热力图。")
+else:
+    cell = weighted.assign(
+        得分率=weighted["share"] * 100,
+        部门=weighted["dept_name"],
+        指标=weighted["indicator_code"],
+        指标名称=weighted["indicator_name"],
+        得分=weighted["score"],
+        分值=weighted["weight"],
+        指标值=[fmt.value(v, u, dash="") for v, u in zip(weighted["value"], weighted["unit"])],
+        评分方式=[("不可评价" if not a else fmt.SCORED_BY_ZH.get(s, s)) for s, a in zip(weighted["scored_by"], weighted["assessable"].fillna(False))],
+    )[["部门", "指标", "指标名称", "得分", "分值", "得分率", "指标值", "评分方式"]]
+    n_dept = cell["部门"].nunique()
+    row_h = 18 if n_dept <= 60 else 10 if n_dept <= 200 else 6
+    x_order = [c for c in ind_labels if c in set(cell["指标"])]
+    base = alt.Chart(cell).encode(
+        x=alt.X("指标:N", sort=x_order, title=None, axis=alt.Axis(orient="top", labelAngle=-60 if len(x_order) > 24 else 0, labelOverlap=False)),
+        y=alt.Y("部门:N", sort=dept_order, title=None, axis=alt.Axis(labels=n_dept <= 200, ticks=False, labelOverlap=False, labelLimit=220)),
+        tooltip=["部门", "指标", "指标名称", alt.Tooltip("得分:Q"), alt.Tooltip("分值:Q"), alt.Tooltip("得分率:Q", format=".1f"), "指标值", "评分方式"],
+    )
+    gray = base.mark_rect(color="#d5d5d5")  # not assessable: no share
+    colored = base.mark_rect().encode(
+        color=alt.Color(
+            "得分率:Q",
+            scale=alt.Scale(domain=[0, 50, 100], range=["#c62828", "#fdd835", "#2e7d32"]),
+            legend=alt.Legend(title="得分率（%）"),
+        )
+    ).transform_filter("isValid(datum['得分率'])")
+    chart = (gray + colored).properties(height=max(200, row_h * n_dept))
+    st.altair_chart(chart, width="stretch")
+    if n_dept > 200:
+        st.caption(f"共 {n_dept} 个部门：纵轴标签已隐藏，悬停查看部门名称；可在侧栏按区划筛选。")
+    pivot = cell.pivot_table(index="部门", columns="指标", values="得分率", aggfunc="first")
+    pivot = pivot.reindex([d for d in dept_order if d in pivot.index])[[c for c in ind_labels if c in pivot.columns]].reset_index()
+    with st.expander("热力图数据（得分率，%）"):
+        ui.table(pivot, "ia_heat", file_stem=f"得分率_{f.framework}_{year}", pct=[c for c in pivot.columns if c != "部门"])
+
+# ---------------------------------------------------------------------------- distribution of one indicator
+
+st.subheader("指标值分布")
+vals = data.indicator_value_matrix(f.framework, [year], f.region)
+rules = data.indicator_rules(f.framework)
+computed = vals.drop_duplicates("indicator_code").sort_values("sort_order") if not vals.empty else vals
+if computed.empty:
+    st.caption("该评价体系在此年度没有按公式计算的指标值。")
+else:
+    choices = computed["indicator_code"].tolist()
+    vname = dict(zip(computed.indicator_code, computed.indicator_name))
+    ui.keep("ia_indicator", choices[0], lambda v: v in choices)
+    code = st.selectbox("指标", choices, key="ia_indicator", format_func=lambda c: f"{c} {vname.get(c, '')}")
+    ui.remember("ia_indicator")
+    v = vals[vals.indicator_code == code]
+    parts = [p for p in v["part_code"].unique() if p]
+    if parts:
+        part = st.selectbox("分项", parts, key="ia_part")
+        v = v[v.part_code == part]
+    unit = v["unit"].dropna().iloc[0] if v["unit"].notna().any() else ""
+    rule = rules[rules.indicator_code == code]
+    lines = []  # (value, label)
+    if not rule.empty:
+        r = rule.iloc[0]
+        st.caption(f"评分规则：{r['rule_text'] or '—'}")
+        if r["rule_type"] in ("threshold", "per_point") and pd.notna(r["bound"]):
+            lines.append((float(r["bound"]), f"{fmt.OP_ZH.get(r['op'], r['op'] or '')} {fmt.score(r['bound'])}{unit}"))
+        if pd.notna(r.get("target")):
+            lines.append((float(r["target"]), f"目标 {fmt.score(r['target'])}{unit}"))
+        rp = data.rule_parts(f.framework, code)
+        for _, p in rp.iterrows():
+            for b in ("lower_bound", "upper_bound"):
+                if pd.notna(p[b]):
+                    lines.append((float(p[b]), f"{fmt.score(p[b])}{unit}（{p['part_name']}）"))
+    lines = list(dict((round(x, 6), (x, t)) for x, t in lines).values())
+    dv = v.assign(部门=v["dept_name"], 指标值=v["value"].astype(float))
+    stats = dv["指标值"].describe()
+    s = st.columns(5)
+    s[0].metric("部门数", f"{int(stats['count'])}")
+    s[1].metric("中位数", fmt.value(stats["50%"], unit))
+    s[2].metric("平均", fmt.value(stats["mean"], unit))
+    s[3].metric("最小", fmt.value(stats["min"], unit))
+    s[4].metric("最大", fmt.value(stats["max"], unit))
+    hist = (
+        alt.Chart(dv[["部门", "指标值"]])
+        .mark_bar(color="#5c6bc0", opacity=0.85)
+        .encode(x=alt.X("指标值:Q", bin=alt.Bin(maxbins=40), title=f"{code} {vname.get(code, '')}（{unit or '值'}）"), y=alt.Y("count():Q", title="部门数"))
+    )
+    layers = [hist]
+    if lines:
+        ldf = pd.DataFrame(lines, columns=["阈值", "说明"])
+        layers.append(alt.Chart(ldf).mark_rule(color="#c62828", strokeWidth=2, strokeDash=[6, 3]).encode(x="阈值:Q", tooltip=["说明", "阈值"]))
+        layers.append(alt.Chart(ldf).mark_text(color="#c62828", align="left", dx=4, dy=-6, baseline="top").encode(x="阈值:Q", y=alt.value(0), text="说明:N"))
+    st.altair_chart(alt.layer(*layers).properties(height=280), width="stretch")
+    if lines:
+        st.caption("红色虚线：评价体系规则中的阈值（来自 seeds.framework_indicators / framework_rule_parts）。")
+    box = (
+        alt.Chart(dv[["部门", "指标值"]])
+        .mark_boxplot(extent=1.5, color="#5c6bc0", outliers=alt.MarkConfig(color="#c62828"))
+        .encode(x=alt.X("指标值:Q", title=None, scale=alt.Scale(zero=False)))
+        .properties(height=70)
+    )
+    st.altair_chart(box, width="stretch")
+    dtab = dv[["部门", "dept_code", "指标值", "numerator", "denominator"]].rename(columns={"dept_code": "部门编码", "numerator": "分子", "denominator": "分母"}).sort_values("指标值")
+    with st.expander(f"各部门的 {code} 指标值"):
+        ui.table(dtab, "ia_values", file_stem=f"指标值_{code}_{f.framework}_{year}", money=["分子", "分母"], score=["指标值"])
+
+# ---------------------------------------------------------------------------- outliers
+
+
+def tukey_outliers(v: pd.DataFrame, k: float = 1.5, min_n: int = 8) -> pd.DataFrame:
+    out = []
+    for (code, part), g in v.groupby(["indicator_code", "part_code"], sort=False):
+        x = g["value"].astype(float)
+        if len(x) < min_n:
+            continue
+        q1, q3 = np.percentile(x, [25, 75])
+        iqr = q3 - q1
+        if iqr <= 0:
+            continue
+        lo, hi = q1 - k * iqr, q3 + k * iqr
+        bad = g[(x < lo) | (x > hi)]
+        for _, r in bad.iterrows():
+            val = float(r["value"])
+            out.append(
+                {
+                    "部门": r["dept_name"],
+                    "部门编码": r["dept_code"],
+                    "指标": f"{code} {r['indicator_name']}" + (f"（{part}）" if part else ""),
+                    "指标值": val,
+                    "单位": r["unit"] or "",
+                    "中位数": float(np.median(x)),
+                    "正常范围下限": lo,
+                    "正常范围上限": hi,
+                    "偏离（四分位距倍数）": round((val - hi) / iqr if val > hi else (val - lo) / iqr, 2),
+                    "fiscal_year": int(r["fiscal_year"]),
+                }
+            )
+    df = pd.DataFrame(out)
+    if not df.empty:
+        df = df.reindex(df["偏离（四分位距倍数）"].abs().sort_values(ascending=False).index)
+    return df
+
+
+st.subheader("异常值")
+st.caption("按四分位距（Tukey）判断：指标值低于 Q1 − 1.5×IQR 或高于 Q3 + 1.5×IQR 的部门。只统计至少 8 个部门有值的指标。")
+if vals.empty:
+    ui.no_data()
+else:
+    ol = tukey_outliers(vals)
+    if ol.empty:
+        st.success("没有发现异常值。", icon=":material/check_circle:")
+    else:
+        st.markdown(f"共 **{len(ol)}** 个异常值，涉及 {ol['部门编码'].nunique()} 个部门、{ol['指标'].nunique()} 个指标。")
+        ev = ui.table(
+            ol.drop(columns=["fiscal_year"]),
+            "ia_outliers",
+            file_stem=f"异常值_{f.framework}_{year}",
+            score=["指标值", "中位数", "正常范围下限", "正常范围上限", "偏离（四分位距倍数）"],
+            selectable=True,
+            height=400 if len(ol) > 12 else "auto",
+        )
+        ui.drill_down_button(ol, ev, f.framework, "ia_outliers", name_col="部门", code_col="部门编码", year_col="fiscal_year")
