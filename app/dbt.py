@@ -66,6 +66,8 @@ def run_dbt(args: list[str], warehouse_file: Path, live_warehouse: Path) -> DbtR
     """`dbt <args>` against `warehouse_file`; dbt's target/ and logs/ live in the build folder."""
     from dbt.cli.main import dbtRunner
 
+    # absolute: dbt resolves a relative target/log path from the project folder, the profile's from the cwd
+    warehouse_file, live_warehouse = Path(warehouse_file).resolve(), Path(live_warehouse).resolve()
     paths = dbt_paths(live_warehouse)
     Path(paths["DBT_LOG_PATH"]).mkdir(parents=True, exist_ok=True)
     env = {"JIXIAO_WAREHOUSE": str(warehouse_file), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **paths}

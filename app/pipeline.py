@@ -10,12 +10,15 @@ A refused submission is not a failure of the build: the others load, and its rej
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
+import os
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import duckdb
 
@@ -23,7 +26,10 @@ from app import warehouse as W
 from app.dbt import DbtResult, dbt_build
 from ingest.load import LoadOutcome, known_departments, load_submission, record_issues
 from ingest.schema import ensure_schema
-from ingest.submission import FrameworkCatalog, read_submission
+from ingest.submission import FrameworkCatalog, Submission, check_submission, parse_submission
+
+# parse submissions in worker processes from this many on (a pool costs ~1 s to start)
+PARALLEL_FROM = 16
 
 
 class BuildFailed(Exception):
@@ -81,9 +87,10 @@ def ingest(
     )
     catalog = FrameworkCatalog.from_seeds(W.SEEDS)
     outcomes = []
-    for path, sid in inputs:
-        sub = read_submission(path, sid, catalog=catalog, known_departments=known_departments(con))
-        outcome = load_submission(con, sub, run_id)
+    for sub in _parsed(inputs):
+        # cross-file rules in input order: a department declared by an earlier submission is known
+        check_submission(sub, catalog, known_departments(con, schema_ready=True))
+        outcome = load_submission(con, sub, run_id, schema_ready=True)
         record_issues(con, run_id, sub.submission_id, sub.issues)
         outcomes.append(outcome)
         if on_submission:
@@ -94,6 +101,23 @@ def ingest(
         [datetime.now().replace(microsecond=0), n["loaded"], n["unchanged"], n["refused"], "refused" if n["refused"] else "ok", run_id],
     )
     return outcomes
+
+
+def _parse_one(item: tuple[Path, str | None]) -> Submission:
+    return parse_submission(*item)
+
+
+def _parsed(inputs: list[tuple[Path, str | None]]) -> Iterator[Submission]:
+    """Each submission's files read and parsed, in input order. Parsing touches no warehouse state, so
+    with many submissions it runs in worker processes (one per CPU) while the main process loads."""
+    workers = min(os.cpu_count() or 1, len(inputs))
+    if len(inputs) < PARALLEL_FROM or workers < 2:
+        for item in inputs:
+            yield parse_submission(*item)
+        return
+    # spawn, not fork: Polars' and DuckDB's thread pools do not survive a fork
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield from pool.map(_parse_one, inputs, chunksize=2)
 
 
 def build(

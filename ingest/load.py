@@ -36,8 +36,9 @@ class LoadOutcome:
     issues: list[Issue] = field(default_factory=list)
 
 
-def known_departments(con: duckdb.DuckDBPyConnection) -> set[str]:
-    ensure_schema(con)
+def known_departments(con: duckdb.DuckDBPyConnection, schema_ready: bool = False) -> set[str]:
+    if not schema_ready:
+        ensure_schema(con)
     return {r[0] for r in con.execute("SELECT DISTINCT dept_code FROM raw.departments").fetchall()}
 
 
@@ -54,8 +55,9 @@ def _frame_for_insert(sub: Submission, name: str, loaded_at: datetime) -> pl.Dat
     return frame.select([c for c, _ in cols])
 
 
-def load_submission(con: duckdb.DuckDBPyConnection, sub: Submission, run_id: str) -> LoadOutcome:
-    ensure_schema(con)
+def load_submission(con: duckdb.DuckDBPyConnection, sub: Submission, run_id: str, schema_ready: bool = False) -> LoadOutcome:
+    if not schema_ready:
+        ensure_schema(con)
     out = LoadOutcome(sub.submission_id, "refused", issues=list(sub.issues))
     if not sub.ok:
         return out

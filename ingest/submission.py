@@ -60,6 +60,7 @@ class Submission:
     tables: dict[str, ParsedTable] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     present: set[str] = field(default_factory=set)  # templates that had a file or sheet, read or not
+    parsed_files: bool = False  # False when nothing could be read at all: the cross-file rules do not apply
 
     @property
     def errors(self) -> list[Issue]:
@@ -112,6 +113,13 @@ def read_submission(
     catalog: FrameworkCatalog | None = None,
     known_departments: set[str] | None = None,
 ) -> Submission:
+    """Parse every file of the submission, then apply the rules that span files."""
+    return check_submission(parse_submission(path, submission_id), catalog, known_departments)
+
+
+def parse_submission(path: Path, submission_id: str | None = None) -> Submission:
+    """Read and parse each file on its own (no warehouse state: safe to run in a worker process).
+    `check_submission` then applies the cross-file rules."""
     path = Path(path)
     sid = submission_id or default_submission_id(path)
     issues: list[Issue] = []
@@ -201,8 +209,17 @@ def read_submission(
     sub.present = {tmpl.name for tmpl, _ in raws} | unsupported
     if not files:
         sub.issues.append(Issue(path.name, None, None, None, None, "提交中没有任何模板文件"))
-        return sub
-    _cross_checks(sub, catalog or FrameworkCatalog(), known_departments or set())
+    else:
+        sub.parsed_files = True
+    return sub
+
+
+def check_submission(
+    sub: Submission, catalog: FrameworkCatalog | None = None, known_departments: set[str] | None = None
+) -> Submission:
+    """The rules that span files: required templates, known departments, scores within weights, … ."""
+    if sub.parsed_files:
+        _cross_checks(sub, catalog or FrameworkCatalog(), known_departments or set())
     return sub
 
 

@@ -11,8 +11,10 @@ formula_values as (
     where part_code = ''
 ),
 
+-- a person scores department-level indicators only: project_code '' (an equi-join key, so the join
+-- stays a hash join; a condition on the spine alone would force a nested-loop join)
 person as (
-    select dept_code, fiscal_year, framework_code, indicator_code, score, scorer, evidence
+    select dept_code, fiscal_year, framework_code, indicator_code, '' as project_code, score, scorer, evidence
     from {{ ref('stg_qualitative_scores') }}
 ),
 
@@ -48,7 +50,7 @@ joined as (
         and person.indicator_code = spine.indicator_code
         and person.dept_code = spine.dept_code
         and person.fiscal_year = spine.fiscal_year
-        and spine.project_code = ''
+        and person.project_code = spine.project_code
 ),
 
 final as (
