@@ -1,0 +1,1 @@
+"""Benchmarks: `.venv/bin/python -m bench.run` (see bench/README.md)."""
