@@ -8,22 +8,45 @@ lines as (
     select * from {{ ref('stg_budget_ledger') }}
 ),
 
+-- the lines summed at every scope a subtotal can have; '*' = all values of that column.
+-- (an equi-join on the scope keeps this a hash join: an OR in the join condition would make it a
+-- nested loop over every subtotal × every line, minutes at a province's scale)
+line_scopes as (
+    select
+        dept_code,
+        fiscal_year,
+        case when grouping(expense_type) = 1 then '*' else coalesce(expense_type, '') end as expense_scope,
+        case when grouping(category) = 1 then '*' else coalesce(category, '') end as category_scope,
+        count(ledger_line_id) as line_count,
+        sum(original_budget) as original_budget,
+        sum(coalesce(adjustment, 0)) as adjustment,
+        sum(adjusted_budget) as adjusted_budget,
+        sum(actual_paid) as actual_paid,
+        sum(balance) as balance
+    from lines
+    group by grouping sets (
+        (dept_code, fiscal_year),
+        (dept_code, fiscal_year, expense_type),
+        (dept_code, fiscal_year, category),
+        (dept_code, fiscal_year, expense_type, category)
+    )
+),
+
 covered as (
     select
         s.subtotal_id,
-        count(l.ledger_line_id) as line_count,
-        sum(l.original_budget) as original_budget,
-        sum(coalesce(l.adjustment, 0)) as adjustment,
-        sum(l.adjusted_budget) as adjusted_budget,
-        sum(l.actual_paid) as actual_paid,
-        sum(l.balance) as balance
+        coalesce(ls.line_count, 0) as line_count,
+        ls.original_budget,
+        ls.adjustment,
+        ls.adjusted_budget,
+        ls.actual_paid,
+        ls.balance
     from subtotals as s
-    left join lines as l
-        on l.dept_code = s.dept_code
-        and l.fiscal_year = s.fiscal_year
-        and (s.expense_type is null or l.expense_type = s.expense_type)
-        and (s.category is null or l.category = s.category)
-    group by s.subtotal_id
+    left join line_scopes as ls
+        on ls.dept_code = s.dept_code
+        and ls.fiscal_year = s.fiscal_year
+        and ls.expense_scope = coalesce(s.expense_type, '*')
+        and ls.category_scope = coalesce(s.category, '*')
 ),
 
 -- one row per subtotal × amount column that was reported
