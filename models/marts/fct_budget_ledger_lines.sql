@@ -1,0 +1,41 @@
+-- 台账明细（公共表）：当前版本的每一个预算行（不含报告的小计/合计行），带来源（提交、文件、工作表、行号）。
+-- 报告的“按经济分类的预算执行表”和分析人员从得分追溯到台账行，都从这里读。
+with lines as (
+    select * from {{ ref('int_ledger_lines') }}
+),
+
+staged as (
+    select ledger_line_id, fund_source, adjustment, balance_reported, submission_id, source_file, source_sheet, source_row
+    from {{ ref('stg_budget_ledger') }}
+),
+
+final as (
+    select
+        lines.ledger_line_id,
+        lines.dept_code,
+        lines.fiscal_year,
+        lines.expense_type,
+        lines.category,
+        lines.project_code,
+        lines.project_name,
+        lines.is_key_project,
+        lines.econ_class,
+        lines.func_class,
+        staged.fund_source,
+        lines.original_budget,
+        staged.adjustment,
+        lines.adjusted_budget,
+        lines.actual_paid,
+        lines.balance,
+        staged.balance_reported,
+        lines.in_expense_control_scope,
+        staged.submission_id,
+        staged.source_file,
+        staged.source_sheet,
+        staged.source_row
+    from lines
+    inner join staged
+        on staged.ledger_line_id = lines.ledger_line_id
+)
+
+select * from final
