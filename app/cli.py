@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app import warehouse as W
+from app.report.cli import add_report_parser
 
 console = Console(highlight=False)
 
@@ -345,12 +346,7 @@ def make_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_check)
 
     add_generate_parser(sub)
-    try:
-        from app.report.cli import add_report_parser
-    except ImportError:  # pragma: no cover - the report package is part of the distribution
-        pass
-    else:
-        add_report_parser(sub)
+    add_report_parser(sub)
 
     a = sub.add_parser("app", help="在已有仓库上打开看板")
     a.add_argument("--warehouse", "-w", metavar="文件")

@@ -188,11 +188,11 @@ def test_department_page_shows_the_worked_example(wh):
     # 三公 and staffing
     facts = frame_with(at, "类别", "项目", "数值")
     assert {"“三公”经费", "人员编制", "结转结余"} <= set(facts["类别"])
-    # history, and the two scoring-table downloads; the evaluation report is a marked place, not a fake
+    # history, the two scoring-table downloads and the evaluation report (app/report, generated on click)
     assert frame_with(at, "年度", "总分", "等级")["总分"].tolist() == [90]
     labels = [b.label for b in at.get("download_button")]
     assert "下载评分表（Excel）" in labels and "下载评分表（CSV）" in labels
-    assert any("评价报告" in i.value and "尚未接入" in i.value for i in at.info)
+    assert {"评价报告（Word）", "评价报告（PDF）", "评价报告（Markdown）"} <= set(labels)
 
 
 def test_department_page_lists_its_findings(wh):

@@ -12,6 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from app.dashboard import data, exports, fmt, scoring_table, ui
+from app.report import MIME as REPORT_MIME
+from app.report import render_bytes
 
 f = ui.filters()
 
@@ -182,12 +184,30 @@ with tab_score:
         icon=":material/download:",
     )
 
-    # ------------------------------------------------------------------ 评价报告 (placeholder for the report engineer)
-    # REPORT HOOK — 评价报告下载: the report engineer wires the evaluation report (评价报告) download here,
-    # for (framework = f.framework, dept_code = dept, fiscal_year = year). Nothing is generated here
-    # on purpose: no stand-in report.
-    st.markdown("##### 评价报告")
-    st.info("评价报告（按报告格式生成的部门整体支出绩效评价报告）的下载将在此处提供，尚未接入。", icon=":material/description:")
+    # ------------------------------------------------------------------ 评价报告 (app/report)
+    st.subheader("下载评价报告")
+    st.caption("按评价报告格式生成的部门整体支出绩效评价报告：支出情况与台账明细、评分表、逐项指标的计算与评分、核对发现、历年趋势。点击时生成。")
+    report_stem = f"评价报告_{drow['dept_name']}_{year}_{f.framework}"
+
+    def _report(report_fmt: str, key=(dept, year, f.framework)) -> bytes:
+        con = data._open(data.current_version())  # through the dashboard's gate: never a stale DuckDB instance
+        try:
+            return render_bytes(con, key[0], key[1], key[2], report_fmt)
+        finally:
+            data._close(con)
+
+    r1, r2, r3, _ = st.columns([1.4, 1.4, 1.4, 2.8])
+    for col, rfmt, label, primary in ((r1, "docx", "评价报告（Word）", True), (r2, "pdf", "评价报告（PDF）", False), (r3, "md", "评价报告（Markdown）", False)):
+        col.download_button(
+            label,
+            data=lambda rfmt=rfmt: _report(rfmt),
+            file_name=f"{report_stem}.{rfmt}",
+            mime=REPORT_MIME[rfmt],
+            key=f"d_report_{rfmt}",
+            on_click="ignore",
+            type="primary" if primary else "secondary",
+            icon=":material/description:",
+        )
 
 # ---------------------------------------------------------------------------- inputs
 

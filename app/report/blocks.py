@@ -1,0 +1,198 @@
+"""The small Markdown subset the report template is written in, parsed into blocks.
+
+``report.md.j2`` is the one place the report's wording and structure live. Its Markdown output is the
+``md`` format as it is; for HTML/PDF and DOCX it is parsed into blocks here and each block is mapped to
+HTML (``report.html.j2``) or to python-docx calls (``render.py``). So an analyst who edits a sentence,
+a heading or a table's columns in the template changes all four formats.
+
+Supported (anything else is a paragraph):
+
+    # … ######            headings (level 1 = the title)
+    | a | b |             pipe tables: header row, separator row (``---:`` = right-aligned), body rows;
+                          ``\\|`` is a literal bar inside a cell
+    - item / 1. item      bullet / numbered lists (one line per item)
+    > text                a note (small print)
+    **bold**              bold, inside any text
+    text\\                a line ending in a backslash: hard line break
+    <!-- pagebreak -->    page break
+    <!-- class: NAME -->  a class for the next block (HTML class; DOCX: see docx_style.toml [classes])
+    <!-- … -->            any other one-line comment is ignored (notes for the template's editors)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_COMMENT = re.compile(r"^<!--\s*(.*?)\s*-->$")
+_BULLET = re.compile(r"^[-*]\s+(.*)$")
+_NUMBERED = re.compile(r"^(\d+)[.、]\s+(.*)$")
+_SEPARATOR_CELL = re.compile(r"^:?-{1,}:?$")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
+
+
+@dataclass
+class Block:
+    kind: str  # heading | paragraph | table | bullets | numbered | note | pagebreak
+    text: str = ""
+    level: int = 0
+    cls: str | None = None
+    header: list[str] = field(default_factory=list)
+    aligns: list[str] = field(default_factory=list)  # left | right | center
+    rows: list[list[str]] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+
+
+def _join(lines: list[str]) -> str:
+    """Join a paragraph's source lines: no space between CJK text, a space between Latin words, and a
+    hard break after a line ending in a backslash."""
+    out = ""
+    for ln in lines:
+        ln = ln.strip()
+        if not out:
+            out = ln
+        elif out.endswith("\\"):
+            out = out[:-1].rstrip() + "\n" + ln
+        elif _CJK.match(out[-1:]) or _CJK.match(ln[:1]):
+            out += ln
+        else:
+            out += " " + ln
+    return out[:-1].rstrip() if out.endswith("\\") else out
+
+
+def split_row(line: str) -> list[str]:
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|") and not s.endswith("\\|"):
+        s = s[:-1]
+    if "\\" not in s:
+        return [c.strip() for c in s.split("|")]
+    cells, cur, i = [], "", 0
+    while i < len(s):
+        if s[i] == "\\" and i + 1 < len(s) and s[i + 1] == "|":
+            cur += "|"
+            i += 2
+            continue
+        if s[i] == "|":
+            cells.append(cur.strip())
+            cur = ""
+        else:
+            cur += s[i]
+        i += 1
+    cells.append(cur.strip())
+    return cells
+
+
+def _align(cell: str) -> str:
+    c = cell.strip()
+    if c.startswith(":") and c.endswith(":"):
+        return "center"
+    if c.endswith(":"):
+        return "right"
+    return "left"
+
+
+def parse(markdown: str) -> list[Block]:
+    blocks: list[Block] = []
+    para: list[str] = []
+    pending_cls: str | None = None
+    lines = markdown.splitlines()
+
+    def add(b: Block) -> None:
+        nonlocal pending_cls
+        if pending_cls and b.kind != "pagebreak":
+            b.cls, pending_cls = pending_cls, None
+        blocks.append(b)
+
+    def flush() -> None:
+        if para:
+            add(Block("paragraph", text=_join(para)))
+            para.clear()
+
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        line = raw.strip()
+        if not line:
+            flush()
+            i += 1
+            continue
+        m = _COMMENT.match(line)
+        if m:
+            flush()
+            body = m.group(1)
+            if body.lower() == "pagebreak":
+                add(Block("pagebreak"))
+            elif ":" in body and body.split(":", 1)[0].strip().lower() in ("class", "table"):
+                pending_cls = body.split(":", 1)[1].strip() or None
+            i += 1
+            continue
+        m = _HEADING.match(line)
+        if m:
+            flush()
+            add(Block("heading", text=m.group(2), level=len(m.group(1))))
+            i += 1
+            continue
+        if line.startswith("|"):
+            flush()
+            tbl = []
+            while i < len(lines) and lines[i].strip().startswith("|"):
+                tbl.append(lines[i])
+                i += 1
+            header = split_row(tbl[0])
+            aligns = ["left"] * len(header)
+            body = tbl[1:]
+            if body and all(_SEPARATOR_CELL.match(c.replace(" ", "")) for c in split_row(body[0]) if c):
+                aligns = [_align(c) for c in split_row(body[0])]
+                body = body[1:]
+            aligns = (aligns + ["left"] * len(header))[: len(header)]
+            rows = []
+            for ln in body:
+                cells = split_row(ln)
+                rows.append((cells + [""] * len(header))[: len(header)])
+            add(Block("table", header=header, aligns=aligns, rows=rows))
+            continue
+        if _BULLET.match(line) or _NUMBERED.match(line):
+            flush()
+            kind = "bullets" if _BULLET.match(line) else "numbered"
+            pat = _BULLET if kind == "bullets" else _NUMBERED
+            items = []
+            while i < len(lines) and pat.match(lines[i].strip()):
+                items.append(pat.match(lines[i].strip()).groups()[-1])
+                i += 1
+            add(Block(kind, items=items))
+            continue
+        if line.startswith(">"):
+            flush()
+            note = []
+            while i < len(lines) and lines[i].strip().startswith(">"):
+                note.append(lines[i].strip()[1:].strip())
+                i += 1
+            add(Block("note", text=_join(note)))
+            continue
+        para.append(raw)
+        i += 1
+    flush()
+    return blocks
+
+
+def runs(text: str) -> list[tuple[str, bool]]:
+    """Inline text as (text, bold) runs."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _BOLD.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos : m.start()], False))
+        out.append((m.group(1), True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+def plain(text: str) -> str:
+    """Text without inline markup."""
+    return _BOLD.sub(r"\1", text)

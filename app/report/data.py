@@ -1,0 +1,659 @@
+"""What an evaluation report says, read from the warehouse into plain Python (``ReportContext``).
+
+One read-only DuckDB connection; one query per table for a whole batch of reports (``ReportData``), so
+generating every report of a warehouse costs a handful of queries, not a handful per report. The reads:
+
+* public marts (the contract in shared/spec/warehouse-tables.md): ``dim_department``,
+  ``fct_department_scores``, ``fct_level1_scores``, ``fct_indicator_scores``, ``fct_indicator_values``,
+  ``fct_budget_execution``, ``fct_project_scores``, ``fct_reconciliation_findings``;
+* the framework seeds (reference data, not models): level-2 names and weights, grade bands, framework
+  descriptions; each read is skipped when the table is missing;
+* ``marts.fct_budget_ledger_lines`` for the ledger table by economic classification. When it is missing
+  (a warehouse built before that mart existed) the ledger table falls back to the categories of
+  ``fct_budget_execution``.
+
+Amounts stay ``Decimal`` (exact cents); formatting happens in the templates (filters in render.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any, Iterable
+
+import duckdb
+
+from app import warehouse as W
+
+Key = tuple[str, int, str]  # (dept_code, fiscal_year, framework_code)
+
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_RANK = {"error": 1, "warning": 2, "info": 3}
+STATUS_ZH = {
+    "rule": "按规则计分",
+    "person": "评价人评分",
+    "not_assessable": "无法评价",
+    "insufficient": "信息不足",
+    "info": "参考值（不计分）",
+}
+CHECK_CATEGORY_ZH = {
+    "ledger_arithmetic": "台账算术",
+    "identity": "恒等关系",
+    "continuity": "跨年连续性",
+    "verification": "核实类",
+    "reported": "报告数与计算数",
+}
+# the ledger's categories in the order the reports print them
+CATEGORY_ORDER = {"人员经费": 1, "公用经费": 2, "其他运转类": 3, "特定目标类": 4}
+EXPENSE_TYPE_ORDER = {"基本支出": 1, "项目支出": 2}
+
+# facts a report's 基本情况 / 支出情况 quote, taken from the formula inputs in fct_indicator_values
+# (numerator / denominator meanings as seeds/framework_formulas.csv states them)
+FACT_FORMULAS = (
+    "staff_control_rate",  # 实有在职人数 / 编制数
+    "three_public_control_rate",  # “三公”经费决算数 / 预算数
+    "three_public_change_rate",  # (本年 − 上年) / 上年决算数
+    "carryover_change_rate",  # (年末 − 年初) / 年初结转结余
+    "carryover_rate_on_paid",  # 年末结转结余 / 实际支出
+    "procurement_execution_rate",  # 政府采购实际执行数 / 预算数
+    "key_expenditure_rate",  # 重点支出安排数 / 项目支出调整后预算
+)
+
+
+class ReportNotFound(LookupError):
+    """No scores for this department-year-framework: there is nothing to report."""
+
+    def __init__(self, dept_code: str, year: int, framework_code: str, hint: str = ""):
+        self.dept_code, self.year, self.framework_code = dept_code, year, framework_code
+        msg = f"没有找到部门 {dept_code} {year} 年度在评价体系 {framework_code} 下的评分结果，无法生成评价报告"
+        super().__init__(msg + (f"。{hint}" if hint else "。"))
+
+
+class Row(dict):
+    """A dict whose keys read as attributes too (``row.total``): the templates' variables. Jinja tries an
+    attribute before an item, so this spares it a failed getattr on every lookup."""
+
+    __slots__ = ()
+
+    def __getattr__(self, key: str):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+@dataclasses.dataclass
+class ReportContext:
+    """Everything one report prints, as plain dicts and lists (the templates' variables)."""
+
+    key: Key
+    year: int
+    report: dict  # title, generated_at
+    dept: dict  # dim_department row + parent_name, units
+    framework: dict  # code, name, description, scope, grade_basis, is_letter, is_project
+    score: dict  # fct_department_scores row (+ reported total/grade when the findings have them)
+    grades: list[dict]  # grade bands
+    levels: list[dict]  # level 1 → level 2 → indicators (department level)
+    indicators: list[dict]  # department-level indicators in framework order
+    projects: list[dict]  # project frameworks: one entry per project with its levels
+    budget: dict | None  # categories, totals, shares, ledger tables
+    facts: dict  # staff, 三公, carryover, procurement (None when unknown)
+    findings: list[dict]  # most severe first
+    finding_counts: dict
+    contradictions: list[dict]  # reported-vs-computed errors (the report contradicts its own rule)
+    trend: dict | None  # several years: scores and budget per year
+
+    def as_dict(self) -> dict[str, Any]:
+        """The template variables."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cur = con.execute(sql, params or [])
+    cols = [d[0] for d in cur.description]
+    return [Row(zip(cols, r)) for r in cur.fetchall()]
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return W.has_table(con, schema, table)
+
+
+def _dec(x) -> Decimal | None:
+    if x is None:
+        return None
+    if isinstance(x, Decimal):
+        return x
+    if isinstance(x, float) and x != x:  # NaN
+        return None
+    return Decimal(str(x))
+
+
+def _share(part, whole) -> Decimal | None:
+    """part / whole × 100 (a percentage), None when whole is 0 or unknown."""
+    p, w = _dec(part), _dec(whole)
+    if p is None or w is None or w == 0:
+        return None
+    return p / w * 100
+
+
+def _sum(rows: Iterable[dict], col: str) -> Decimal:
+    return sum((_dec(r.get(col)) or Decimal(0) for r in rows), Decimal(0))
+
+
+def _money_row(rows: list[dict], label: str = "") -> dict:
+    """Totals of a group of ledger rows: original, adjustment, adjusted, paid, balance, rate."""
+    original, adjusted, paid = _sum(rows, "original_budget"), _sum(rows, "adjusted_budget"), _sum(rows, "actual_paid")
+    return Row({
+        "label": label,
+        "original": original,
+        "adjustment": adjusted - original,
+        "adjusted": adjusted,
+        "paid": paid,
+        "balance": adjusted - paid,
+        "rate": _share(paid, adjusted),
+    })
+
+
+def _in_list(col: str, values: list | None, params: list) -> str:
+    if values is None:
+        return "true"
+    params.append(list(values))
+    return f"list_contains(?, {col})"
+
+
+# ---------------------------------------------------------------------------- batch reader
+
+
+class ReportData:
+    """The warehouse rows for a batch of reports, read with one query per table and grouped in memory.
+
+    ``depts``/``years``/``frameworks`` limit what is read (None = everything). Per-year detail (indicators,
+    findings, ledger lines) is read for ``years`` only; what the trend needs (department scores, level-1
+    subtotals, budget execution, finding counts) is read for every year of the departments.
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        depts: list[str] | None = None,
+        years: list[int] | None = None,
+        frameworks: list[str] | None = None,
+    ):
+        self.con = con
+        self.generated_at = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+        self._load_reference()
+        self._load(depts, years, frameworks)
+
+    # -- reference data (small, read whole)
+
+    def _load_reference(self) -> None:
+        con = self.con
+        self.departments = {r["dept_code"]: r for r in _rows(con, "select * from marts.dim_department")}
+        self.units = defaultdict(list)
+        for r in sorted(self.departments.values(), key=lambda r: r["dept_code"]):
+            if r.get("parent_dept_code"):
+                self.units[r["parent_dept_code"]].append(r)
+        self.fw_meta: dict[str, dict] = {}
+        if _has_table(con, "seeds", "frameworks"):
+            self.fw_meta = {r["framework_code"]: r for r in _rows(con, "select * from seeds.frameworks")}
+        self.grade_bands: dict[str, list[dict]] = defaultdict(list)
+        if _has_table(con, "seeds", "framework_grades"):
+            for r in _rows(con, "select * from seeds.framework_grades order by framework_code, sort_order"):
+                self.grade_bands[r["framework_code"]].append(r)
+        self.level_meta: dict[tuple[str, str], dict] = {}
+        if _has_table(con, "seeds", "framework_levels"):
+            for r in _rows(con, "select * from seeds.framework_levels"):
+                self.level_meta[(r["framework_code"], r["level_code"])] = r
+        self.has_ledger_lines = _has_table(con, "marts", "fct_budget_ledger_lines")
+
+    # -- the batch
+
+    def _load(self, depts, years, frameworks) -> None:
+        con = self.con
+
+        # department scores, all years (trend)
+        p: list = []
+        w = f"{_in_list('dept_code', depts, p)} and {_in_list('framework_code', frameworks, p)}"
+        self.dept_scores: dict[Key, dict] = {}
+        self.dept_years: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for r in _rows(con, f"select * from marts.fct_department_scores where {w} order by fiscal_year", p):
+            k = (r["dept_code"], int(r["fiscal_year"]), r["framework_code"])
+            self.dept_scores[k] = r
+            self.dept_years[(r["dept_code"], r["framework_code"])].append(int(r["fiscal_year"]))
+
+        # level-1 subtotals, all years (department level and per project)
+        p = []
+        w = f"{_in_list('dept_code', depts, p)} and {_in_list('framework_code', frameworks, p)}"
+        self.level1: dict[Key, list[dict]] = defaultdict(list)
+        for r in _rows(con, f"select * from marts.fct_level1_scores where {w} order by sort_order, level1_code", p):
+            self.level1[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"])].append(r)
+
+        # indicator scores and values, report years only
+        p = []
+        w = " and ".join(
+            [_in_list("dept_code", depts, p), _in_list("fiscal_year", years, p), _in_list("framework_code", frameworks, p)]
+        )
+        self.indicators: dict[Key, list[dict]] = defaultdict(list)
+        for r in _rows(
+            con,
+            f"select * from marts.fct_indicator_scores where {w} order by coalesce(project_code, ''), sort_order, indicator_code",
+            p,
+        ):
+            self.indicators[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"])].append(r)
+        self.values: dict[tuple, dict] = {}
+        for r in _rows(
+            con,
+            f"""select dept_code, fiscal_year, framework_code, indicator_code, coalesce(project_code, '') as project_code,
+                       calc_text, inputs, missing_inputs
+                from marts.fct_indicator_values where {w} and coalesce(part_code, '') = ''""",
+            p,
+        ):
+            self.values[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"], r["indicator_code"], r["project_code"])] = r
+        self.projects: dict[Key, list[dict]] = defaultdict(list)
+        if _has_table(con, "marts", "fct_project_scores"):
+            for r in _rows(con, f"select * from marts.fct_project_scores where {w} order by project_code", p):
+                self.projects[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"])].append(r)
+
+        # facts quoted in the report (any framework that computes them), report years only
+        p = []
+        w = f"{_in_list('dept_code', depts, p)} and {_in_list('fiscal_year', years, p)}"
+        p.append(list(FACT_FORMULAS))
+        self.facts: dict[tuple[str, int], dict] = defaultdict(dict)
+        for r in _rows(
+            con,
+            f"""select dept_code, fiscal_year, formula_code, any_value(numerator) as numerator,
+                       any_value(denominator) as denominator
+                from marts.fct_indicator_values
+                where {w} and list_contains(?, formula_code) and coalesce(project_code, '') = ''
+                  and coalesce(part_code, '') = '' and numerator is not null and denominator is not null
+                group by all""",
+            p,
+        ):
+            self.facts[(r["dept_code"], int(r["fiscal_year"]))][r["formula_code"]] = (r["numerator"], r["denominator"])
+
+        # budget execution by category, all years (trend)
+        p = []
+        w = _in_list("dept_code", depts, p)
+        self.budget: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        for r in _rows(con, f"select * from marts.fct_budget_execution where {w}", p):
+            self.budget[(r["dept_code"], int(r["fiscal_year"]))].append(r)
+
+        # ledger lines by economic classification, report years only (internal table, see module doc)
+        self.ledger_lines: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        if self.has_ledger_lines:
+            p = []
+            w = f"{_in_list('dept_code', depts, p)} and {_in_list('fiscal_year', years, p)}"
+            for r in _rows(
+                con,
+                f"""select dept_code, fiscal_year, expense_type, category, coalesce(econ_class, '（未分类）') as econ_class,
+                           sum(original_budget) as original_budget, sum(adjusted_budget) as adjusted_budget,
+                           sum(actual_paid) as actual_paid
+                    from marts.fct_budget_ledger_lines where {w}
+                    group by all order by econ_class""",
+                p,
+            ):
+                self.ledger_lines[(r["dept_code"], int(r["fiscal_year"]))].append(r)
+
+        # findings: detail for the report years, counts for every year
+        p = []
+        w = _in_list("dept_code", depts, p)
+        self.findings: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        for r in _rows(con, f"select * exclude (finding_id) from marts.fct_reconciliation_findings where {w}", p):
+            self.findings[(r["dept_code"], int(r["fiscal_year"]))].append(r)
+
+    # -- one report
+
+    def keys(self) -> list[Key]:
+        return sorted(self.dept_scores)
+
+    def context(self, dept_code: str, year: int, framework_code: str) -> ReportContext:
+        key = (dept_code, int(year), framework_code)
+        srow = self.dept_scores.get(key)
+        if srow is None:
+            raise ReportNotFound(dept_code, year, framework_code, self._hint(dept_code, framework_code))
+        dept = self._dept(dept_code)
+        fw = self._framework(framework_code, srow)
+        inds = self._indicators(key)
+        dept_inds = [i for i in inds if not i["project_code"]]
+        findings = self._findings(key)
+        # the report's own claims about an indicator or a subtotal, next to it in 四、绩效评价结果
+        claims: dict[str, list[dict]] = defaultdict(list)
+        for f in findings:
+            if f.get("check_category") == "reported" and not f.get("project_code") and f.get("item"):
+                claims[str(f["item"]).split()[0]].append(f)
+        for i in dept_inds:
+            i["reported"] = claims.get(i["code"], [])
+        levels = self._levels(key, dept_inds, self.level1.get(key, []), "")
+        for lv in levels:
+            lv["reported"] = claims.get(lv["code"], [])
+        score = Row(srow)
+        score["reported_total"] = score["reported_grade"] = None
+        reported = next((f for f in findings if f["check_code"] == "reported_total"), None)
+        if reported is not None:
+            score["reported_total"] = reported["actual"]
+            score["reported_grade"] = self._grade_for(framework_code, reported["actual"])
+        return ReportContext(
+            key=key,
+            year=int(year),
+            report=Row(
+                title=f"{dept['dept_name']} {year}年度部门整体支出绩效评价报告",
+                generated_at=self.generated_at,
+            ),
+            dept=dept,
+            framework=fw,
+            score=score,
+            grades=self.grade_bands.get(framework_code, []),
+            levels=levels,
+            indicators=dept_inds,
+            projects=self._projects(key, inds) if fw["is_project"] else [],
+            budget=self._budget(dept_code, int(year)),
+            facts=self._facts(dept_code, int(year)),
+            findings=findings,
+            finding_counts=Row((s, sum(1 for f in findings if f["severity"] == s)) for s in SEVERITY_RANK),
+            contradictions=[f for f in findings if f["severity"] == "error" and f.get("check_category") == "reported"],
+            trend=self._trend(dept_code, framework_code),
+        )
+
+    def _hint(self, dept_code: str, framework_code: str) -> str:
+        if dept_code not in self.departments:
+            return f"部门编码 {dept_code} 不在仓库中（marts.dim_department）"
+        rows = self.con.execute(
+            """select framework_code, list(distinct fiscal_year order by fiscal_year) from marts.fct_department_scores
+               where dept_code = ? group by 1 order by 1""",
+            [dept_code],
+        ).fetchall()
+        years = dict(rows).get(framework_code)
+        if years:
+            return f"该部门在此评价体系下有评分的年度：{'、'.join(str(y) for y in years)}"
+        if rows:
+            return f"该部门有评分的评价体系：{'、'.join(r[0] for r in rows)}"
+        return "该部门没有任何评分结果"
+
+    def _grade_for(self, framework_code: str, total) -> str | None:
+        t = _dec(total)
+        if t is None:
+            return None
+        for g in self.grade_bands.get(framework_code, []):
+            lo, hi = _dec(g.get("min_score")), _dec(g.get("max_score"))
+            if (lo is None or t >= lo) and (hi is None or t < hi):
+                return g["grade"]
+        return None
+
+    def _dept(self, dept_code: str) -> dict:
+        d = Row(self.departments.get(dept_code) or {"dept_code": dept_code, "dept_name": dept_code})
+        parent = self.departments.get(d.get("parent_dept_code") or "")
+        d["parent_name"] = parent["dept_name"] if parent else None
+        d["units"] = [Row(dept_code=u["dept_code"], dept_name=u["dept_name"]) for u in self.units.get(dept_code, [])]
+        return d
+
+    def _framework(self, code: str, srow: dict) -> dict:
+        meta = self.fw_meta.get(code, {})
+        grade_basis = srow.get("grade_basis") or meta.get("grade_basis") or "total"
+        scope = meta.get("scope") or "department"
+        return Row({
+            "code": code,
+            "name": srow.get("framework_name") or meta.get("framework_name") or code,
+            "description": meta.get("description"),
+            "source_doc": meta.get("source_doc"),
+            "scope": scope,
+            "grade_basis": grade_basis,
+            "is_letter": grade_basis == "letter",
+            "is_project": scope == "project",
+            "is_normalized": grade_basis == "normalized",
+        })
+
+    def _indicators(self, key: Key) -> list[dict]:
+        out = []
+        for r in self.indicators.get(key, []):
+            pc = r.get("project_code") or ""
+            v = self.values.get((*key, r["indicator_code"], pc)) or {}
+            status = r.get("scoring_status") or ("not_assessable" if not r.get("assessable") else r.get("scored_by"))
+            out.append(
+                Row({
+                    "code": r["indicator_code"],
+                    "name": r.get("indicator_name") or r["indicator_code"],
+                    "project_code": pc,
+                    "level1": r.get("level1_code"),
+                    "level2": r.get("level2_code"),
+                    "weight": _dec(r.get("weight")),
+                    "score": _dec(r.get("score")),
+                    "letter": r.get("letter"),
+                    "rule_type": r.get("rule_type"),
+                    "rule_text": r.get("rule_text"),
+                    "scored_by": r.get("scored_by"),
+                    "assessable": bool(r.get("assessable")),
+                    "status": status,
+                    "status_zh": STATUS_ZH.get(status, status),
+                    "is_info": r.get("rule_type") == "info" or status == "info",
+                    "is_deduction": (_dec(r.get("weight")) or 0) < 0,
+                    "value": _dec(r.get("value")),
+                    "unit": r.get("unit"),
+                    "explanation": r.get("explanation"),
+                    "evidence": r.get("evidence"),
+                    "scorer": r.get("scorer"),
+                    "reason": r.get("not_assessable_reason"),
+                    "calc_text": v.get("calc_text"),
+                    "inputs": v.get("inputs"),
+                    "missing_inputs": v.get("missing_inputs"),
+                    "reported": [],
+                })
+            )
+        return out
+
+    def _levels(self, key: Key, inds: list[dict], l1_rows: list[dict], project_code: str) -> list[dict]:
+        fw = key[2]
+        rows = [r for r in l1_rows if (r.get("project_code") or "") == project_code]
+        by_l1: dict[str, list[dict]] = defaultdict(list)
+        for i in inds:
+            by_l1[i["level1"]].append(i)
+        out = []
+        seen = set()
+        for r in sorted(rows, key=lambda r: (r.get("sort_order") or 0, r["level1_code"])):
+            code = r["level1_code"]
+            seen.add(code)
+            out.append(self._level1_entry(fw, code, r.get("level_name"), r, by_l1.get(code, [])))
+        for code, items in by_l1.items():  # indicators whose level-1 has no subtotal row
+            if code not in seen:
+                meta = self.level_meta.get((fw, code), {})
+                out.append(self._level1_entry(fw, code, meta.get("level_name"), {}, items))
+        return out
+
+    def _level1_entry(self, fw: str, code: str, name: str | None, row: dict, items: list[dict]) -> dict:
+        meta = self.level_meta.get((fw, code), {})
+        weight = _dec(row.get("weight"))
+        if weight is None:
+            weight = _dec(meta.get("weight"))
+        score = _dec(row.get("score"))
+        if score is None and items and not any(i["letter"] for i in items):
+            score = sum((i["score"] or Decimal(0) for i in items), Decimal(0))
+        level2: list[dict] = []
+        by_code: dict[str | None, dict] = {}
+        for i in items:
+            l2 = i["level2"]
+            if l2 not in by_code:
+                m2 = self.level_meta.get((fw, l2), {}) if l2 else {}
+                name2 = m2.get("level_name")
+                if not name2 and l2:
+                    same = next((x for x in items if x["code"] == l2), None)
+                    name2 = same["name"] if same else None
+                by_code[l2] = Row(code=l2, name=name2, weight=_dec(m2.get("weight")), indicators=[])
+                level2.append(by_code[l2])
+            by_code[l2]["indicators"].append(i)
+        for g in level2:
+            scored = [i for i in g["indicators"] if not i["is_info"]]
+            if g["weight"] is None:
+                g["weight"] = sum((i["weight"] or Decimal(0) for i in scored), Decimal(0))
+            g["score"] = (
+                None if any(i["letter"] for i in scored) else sum((i["score"] or Decimal(0) for i in scored), Decimal(0))
+            )
+            g["not_assessable_weight"] = sum(
+                (i["weight"] or Decimal(0) for i in scored if not i["assessable"] and (i["weight"] or 0) > 0), Decimal(0)
+            )
+        return Row({
+            "code": code,
+            "name": name or meta.get("level_name") or code,
+            "weight": weight,
+            "score": score,
+            "letter": row.get("letter"),
+            "not_assessable_weight": _dec(row.get("not_assessable_weight")),
+            "level2": level2,
+            "indicators": items,
+            "reported": [],
+        })
+
+    def _projects(self, key: Key, inds: list[dict]) -> list[dict]:
+        by_proj: dict[str, list[dict]] = defaultdict(list)
+        for i in inds:
+            if i["project_code"]:
+                by_proj[i["project_code"]].append(i)
+        out = []
+        for p in self.projects.get(key, []):
+            code = p["project_code"]
+            items = by_proj.get(code, [])
+            entry = Row(p)
+            entry["levels"] = self._levels(key, items, self.level1.get(key, []), code)
+            entry["indicators"] = items
+            out.append(entry)
+        return out
+
+    def _budget(self, dept_code: str, year: int) -> dict | None:
+        rows = self.budget.get((dept_code, year))
+        if not rows:
+            return None
+        cat = {r["category"]: _money_row([r], r["category"]) for r in rows}
+        basic = _money_row([r for r in rows if r["expense_type"] == "基本支出"], "基本支出合计")
+        project = _money_row([r for r in rows if r["expense_type"] == "项目支出"], "项目支出合计")
+        total = _money_row(rows, "合计")
+        zero = _money_row([], "")
+
+        def c(name):
+            return cat.get(name, zero)
+
+        shares = Row({
+            "personnel_of_basic": _share(c("人员经费")["paid"], basic["paid"]),
+            "public_of_basic": _share(c("公用经费")["paid"], basic["paid"]),
+            "operating_of_project": _share(c("其他运转类")["paid"], project["paid"]),
+            "specific_of_project": _share(c("特定目标类")["paid"], project["paid"]),
+            "basic_of_total": _share(basic["paid"], total["paid"]),
+            "project_of_total": _share(project["paid"], total["paid"]),
+        })
+        # ledger tables: one per expense type, category groups with economic-classification lines
+        lines = self.ledger_lines.get((dept_code, year), [])
+        tables = []
+        for et in sorted({r["expense_type"] for r in rows}, key=lambda e: (EXPENSE_TYPE_ORDER.get(e, 9), e)):
+            et_rows = [r for r in rows if r["expense_type"] == et]
+            groups = []
+            for cr in sorted(et_rows, key=lambda r: (CATEGORY_ORDER.get(r["category"], 9), r["category"])):
+                cl = [x for x in lines if x["expense_type"] == et and x["category"] == cr["category"]]
+                groups.append(
+                    Row({
+                        "category": cr["category"],
+                        "lines": [_money_row([x], x["econ_class"]) for x in cl],
+                        "subtotal": _money_row([cr], f"{cr['category']}小计"),
+                    })
+                )
+            tables.append(Row(expense_type=et, groups=groups, total=_money_row(et_rows, f"{et}合计")))
+        return Row({
+            "categories": cat,
+            "basic": basic,
+            "project": project,
+            "total": total,
+            "shares": shares,
+            "tables": tables,
+            "by_type": [t["total"] for t in tables],
+            "has_lines": bool(lines),
+        })
+
+    def _facts(self, dept_code: str, year: int) -> dict:
+        f = self.facts.get((dept_code, year), {})
+
+        def part(code, i):
+            v = f.get(code)
+            return _dec(v[i]) if v else None
+
+        opening = part("carryover_change_rate", 1)
+        change = part("carryover_change_rate", 0)
+        closing = part("carryover_rate_on_paid", 0)
+        if closing is None and opening is not None and change is not None:
+            closing = opening + change
+        tp_now_change, tp_prior = part("three_public_change_rate", 0), part("three_public_change_rate", 1)
+        tp_actual = part("three_public_control_rate", 0)
+        if tp_actual is None and tp_prior is not None and tp_now_change is not None:
+            tp_actual = tp_prior + tp_now_change
+        return Row({
+            "staff_actual": part("staff_control_rate", 0),
+            "staff_authorized": part("staff_control_rate", 1),
+            "three_public_actual": tp_actual,
+            "three_public_budget": part("three_public_control_rate", 1),
+            "three_public_prior": tp_prior,
+            "carryover_opening": opening,
+            "carryover_closing": closing,
+            "procurement_actual": part("procurement_execution_rate", 0),
+            "procurement_budget": part("procurement_execution_rate", 1),
+            "key_expenditure": part("key_expenditure_rate", 0),
+        })
+
+    def _findings(self, key: Key) -> list[dict]:
+        dept_code, year, fw = key
+        out = []
+        for r in self.findings.get((dept_code, year), []):
+            if r.get("framework_code") not in (None, "", fw):
+                continue
+            d = Row(r)
+            d["severity_zh"] = SEVERITY_ZH.get(r["severity"], r["severity"])
+            d["category_zh"] = CHECK_CATEGORY_ZH.get(r.get("check_category"), r.get("check_category"))
+            d["source"] = "，".join(
+                x for x in (r.get("source_file"), f"第 {r['source_row']} 行" if r.get("source_row") else None) if x
+            )
+            out.append(d)
+        out.sort(key=lambda f: (SEVERITY_RANK.get(f["severity"], 9), f.get("check_code") or "", f.get("item") or ""))
+        for n, f in enumerate(out, 1):
+            f["n"] = n
+        return out
+
+    def _trend(self, dept_code: str, framework_code: str) -> dict | None:
+        years = self.dept_years.get((dept_code, framework_code), [])
+        if len(years) < 2:
+            return None
+        level_codes: list[tuple[str, str]] = []
+        rows = []
+        prev_total = None
+        for y in years:
+            k = (dept_code, y, framework_code)
+            s = self.dept_scores[k]
+            l1 = {r["level1_code"]: r for r in self.level1.get(k, []) if not (r.get("project_code") or "")}
+            for r in sorted(l1.values(), key=lambda r: (r.get("sort_order") or 0, r["level1_code"])):
+                if (r["level1_code"], r.get("level_name")) not in level_codes:
+                    level_codes.append((r["level1_code"], r.get("level_name")))
+            b = self.budget.get((dept_code, y), [])
+            money = _money_row(b) if b else None
+            fnd = [f for f in self.findings.get((dept_code, y), []) if f.get("framework_code") in (None, "", framework_code)]
+            total = _dec(s.get("total_score"))
+            rows.append(
+                Row({
+                    "year": y,
+                    "total": total,
+                    "normalized": _dec(s.get("normalized_score")),
+                    "grade": s.get("grade"),
+                    "change": (total - prev_total) if total is not None and prev_total is not None else None,
+                    "not_assessable_weight": _dec(s.get("not_assessable_weight")),
+                    "levels": {c: (_dec(r.get("score")) if r.get("letter") is None else r.get("letter")) for c, r in l1.items()},
+                    "budget": money,
+                    "findings": len(fnd),
+                    "errors": sum(1 for f in fnd if f["severity"] == "error"),
+                })
+            )
+            prev_total = total
+        return Row(years=years, rows=rows, level_codes=[Row(code=c, name=n) for c, n in level_codes])
+
+
+def load_context(con: duckdb.DuckDBPyConnection, dept_code: str, year: int, framework_code: str) -> ReportContext:
+    """The context of one report (raises ReportNotFound)."""
+    return ReportData(con, depts=[dept_code], years=[int(year)], frameworks=[framework_code]).context(
+        dept_code, int(year), framework_code
+    )
