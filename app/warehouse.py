@@ -86,6 +86,13 @@ def discard(work: Path) -> None:
         f.unlink(missing_ok=True)
 
 
+def duckdb_config(memory_limit: str = "2GB") -> dict[str, str]:
+    """Settings for jixiao's own DuckDB connections (the dbt profile has its own, 3GB): DuckDB spills to
+    disk beyond `memory_limit` instead of growing to 80% of RAM, so checks stay well under 4 GiB at
+    province scale. JIXIAO_DUCKDB_MEMORY overrides both."""
+    return {"memory_limit": os.environ.get("JIXIAO_DUCKDB_MEMORY", memory_limit)}
+
+
 def connect_readonly(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
     """A short-lived read-only connection: never blocks a build, never writes."""
     return duckdb.connect(str(warehouse or default_warehouse()), read_only=True)

@@ -34,6 +34,8 @@ from pathlib import Path
 
 import duckdb
 
+from app.warehouse import duckdb_config
+
 from app.pipeline import BuildFailed
 from expectations.kinds import FINDINGS, INTEGRITY
 
@@ -524,7 +526,7 @@ def run_checkpoint(
 
     outcome.timings["import"] = time.perf_counter() - t0
     t = time.perf_counter()
-    with contextlib.closing(duckdb.connect(str(warehouse_file), read_only=True)) as con:
+    with contextlib.closing(duckdb.connect(str(warehouse_file), read_only=True, config=duckdb_config())) as con:
         ctx = _context(con)
         frames = _pull(con, suites if suites is not None else SUITES, ctx)
         outcome.findings_by_severity, outcome.top_findings = _findings(con, ctx)
