@@ -24,7 +24,7 @@ import duckdb
 
 from app import warehouse as W
 from app.dbt import DbtResult, dbt_build
-from ingest.load import LoadOutcome, known_departments, load_submission, record_issues
+from ingest.load import Coverage, LoadOutcome, known_departments, load_submission, record_issues
 from ingest.schema import ensure_schema
 from ingest.submission import FrameworkCatalog, Submission, check_submission, parse_submission
 
@@ -86,11 +86,17 @@ def ingest(
         [run_id, started, "; ".join(str(p) for p, _ in inputs)],
     )
     catalog = FrameworkCatalog.from_seeds(W.SEEDS)
+    coverage = Coverage(con)
+    # the build copy is scratch until the swap (which checkpoints): no checkpoint after every submission
+    con.execute("SET checkpoint_threshold = '1GB'")
     outcomes = []
+    departments = known_departments(con, schema_ready=True)
     for sub in _parsed(inputs):
         # cross-file rules in input order: a department declared by an earlier submission is known
-        check_submission(sub, catalog, known_departments(con, schema_ready=True))
-        outcome = load_submission(con, sub, run_id, schema_ready=True)
+        check_submission(sub, catalog, departments)
+        outcome = load_submission(con, sub, run_id, schema_ready=True, coverage=coverage)
+        if outcome.status == "loaded" and "departments" in sub.tables:
+            departments |= set(sub.tables["departments"].frame.get_column("dept_code").drop_nulls().to_list())
         record_issues(con, run_id, sub.submission_id, sub.issues)
         outcomes.append(outcome)
         if on_submission:

@@ -36,6 +36,31 @@ class LoadOutcome:
     issues: list[Issue] = field(default_factory=list)
 
 
+class Coverage:
+    """Which partitions (department-years; departments for `departments`) each raw table already holds.
+
+    A superset kept in memory for one ingest run: loading a submission whose partitions are all new (the
+    usual case) then needs no scan of the raw tables to count what it supersedes. When its partitions do
+    meet earlier rows, the exact count still comes from SQL.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self._keys: dict[str, set[tuple]] = {}
+
+    def _for(self, name: str) -> set[tuple]:
+        if name not in self._keys:
+            keys = ", ".join(T.TEMPLATES[name].partition)
+            self._keys[name] = set(self._con.execute(f"SELECT DISTINCT {keys} FROM raw.{name}").fetchall())
+        return self._keys[name]
+
+    def meets(self, name: str, partitions: set[tuple]) -> bool:
+        return not self._for(name).isdisjoint(partitions)
+
+    def add(self, name: str, partitions: set[tuple]) -> None:
+        self._for(name).update(partitions)
+
+
 def known_departments(con: duckdb.DuckDBPyConnection, schema_ready: bool = False) -> set[str]:
     if not schema_ready:
         ensure_schema(con)
@@ -55,7 +80,13 @@ def _frame_for_insert(sub: Submission, name: str, loaded_at: datetime) -> pl.Dat
     return frame.select([c for c, _ in cols])
 
 
-def load_submission(con: duckdb.DuckDBPyConnection, sub: Submission, run_id: str, schema_ready: bool = False) -> LoadOutcome:
+def load_submission(
+    con: duckdb.DuckDBPyConnection,
+    sub: Submission,
+    run_id: str,
+    schema_ready: bool = False,
+    coverage: Coverage | None = None,
+) -> LoadOutcome:
     if not schema_ready:
         ensure_schema(con)
     out = LoadOutcome(sub.submission_id, "refused", issues=list(sub.issues))
@@ -79,15 +110,19 @@ def load_submission(con: duckdb.DuckDBPyConnection, sub: Submission, run_id: str
                 continue
             con.register("_incoming", frame.to_arrow())
             keys = list(tmpl.partition)
-            cond = " AND ".join(f"r.{k} = p.{k}" for k in keys)
-            # rows other submissions hold for the same department-years: kept, but no longer current
-            n = con.execute(
-                f"SELECT count(*) FROM raw.{name} r WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT {', '.join(keys)} FROM _incoming) p WHERE {cond})"
-            ).fetchone()[0]
-            if n:
-                out.superseded[name] = n
+            partitions = set(frame.select(keys).unique().iter_rows()) if coverage is not None else set()
+            if coverage is None or coverage.meets(name, partitions):
+                cond = " AND ".join(f"r.{k} = p.{k}" for k in keys)
+                # rows other submissions hold for the same department-years: kept, but no longer current
+                n = con.execute(
+                    f"SELECT count(*) FROM raw.{name} r WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT {', '.join(keys)} FROM _incoming) p WHERE {cond})"
+                ).fetchone()[0]
+                if n:
+                    out.superseded[name] = n
             con.execute(f"INSERT INTO raw.{name} BY NAME SELECT * FROM _incoming")
             con.unregister("_incoming")
+            if coverage is not None:
+                coverage.add(name, partitions)
             out.rows[name] = frame.height
         seq = con.execute("SELECT coalesce(max(load_seq), 0) + 1 FROM audit.submissions").fetchone()[0]
         con.execute(
