@@ -73,7 +73,12 @@ def ensure_warehouse(departments: int, years: int, rebuild: bool) -> Path:
         generate(departments=departments, years=years, seed=SEED, out=sample, fault_rate=0.05, overwrite=True)
     print(f"构建仓库 → {wh}", flush=True)
     t = time.perf_counter()
-    res = build([(sample, None), (SAMPLE / "yanfeng-2023", None)], wh, rebuild=True)
+    from app.cli import expand_inputs
+
+    inputs = [(p, None) for p in expand_inputs([str(sample), str(SAMPLE / "yanfeng-2023")])]
+    res = build(inputs, wh, rebuild=True)
+    if res.refused:
+        raise SystemExit(f"refused: {[o.submission_id for o in res.refused]}")
     print(f"  用时 {time.perf_counter() - t:.0f} 秒，{len(res.loaded)} 个提交已加载", flush=True)
     return wh
 
@@ -191,38 +196,6 @@ def write(results: dict) -> None:
     (RESULTS / "dashboard_latency.md").write_text("\n".join(lines), encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench.dashboard_latency", description="看板各页面在浏览器中的渲染时间")
-    ap.add_argument("--warehouse", type=Path, help="measure this warehouse instead of building one")
-    ap.add_argument("--departments", type=int, default=500)
-    ap.add_argument("--years", type=int, default=3)
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--rebuild", action="store_true", help="regenerate and rebuild the warehouse")
-    args = ap.parse_args(argv)
-    wh = args.warehouse.resolve() if args.warehouse else ensure_warehouse(args.departments, args.years, args.rebuild)
-    dataset = describe(wh)
-    load_before = round(os.getloadavg()[0], 2)
-    with serve(wh) as url:
-        pages = measure(url, args.runs)
-    results = {
-        "command": " ".join(["python -m bench.dashboard_latency", *(argv if argv is not None else sys.argv[1:])]).strip(),
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}",
-        "load_before": load_before,
-        "load_after": round(os.getloadavg()[0], 2),
-        "parameters": {"departments": args.departments, "years": args.years, "runs": args.runs, "seed": SEED, "warehouse": str(wh)},
-        "dataset": dataset,
-        "pages": pages,
-    }
-    write(results)
-    print((RESULTS / "dashboard_latency.md").read_text(encoding="utf-8"))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 # ---------------------------------------------------------------------------- query latency (bench.run)
 
 
@@ -284,3 +257,35 @@ def measure_queries(wh: Path, runs: int = 30, framework: str = "hn_dept_overall"
             "runs": runs,
         }
     return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.dashboard_latency", description="看板各页面在浏览器中的渲染时间")
+    ap.add_argument("--warehouse", type=Path, help="measure this warehouse instead of building one")
+    ap.add_argument("--departments", type=int, default=500)
+    ap.add_argument("--years", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rebuild", action="store_true", help="regenerate and rebuild the warehouse")
+    args = ap.parse_args(argv)
+    wh = args.warehouse.resolve() if args.warehouse else ensure_warehouse(args.departments, args.years, args.rebuild)
+    dataset = describe(wh)
+    load_before = round(os.getloadavg()[0], 2)
+    with serve(wh) as url:
+        pages = measure(url, args.runs)
+    results = {
+        "command": " ".join(["python -m bench.dashboard_latency", *(argv if argv is not None else sys.argv[1:])]).strip(),
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}",
+        "load_before": load_before,
+        "load_after": round(os.getloadavg()[0], 2),
+        "parameters": {"departments": args.departments, "years": args.years, "runs": args.runs, "seed": SEED, "warehouse": str(wh)},
+        "dataset": dataset,
+        "pages": pages,
+    }
+    write(results)
+    print((RESULTS / "dashboard_latency.md").read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
