@@ -187,21 +187,27 @@ def _print_scores(warehouse: Path) -> None:
             return
         rows = con.execute(
             """
-            select framework_code, count(*) as n,
-                   count(*) filter (where grade = '优') as a,
-                   count(*) filter (where grade = '良') as b,
-                   count(*) filter (where grade = '合格') as c,
-                   count(*) filter (where grade = '不合格') as d,
-                   round(avg(not_assessable_weight), 1) as na
-            from marts.fct_department_scores
-            group by framework_code order by framework_code
+            with g as (
+                select framework_code, coalesce(grade, '未评级') as grade, count(*) as n,
+                       row_number() over (partition by framework_code order by count(*) desc, coalesce(grade, '')) as k,
+                       count(*) over (partition by framework_code) as kinds
+                from marts.fct_department_scores group by framework_code, grade
+            )
+            select s.framework_code, count(*) as n,
+                   (select string_agg(g.grade || ' ' || g.n, '，' order by g.k)
+                           || case when max(g.kinds) > 4 then '，另 ' || (max(g.kinds) - 4) || ' 种' else '' end
+                    from g where g.framework_code = s.framework_code and g.k <= 4) as grades,
+                   count(*) filter (where s.grade_is_partial) as partial,
+                   round(avg(s.not_assessable_weight), 1) as na
+            from marts.fct_department_scores s
+            group by s.framework_code order by s.framework_code
             """
         ).fetchall()
     t = Table(title="评价结果（部门 × 年度）")
-    for c in ("评价体系", "部门年度", "优", "良", "合格", "不合格", "平均不可评价分值"):
+    for c in ("评价体系", "部门年度", "等级分布", "等级仅基于部分指标", "平均不可评价分值"):
         t.add_column(c)
-    for r in rows:
-        t.add_row(*[str(x) for x in r])
+    for code, n, grades, partial, na in rows:
+        t.add_row(code, str(n), grades or "—", str(partial), "—" if na is None else str(na))
     console.print(t)
 
 

@@ -106,6 +106,9 @@ final as (
         case when f.scoring_mode = 'letter' then letters.letter_summary else g.grade end as grade,
         case when f.scoring_mode = 'letter' then null else n.not_assessable_weight end as not_assessable_weight,
         f.grade_basis,
+        -- some weight was not assessable: the total leaves those points out, so the grade rests on part of
+        -- the framework (reported as such, never as if the missing points were zero)
+        case when f.scoring_mode = 'letter' then null else n.not_assessable_weight > 0 end as grade_is_partial,
         case when f.scoring_mode = 'letter' then null else n.deductions end as deductions,
         n.indicator_count,
         n.not_assessable_count,
