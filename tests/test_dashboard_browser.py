@@ -318,3 +318,32 @@ def test_department_history_and_outliers(multi_year):
     out = _frame(at, "部门", "指标", "指标值", "中位数", "正常范围下限", "正常范围上限")
     assert len(out) >= 1
     assert ((out["指标值"] < out["正常范围下限"]) | (out["指标值"] > out["正常范围上限"])).all()
+
+
+def test_heatmap_shows_lowest_or_highest_scorers_above_the_row_limit(multi_year, monkeypatch):
+    """Above ui.HEATMAP_ROWS departments the heatmap draws the lowest (default) or highest scorers, or all."""
+    from app.dashboard import ui
+
+    monkeypatch.setattr(ui, "HEATMAP_ROWS", 10)
+    ranked = [
+        name
+        for name, in query(
+            multi_year,
+            """select d.dept_name from marts.fct_department_scores s join marts.dim_department d using (dept_code)
+               where s.framework_code = 'hn_dept_overall' and s.fiscal_year = ?
+               order by s.total_score desc, s.dept_code""",
+            [DEMO_YEARS[-1]],
+        )
+    ]
+    assert len(ranked) == DEMO_DEPTS + 1 > 10
+
+    at = _app("views/indicators.py")
+    rows = at.segmented_control(key="ia_heat_rows")
+    assert rows.value == "得分最低"
+    assert _frame(at, "部门", "B11")["部门"].tolist() == ranked[-10:]
+    rows.set_value("得分最高").run()
+    assert not at.exception and not at.error
+    assert _frame(at, "部门", "B11")["部门"].tolist() == ranked[:10]
+    at.segmented_control(key="ia_heat_rows").set_value("全部").run()
+    assert not at.exception and not at.error
+    assert _frame(at, "部门", "B11")["部门"].tolist() == ranked

@@ -10,6 +10,9 @@ import streamlit as st
 
 from app.dashboard import data, exports, fmt
 
+HEATMAP_ROWS = 100  # 指标分析 draws this many departments unless the analyst asks for all (tests lower it)
+MISSING = "—"  # what an empty cell shows (no earlier year, not assessable…) instead of Streamlit's "None"
+
 ALL = "__all__"
 DEFAULT_FRAMEWORK = "hn_dept_overall"
 DEPARTMENT_PAGE = "views/department.py"
@@ -216,7 +219,7 @@ def table(
     if rounded:  # "%g" prints a float's shortest form: round first so 40.989999… shows as 40.99
         df = df.assign(**{c: df[c].round(2) for c in rounded})
     cfg = column_config(df, money, pct, score, ints, wide, medium, links, localized)
-    kwargs = dict(hide_index=True, column_config=cfg, width="stretch", height=height, key=key)
+    kwargs = dict(hide_index=True, column_config=cfg, width="stretch", height=height, key=key, placeholder=MISSING)
     if selectable:
         event = st.dataframe(df, on_select="rerun", selection_mode="single-row", **kwargs)
     else:

@@ -10,8 +10,6 @@ import streamlit as st
 
 from app.dashboard import data, fmt, ui
 
-HEATMAP_ROWS = 100  # departments drawn in the heatmap unless the analyst asks for all
-
 f = ui.filters()
 st.title("指标分析")
 st.caption(f.caption())
@@ -67,18 +65,19 @@ else:
         评分方式=[("不可评价" if not a else fmt.SCORED_BY_ZH.get(s, s)) for s, a in zip(weighted["scored_by"], weighted["assessable"].fillna(False))],
     )[["部门", "指标", "指标名称", "得分", "分值", "得分率", "指标值", "评分方式"]]
     n_all = cell["部门"].nunique()
-    if n_all > HEATMAP_ROWS:
+    limit = ui.HEATMAP_ROWS
+    if n_all > limit:
         # hundreds of rows are unreadable and slow to draw: the lowest or highest scorers, or all on request
         show = st.segmented_control(
             "显示的部门",
             ["得分最低", "得分最高", "全部"],
             default="得分最低",
             key="ia_heat_rows",
-            help=f"共 {n_all} 个部门；“得分最低/最高”各显示 {HEATMAP_ROWS} 个，“全部”较慢。也可在侧栏按区划筛选。",
+            help=f"共 {n_all} 个部门；“得分最低/最高”各显示 {limit} 个，“全部”较慢。也可在侧栏按区划筛选。",
         ) or "得分最低"
         present = [d for d in dept_order if d in set(cell["部门"])]
         if show != "全部":
-            keep = present[-HEATMAP_ROWS:] if show == "得分最低" else present[:HEATMAP_ROWS]
+            keep = present[-limit:] if show == "得分最低" else present[:limit]
             cell = cell[cell["部门"].isin(keep)]
     n_dept = cell["部门"].nunique()
     row_h = 18 if n_dept <= 60 else 10 if n_dept <= 200 else 6
