@@ -416,13 +416,36 @@ def test_plantable_faults_are_error_checks_of_the_catalogue():
 
 
 def test_manual_indicators_match_the_seed():
+    """The generator writes a person's score for every manual indicator of every department framework."""
+    with (SEEDS / "frameworks.csv").open(encoding="utf-8") as fh:
+        department_scope = {r["framework_code"] for r in csv.DictReader(fh) if r["scope"] == "department"}
     with (SEEDS / "framework_indicators.csv").open(encoding="utf-8") as fh:
         seed = {
-            r["indicator_code"]: Decimal(r["weight"])
+            (r["framework_code"], r["indicator_code"]): Decimal(r["weight"])
             for r in csv.DictReader(fh)
-            if r["framework_code"] == "hn_dept_overall" and r["rule_type"] == "manual"
+            if r["framework_code"] in department_scope and r["rule_type"] == "manual"
         }
-    assert {m.code: Decimal(str(m.weight)) for m in C.HN_MANUAL} == seed
+    generated = {("hn_dept_overall", m.code): Decimal(str(m.weight)) for m in C.HN_MANUAL}
+    generated |= {(fw, m.code): Decimal(str(m.weight)) for fw, ms in C.OTHER_MANUAL.items() for m in ms}
+    assert generated == seed
+
+
+def test_manual_scores_stay_within_each_indicator_weight(demo_like):
+    _, con, _ = demo_like
+    weights = {("hn_dept_overall", m.code): m.weight for m in C.HN_MANUAL}
+    weights |= {(fw, m.code): m.weight for fw, ms in C.OTHER_MANUAL.items() for m in ms}
+    rows = con.execute("select framework_code, indicator_code, score from raw.qualitative_scores").fetchall()
+    seen: dict[str, int] = {}
+    for fw, code, score in rows:
+        w = weights.get((fw, code))
+        if w is None:  # B25 / B43, scored by a person when the department gave no inputs
+            assert (fw, code) in {("hn_dept_overall", "B25"), ("hn_dept_overall", "B43")}
+            continue
+        assert min(0, w) <= float(score) <= max(0, w), (fw, code, score)
+        seen[fw] = seen.get(fw, 0) + 1
+    assert set(seen) == {"hn_dept_overall", *C.OTHER_MANUAL}
+    assert any(float(s) < 0 for fw, c, s in rows if (fw, c) == ("sc_county_self", "S14"))  # some deductions
+
 
 
 def test_oracle_reproduces_the_worked_example():

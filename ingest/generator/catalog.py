@@ -590,6 +590,46 @@ HN_MANUAL: tuple[ManualIndicator, ...] = (
     ManualIndicator("D12", "劳动保护监督", 4, "社会效益明显", ("部分成效缺少量化佐证",)),
     ManualIndicator("D13", "人才培养和社会创新", 4, "社会效益明显", ("长效机制有待完善",)),
 )
+# the manual indicators of the other department-scope frameworks, so that every framework's grade in the
+# demo rests on a full score sheet (a test keeps these in step with the seed too). A negative weight is a
+# deduction item (扣分项): 0 unless something was found, then down to the weight.
+OTHER_MANUAL: dict[str, tuple[ManualIndicator, ...]] = {
+    "sc_county_self": (
+        ManualIndicator("S01", "目标制定（内部审核）", 10, "已对本部门及下属单位绩效目标开展内部审核", ("下属单位绩效目标未经内部审核",)),
+        ManualIndicator("S02", "目标制定（目标质量）", 10, "绩效目标科学合理、规范完整，指标细化量化", ("部分绩效指标未细化量化", "个别目标值设置偏低")),
+        ManualIndicator("S10", "预算挂钩", 10, "自评结果纳入内部考核，建立预算与绩效挂钩机制", ("尚未建立预算与绩效挂钩机制",)),
+        ManualIndicator("S11", "自评公开", 10, "绩效自评信息已随决算公开", ("部分项目自评信息未公开",)),
+        ManualIndicator("S12", "问题整改", 5, "核查发现的问题均已整改", ("个别问题整改不到位",)),
+        ManualIndicator("S13", "应用反馈", 5, "按时反馈绩效结果应用情况", ("结果应用反馈超过规定时间",)),
+        ManualIndicator("S14", "配合评价（扣分项）", -10, "评价过程中积极配合，按时提交资料", ("提交评价资料不及时", "补充资料多次催报")),
+    ),
+    "hebei_mgmt": (
+        ManualIndicator("H01", "重大政策落实", 11, "“三保”支出保障有力，落实过紧日子要求", ("专项资金拨付不够及时",)),
+        ManualIndicator("H02", "预算编制管理", 10, "预算编制完整，资源统筹到位", ("部分收入未纳入预算统筹",)),
+        ManualIndicator("H03", "预算执行管理", 20, "预算执行分析按月开展，暂付款项清理到位", ("暂付款项清理进度偏慢", "个别月份执行分析缺失")),
+        ManualIndicator("H04", "预算绩效管理", 22, "事前评估、目标管理、监控和评价全流程开展", ("绩效监控覆盖面不足", "事前绩效评估未全覆盖")),
+        ManualIndicator("H05", "投资评审", 7, "政府投资项目均按规定送审", ("个别项目送审资料不全",)),
+        ManualIndicator("H06", "资产管理", 5, "国有资产报表及时准确", ("资产报表数据有差错",)),
+        ManualIndicator("H07", "债务管理", 2, "债券资金按规定使用", ("债券资金支出进度偏慢",)),
+        ManualIndicator("H08", "预算透明度", 8, "预决算及绩效信息按时公开", ("绩效信息公开不完整",)),
+        ManualIndicator("H09", "预算信息化", 12, "一体化系统操作规范，终端安全合规", ("一体化系统数据维护不及时",)),
+        ManualIndicator("H10", "参与财政改革创新", 3, "积极参与财政改革创新", ("改革创新事项推进较慢",)),
+        ManualIndicator("H11", "存在问题（扣分项）", -10, "未发现违反财政法规问题", ("审计发现违规发放津贴补贴", "财政监督发现以拨作支问题")),
+    ),
+    "mof_dept_common": (
+        ManualIndicator("A11", "绩效目标合理性", 4, "整体绩效目标依据充分，符合客观实际", ("绩效目标与年度任务衔接不够",)),
+        ManualIndicator("A12", "绩效指标明确性", 4, "绩效指标清晰、细化、可衡量", ("部分指标难以衡量",)),
+        ManualIndicator("B21", "管理制度健全性", 3, "预算及财务管理制度健全", ("财务管理制度未及时修订",)),
+        ManualIndicator("B22", "资金使用合规性", 3, "资金使用符合财务制度规定", ("存在个别超范围列支",)),
+        ManualIndicator("B23", "预决算信息公开性", 2, "按规定公开预决算信息", ("决算公开时间滞后",)),
+        ManualIndicator("B24", "基础信息完善性", 2, "基础数据和会计信息真实完整", ("部分基础数据前后不一致",)),
+        ManualIndicator("B31", "管理制度健全性（资产）", 1, "资产管理制度健全", ("资产处置制度缺失",)),
+        ManualIndicator("B32", "资产管理安全性", 1, "资产保存完整、账实相符", ("个别资产账实不符",)),
+        ManualIndicator("D11", "经济效益", 4, "对区域经济发展有直接带动", ("经济效益缺少量化佐证",)),
+        ManualIndicator("D12", "社会效益", 6, "社会效益明显", ("部分成效缺少量化佐证",)),
+        ManualIndicator("D13", "生态效益", 4, "履职过程注重节能环保", ("生态效益不明显",)),
+    ),
+}
 # computed indicators a person scores when the department gave no inputs for them
 HN_PERSON_FALLBACK = {
     "B25": ("政府采购执行率", 1, "政府采购均按计划执行（未提供金额）", "个别采购项目未按计划执行（未提供金额）"),
@@ -614,5 +654,8 @@ PROJECT_TARGETS = (
     ("效益", "社会效益", "受益群众覆盖率", "≥", "%", "rate90"),
     ("满意度", "服务对象满意度", "受益对象满意度", "≥", "%", "rate90"),
 )
+
+# a quantity target on the full target sheet of a project (S04 目标实现（项目） counts these, ±30% rule)
+PROJECT_QUANTITY_TARGETS = (("产出", "数量", "项目任务完成数", "≥", "项", "count"),)
 
 REPORT_SOURCES = ("部门整体支出绩效自评报告", "第三方评价报告", "部门决算报告")

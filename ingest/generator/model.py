@@ -636,13 +636,15 @@ class DeptGenerator:
         dy.monthly = rows
 
     # -- performance targets ----------------------------------------------------------------
-    def _attain(self) -> float:
-        u = self.r.random()
+    def _attain(self, rng: random.Random | None = None) -> float:
+        """Actual / target of a quantity target: mostly met, some over by 30% or more (±30% rule), some short."""
+        r = rng or self.r
+        u = r.random()
         if u < 0.68:
-            return self.r.uniform(1.0, 1.15)
+            return r.uniform(1.0, 1.15)
         if u < 0.8:
-            return self.r.uniform(1.3, 1.8)
-        return self.r.uniform(0.7, 0.995)
+            return r.uniform(1.3, 1.8)
+        return r.uniform(0.7, 0.995)
 
     def _targets(self, dy: DeptYear, sums: dict) -> None:
         r = self.r
@@ -650,7 +652,8 @@ class DeptGenerator:
         rows = []
         weighted = r.random() < 0.6
 
-        def rate_pair(kind: str, target: float | None = None) -> tuple[str, str, float]:
+        def rate_pair(kind: str, target: float | None = None, rng: random.Random = r) -> tuple[str, str, float]:
+            r = rng
             if kind == "eq100" or target == 100.0:
                 a = 100.0 if r.random() < 0.88 else round(r.uniform(97.0, 99.9), 1)
                 return "100", fmt_rate_num(a), a / 100
@@ -692,18 +695,32 @@ class DeptGenerator:
             else:
                 tgt, act, ratio = rate_pair(kind)
                 add("部门整体", None, l1, l2, name, direction, tgt, act, unit, ratio)
-        projects = sorted(self.active_projects, key=lambda p: (not p["key"], p["code"]))[: r.randint(0, 3)]
-        for p in projects:
-            pr = sums["projects"].get(p["code"])
-            if not pr:
-                continue
-            for l1, l2, name, direction, unit, kind in r.sample(C.PROJECT_TARGETS, r.randint(3, 5)):
-                if kind == "project_cost":
-                    add("项目", p["code"], l1, l2, name, direction, wan2(pr[1]), wan2(pr[2]), unit, pr[2] / pr[1] if pr[1] else 1.0)
-                else:
-                    tgt, act, ratio = rate_pair(kind)
-                    add("项目", p["code"], l1, l2, name, direction, tgt, act, unit, ratio)
+        ordered = sorted(self.active_projects, key=lambda p: (not p["key"], p["code"]))
+        n_first = r.randint(0, 3)
+        for p in ordered[:n_first]:
+            self._project_targets(add, rate_pair, r, p, sums, lambda: r.sample(C.PROJECT_TARGETS, r.randint(3, 5)))
+        # every other project has a full target sheet too (产出, 成本, 效益, 满意度), so that each project can be
+        # self-evaluated (project_self); drawn from a stream of its own so the rows above did not change
+        pr = random.Random(f"{self.seed}/project-targets/{self.d.code}/{dy.year}")
+        for p in ordered[n_first:]:
+            self._project_targets(add, rate_pair, pr, p, sums, lambda: C.PROJECT_TARGETS + C.PROJECT_QUANTITY_TARGETS)
         dy.targets = rows
+
+    def _project_targets(self, add, rate_pair, rng: random.Random, p: dict, sums: dict, kinds) -> None:
+        """One project's targets; ``kinds()`` is drawn only for a project with money in the ledger."""
+        pr = sums["projects"].get(p["code"])
+        if not pr:
+            return
+        for l1, l2, name, direction, unit, kind in kinds():
+            if kind == "project_cost":
+                add("项目", p["code"], l1, l2, name, direction, wan2(pr[1]), wan2(pr[2]), unit, pr[2] / pr[1] if pr[1] else 1.0)
+            elif kind == "count":
+                t = rng.randint(4, 60)
+                a = int(round(t * self._attain(rng)))
+                add("项目", p["code"], l1, l2, name, direction, str(t), str(a), unit, a / t)
+            else:
+                tgt, act, ratio = rate_pair(kind, rng=rng)
+                add("项目", p["code"], l1, l2, name, direction, tgt, act, unit, ratio)
 
     # -- facts ---------------------------------------------------------------------------
     def _facts(self, dy: DeptYear, plan: DeptYearPlan, sums: dict) -> None:
@@ -753,7 +770,24 @@ class DeptGenerator:
                 _, w, full, partial = C.HN_PERSON_FALLBACK[code]
                 ok = r.random() < 0.85
                 rows.append([HN, code, f"{w if ok else 0:g}", self.scorer, full if ok else partial])
+        # the other frameworks' score sheets, from a stream of their own so adding them changed nothing else
+        mr = random.Random(f"{self.seed}/manual/{self.d.code}/{dy.year}")
+        for fw, indicators in C.OTHER_MANUAL.items():
+            for ind in indicators:
+                rows.append([fw, ind.code, *self._manual_score(mr, ind, q)])
         dy.qualitative = rows
+
+    def _manual_score(self, r: random.Random, ind: C.ManualIndicator, q: float) -> tuple[str, str, str | None]:
+        """(score, scorer, evidence): full marks or a deduction, more often the weaker the department."""
+        if ind.weight < 0:  # 扣分项: nothing found, or a point or two up to the cap
+            if r.random() < (1 - q) * 0.5:
+                found = r.choice([1, 1, 2])
+                return f"{max(ind.weight, -found):g}", self.scorer, f"{r.choice(ind.partial)}（{found} 项）"
+            return "0", self.scorer, ind.full if r.random() < 0.5 else None
+        if r.random() < (1 - q) * 0.9:
+            step = 0.5 if ind.weight < 4 else 1.0 if ind.weight < 10 else 2.0
+            return f"{max(0.0, ind.weight - step * r.choice([1, 1, 2])):g}", self.scorer, r.choice(ind.partial)
+        return f"{ind.weight:g}", self.scorer, ind.full if r.random() < 0.7 else None
 
     # -- survey ----------------------------------------------------------------------------
     def _survey(self, dy: DeptYear) -> None:
