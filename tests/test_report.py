@@ -321,7 +321,7 @@ def test_demo_department_has_the_trend_table(demo_warehouse, tmp_path):
 
 
 def test_demo_not_assessable_is_never_zero(demo_warehouse, tmp_path):
-    """mof_dept_common: manual indicators without an evaluator's score are 无法评价, not 0 points."""
+    """mof_dept_common: indicators without their inputs (and no evaluator's score) are 无法评价, not 0 points."""
     dept = "430407-hrss"
     with contextlib.closing(duckdb.connect(str(demo_warehouse), read_only=True)) as con:
         na = [
@@ -351,5 +351,14 @@ def test_every_demo_report_renders(demo_warehouse, tmp_path):
         dx = render_many(None, tmp_path / "docx", "docx", con=con, keys=[("430405-nr", 2022, f) for f in ("pefa_2016", "project_self", "hebei_mgmt", "sc_county_self")])
     assert len(md) == n
     assert all("## 六、历年趋势" in p.read_text(encoding="utf-8") for p in md)
+    titles = {}
     for p in dx:
         docx.Document(io.BytesIO(p.read_bytes()))
+        titles[p.stem.split("_", 2)[2]] = docx_text(p)[0][0].split("\n")[1]
+    # each framework's own report title (seeds/frameworks.csv report_title)
+    assert titles == {
+        "pefa_2016": "2022年度公共财政管理绩效评估报告（PEFA）",
+        "project_self": "2022年度项目支出绩效自评报告",
+        "hebei_mgmt": "2022年度预算绩效管理工作考核报告",
+        "sc_county_self": "2022年度部门整体绩效自评报告",
+    }

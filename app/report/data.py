@@ -29,6 +29,7 @@ from app import warehouse as W
 
 Key = tuple[str, int, str]  # (dept_code, fiscal_year, framework_code)
 
+DEFAULT_TITLE = "部门整体支出绩效评价报告"  # when the framework seed has no report_title
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_RANK = {"error": 1, "warning": 2, "info": 3}
 STATUS_ZH = {
@@ -341,7 +342,7 @@ class ReportData:
             key=key,
             year=int(year),
             report=Row(
-                title=f"{dept['dept_name']} {year}年度部门整体支出绩效评价报告",
+                title=f"{dept['dept_name']} {year}年度{fw.get('report_title') or DEFAULT_TITLE}",
                 generated_at=self.generated_at,
             ),
             dept=dept,
@@ -398,6 +399,7 @@ class ReportData:
         return Row({
             "code": code,
             "name": srow.get("framework_name") or meta.get("framework_name") or code,
+            "report_title": meta.get("report_title"),
             "description": meta.get("description"),
             "source_doc": meta.get("source_doc"),
             "scope": scope,
