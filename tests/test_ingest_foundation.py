@@ -250,12 +250,28 @@ def test_a_correction_from_another_submission_supersedes_only_its_department_yea
     assert query(wh, "select count(*) from staging.stg_three_public where submission_id = 'yanfeng-2023'")[0][0] == 8
 
 
+def test_a_copied_or_attached_warehouse_keeps_every_view_working(tmp_path, yanfeng_warehouse):
+    """dbt_project/macros/portable_refs.sql: views say raw.budget_ledger, not "jixiao".raw.budget_ledger, so
+    the warehouse file can be copied under any name or attached under any alias (its catalog changes)."""
+    views = query(yanfeng_warehouse, "select schema_name, view_name from duckdb_views() where not internal order by 1, 2")
+    assert len(views) >= 10 and {s for s, _ in views} >= {"staging", "intermediate"}
+    counts = {v: query(yanfeng_warehouse, f'select count(*) from "{s}"."{v}"')[0][0] for s, v in views}
+    assert not query(yanfeng_warehouse, "select view_name from duckdb_views() where not internal and sql like '%\"jixiao\".%'")
+    copy = tmp_path / "雁峰区 2023 副本.duckdb"
+    shutil.copy(yanfeng_warehouse, copy)
+    assert {v: query(copy, f'select count(*) from "{s}"."{v}"')[0][0] for s, v in views} == counts
+    with contextlib.closing(duckdb.connect()) as con:
+        con.execute(f"attach '{copy}' as archive (read_only)")
+        assert {v: con.execute(f'select count(*) from archive."{s}"."{v}"').fetchone()[0] for s, v in views} == counts
+    assert counts["stg_budget_ledger"] > 0
+
+
 # ---------------------------------------------------------------------------
 # a failed build leaves the last good warehouse readable
 
 
 def test_failed_dbt_build_leaves_the_warehouse_unchanged(tmp_path, yanfeng_warehouse, sample_copy, monkeypatch):
-    wh = tmp_path / yanfeng_warehouse.name  # same name: dbt views name their catalog
+    wh = tmp_path / "live.duckdb"  # another file name than the build's: views do not name their catalog
     shutil.copy(yanfeng_warehouse, wh)
     before = snapshot(wh, exclude_schemas=())
     monkeypatch.setattr(pipeline, "dbt_build", lambda work, live: DbtResult(False, 0.1, failures=[("model.x", "error", "boom")]))
@@ -267,7 +283,7 @@ def test_failed_dbt_build_leaves_the_warehouse_unchanged(tmp_path, yanfeng_wareh
 
 
 def test_killed_build_leaves_the_warehouse_readable_and_unchanged(tmp_path, yanfeng_warehouse):
-    wh = tmp_path / yanfeng_warehouse.name  # same name: dbt views name their catalog
+    wh = tmp_path / "live.duckdb"  # another file name than the build's: views do not name their catalog
     shutil.copy(yanfeng_warehouse, wh)
     before = snapshot(wh, exclude_schemas=())
     log = wh.parent / ".build" / "dbt-logs" / "dbt.log"
