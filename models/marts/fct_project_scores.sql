@@ -24,12 +24,7 @@ totals as (
         fiscal_year,
         framework_code,
         project_code,
-        cast(sum(case when weight > 0 then weight else 0 end) as decimal(18, 2)) as max_score,
-        cast(sum(case when weight > 0 then score else 0 end) as decimal(18, 2)) as positive_score,
-        cast(sum(case when weight < 0 then score else 0 end) as decimal(18, 2)) as deductions,
-        cast(sum(case when weight > 0 and not assessable then weight else 0 end) as decimal(18, 2)) as not_assessable_weight,
-        count(*) as indicator_count,
-        sum(case when not assessable then 1 else 0 end) as not_assessable_count
+        {{ score_total_columns() }}
     from scores
     group by dept_code, fiscal_year, framework_code, project_code
 ),
@@ -37,8 +32,7 @@ totals as (
 scored as (
     select
         totals.*,
-        cast(case when positive_score + deductions < 0 then 0 else positive_score + deductions end as decimal(18, 2))
-            as total_score
+        {{ score_total() }} as total_score
     from totals
 ),
 
@@ -72,11 +66,7 @@ final as (
     inner join frameworks as f
         on f.framework_code = n.framework_code
     left join grades as g
-        on g.framework_code = n.framework_code
-        and (g.min_score is null
-             or (case when f.grade_basis = 'normalized' then n.normalized_score else n.total_score end) >= g.min_score)
-        and (g.max_score is null
-             or (case when f.grade_basis = 'normalized' then n.normalized_score else n.total_score end) < g.max_score)
+        on {{ grade_band_matches('g', 'f', 'n') }}
     left join projects
         on projects.dept_code = n.dept_code
         and projects.fiscal_year = n.fiscal_year

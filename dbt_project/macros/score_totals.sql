@@ -1,0 +1,31 @@
+{#
+    How indicator scores add up to a total and how a total finds its grade: one definition for
+    fct_department_scores (per department-year) and fct_project_scores (per project).
+#}
+
+{#- The sums over fct_indicator_scores rows: full marks (positive weights only; 扣分项 do not raise the
+    maximum), points won, deductions (negative), the weight that was not assessable, and counts. -#}
+{% macro score_total_columns() -%}
+        cast(sum(case when weight > 0 then weight else 0 end) as decimal(18, 2)) as max_score,
+        cast(sum(case when weight > 0 then score else 0 end) as decimal(18, 2)) as positive_score,
+        cast(sum(case when weight < 0 then score else 0 end) as decimal(18, 2)) as deductions,
+        cast(sum(case when weight > 0 and not assessable then weight else 0 end) as decimal(18, 2)) as not_assessable_weight,
+        count(*) as indicator_count,
+        sum(case when not assessable then 1 else 0 end) as not_assessable_count
+{%- endmacro %}
+
+{#- Points won plus deductions, never below 0. -#}
+{% macro score_total(positive_score='positive_score', deductions='deductions') -%}
+    cast(case when {{ positive_score }} + {{ deductions }} < 0 then 0 else {{ positive_score }} + {{ deductions }} end as decimal(18, 2))
+{%- endmacro %}
+
+{#- Join condition of a framework_grades band on a scored row: the total or the normalized score, by the
+    framework's grade_basis, in [min_score, max_score) (an open end where the bound is null). -#}
+{% macro grade_band_matches(grades, frameworks, scored) -%}
+    {%- set basis_score -%}
+        (case when {{ frameworks }}.grade_basis = 'normalized' then {{ scored }}.normalized_score else {{ scored }}.total_score end)
+    {%- endset -%}
+    {{ grades }}.framework_code = {{ scored }}.framework_code
+        and ({{ grades }}.min_score is null or {{ basis_score }} >= {{ grades }}.min_score)
+        and ({{ grades }}.max_score is null or {{ basis_score }} < {{ grades }}.max_score)
+{%- endmacro %}
