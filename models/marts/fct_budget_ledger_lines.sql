@@ -4,11 +4,6 @@ with lines as (
     select * from {{ ref('int_ledger_lines') }}
 ),
 
-staged as (
-    select ledger_line_id, fund_source, adjustment, balance_reported, submission_id, source_file, source_sheet, source_row
-    from {{ ref('stg_budget_ledger') }}
-),
-
 final as (
     select
         lines.ledger_line_id,
@@ -21,21 +16,19 @@ final as (
         lines.is_key_project,
         lines.econ_class,
         lines.func_class,
-        staged.fund_source,
+        lines.fund_source,
         lines.original_budget,
-        staged.adjustment,
+        lines.adjustment,
         lines.adjusted_budget,
         lines.actual_paid,
         lines.balance,
-        staged.balance_reported,
+        lines.balance_reported,
         lines.in_expense_control_scope,
-        staged.submission_id,
-        staged.source_file,
-        staged.source_sheet,
-        staged.source_row
+        lines.submission_id,
+        lines.source_file,
+        lines.source_sheet,
+        lines.source_row
     from lines
-    inner join staged
-        on staged.ledger_line_id = lines.ledger_line_id
 )
 
 select * from final

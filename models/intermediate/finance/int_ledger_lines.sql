@@ -23,10 +23,17 @@ final as (
         lines.is_key_project,
         lines.econ_class,
         lines.func_class,
+        lines.fund_source,
         lines.original_budget,
+        lines.adjustment,
         lines.adjusted_budget,
         lines.actual_paid,
         lines.balance,
+        lines.balance_reported,
+        lines.submission_id,
+        lines.source_file,
+        lines.source_sheet,
+        lines.source_row,
         (lines.expense_type = '基本支出' and lines.category = '公用经费')
         or (
             lines.expense_type = '项目支出'
