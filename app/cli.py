@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app import warehouse as W
+from app.dashboard.serve import add_server_arguments
 from app.report.cli import add_report_parser
 
 console = Console(highlight=False)
@@ -211,27 +210,11 @@ def _print_scores(warehouse: Path) -> None:
     console.print(t)
 
 
-def _serve(warehouse: Path, port: int, headless: bool) -> int:
-    main = W.ROOT / "app" / "dashboard" / "main.py"
-    env = dict(os.environ, JIXIAO_WAREHOUSE=str(warehouse))
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(main),
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true" if headless else "false",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    console.print(f"看板：http://localhost:{port}（Ctrl+C 退出）")
-    try:
-        return subprocess.call(cmd, env=env)
-    except KeyboardInterrupt:
-        return EXIT_OK
+def _serve(warehouse: Path, port: int, headless: bool, address: str = "127.0.0.1") -> int:
+    """The dashboard on `address` (this computer only unless asked): see app/dashboard/serve.py."""
+    from app.dashboard.serve import serve
+
+    return serve(warehouse, port, address, open_browser=not headless, say=lambda m: console.print(m, soft_wrap=True))
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -239,7 +222,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     if not warehouse.exists():
         console.print(f"[red]仓库不存在：{warehouse}[/red]。先运行 jixiao build 或 jixiao demo。")
         return EXIT_BUILD_FAILED
-    return _serve(warehouse, args.port, args.headless)
+    return _serve(warehouse, args.port, args.headless, args.address)
 
 
 def demo_inputs() -> list[str]:
@@ -260,7 +243,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return code
     if args.no_serve:
         return EXIT_OK
-    return _serve(warehouse, args.port, headless=True)
+    return _serve(warehouse, args.port, headless=True, address=args.address)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -332,7 +315,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="用内置样例生成仓库并打开看板")
     d.add_argument("--warehouse", "-w", metavar="文件")
-    d.add_argument("--port", type=int, default=8501)
+    add_server_arguments(d, headless_flag=False)
     d.add_argument("--no-serve", action="store_true", help="只生成仓库，不打开看板")
     d.set_defaults(func=cmd_demo)
 
@@ -356,8 +339,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     a = sub.add_parser("app", help="在已有仓库上打开看板")
     a.add_argument("--warehouse", "-w", metavar="文件")
-    a.add_argument("--port", type=int, default=8501)
-    a.add_argument("--headless", action="store_true", help="不自动打开浏览器")
+    add_server_arguments(a, headless_flag=True)
     a.set_defaults(func=cmd_app)
     return p
 

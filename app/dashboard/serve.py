@@ -1,0 +1,106 @@
+"""How `jixiao app` and `jixiao demo` start Streamlit: on this computer only, never asking anything.
+
+The dashboard has no login (see README, 安全): every score, finding and the SQL page are open to whoever can
+reach the port. So by default it listens on 127.0.0.1 only; ``--address 0.0.0.0`` (or a LAN address)
+shares it with the network, with a warning. The options below are given on the command line, so they win
+over any ``.streamlit/config.toml`` in the current folder or the home folder:
+
+- ``server.address`` 127.0.0.1 unless asked; ``server.headless`` always true: Streamlit never stops at its
+  first-run "Email:" prompt (the browser is opened by us instead), ``browser.gatherUsageStats`` false;
+- ``client.toolbarMode`` minimal: no Deploy button, no developer menu (rerun, clear cache);
+- ``client.showErrorDetails`` type: an unexpected exception shows its type in the browser, not a traceback
+  with the server's file paths; ``client.showErrorLinks`` false: no "ask Google/ChatGPT" links that would
+  send an error's text to a third party;
+- XSRF protection and CORS on (Streamlit's defaults, stated explicitly), no file watcher, no run-on-save.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import subprocess
+import sys
+import threading
+import webbrowser
+from pathlib import Path
+
+LOOPBACK = "127.0.0.1"
+
+WARN_SHARED = (
+    "警告：看板将对网络开放（{address}:{port}）。看板没有登录，能访问这个地址的任何人都能看到全部部门的得分、"
+    "核对发现和台账明细，并能使用 SQL 查询页。只在可信的内部网络中这样做，或放在有登录的反向代理之后。"
+)
+
+
+def is_loopback(address: str) -> bool:
+    if address in ("localhost", ""):
+        return address == "localhost"
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        try:
+            return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(address, None))
+        except (OSError, ValueError):
+            return False
+
+
+def streamlit_command(main: Path, port: int, address: str = LOOPBACK) -> list[str]:
+    """The `streamlit run` command line with the dashboard's server and client options."""
+    options = {
+        "server.address": address,
+        "server.port": str(port),
+        "server.headless": "true",
+        "server.enableXsrfProtection": "true",
+        "server.enableCORS": "true",
+        "server.fileWatcherType": "none",
+        "server.runOnSave": "false",
+        "browser.gatherUsageStats": "false",
+        "browser.serverAddress": "localhost" if is_loopback(address) else address,
+        "client.toolbarMode": "minimal",
+        "client.showErrorDetails": "type",
+        "client.showErrorLinks": "false",
+        "global.developmentMode": "false",
+    }
+    cmd = [sys.executable, "-m", "streamlit", "run", str(main)]
+    for k, v in options.items():
+        cmd += [f"--{k}", v]
+    return cmd
+
+
+def url(address: str, port: int) -> str:
+    host = "localhost" if is_loopback(address) else ("本机的网络地址" if address in ("0.0.0.0", "::") else address)
+    return f"http://{host}:{port}"
+
+
+def serve(warehouse: Path, port: int, address: str = LOOPBACK, open_browser: bool = False, say=print) -> int:
+    """Run the dashboard until Ctrl+C. Returns Streamlit's exit code."""
+    main = Path(__file__).resolve().parent / "main.py"
+    env = dict(os.environ, JIXIAO_WAREHOUSE=str(warehouse))
+    if not is_loopback(address):
+        say(WARN_SHARED.format(address=address, port=port))
+    link = url(address, port)
+    say(f"看板：{link}（Ctrl+C 退出）")
+    if open_browser and is_loopback(address):
+        timer = threading.Timer(2.5, lambda: webbrowser.open(f"http://localhost:{port}"))
+        timer.daemon = True
+        timer.start()
+    try:
+        return subprocess.call(streamlit_command(main, port, address), env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+def add_server_arguments(parser, *, headless_flag: bool) -> None:
+    """--port and --address (and --headless for `jixiao app`)."""
+    parser.add_argument("--port", type=int, default=8501, help="端口（默认 8501）")
+    parser.add_argument(
+        "--address",
+        "--host",
+        default=LOOPBACK,
+        metavar="地址",
+        help="监听的地址（默认 127.0.0.1：只有本机能打开）。给 0.0.0.0 或本机的局域网地址则网络中的其他计算机也能打开；"
+        "看板没有登录，请只在可信的网络中这样做。",
+    )
+    if headless_flag:
+        parser.add_argument("--headless", action="store_true", help="不自动打开浏览器")
