@@ -15,7 +15,13 @@ can take the dashboard down with it. In the worker:
    write hidden behind a harmless first statement);
 4. the statement runs with a timer thread that calls ``interrupt()`` at the time limit, and at most
    ``row_limit + 1`` rows are fetched from the streaming result (the extra row only tells us the result
-   was cut).
+   was cut);
+5. the result is bounded in size too, before it leaves the worker: a text or binary cell longer than
+   ``CELL_CHAR_LIMIT`` is cut (one ``repeat('x', 100000000)`` would otherwise crash the browser tab and
+   take the dashboard to a gigabyte), and rows stop once the result reaches ``RESULT_BYTE_LIMIT``;
+6. file system paths (the warehouse's folder, the project, the home folder) are replaced in results,
+   column names and messages: ``duckdb_databases()``, ``duckdb_settings()`` or an error cannot tell a
+   dashboard user where the warehouse lives or whose home folder it is in.
 
 The parent waits ``time_limit + GRACE`` seconds and then kills the worker: a function that does not
 check for interrupts (one enormous ``repeat()``) cannot outlive the limit either.
@@ -39,6 +45,9 @@ GRACE_S = 3.0
 DUCKDB_MEMORY_LIMIT = "1GB"
 ADDRESS_SPACE_LIMIT = 4 << 30  # bytes, for the whole worker process
 THREADS = 2
+CELL_CHAR_LIMIT = 10_000  # characters (or bytes) of one text/blob cell
+RESULT_BYTE_LIMIT = 20 << 20  # about 20 MB for the whole result, measured in the worker
+FETCH_BATCH = 500
 
 ALLOWED = "SELECT"
 STATEMENT_ZH = {
@@ -88,6 +97,8 @@ class QueryResult:
     seconds: float
     row_limit: int
     types: list[str] = field(default_factory=list)
+    cells_truncated: int = 0  # cells cut at CELL_CHAR_LIMIT
+    size_truncated: bool = False  # rows stopped at RESULT_BYTE_LIMIT
 
     def dataframe(self):
         import pandas as pd
@@ -173,8 +184,118 @@ def _first_line(e: BaseException) -> str:
     return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
 
+# ---------------------------------------------------------------------------- bounded, path-free results
+
+CELL_CUT_NOTE = "…（已截断：原长 {n:,} 个字符）"
+
+
+def _cap(v, limit: int) -> tuple[object, bool]:
+    """One cell, at most `limit` characters (bytes for a blob); nested values longer than that become text."""
+    if isinstance(v, str):
+        return (v[:limit] + CELL_CUT_NOTE.format(n=len(v)), True) if len(v) > limit else (v, False)
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        b = bytes(v)
+        return (b[:limit], True) if len(b) > limit else (v, False)
+    if isinstance(v, (list, tuple, dict)):
+        if _size(v, limit) > limit:
+            text = str(v)
+            return text[:limit] + CELL_CUT_NOTE.format(n=len(text)), True
+    return v, False
+
+
+def _size(v, stop: int) -> int:
+    """Roughly how many bytes `v` takes on the page (stops counting past `stop`)."""
+    if v is None:
+        return 1
+    if isinstance(v, str):
+        return len(v) * (3 if not v.isascii() else 1)
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return len(v)
+    if isinstance(v, dict):
+        v = list(v.keys()) + list(v.values())
+    if isinstance(v, (list, tuple)):
+        n = 2
+        for x in v:
+            n += _size(x, stop) + 2
+            if n > stop:
+                break
+        return n
+    return 8
+
+
+class PathScrubber:
+    """Replaces the warehouse's location, the project folder and the home folder in any text."""
+
+    def __init__(self, warehouse: Path):
+        pairs: dict[str, str] = {}
+        home = str(Path.home())
+        root = str(Path(__file__).resolve().parents[2])
+        for w in {str(warehouse), str(Path(warehouse).resolve())}:
+            parent = str(Path(w).parent)
+            if parent not in ("", ".", "/"):
+                pairs[parent + os.sep] = "…" + os.sep
+                pairs[parent] = "…"
+        if root not in ("", "/"):
+            pairs[root + os.sep] = "…" + os.sep
+            pairs[root] = "…"
+        if home not in ("", "/"):
+            pairs[home] = "~"
+        self.pairs = sorted(pairs.items(), key=lambda kv: -len(kv[0]))
+
+    def text(self, s: str) -> str:
+        for old, new in self.pairs:
+            if old in s:
+                s = s.replace(old, new)
+        return s
+
+    def value(self, v):
+        if isinstance(v, str):
+            return self.text(v)
+        if isinstance(v, list):
+            return [self.value(x) for x in v]
+        if isinstance(v, tuple):
+            return tuple(self.value(x) for x in v)
+        if isinstance(v, dict):
+            return {self.value(k): self.value(x) for k, x in v.items()}
+        return v
+
+
+def bounded_rows(res, row_limit: int, scrub: PathScrubber, cell_limit: int = CELL_CHAR_LIMIT, byte_limit: int = RESULT_BYTE_LIMIT):
+    """At most `row_limit + 1` rows of `res`, fetched in batches, each cell capped and path-free, stopping
+    once the total passes `byte_limit`. Returns (rows, cells cut, stopped for size)."""
+    rows: list[tuple] = []
+    total, cut = 0, 0
+    while len(rows) <= row_limit:
+        batch = res.fetchmany(min(FETCH_BATCH, row_limit + 1 - len(rows)))
+        if not batch:
+            break
+        for row in batch:
+            out = []
+            for v in row:
+                v, c = _cap(v, cell_limit)
+                cut += c
+                v = scrub.value(v)
+                total += _size(v, cell_limit * 4)
+                out.append(v)
+            if total > byte_limit and rows:
+                return rows, cut, True
+            rows.append(tuple(out))
+    return rows, cut, False
+
+
 def execute_in_process(warehouse: Path, sql: str, row_limit: int = ROW_LIMIT, time_limit: float = TIME_LIMIT_S) -> QueryResult:
-    """Check and run `sql` on a sandboxed connection in *this* process (the worker calls this)."""
+    """Check and run `sql` on a sandboxed connection in *this* process (the worker calls this). Messages and
+    results carry no file system paths."""
+    scrub = PathScrubber(warehouse)
+    try:
+        return _execute(warehouse, sql, row_limit, time_limit, scrub)
+    except QueryRefused as e:
+        raise QueryRefused(scrub.text(str(e))) from None
+    except QueryFailed as e:
+        raise QueryFailed(scrub.text(str(e))) from None
+
+
+def _execute(warehouse: Path, sql: str, row_limit: int, time_limit: float, scrub: PathScrubber) -> QueryResult:
     import duckdb
 
     con = connect(warehouse)
@@ -188,9 +309,9 @@ def execute_in_process(warehouse: Path, sql: str, row_limit: int = ROW_LIMIT, ti
             res = con.execute(stmt)
             if res.description is None:
                 raise QueryRefused("查询被拒绝：该语句不返回结果表。")
-            cols = [d[0] for d in res.description]
+            cols = [scrub.text(str(d[0]))[:200] for d in res.description]
             types = [str(d[1]) for d in res.description]
-            rows = res.fetchmany(row_limit + 1)
+            rows, cut, too_big = bounded_rows(res, row_limit, scrub)
         except duckdb.InterruptException:
             raise QueryFailed(f"查询超过 {time_limit:g} 秒的时间限制，已中止。请缩小范围（加 WHERE 条件或 LIMIT）后再试。") from None
         except duckdb.PermissionException as e:
@@ -206,7 +327,10 @@ def execute_in_process(warehouse: Path, sql: str, row_limit: int = ROW_LIMIT, ti
             raise QueryFailed(f"查询出错：{msg}") from None
         finally:
             timer.cancel()
-        return QueryResult(cols, rows[:row_limit], len(rows) > row_limit, time.perf_counter() - started, row_limit, types)
+        return QueryResult(
+            cols, rows[:row_limit], len(rows) > row_limit, time.perf_counter() - started, row_limit, types,
+            cells_truncated=cut, size_truncated=too_big,
+        )
     finally:
         con.close()
 
@@ -232,7 +356,10 @@ def _worker(argv: list[str]) -> int:
     try:
         r = execute_in_process(warehouse, sql, row_limit, time_limit)
         # plain values only: the parent cannot unpickle classes of this `__main__`
-        payload = ("ok", {"columns": r.columns, "rows": r.rows, "truncated": r.truncated, "seconds": r.seconds, "row_limit": r.row_limit, "types": r.types})
+        payload = ("ok", {
+            "columns": r.columns, "rows": r.rows, "truncated": r.truncated, "seconds": r.seconds, "row_limit": r.row_limit,
+            "types": r.types, "cells_truncated": r.cells_truncated, "size_truncated": r.size_truncated,
+        })
     except QueryRefused as e:
         payload = ("refused", str(e))
     except QueryFailed as e:
@@ -240,7 +367,7 @@ def _worker(argv: list[str]) -> int:
     except MemoryError:
         payload = ("failed", "查询超出内存限制，已中止。请缩小范围后再试。")
     except Exception as e:  # noqa: BLE001 - reported to the page, never raised into it
-        payload = ("failed", f"查询出错：{_first_line(e)}")
+        payload = ("failed", PathScrubber(warehouse).text(f"查询出错：{_first_line(e)}"))
     try:
         data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as e:  # noqa: BLE001 - an exotic value type
@@ -270,7 +397,7 @@ def run_query(
         if proc.returncode in (-9, -24, 137, 152) or b"MemoryError" in proc.stderr or b"bad_alloc" in proc.stderr:
             raise QueryFailed("查询超出内存或 CPU 限制，已中止。请缩小范围后再试。")
         tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"退出码 {proc.returncode}"]
-        raise QueryFailed(f"查询进程异常退出：{tail[0]}")
+        raise QueryFailed(PathScrubber(warehouse).text(f"查询进程异常退出：{tail[0][:300]}"))
     status, value = pickle.loads(proc.stdout)
     if status == "refused":
         raise QueryRefused(value)

@@ -1,7 +1,7 @@
 """SQL 查询: ad-hoc read-only SQL over the warehouse, with the public tables' documentation beside it.
 
 Queries run in the sandbox (app/dashboard/sandbox.py): one SELECT, read-only, no files or extensions,
-at most 10,000 rows, 10 seconds.
+at most 10,000 rows, 10 seconds, 10,000 characters a cell and about 20 MB in all; no file system paths.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ f = ui.filters()
 st.title("SQL 查询")
 st.caption(
     f"只读查询：每次一条 SELECT（也可以用 WITH、FROM、DESCRIBE、SHOW、SUMMARIZE）；最多返回 {sandbox.ROW_LIMIT:,} 行；"
-    f"超过 {sandbox.TIME_LIMIT_S:g} 秒自动中止；不能修改仓库、读写文件、附加数据库或加载扩展。公共表在 `marts` 模式中。"
+    f"超过 {sandbox.TIME_LIMIT_S:g} 秒自动中止；单元格最多显示 {sandbox.CELL_CHAR_LIMIT:,} 个字符，结果最多约 "
+    f"{sandbox.RESULT_BYTE_LIMIT >> 20} MB；不能修改仓库、读写文件、附加数据库或加载扩展。公共表在 `marts` 模式中。"
 )
 
 EXAMPLES = {
@@ -56,7 +57,10 @@ with left:
         with st.spinner("正在查询…"):
             try:
                 res = sandbox.run_query(sql, data.warehouse_path(), row_limit=sandbox.ROW_LIMIT, time_limit=sandbox.TIME_LIMIT_S)
-                st.session_state["sql_result"] = {"sql": sql, "df": res.dataframe(), "truncated": res.truncated, "seconds": res.seconds, "error": None}
+                st.session_state["sql_result"] = {
+                    "sql": sql, "df": res.dataframe(), "truncated": res.truncated, "seconds": res.seconds, "error": None,
+                    "cells_truncated": res.cells_truncated, "size_truncated": res.size_truncated,
+                }
             except (sandbox.QueryRefused, sandbox.QueryFailed) as e:
                 st.session_state["sql_result"] = {"sql": sql, "df": None, "error": str(e), "refused": isinstance(e, sandbox.QueryRefused)}
     result = st.session_state.get("sql_result")
@@ -72,6 +76,16 @@ with left:
             if result["truncated"]:
                 note = f"结果超过 {sandbox.ROW_LIMIT:,} 行，只显示前 {sandbox.ROW_LIMIT:,} 行（下载的文件也只含这些行）。用时 {result['seconds']:.2f} 秒。"
             st.caption(note)
+            if result.get("size_truncated"):
+                st.warning(
+                    f"结果超过约 {sandbox.RESULT_BYTE_LIMIT >> 20} MB，只显示前 {len(df):,} 行（下载的文件也只含这些行）。请缩小范围后再试。",
+                    icon=":material/content_cut:",
+                )
+            if result.get("cells_truncated"):
+                st.warning(
+                    f"有 {result['cells_truncated']:,} 个单元格超过 {sandbox.CELL_CHAR_LIMIT:,} 个字符，已截断（末尾注明原长度）。",
+                    icon=":material/content_cut:",
+                )
             ui.table(df, "sql_result_table", file_stem="查询结果", height=420 if len(df) > 12 else "auto")
 
 with right:
