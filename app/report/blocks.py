@@ -17,6 +17,9 @@ Supported (anything else is a paragraph):
     <!-- pagebreak -->    page break
     <!-- class: NAME -->  a class for the next block (HTML class; DOCX: see docx_style.toml [classes])
     <!-- … -->            any other one-line comment is ignored (notes for the template's editors)
+    \\#  \\|  &lt;  …       escapes: a backslash before ASCII punctuation, and &amp; &lt; &gt;, print the
+                          character itself (escape.md() writes values from submissions this way, so a
+                          department name can never open a heading, a table, a list or an HTML element)
 """
 
 from __future__ import annotations
@@ -24,12 +27,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _COMMENT = re.compile(r"^<!--\s*(.*?)\s*-->$")
 _BULLET = re.compile(r"^[-*]\s+(.*)$")
-_NUMBERED = re.compile(r"^(\d+)[.、]\s+(.*)$")
+_NUMBERED = re.compile(r"^(\d+)\.\s+(.*)$")
 _SEPARATOR_CELL = re.compile(r"^:?-{1,}:?$")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_INLINE = re.compile(r"\\[!-/:-@\[-`{-~]|&(?:amp|lt|gt);|\*\*")
 _CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
 
 
@@ -45,6 +49,11 @@ class Block:
     items: list[str] = field(default_factory=list)
 
 
+def _hard_break(s: str) -> bool:
+    """A line ending in a backslash that is not itself escaped (an odd number of them)."""
+    return (len(s) - len(s.rstrip("\\"))) % 2 == 1
+
+
 def _join(lines: list[str]) -> str:
     """Join a paragraph's source lines: no space between CJK text, a space between Latin words, and a
     hard break after a line ending in a backslash."""
@@ -53,27 +62,28 @@ def _join(lines: list[str]) -> str:
         ln = ln.strip()
         if not out:
             out = ln
-        elif out.endswith("\\"):
+        elif _hard_break(out):
             out = out[:-1].rstrip() + "\n" + ln
         elif _CJK.match(out[-1:]) or _CJK.match(ln[:1]):
             out += ln
         else:
             out += " " + ln
-    return out[:-1].rstrip() if out.endswith("\\") else out
+    return out[:-1].rstrip() if _hard_break(out) else out
 
 
 def split_row(line: str) -> list[str]:
     s = line.strip()
     if s.startswith("|"):
         s = s[1:]
-    if s.endswith("|") and not s.endswith("\\|"):
+    if s.endswith("|") and not _hard_break(s[:-1]):
         s = s[:-1]
     if "\\" not in s:
         return [c.strip() for c in s.split("|")]
+    # a backslash escapes the next character: keep the pair (runs() resolves it), never split on ``\|``
     cells, cur, i = [], "", 0
     while i < len(s):
-        if s[i] == "\\" and i + 1 < len(s) and s[i + 1] == "|":
-            cur += "|"
+        if s[i] == "\\" and i + 1 < len(s):
+            cur += s[i : i + 2]
             i += 2
             continue
         if s[i] == "|":
@@ -179,20 +189,44 @@ def parse(markdown: str) -> list[Block]:
     return blocks
 
 
-def runs(text: str) -> list[tuple[str, bool]]:
-    """Inline text as (text, bold) runs."""
-    out: list[tuple[str, bool]] = []
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """("text", s) with escapes resolved, and ("bold", "**") markers."""
+    out: list[tuple[str, str]] = []
     pos = 0
-    for m in _BOLD.finditer(text):
+    for m in _INLINE.finditer(text):
         if m.start() > pos:
-            out.append((text[pos : m.start()], False))
-        out.append((m.group(1), True))
+            out.append(("text", text[pos : m.start()]))
+        t = m.group(0)
+        if t == "**":
+            out.append(("bold", t))
+        else:
+            out.append(("text", t[1] if t[0] == "\\" else {"&amp;": "&", "&lt;": "<", "&gt;": ">"}[t]))
         pos = m.end()
     if pos < len(text):
-        out.append((text[pos:], False))
+        out.append(("text", text[pos:]))
     return out
 
 
+def runs(text: str) -> list[tuple[str, bool]]:
+    """Inline text as (text, bold) runs: ``**…**`` is bold (an unpaired ``**`` prints as it is), escapes
+    print the character they escape."""
+    toks = _tokens(text)
+    markers = [k for k, (kind, _) in enumerate(toks) if kind == "bold"]
+    if len(markers) % 2:
+        toks[markers[-1]] = ("text", "**")
+    out: list[tuple[str, bool]] = []
+    bold = False
+    for kind, t in toks:
+        if kind == "bold":
+            bold = not bold
+            continue
+        if out and out[-1][1] == bold:
+            out[-1] = (out[-1][0] + t, bold)
+        else:
+            out.append((t, bold))
+    return [(t, b) for t, b in out if t]
+
+
 def plain(text: str) -> str:
-    """Text without inline markup."""
-    return _BOLD.sub(r"\1", text)
+    """Text without inline markup, escapes resolved."""
+    return "".join(t for t, _ in runs(text))

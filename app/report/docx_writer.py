@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.report import blocks as B
+from app.report.escape import xml_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _DOC = "word/document.xml"
@@ -176,14 +177,15 @@ def skeleton() -> _Skeleton:
 
 
 def _esc(t: str) -> str:
-    return t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """XML text: markup characters escaped, characters XML 1.0 forbids (control characters) removed."""
+    return xml_text(t).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _runs(text: str, size: float | None = None, bold_all: bool = False) -> str:
     sz = f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>' if size else ""
     if not text:
         return ""
-    if "**" not in text and "\n" not in text:  # the common case: one plain run
+    if "**" not in text and "\n" not in text and "\\" not in text and "&" not in text:  # the common case: one plain run
         rpr = ("<w:b/><w:bCs/>" if bold_all else "") + sz
         return f'<w:r>{"<w:rPr>" + rpr + "</w:rPr>" if rpr else ""}<w:t xml:space="preserve">{_esc(text)}</w:t></w:r>'
     out = []

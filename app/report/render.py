@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from app import warehouse as W
 from app.report import blocks as B
+from app.report import escape as E
 from app.report.data import Key, ReportContext, ReportData, ReportNotFound, load_context
 from app.report.docx_writer import write_docx
 
@@ -137,11 +138,15 @@ def cn(n: int) -> str:
     return str(n)
 
 
+_BARE_BAR = re.compile(r"(?<!\\)\|")
+
+
 def cell(x) -> str:
-    """Text safe inside a Markdown table cell."""
+    """Text safe inside a Markdown table cell. Values from the warehouse arrive escaped already (escape.md:
+    every ``|`` is ``\\|``); a bar the template itself builds is escaped here."""
     if x is None:
         return ""
-    return str(x).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return _BARE_BAR.sub(r"\\|", E.clean(x))
 
 
 def sentence(x) -> str:
@@ -202,6 +207,7 @@ def _env_html() -> jinja2.Environment:
     )
     env.filters.update(FILTERS)
     env.filters["inline"] = inline_html
+    env.filters["plain"] = B.plain
     return env
 
 
@@ -209,7 +215,9 @@ _BLANKS = re.compile(r"\n{3,}")
 
 
 def render_markdown(ctx: ReportContext) -> str:
-    text = _env_md().get_template("report.md.j2").render(**ctx.as_dict())
+    """The report as Markdown. Every string from the warehouse is escaped first (escape.md), so a name from a
+    submission prints as text and cannot add a heading, a table row, a list, a link or HTML."""
+    text = _env_md().get_template("report.md.j2").render(**E.escape_context(ctx.as_dict()))
     return _BLANKS.sub("\n\n", text).strip() + "\n"
 
 
@@ -279,13 +287,11 @@ def render_report(warehouse: Path, dept_code: str, year: int, framework_code: st
     return out
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
-
-
 def file_name(ctx: ReportContext, fmt: str) -> str:
-    """评价报告_<部门>_<年度>_<体系>.<ext>"""
-    name = _UNSAFE.sub("_", ctx.dept.get("dept_name") or ctx.key[0])
-    return f"评价报告_{name}_{ctx.year}_{ctx.key[2]}.{fmt}"
+    """评价报告_<部门>_<年度>_<体系>.<ext>: no separators or control characters, at most ~200 bytes (file
+    systems allow 255); a long department name is shortened."""
+    name = E.file_stem(ctx.dept.get("dept_name") or ctx.key[0], max_bytes=120)
+    return f"评价报告_{name}_{ctx.year}_{E.file_stem(ctx.key[2], max_bytes=40)}.{fmt}"
 
 
 def render_many(
