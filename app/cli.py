@@ -4,6 +4,7 @@
     jixiao demo                           用内置样例生成仓库并打开看板
     jixiao app                            在已有仓库上打开看板
     jixiao check --fail-on error          只运行检查（Great Expectations），供 CI 使用
+    jixiao restore [--list]               用 backups/ 中保留的成功构建恢复仓库
     jixiao generate --departments 100 --years 5 --seed 7 --out 样例/   生成带植入错误的填报样例
     jixiao report --dept D01 --year 2023 --framework hn_dept_overall --format docx --out 报告.docx
 """
@@ -28,6 +29,9 @@ EXIT_OK = 0
 EXIT_BUILD_FAILED = 1
 EXIT_INPUT_REFUSED = 2
 EXIT_FINDINGS = 3  # jixiao check: findings at or above --fail-on
+EXIT_BUSY = W.EXIT_BUSY  # 4: another program writes the warehouse in place; not swapped
+EXIT_STORAGE = W.EXIT_STORAGE  # 5: disk full, read-only folder, no permission; nothing changed, nothing left
+EXIT_UNREADABLE = W.EXIT_UNREADABLE  # 6: the warehouse file (or a backup) is corrupt or truncated
 
 
 def _is_submission_dir(path: Path) -> bool:
@@ -85,7 +89,13 @@ def cmd_build(args: argparse.Namespace) -> int:
             console.print(f"    {o.submission_id}: {STATUS_ZH[o.status]}" + (f"（{sum(o.rows.values())} 行）" if o.rows else ""))
 
         try:
-            result = build(pairs, warehouse, rebuild=args.rebuild, run_checks=not args.skip_checks, on_stage=on_stage, on_submission=on_submission)
+            result = build(
+                pairs, warehouse, rebuild=args.rebuild, run_checks=not args.skip_checks,
+                on_stage=on_stage, on_submission=on_submission, on_notice=lambda m: console.print(f"[yellow]{m}[/yellow]"),
+            )
+        except W.WarehouseError as e:
+            console.print(f"[red bold]构建未完成[/red bold]：{e.message}", soft_wrap=True)
+            return e.exit_code
         except BuildFailed as e:
             console.print(f"[red bold]构建失败（{e.stage}）[/red bold]：{e.message}。仓库保持不变。")
             if e.dbt:
@@ -146,6 +156,36 @@ def _print_build_summary(result) -> None:
 FAIL_ON_ZH = {"error": "错误", "warning": "警告及以上"}
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    """`jixiao restore [备份] [--list]`: put a kept good warehouse (backups/ beside it) back, atomically."""
+    warehouse = Path(args.warehouse).resolve() if args.warehouse else W.default_warehouse()
+    if args.list:
+        backups = W.list_backups(warehouse)
+        if not backups:
+            console.print(f"没有备份：{W.backups_dir(warehouse)}")
+            return EXIT_OK
+        t = Table(title=f"仓库备份（{W.backups_dir(warehouse)}，最新的在前）")
+        for c in ("序号", "构建编号", "时间", "大小"):
+            t.add_column(c)
+        for i, b in enumerate(backups, 1):
+            t.add_row(str(i), b.run_id, b.created.strftime("%Y-%m-%d %H:%M:%S"), f"{b.size / 1e6:.1f} MB")
+        console.print(t)
+        return EXIT_OK
+    try:
+        chosen = W.restore(warehouse, args.backup, on_wait=lambda m: console.print(f"[yellow]{m}[/yellow]"))
+    except W.WarehouseError as e:
+        console.print(f"[red bold]恢复未完成[/red bold]：{e.message}", soft_wrap=True)
+        return e.exit_code
+    except OSError as e:
+        err = W.classify(e, warehouse)
+        if err is None:
+            raise
+        console.print(f"[red bold]恢复未完成[/red bold]：{err.message}", soft_wrap=True)
+        return err.exit_code
+    console.print(f"[green]已恢复[/green]：{warehouse} ← 备份 {chosen.run_id}（{chosen.created:%Y-%m-%d %H:%M:%S}）", soft_wrap=True)
+    return EXIT_OK
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Run the checkpoint alone, through the pipeline (copy → checks → swap: the live file is never written
     in place), without inputs and without dbt. Exit 1 when an integrity suite fails (the warehouse is then
@@ -159,7 +199,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     console.print(f"仓库：{warehouse}")
     try:
         with console.status("Great Expectations 检查 …"):
-            result = build([], warehouse, run_dbt=False, run_checks=True)
+            result = build([], warehouse, run_dbt=False, run_checks=True, on_notice=lambda m: console.print(f"[yellow]{m}[/yellow]"))
+    except W.WarehouseError as e:
+        console.print(f"[red bold]检查未完成[/red bold]：{e.message}", soft_wrap=True)
+        return e.exit_code
     except BuildFailed as e:
         outcome = getattr(e, "outcome", None)
         if outcome is not None:
@@ -305,7 +348,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="命令")
 
-    b = sub.add_parser("build", help="导入提交并生成仓库（指标、得分、核对）", description="导入一个或多个提交（文件夹或 .xlsx 工作簿），运行 dbt build 与检查。构建成功后才替换仓库；失败时仓库保持不变。有提交被拒绝时退出码为 2。")
+    b = sub.add_parser("build", help="导入提交并生成仓库（指标、得分、核对）", description="导入一个或多个提交（文件夹或 .xlsx 工作簿），运行 dbt build 与检查。构建成功后才替换仓库并在 backups/ 保留一份；失败时仓库保持不变。退出码：0 完成；1 构建失败；2 有提交被拒绝；4 仓库正被其他程序写入；5 磁盘空间不足、文件夹只读或没有权限；6 仓库文件已损坏（可用 jixiao restore 恢复）。")
     b.add_argument("--input", "-i", action="append", metavar="路径", help="提交：每个模板一个文件的文件夹，或一个 .xlsx 工作簿；也可以是包含多个提交的文件夹。可重复。不给则只重新计算。")
     b.add_argument("--warehouse", "-w", metavar="文件", help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）")
     b.add_argument("--submission-id", metavar="编号", help="提交编号（默认取文件夹或工作簿名称）。同一编号再次导入时替换上一版本。")
@@ -336,6 +379,17 @@ def make_parser() -> argparse.ArgumentParser:
 
     add_generate_parser(sub)
     add_report_parser(sub)
+
+    r = sub.add_parser(
+        "restore",
+        help="用备份恢复仓库（每次成功构建保留一份，默认最近 3 份）",
+        description="把 backups/（仓库文件旁）中保留的一次成功构建原子地恢复为仓库。不给备份则恢复最新的一份。"
+        "退出码：0 已恢复；1 没有或找不到备份；4 仓库正被其他程序写入；5 磁盘空间不足或没有权限；6 备份已损坏。",
+    )
+    r.add_argument("backup", nargs="?", metavar="备份", help="构建编号、文件名或 --list 中的序号（默认最新的一份）")
+    r.add_argument("--list", action="store_true", help="列出保留的备份，不恢复")
+    r.add_argument("--warehouse", "-w", metavar="文件", help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）")
+    r.set_defaults(func=cmd_restore)
 
     a = sub.add_parser("app", help="在已有仓库上打开看板")
     a.add_argument("--warehouse", "-w", metavar="文件")

@@ -1,8 +1,10 @@
 """`jixiao build`: ingest submissions, build the dbt project, run the checks, swap the warehouse in.
 
-    live warehouse ──copy──▶ .build/<name> ──ingest──▶ ──dbt build──▶ ──checks──▶ os.replace ──▶ live
+    live warehouse (+ a stray WAL) ──copy, replay──▶ .build/<name> ──ingest──▶ ──dbt build──▶ ──checks──▶
+        ──copy──▶ backups/ ; os.replace ──▶ live ; Data Docs ──▶ data_docs/
 
-Any failure (a crash, a failing dbt test, a killed process) leaves the live file as it was.
+Any failure (a crash, a failing dbt test, a killed process, a full disk) leaves the live file as it was;
+app/warehouse.py describes the copy, the swap and what happens to a hand-run writer's WAL.
 A refused submission is not a failure of the build: the others load, and its rejects are recorded in
 ``audit.ingest_rejects``; the command then exits non-zero so a script notices.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import shutil
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
@@ -51,6 +54,7 @@ class BuildResult:
     checks: object | None = None  # expectations.checkpoint.CheckpointOutcome
     timings: dict[str, float] = field(default_factory=dict)
     swapped: bool = False
+    backup: Path | None = None  # the copy of this build kept in backups/
 
     @property
     def refused(self) -> list[LoadOutcome]:
@@ -135,50 +139,97 @@ def build(
     run_dbt: bool | None = None,
     on_stage: Callable[[str], None] | None = None,
     on_submission: Callable[[LoadOutcome], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Ingest `inputs` ((path, submission_id or None) pairs) and rebuild; swap in only on success.
 
     dbt runs when something was loaded, when `rebuild` is set, when no inputs were given (a plain
     rebuild), or when the warehouse has no marts yet. `run_dbt` overrides that: False never runs dbt
     (`jixiao check`: copy → checks → swap), True always does.
+
+    Raises BuildFailed (a stage failed), or a warehouse.WarehouseError: WarehouseBusy (a hand-run writer
+    holds or changed the live file), StorageError (disk full, read-only folder, no permission),
+    WarehouseUnreadable (the live file is corrupt). In every case the live file is as it was and no
+    partial file is left. `on_notice` gets one-line messages (e.g. waiting for a writer).
     """
     live = (warehouse or W.default_warehouse()).resolve()
     run_id = new_run_id()
     result = BuildResult(run_id, live)
     stage = on_stage or (lambda s: None)
-    with W.build_lock(live):
-        t0 = time.perf_counter()
-        stage("prepare")
-        work = W.prepare_work_copy(live)
-        try:
-            stage("ingest")
-            with contextlib.closing(duckdb.connect(str(work))) as con:
-                result.outcomes = ingest(con, inputs, run_id, on_submission)
-                con.execute("CHECKPOINT")
-            result.timings["ingest"] = time.perf_counter() - t0
-            if run_dbt is None:
-                need_dbt = rebuild or not inputs or bool(result.loaded) or not _marts_exist(work)
-                run_dbt = bool(need_dbt and (result.loaded or rebuild or not inputs or _has_data(work)))
-            if run_dbt:
-                stage("dbt")
-                t1 = time.perf_counter()
-                result.dbt = dbt_build(work, live)
-                result.timings["dbt"] = time.perf_counter() - t1
-                if not result.dbt.ok:
-                    raise BuildFailed("dbt build", "dbt build 失败", result.dbt)
-            if run_checks and _marts_exist(work):
-                stage("checks")
-                t2 = time.perf_counter()
-                result.checks = _run_checks(work, run_id)
-                result.timings["checks"] = time.perf_counter() - t2
-            stage("swap")
-            W.swap_in(work, live)
-            result.swapped = True
-        except BaseException:
-            W.discard(work)
+    try:
+        with W.build_lock(live):
+            _recover_docs(live)
+            W.cleanup_leftovers(live)
+            t0 = time.perf_counter()
+            stage("prepare")
+            work = W.work_file(live)
+            staged_docs = W.build_dir(live) / f"data_docs.{run_id}"
+            try:
+                work, state = W.prepare_work_copy(live, on_wait=on_notice)
+                stage("ingest")
+                with contextlib.closing(duckdb.connect(str(work))) as con:
+                    result.outcomes = ingest(con, inputs, run_id, on_submission)
+                    con.execute("CHECKPOINT")
+                result.timings["ingest"] = time.perf_counter() - t0
+                if run_dbt is None:
+                    need_dbt = rebuild or not inputs or bool(result.loaded) or not _marts_exist(work)
+                    run_dbt = bool(need_dbt and (result.loaded or rebuild or not inputs or _has_data(work)))
+                if run_dbt:
+                    stage("dbt")
+                    t1 = time.perf_counter()
+                    result.dbt = dbt_build(work, live)
+                    result.timings["dbt"] = time.perf_counter() - t1
+                    if not result.dbt.ok:
+                        code = next((c for _, _, m in result.dbt.failures if (c := W.storage_errno_in(m))), None)
+                        if code is not None:
+                            raise W.storage_error(code, live.parent)
+                        raise BuildFailed("dbt build", "dbt build 失败", result.dbt)
+                if run_checks and _marts_exist(work):
+                    stage("checks")
+                    t2 = time.perf_counter()
+                    result.checks = _run_checks(work, run_id, staged_docs)
+                    result.timings["checks"] = time.perf_counter() - t2
+                stage("swap")
+                result.backup = W.swap_in(work, live, state, run_id=run_id, on_wait=on_notice)
+                result.swapped = True
+            except BaseException:
+                W.discard(work)
+                shutil.rmtree(staged_docs, ignore_errors=True)
+                raise
+            # artefacts beside the warehouse describe the live build: published only now
+            staged = getattr(result.checks, "docs_staged", None)
+            if staged is not None and result.checks.docs_index is not None:
+                from expectations.docs import publish
+
+                publish(staged, result.checks.docs_index.parent)
+            result.timings["total"] = time.perf_counter() - t0
+    except (OSError, duckdb.Error) as e:
+        err = W.classify(e, live)
+        if err is None:
             raise
-        result.timings["total"] = time.perf_counter() - t0
+        raise err from None
     return result
+
+
+def _recover_docs(live: Path) -> None:
+    """A build killed between the swap and publishing its Data Docs: publish them if that build is live."""
+    bdir = W.build_dir(live)
+    staged = sorted(bdir.glob("data_docs.*")) if bdir.is_dir() else []
+    if not staged or not live.exists():
+        return
+    try:
+        with contextlib.closing(duckdb.connect(str(live), read_only=True)) as con:
+            if not W.has_table(con, "audit", "check_runs"):
+                return
+            live_runs = {r[0] for r in con.execute("SELECT DISTINCT run_id FROM audit.check_runs").fetchall()}
+    except duckdb.Error:
+        return
+    from expectations.checkpoint import default_docs_dir
+    from expectations.docs import publish
+
+    for d in staged:
+        if d.name.removeprefix("data_docs.") in live_runs and (d / "index.html").exists():
+            publish(d, default_docs_dir(live))
 
 
 def _has_data(path: Path) -> bool:
@@ -186,8 +237,9 @@ def _has_data(path: Path) -> bool:
         return con.execute("SELECT count(*) FROM raw.budget_ledger").fetchone()[0] > 0
 
 
-def _run_checks(work: Path, run_id: str):
-    """The Great Expectations checkpoint (expectations/), run on the built copy before it goes live."""
+def _run_checks(work: Path, run_id: str, stage_docs: Path | None = None):
+    """The Great Expectations checkpoint (expectations/), run on the built copy before it goes live; its
+    Data Docs wait in `stage_docs` until the swap."""
     from expectations.checkpoint import run_checkpoint  # imports great_expectations (~5 s): only here
 
-    return run_checkpoint(work, run_id)
+    return run_checkpoint(work, run_id, stage_docs=stage_docs)

@@ -10,7 +10,8 @@
    folder (the build folder when run by the pipeline, else the system temp dir).
 3. Data Docs: rendered into the scratch folder, made readable offline (expectations/docs.py) and published
    beside the live warehouse: ``<warehouse dir>/data_docs/index.html`` when the integrity suites pass, else
-   ``<warehouse dir>/data_docs_failed/`` (the live docs keep describing the live warehouse).
+   ``<warehouse dir>/data_docs_failed/`` (the live docs keep describing the live warehouse). The pipeline
+   passes ``stage_docs``: passing docs wait in the build folder and are published after the swap.
 4. Results into the warehouse file given: ``audit.check_runs`` (one row per suite) and
    ``audit.check_results`` (one row per expectation). The pipeline passes its build copy, so they go live
    with the swap.
@@ -127,6 +128,7 @@ class CheckpointOutcome:
     findings_by_severity: dict[str, int] = field(default_factory=dict)
     top_findings: list[dict] = field(default_factory=list)
     docs_index: Path | None = None
+    docs_staged: Path | None = None  # rendered, waiting for the swap (the pipeline publishes it after)
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -509,11 +511,15 @@ def run_checkpoint(
     docs_dir: Path | None = None,
     raise_on_failure: bool = True,
     suites: list | None = None,
+    stage_docs: Path | None = None,
 ) -> CheckpointOutcome:
     """Run every suite against `warehouse_file`; write Data Docs and audit.check_*; raise if integrity fails.
 
     `docs_dir` defaults to <live warehouse dir>/data_docs (a failing run goes to data_docs_failed beside it).
     `suites` restricts the run (tests); the default is every suite in expectations.suites.SUITES.
+    `stage_docs` (the pipeline): when the integrity suites pass, the site goes there instead, and the
+    pipeline publishes it to `docs_dir` only after the swap, so data_docs/ never describes a build that
+    did not go live; `docs_index` and the audit rows already name the final place.
     """
     t0 = time.perf_counter()
     warehouse_file = Path(warehouse_file).resolve()
@@ -552,7 +558,12 @@ def run_checkpoint(
         target = Path(docs_dir) if docs_dir else default_docs_dir(warehouse_file)
         if not outcome.integrity_success:
             target = target.with_name(target.name + "_failed")
-        outcome.docs_index = docs.publish(site, target)
+        if stage_docs is not None and outcome.integrity_success:
+            docs.publish(site, Path(stage_docs))
+            outcome.docs_staged = Path(stage_docs)
+            outcome.docs_index = target / "index.html"
+        else:
+            outcome.docs_index = docs.publish(site, target)
         outcome.timings["docs"] = time.perf_counter() - t
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

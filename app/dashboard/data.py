@@ -12,7 +12,11 @@
   process. If one session still had the old file open when another asked for the new version, the new
   connection would silently attach to the *old* instance and cache old rows under the new key. The
   ``_Gate`` lets connections of one version overlap, and makes a newer version wait until the older
-  one's connections are closed (runs are short, so the wait is too).
+  one's connections are closed (runs are short, so the wait is too). If the wait times out
+  (``GATE_WAIT`` seconds), the run connects to nothing and caches nothing: it shows "请稍后刷新"
+  (``WarehouseUnavailable``, which ``st.cache_data`` does not cache). After connecting, the file is
+  checked to still be the version in the cache key (a swap may land between the two); if not, the
+  connection is closed and nothing is cached either.
 """
 
 from __future__ import annotations
@@ -57,13 +61,19 @@ class _Gate:
         self._open = 0
         self._version: Version | None = None
 
-    def enter(self, version: Version, max_wait: float = 30.0) -> None:
-        deadline = time.monotonic() + max_wait
+    def enter(self, version: Version, max_wait: float | None = None) -> bool:
+        """True once no other version's connection is open (and this one is counted); False if that did
+        not happen within `max_wait` seconds: then the caller must not connect."""
+        deadline = time.monotonic() + (GATE_WAIT if max_wait is None else max_wait)
         with self._cond:
-            while self._open and self._version != version and time.monotonic() < deadline:
-                self._cond.wait(timeout=0.5)
+            while self._open and self._version != version:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(timeout=min(0.5, left))
             self._open += 1
             self._version = version
+            return True
 
     def leave(self) -> None:
         with self._cond:
@@ -73,24 +83,29 @@ class _Gate:
             self._cond.notify_all()
 
 
+GATE_WAIT = 30.0  # seconds a run waits for the previous version's connections to close
 _GATE = _Gate()
 _local = threading.local()
 
 
 def _open(version: Version) -> duckdb.DuckDBPyConnection:
-    _GATE.enter(version)
-    last: Exception | None = None
+    if not _GATE.enter(version):
+        raise WarehouseUnavailable("仓库已更新，但看板仍有读取旧仓库的查询没有结束，暂不打开新仓库")
     for attempt in range(4):
         try:
-            return W.connect_readonly(Path(version[0]))
-        except duckdb.IOException as e:  # a writer holds the file (e.g. a manual `dbt build` in place)
-            last = e
+            con = W.connect_readonly(Path(version[0]))
+        except duckdb.IOException:  # a writer holds the file (e.g. a manual `dbt build` in place)
             time.sleep(0.25 * (attempt + 1))
+            continue
         except BaseException:
             _GATE.leave()
             raise
+        if current_version(Path(version[0])) != version:  # swapped between the key and the connect
+            _close(con)
+            raise WarehouseUnavailable("仓库刚刚换成了新的构建")
+        return con
     _GATE.leave()
-    raise WarehouseUnavailable(f"仓库文件暂时无法读取（可能正被手工 dbt 写入）：{last}")
+    raise WarehouseUnavailable("仓库文件暂时无法读取（可能正被手工 duckdb 会话或 dbt 写入）")
 
 
 def _close(con: duckdb.DuckDBPyConnection) -> None:
