@@ -1,6 +1,7 @@
 """CSV and XLSX bytes for any table the dashboard shows.
 
-CSV is UTF-8 with a BOM (Excel on Chinese Windows opens it correctly); numbers are written unformatted.
+CSV is UTF-8 with a BOM (Excel on Chinese Windows opens it correctly) and CRLF line ends; numbers are
+written unformatted.
 XLSX keeps numbers as numbers, with the report's display formats: amounts ``#,##0.00``, rates ``0.00"%"``
 (the cell holds 99.08 and shows 99.08%, as in the warehouse), scores ``0.##``.
 
@@ -43,7 +44,9 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    return safe_frame(df).to_csv(index=False).encode("utf-8-sig")
+    """RFC 4180 CSV: CRLF line ends, so a field holding a carriage return or a line feed is always quoted
+    (with a bare LF terminator Python's csv writer leaves a lone CR unquoted, and the row splits in two)."""
+    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

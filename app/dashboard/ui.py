@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app.dashboard import data, exports, fmt
+from app.report.escape import file_stem as _file_stem
 
 HEATMAP_ROWS = 100  # 指标分析 draws this many departments unless the analyst asks for all (tests lower it)
 MISSING = "—"  # what an empty cell shows (no earlier year, not assessable…) instead of Streamlit's "None"
@@ -46,7 +47,27 @@ class Filters:
 
     def caption(self) -> str:
         yrs = "、".join(str(y) for y in self.years)
-        return f"评价体系：{self.framework_name} · 区划：{self.region_name} · 年度：{yrs}"
+        return f"评价体系：{md(self.framework_name)} · 区划：{md(self.region_name)} · 年度：{yrs}"
+
+
+# ---------------------------------------------------------------------------- text from submissions
+
+_MD_SPECIAL = frozenset("\\`*_{}[]<>()#+-.!|~:$=&\"'")
+
+
+def md(text) -> str:
+    """Text from a submission (a department's name…) for st.markdown, st.header, st.caption, st.info, button
+    labels: every Markdown, directive (``:red[…]``, ``:material/…:``) and LaTeX (``$``) character escaped,
+    line breaks collapsed, so it shows as the text it is and cannot add a heading, a link or an image."""
+    if text is None:
+        return ""
+    s = " ".join(str(text).split())
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
+
+
+def safe_file_stem(stem: str) -> str:
+    """A download's file name (without extension) from text that may hold a department's name."""
+    return _file_stem(stem, max_bytes=150)
 
 
 # ---------------------------------------------------------------------------- persistent widget state
@@ -234,7 +255,7 @@ def export_buttons(df: pd.DataFrame, key: str, file_stem: str, *, money=(), pct=
     c1.download_button(
         "下载 CSV",
         data=lambda: exports.csv_bytes(df),
-        file_name=f"{file_stem}.csv",
+        file_name=f"{safe_file_stem(file_stem)}.csv",
         mime="text/csv",
         key=f"{key}__csv",
         on_click="ignore",
@@ -243,7 +264,7 @@ def export_buttons(df: pd.DataFrame, key: str, file_stem: str, *, money=(), pct=
     c2.download_button(
         "下载 Excel",
         data=lambda: exports.xlsx_bytes(sheets or df, money=money, pct=pct, score=score, title=title),
-        file_name=f"{file_stem}.xlsx",
+        file_name=f"{safe_file_stem(file_stem)}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}__xlsx",
         on_click="ignore",
@@ -273,7 +294,7 @@ def drill_down_button(df: pd.DataFrame, event, framework: str, key: str, name_co
         st.caption("在表格左侧勾选一行，可打开该部门的详情。")
         return
     r = df.iloc[rows[0]]
-    label = f"打开部门详情：{r[name_col]}（{int(r[year_col])} 年）"
+    label = f"打开部门详情：{md(r[name_col])}（{int(r[year_col])} 年）"
     if st.button(label, key=f"{key}__open", type="primary", icon=":material/arrow_forward:"):
         open_department(str(r[code_col]), int(r[year_col]), framework)
 

@@ -6,7 +6,7 @@ heading, a table row, a list, a link or an HTML element, and it cannot break the
 
     clean(s)          control characters out (XML-illegal ones would make a DOCX Word cannot open),
                       line breaks and tabs collapsed to one space
-    md(s)             clean + Markdown escaping: ASCII punctuation Markdown reads as syntax gets a backslash,
+    md(s)             clean + strip + Markdown escaping: ASCII punctuation Markdown reads as syntax gets a backslash,
                       ``& < >`` become entities (so no raw HTML, in CommonMark and in older Markdown too),
                       a leading ``- + =`` or ``1.`` cannot start a list item or underline a heading
     escape_context(x) md() applied to every string in the template variables (dict keys too, so lookups agree)
@@ -47,8 +47,9 @@ def xml_text(s: str) -> str:
 
 
 def md(s: str) -> str:
-    """One value as Markdown text that renders as exactly that text."""
-    s = clean(s)
+    """One value as Markdown text that renders as exactly that text (leading and trailing blanks dropped:
+    four leading spaces would make an indented code block)."""
+    s = clean(s).strip()
     s = _MD_PUNCT.sub(r"\\\1", s)
     s = "".join(_MD_ENTITIES.get(ch, ch) for ch in s) if any(ch in s for ch in "&<>") else s
     m = _LEADING.match(s)

@@ -41,7 +41,7 @@ cur = st.session_state.get("d_dept", st.session_state.get("_keep_d_dept"))
 if cur in names and cur not in options:  # a link to a department outside the region filter
     options = [cur] + options
 if not options:
-    ui.no_data(f"{f.region_name} 没有部门。")
+    ui.no_data(f"{ui.md(f.region_name)} 没有部门。")
     st.stop()
 
 st.title("部门详情")
@@ -52,7 +52,7 @@ with c1:
 ui.remember("d_dept")
 dyears = data.department_years(dept, f.framework)
 if not dyears:
-    st.warning(f"{names.get(dept, dept)} 没有 {f.framework_name} 的评分结果。")
+    st.warning(f"{ui.md(names.get(dept, dept))} 没有 {ui.md(f.framework_name)} 的评分结果。")
     st.stop()
 preferred = max([y for y in dyears if y in f.years], default=dyears[-1])
 ui.keep("d_year", preferred, lambda v: v in dyears)
@@ -72,8 +72,8 @@ l1 = data.level1(f.framework, dept, year)
 levels = data.level_names(f.framework)
 fd = data.findings(f.framework, [year], None, dept)
 
-st.header(f"{drow['dept_name']} · {year} 年")
-st.caption(f"{drow['region_name']}（{drow['region_code']}） · 部门编码 {dept} · {f.framework_name}")
+st.header(f"{ui.md(drow['dept_name'])} · {year} 年")
+st.caption(f"{ui.md(drow['region_name'])}（{ui.md(drow['region_code'])}） · 部门编码 {ui.md(dept)} · {ui.md(f.framework_name)}")
 
 # ---------------------------------------------------------------------------- headline
 
@@ -135,18 +135,18 @@ with tab_score:
         lname = dict(zip(levels.level_code, levels.level_name)) if not levels.empty else {}
         for code, g in ind.groupby("level1_code", sort=False):
             sub = l1[l1.level1_code == code]
-            head = f"**{code} {lname.get(code, '')}**"
+            head = f"**{ui.md(code)} {ui.md(lname.get(code, ''))}**"
             if not sub.empty and pd.notna(sub["score"].iloc[0]):
                 head += f"　分值 {fmt.score(sub['weight'].iloc[0])} 分，得分 {fmt.score(sub['score'].iloc[0])} 分"
             st.markdown(head)
             for _, r in g.iterrows():
                 who = "不可评价" if not r["assessable"] else fmt.SCORED_BY_ZH.get(r["scored_by"], r["scored_by"])
-                proj = f"[{r['project_code']}] " if r["project_code"] else ""
+                proj = f"\\[{ui.md(r['project_code'])}\\] " if r["project_code"] else ""
                 st.markdown(
-                    f"- {proj}**{r['indicator_code']} {r['indicator_name']}**　分值 {fmt.score(r['weight'])} 分，"
-                    f"得分 {fmt.score(r['score'])} 分（{who}）  \n"
-                    f"  规则：{r['rule_text'] or '—'}  \n"
-                    f"  说明：{r['explanation'] or '—'}"
+                    f"- {proj}**{ui.md(r['indicator_code'])} {ui.md(r['indicator_name'])}**　分值 {fmt.score(r['weight'])} 分，"
+                    f"得分 {fmt.score(r['score'])} 分（{ui.md(who)}）  \n"
+                    f"  规则：{ui.md(r['rule_text'] or '—')}  \n"
+                    f"  说明：{ui.md(r['explanation'] or '—')}"
                 )
 
     if f.scope == "project":
@@ -161,7 +161,7 @@ with tab_score:
     # ------------------------------------------------------------------ downloads
     st.subheader("下载")
     title, sheets = scoring_table.workbook(f.framework, f.framework_name, dept, year)
-    stem = f"评分表_{drow['dept_name']}_{year}_{f.framework}"
+    stem = ui.safe_file_stem(f"评分表_{drow['dept_name']}_{year}_{f.framework}")
     d1, d2, _ = st.columns([1.4, 1.4, 4])
     d1.download_button(
         "下载评分表（Excel）",
@@ -187,7 +187,7 @@ with tab_score:
     # ------------------------------------------------------------------ 评价报告 (app/report)
     st.subheader("下载评价报告")
     st.caption("按评价报告格式生成的部门整体支出绩效评价报告：支出情况与台账明细、评分表、逐项指标的计算与评分、核对发现、历年趋势。点击时生成。")
-    report_stem = f"评价报告_{drow['dept_name']}_{year}_{f.framework}"
+    report_stem = ui.safe_file_stem(f"评价报告_{drow['dept_name']}_{year}_{f.framework}")
 
     def _report(report_fmt: str, key=(dept, year, f.framework)) -> bytes:
         con = data._open(data.current_version())  # through the dashboard's gate: never a stale DuckDB instance

@@ -20,7 +20,7 @@ ui.remember("ia_year")
 
 mx = data.indicator_matrix(f.framework, year, f.region)
 if mx.empty:
-    ui.no_data(f"{year} 年在 {f.region_name} 没有 {f.framework_name} 的指标得分。")
+    ui.no_data(f"{year} 年在 {ui.md(f.region_name)} 没有 {ui.md(f.framework_name)} 的指标得分。")
     st.stop()
 
 # ---------------------------------------------------------------------------- heatmap

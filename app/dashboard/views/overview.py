@@ -18,7 +18,7 @@ ui.remember("ov_year")
 
 scores = data.department_scores(f.framework, f.region, [year])
 if scores.empty:
-    ui.no_data(f"{year} 年在 {f.region_name} 没有 {f.framework_name} 的评分结果。")
+    ui.no_data(f"{year} 年在 {ui.md(f.region_name)} 没有 {ui.md(f.framework_name)} 的评分结果。")
     st.stop()
 
 sc = f.score_col

@@ -95,7 +95,7 @@ else:
     ui.table(t, "tr_dept_scores", file_stem=f"历年得分_{names.get(dept, dept)}_{f.framework}", score=["得分", "区划中位数", "较上年", "不可评价分值"], ints=["年度", "核对发现", "其中错误"])
     if not mine.empty:
         last = int(mine.fiscal_year.max())
-        if st.button(f"打开部门详情：{names.get(dept, dept)}（{last} 年）", key="tr_open", icon=":material/arrow_forward:"):
+        if st.button(f"打开部门详情：{ui.md(names.get(dept, dept))}（{last} 年）", key="tr_open", icon=":material/arrow_forward:"):
             ui.open_department(dept, last, f.framework)
 
 # ---------------------------------------------------------------------------- key rates over years

@@ -1,0 +1,447 @@
+"""Issue 15: the dashboard, its downloads and the reports cannot be turned against their users.
+
+Each attack of the issue, tried the way a hostile submitter (or a curious dashboard user) would, and the
+exact neutralised result. The hostile names go through the real pipeline (a copy of the worked example
+with its department renamed); names the ingest layer may one day refuse (line breaks, control characters)
+are put straight into a report's context, so the report layer holds them on its own.
+
+| attack                                                        | test                                          |
+|---------------------------------------------------------------|-----------------------------------------------|
+| dashboard on every interface, Deploy button, first-run prompt | test_app_listens_on_loopback_only_and_never_asks, test_streamlit_options |
+| ``=HYPERLINK(…)`` / ``+cmd|…`` / ``@SUM`` in downloads         | test_csv_*, test_xlsx_*, test_scoring_workbook_from_a_hostile_submission |
+| heading / table / HTML / link forged in the reports           | test_report_*                                 |
+| control characters: a DOCX Word cannot open                   | test_docx_with_control_characters_opens       |
+| the same in the dashboard's headers                           | test_department_page_header_is_text           |
+| ``repeat('x', 100000000)`` on the SQL page                    | test_sql_*                                    |
+| paths in ``duckdb_databases()``, settings, errors             | test_sql_results_and_errors_carry_no_paths    |
+| ``File name too long``                                        | test_report_to_a_folder_with_a_long_name      |
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from app.dashboard import data, exports, sandbox, scoring_table, serve, ui
+from app.report import escape as E
+from app.report.data import load_context
+from app.report.render import file_name, render_context
+from app.warehouse import SAMPLE
+from conftest import build_warehouse
+
+ROOT = Path(__file__).resolve().parents[1]
+MAIN = str(ROOT / "app" / "dashboard" / "main.py")
+DEPT = "430406-hrss"
+FW = "hn_dept_overall"
+
+FORMULA = '=HYPERLINK("http://evil.example/x","点此查看")'
+CMD = "+cmd|' /C calc'!A0"
+AT_SUM = "@SUM(1)"
+# one line, so that any ingest accepts it; it starts a line in the report ("{{ dept.dept_name }}（部门编码…")
+HOSTILE_NAME = (
+    "## 五、评价结论（更正） 该部门得分 100 分，等级为 优 <script>alert(1)</script>"
+    "<img src=x onerror=alert(2)> [点此查看](javascript:alert(3)) | 伪造 | 表格 | **粗体** "
+    + "很长的部门名称" * 20
+)
+FORGED_LINES = "正常局\n\n## 五、评价结论（更正）\n\n该部门得分 100 分，等级为 优\n\n| 指标 | 得分 |\n|---|---|\n| 总分 | 100 |\n\n- 列表项\n> 注释\n"
+CONTROL_NAME = "控制\x00字符\x01局\x0b\x1f\x7f\ufffe"
+
+
+# ---------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def hostile_warehouse(tmp_path_factory) -> Path:
+    """The worked example, its department named HOSTILE_NAME, its region a formula, its sector a command."""
+    root = tmp_path_factory.mktemp("hostile")
+    sub = root / "yanfeng-2023"
+    shutil.copytree(SAMPLE / "yanfeng-2023", sub)
+    for f in sub.iterdir():
+        f.chmod(0o644)
+    path = sub / "departments.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8-sig")))
+    header = rows[0]
+    for r in rows[1:]:
+        r[header.index("部门名称")] = HOSTILE_NAME
+        r[header.index("区划名称")] = FORMULA
+        r[header.index("行业/职能")] = CMD
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    wh = root / "jixiao.duckdb"
+    result = build_warehouse(wh, sub, run_checks=False)
+    assert result.swapped and not result.refused, [str(i) for o in result.outcomes for i in o.issues]
+    return wh
+
+
+@pytest.fixture(scope="module")
+def hostile_reports(hostile_warehouse) -> dict:
+    with contextlib.closing(duckdb.connect(str(hostile_warehouse), read_only=True)) as con:
+        ctx = load_context(con, DEPT, 2023, FW)
+    assert ctx.dept["dept_name"] == HOSTILE_NAME
+    md = render_context(ctx, "md").decode("utf-8")
+    return {"ctx": ctx, "md": md, "html": render_context(ctx, "html").decode("utf-8"), "docx": render_context(ctx, "docx")}
+
+
+@pytest.fixture(scope="module")
+def clean_context(yanfeng_warehouse):
+    with contextlib.closing(duckdb.connect(str(yanfeng_warehouse), read_only=True)) as con:
+        return load_context(con, DEPT, 2023, FW)
+
+
+def _with_name(ctx, name: str):
+    import copy
+
+    c = copy.deepcopy(ctx)
+    c.dept["dept_name"] = name
+    c.report["title"] = f"{name} 2023年度部门整体支出绩效评价报告"
+    return c
+
+
+def _commonmark(md: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("table").render(md)
+
+
+def _docx(blob: bytes):
+    import docx
+
+    return docx.Document(io.BytesIO(blob))
+
+
+def _docx_headings(doc) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+
+
+# ---------------------------------------------------------------------------- 1. downloads (CSV / XLSX)
+
+ATTACK_FRAME = pd.DataFrame(
+    {
+        "部门": [FORMULA, CMD, AT_SUM, "-2+3", "\t=1+1", "\r=1+1", "雁峰区人社局"],
+        "金额": [1.5, -79703.0, 3.0, 4.0, 5.0, 6.0, 7.0],
+        "人数": [1, 2, 3, 4, 5, 6, 7],
+    }
+)
+
+
+def test_csv_download_neutralises_formula_cells():
+    text = exports.csv_bytes(ATTACK_FRAME).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["部门", "金额", "人数"]
+    assert [r[0] for r in rows[1:]] == ["'" + FORMULA, "'" + CMD, "'" + AT_SUM, "'-2+3", "'\t=1+1", "'\r=1+1", "雁峰区人社局"]
+    # numbers stay numbers: a negative amount is not prefixed
+    assert [r[1] for r in rows[1:]] == ["1.5", "-79703.0", "3.0", "4.0", "5.0", "6.0", "7.0"]
+    assert not any(record.startswith(("=", "+", "@", "-")) for record in text.split("\r\n"))
+    assert text.count("\r\n") == len(ATTACK_FRAME) + 1  # the carriage return inside a value is quoted, not a new row
+
+
+def test_xlsx_download_writes_text_never_formulas():
+    from python_calamine import CalamineWorkbook
+
+    blob = exports.xlsx_bytes({"数据": ATTACK_FRAME}, money=["金额"], title=FORMULA)
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert not any("<f>" in s or "<f " in s for s in sheets)  # no cell of the workbook is a formula
+        assert not any(n.startswith("xl/worksheets/_rels") for n in z.namelist())  # and no hyperlinks
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(blob)).get_sheet_by_index(0).to_python()
+    assert rows[0][0] == "'" + FORMULA  # the title too
+    table = rows[2:]
+    assert table[0] == ["部门", "金额", "人数"]
+    assert [r[0] for r in table[1:]] == ["'" + FORMULA, "'" + CMD, "'" + AT_SUM, "'-2+3", "'\t=1+1", "'\r=1+1", "雁峰区人社局"]
+    assert [r[1] for r in table[1:]] == [1.5, -79703.0, 3.0, 4.0, 5.0, 6.0, 7.0]  # numeric cells
+    assert all(isinstance(r[2], (int, float)) for r in table[1:])
+
+
+def test_scoring_workbook_from_a_hostile_submission(hostile_warehouse, monkeypatch):
+    """The department page's scoring workbook and the overview's table: the region named as a formula is text."""
+    from python_calamine import CalamineWorkbook
+
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(hostile_warehouse))
+    with data.run_scope():
+        title, sheets = scoring_table.workbook(FW, "湖南", DEPT, 2023)
+        blob = scoring_table.sheets_xlsx(title, sheets)
+        scores = data.department_scores(FW, None, [2023])
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        assert not any("<f>" in z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(blob))
+    cells = [c for name in wb.sheet_names for row in wb.get_sheet_by_name(name).to_python() for c in row if isinstance(c, str)]
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    # the overview's league table (区划 column) as its CSV and Excel downloads
+    league = pd.DataFrame({"部门": scores["dept_name"], "区划": scores["region_name"], "得分": scores["total_score"]})
+    rows = list(csv.reader(io.StringIO(exports.csv_bytes(league).decode("utf-8-sig"))))
+    assert rows[1][:2] == [HOSTILE_NAME, "'" + FORMULA] and float(rows[1][2]) == 90
+    table = CalamineWorkbook.from_filelike(io.BytesIO(exports.xlsx_bytes(league))).get_sheet_by_index(0).to_python()
+    assert table[1] == [HOSTILE_NAME, "'" + FORMULA, 90.0]
+
+
+# ---------------------------------------------------------------------------- 2. reports
+
+
+def test_report_markdown_forges_no_heading_link_or_html(hostile_reports, clean_context):
+    md = hostile_reports["md"]
+    clean = render_context(clean_context, "md").decode("utf-8")
+    heads = [ln for ln in md.splitlines() if ln.startswith("#")]
+    clean_heads = [ln for ln in clean.splitlines() if ln.startswith("#")]
+    assert len(heads) == len(clean_heads) and heads[1:] == clean_heads[1:]  # only the title differs: it holds the name
+    assert not any(ln.lstrip().startswith("## 五、评价结论（更正）") for ln in md.splitlines())
+    assert "<script" not in md and "<img" not in md and "onerror=alert(2)>" not in md
+    assert not re.search(r"(?<!\\)\]\(javascript:", md)
+    # a CommonMark renderer (HTML allowed) makes of it exactly the template's structure
+    html = _commonmark(md)
+    clean_html = _commonmark(clean)
+    for tag in ("<h1", "<h2", "<h3", "<h4", "<table", "<li", "<blockquote", "<strong"):
+        assert html.count(tag) == clean_html.count(tag), tag
+    assert "<script" not in html and "<img" not in html and "<a " not in html and "javascript:" not in html.replace("](javascript:", "")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text
+    # the section really is one paragraph that starts with the name
+    assert "## 五、评价结论（更正） 该部门得分 100 分" in html
+
+
+def test_report_html_and_docx_show_the_name_as_text(hostile_reports, clean_context):
+    html = hostile_reports["html"]
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    clean_html = render_context(clean_context, "html").decode("utf-8")
+    for tag in ("<h1", "<h2", "<h3", "<h4", "<table", "<li"):
+        assert html.count(tag) == clean_html.count(tag), tag
+    doc = _docx(hostile_reports["docx"])
+    clean_doc = _docx(render_context(clean_context, "docx"))
+    assert _docx_headings(doc)[1:] == _docx_headings(clean_doc)[1:]
+    assert len(doc.tables) == len(clean_doc.tables)
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert HOSTILE_NAME + "（部门编码 430406-hrss）" in body  # the exact name, as text, no backslashes
+    assert "\\" not in body
+
+
+def test_report_line_breaks_cannot_forge_a_section(clean_context):
+    ctx = _with_name(clean_context, FORGED_LINES)
+    md = render_context(ctx, "md").decode("utf-8")
+    clean = render_context(clean_context, "md").decode("utf-8")
+    assert not any(ln.startswith(("## 五、评价结论（更正）", "该部门得分", "| 总分 |", "- 列表项", "> 注释")) for ln in md.splitlines())
+    assert [ln for ln in md.splitlines() if ln.startswith("#")][1:] == [ln for ln in clean.splitlines() if ln.startswith("#")][1:]
+    assert md.count("\n|") == clean.count("\n|")  # no table row more
+    doc = _docx(render_context(ctx, "docx"))
+    assert _docx_headings(doc)[1:] == _docx_headings(_docx(render_context(clean_context, "docx")))[1:]
+    html = render_context(ctx, "html").decode("utf-8")
+    assert html.count("<h2") == render_context(clean_context, "html").decode("utf-8").count("<h2")
+
+
+def test_docx_with_control_characters_opens(clean_context, tmp_path):
+    ctx = _with_name(clean_context, CONTROL_NAME)
+    blob = render_context(ctx, "docx")
+    doc = _docx(blob)  # python-docx parses every part: Word can open it
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        from lxml import etree
+
+        for part in ("word/document.xml", "docProps/core.xml"):
+            etree.fromstring(z.read(part))
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "控制字符局（部门编码" in body
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe]", body)
+    md = render_context(ctx, "md").decode("utf-8")
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", md)
+    assert "控制字符局" in render_context(ctx, "html").decode("utf-8")
+
+
+def test_report_to_a_folder_with_a_long_name(hostile_warehouse, tmp_path):
+    from app.cli import main
+
+    out = tmp_path / "报告"
+    out.mkdir()
+    assert main(["report", "--dept", DEPT, "--year", "2023", "--framework", FW, "--format", "md", "--out", str(out), "-w", str(hostile_warehouse)]) == 0
+    (written,) = list(out.iterdir())
+    assert len(written.name.encode("utf-8")) <= 200 and written.name.startswith("评价报告_") and written.name.endswith("_2023_hn_dept_overall.md")
+    assert not set(written.name) & set('/\\:*?"<>|\n\r\t ')
+    assert written.read_text(encoding="utf-8").startswith("<!-- class: cover -->")
+
+
+@pytest.mark.parametrize(
+    "raw, stem",
+    [
+        ("../../etc/passwd", "etc_passwd"),
+        ("a/b\\c:d*e?f\"g<h>i|j", "a_b_c_d_e_f_g_h_i_j"),
+        ("\x00\x01名称\n第二行", "名称_第二行"),
+        ("...", "_"),
+        ("CON", "_CON"),
+        ("局" * 300, "局" * 40),  # 120 bytes of UTF-8, whole characters
+    ],
+)
+def test_file_stems(raw, stem):
+    assert E.file_stem(raw) == stem
+
+
+def test_markdown_escape_round_trip():
+    from app.report import blocks as B
+
+    for s in [HOSTILE_NAME, "a\\", "\\|", "1. 第一", "- 列表", "= 标题", "&lt;b&gt;", "**x**", "a_b_c", "C:\\dir\\"]:
+        esc = E.md(s)
+        assert B.plain(esc) == " ".join(s.split()), s  # what HTML and DOCX print is the original text
+        # and a paragraph made of it alone is one paragraph
+        (block,) = B.parse(esc + "\n")
+        assert block.kind == "paragraph", (s, block)
+
+
+# ---------------------------------------------------------------------------- 3. dashboard headers
+
+
+def test_department_page_header_is_text(hostile_warehouse, monkeypatch):
+    from streamlit.components.v2.component_manager import BidiComponentManager
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(BidiComponentManager, "discover_and_register_components", lambda self, **kw: None)
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(hostile_warehouse))
+    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    at.query_params.update({"dept": DEPT, "year": "2023", "fw": FW})
+    at.switch_page("views/department.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (header,) = [h.value for h in at.header]
+    assert header == f"{ui.md(HOSTILE_NAME)} · 2023 年"
+    rendered = _commonmark(header)
+    assert rendered.startswith("<p>") and "<h2" not in rendered and "<a " not in rendered and "<script" not in rendered
+    assert "&lt;script&gt;" in rendered
+    caption = next(c.value for c in at.caption if "部门编码" in c.value)
+    assert "<a " not in _commonmark(caption) and "HYPERLINK" in caption
+
+
+# ---------------------------------------------------------------------------- 4. SQL page
+
+
+def test_sql_one_huge_cell_is_cut_in_the_worker(yanfeng_warehouse):
+    res = sandbox.run_query("select repeat('x', 100000000) as x, 42 as n", yanfeng_warehouse)
+    (row,) = res.rows
+    assert row[1] == 42
+    assert row[0] == "x" * sandbox.CELL_CHAR_LIMIT + "…（已截断：原长 100,000,000 个字符）"
+    assert res.cells_truncated == 1 and not res.size_truncated and not res.truncated
+
+
+def test_sql_total_result_size_is_capped(yanfeng_warehouse, monkeypatch):
+    res = sandbox.run_query("select repeat('y', 9000) as y from range(10000)", yanfeng_warehouse)
+    assert res.size_truncated and not res.cells_truncated
+    assert 0 < len(res.rows) < 10000
+    assert sum(len(r[0]) for r in res.rows) <= sandbox.RESULT_BYTE_LIMIT + 9000
+    # nested values are capped as well
+    res = sandbox.run_query("select list_transform(range(5000), i -> repeat('z', 100)) as l", yanfeng_warehouse)
+    assert res.cells_truncated == 1 and len(res.rows[0][0]) < sandbox.CELL_CHAR_LIMIT + 100
+
+
+def test_sql_page_shows_the_truncation_notice(yanfeng_warehouse, monkeypatch):
+    from streamlit.components.v2.component_manager import BidiComponentManager
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(BidiComponentManager, "discover_and_register_components", lambda self, **kw: None)
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(yanfeng_warehouse))
+    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    at.switch_page("views/sql.py").run()
+    at.text_area(key="sql_text").set_value("select repeat('x', 100000000) as x").run()
+    at.button(key="sql_run").click().run()
+    assert not at.exception and not at.error
+    assert any("1 个单元格超过 10,000 个字符，已截断" in w.value for w in at.warning), [w.value for w in at.warning]
+    (df,) = [d.value for d in at.dataframe if "x" in d.value.columns]
+    assert len(df.x.iloc[0]) < 10_100
+
+
+def test_sql_results_and_errors_carry_no_paths(yanfeng_warehouse):
+    folder, home = str(yanfeng_warehouse.parent), str(Path.home())
+    secrets = [folder, home, str(ROOT)]
+    for sql in (
+        "select * from duckdb_databases()",
+        "select name, value from duckdb_settings()",
+        "select current_setting('temp_directory') as t, current_setting('home_directory') as h",
+    ):
+        res = sandbox.run_query(sql, yanfeng_warehouse)
+        flat = repr(res.rows) + repr(res.columns)
+        assert not any(s in flat for s in secrets), (sql, flat[:500])
+    db = sandbox.run_query("select path from duckdb_databases() where path is not null", yanfeng_warehouse)
+    assert db.rows == [(f"…{os.sep}{yanfeng_warehouse.name}",)]
+    for sql in (f"select * from read_csv('{folder}/x.csv')", f"attach '{folder}/other.duckdb'", f"select * from '{home}/x.parquet'"):
+        with pytest.raises((sandbox.QueryRefused, sandbox.QueryFailed)) as e:
+            sandbox.run_query(sql, yanfeng_warehouse)
+        assert not any(s in str(e.value) for s in secrets), str(e.value)
+
+
+# ---------------------------------------------------------------------------- 5. the server
+
+
+def test_streamlit_options():
+    cmd = serve.streamlit_command(Path(MAIN), 8501)
+    opts = dict(zip(cmd[5::2], cmd[6::2]))
+    assert opts["--server.address"] == "127.0.0.1"
+    assert opts["--server.headless"] == "true"  # never the first-run "Email:" prompt
+    assert opts["--browser.gatherUsageStats"] == "false"
+    assert opts["--client.toolbarMode"] == "minimal"  # no Deploy button, no developer menu
+    assert opts["--client.showErrorDetails"] == "type" and opts["--client.showErrorLinks"] == "false"
+    assert opts["--server.enableXsrfProtection"] == "true"
+    from app.cli import make_parser
+
+    for command in ("app", "demo"):
+        assert make_parser().parse_args([command]).address == "127.0.0.1"
+        assert make_parser().parse_args([command, "--address", "0.0.0.0"]).address == "0.0.0.0"
+    assert serve.is_loopback("127.0.0.1") and serve.is_loopback("localhost") and serve.is_loopback("::1")
+    assert not serve.is_loopback("0.0.0.0") and not serve.is_loopback("") and not serve.is_loopback("192.168.1.10")
+
+
+def test_sharing_prints_a_warning(monkeypatch, tmp_path):
+    said, ran = [], []
+    monkeypatch.setattr(serve.subprocess, "call", lambda cmd, env=None: ran.append(cmd) or 0)
+    assert serve.serve(tmp_path / "w.duckdb", 8600, "0.0.0.0", say=said.append) == 0
+    assert said[0].startswith("警告：看板将对网络开放（0.0.0.0:8600）") and "没有登录" in said[0]
+    assert ran[0][ran[0].index("--server.address") + 1] == "0.0.0.0"
+    said.clear()
+    serve.serve(tmp_path / "w.duckdb", 8600, say=said.append)
+    assert said == ["看板：http://localhost:8600（Ctrl+C 退出）"]
+
+
+def _listening(port: int) -> list[str]:
+    """Local addresses (hex, as in /proc/net/tcp*) of the sockets listening on `port`."""
+    out = []
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(FileNotFoundError):
+            for line in Path(name).read_text().splitlines()[1:]:
+                f = line.split()
+                addr, hexport = f[1].rsplit(":", 1)
+                if int(hexport, 16) == port and f[3] == "0A":
+                    out.append(addr)
+    return out
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads the listening sockets from /proc (Linux)")
+def test_app_listens_on_loopback_only_and_never_asks(yanfeng_warehouse, tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # a fresh home (no ~/.streamlit/credentials.toml: where Streamlit would ask for an e-mail), no --headless,
+    # nothing on stdin; BROWSER=true makes "opening the browser" a no-op
+    env = dict(os.environ, HOME=str(tmp_path), BROWSER="true", PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "app", "-w", str(yanfeng_warehouse), "--port", str(port)],
+        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not _listening(port) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.3)
+        addrs = _listening(port)
+        assert addrs, "the dashboard did not start"
+        assert set(addrs) == {"0100007F"}, addrs  # 127.0.0.1 only: not 0.0.0.0, not ::
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass
+    finally:
+        os.killpg(proc.pid, 15)
+        out = proc.communicate(timeout=30)[0].decode("utf-8", "replace")
+    assert "Email" not in out and "Welcome to Streamlit" not in out
+    assert "看板：http://localhost:" in out
