@@ -441,7 +441,8 @@ def test_app_listens_on_loopback_only_and_never_asks(yanfeng_warehouse, tmp_path
         with socket.create_connection(("127.0.0.1", port), timeout=5):
             pass
     finally:
-        os.killpg(proc.pid, 15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 15)
         out = proc.communicate(timeout=30)[0].decode("utf-8", "replace")
     assert "Email" not in out and "Welcome to Streamlit" not in out
     assert "看板：http://localhost:" in out
