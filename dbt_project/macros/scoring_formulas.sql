@@ -34,7 +34,9 @@ select
     {%- else %}
     coalesce(denominator = 0, false) as zero_denominator,
     {%- endif %}
-    missing_inputs,
+    -- an unknown numerator or denominator is a missing input, never 0 (0/0 would otherwise read as "no budget, no spending")
+    coalesce(missing_inputs, case when numerator is null{% if kind != 'count' %} or denominator is null{% endif %} then '缺少计算所需数据' end)
+        as missing_inputs,
     {%- if kind == 'count' %}
     cast(null as {{ dbt.type_string() }}) as calc_text,
     {%- else %}

@@ -7,6 +7,7 @@
     ('int_recon_ledger_subtotals', false),
     ('int_recon_reported_totals_rows', false),
     ('int_recon_continuity', false),
+    ('int_recon_carryover_overspend', false),
     ('int_recon_monthly', false),
     ('int_recon_indicator_values', true),
     ('int_recon_reported_ledger', true),

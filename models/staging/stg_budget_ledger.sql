@@ -1,5 +1,7 @@
 -- One row per budget line (指标). Reported subtotals (小计/合计/总计) are in stg_budget_ledger_subtotals
--- and are never added to the facts.
+-- and `其中：…` breakdown rows in stg_budget_ledger_breakdowns: neither is ever added to the facts.
+-- A blank amount is unknown (NULL), never 0; adjusted_budget is derived by the ingest only when the
+-- original budget is known.
 with source as (
     {{ current_version(source('raw', 'budget_ledger')) }}
 ),
@@ -7,6 +9,7 @@ with source as (
 lines as (
     select * from source
     where not is_subtotal
+        and not coalesce({{ raw_column_or(source('raw', 'budget_ledger'), 'is_breakdown', 'false') }}, false)
 ),
 
 final as (

@@ -1,5 +1,6 @@
 -- Subtotal rows as the department reported them (公用经费小计, 人员经费小计, 合计 …).
--- Scope: expense_type null = the whole ledger; category null = the whole expense type.
+-- Scope: expense_type null = the whole ledger; category null = the whole expense type;
+-- project_code null = not project-scoped (a project's own 合计 row carries its project_code).
 -- Reconciliation checks each against the sum of the lines it covers.
 with source as (
     {{ current_version(source('raw', 'budget_ledger')) }}
@@ -8,6 +9,7 @@ with source as (
 subtotals as (
     select * from source
     where is_subtotal
+        and not coalesce({{ raw_column_or(source('raw', 'budget_ledger'), 'is_breakdown', 'false') }}, false)
 ),
 
 final as (
@@ -18,6 +20,7 @@ final as (
         fiscal_year,
         expense_type,
         category,
+        project_code,
         subtotal_label,
         original_budget,
         adjustment,

@@ -11,15 +11,16 @@ final as (
         expense_type,
         category,
         count(*) as line_count,
-        cast(sum(original_budget) as decimal(18, 2)) as original_budget,
-        cast(sum(adjusted_budget) as decimal(18, 2)) as adjusted_budget,
-        cast(sum(actual_paid) as decimal(18, 2)) as actual_paid,
-        cast(sum(adjusted_budget - actual_paid) as decimal(18, 2)) as balance,
-        cast(sum(case when is_key_project then adjusted_budget else 0 end) as decimal(18, 2)) as key_project_adjusted,
+        -- a blank amount is unknown: the sum over lines that include one is unknown too (strict_sum)
+        cast({{ strict_sum('original_budget') }} as decimal(18, 2)) as original_budget,
+        cast({{ strict_sum('adjusted_budget') }} as decimal(18, 2)) as adjusted_budget,
+        cast({{ strict_sum('actual_paid') }} as decimal(18, 2)) as actual_paid,
+        cast({{ strict_sum('adjusted_budget - actual_paid') }} as decimal(18, 2)) as balance,
+        cast({{ strict_sum('adjusted_budget', 'is_key_project') }} as decimal(18, 2)) as key_project_adjusted,
         sum(case when is_key_project then 1 else 0 end) as key_project_lines,
-        cast(sum(case when in_expense_control_scope then original_budget else 0 end) as decimal(18, 2))
+        cast({{ strict_sum('original_budget', 'in_expense_control_scope') }} as decimal(18, 2))
             as expense_control_original,
-        cast(sum(case when in_expense_control_scope then actual_paid else 0 end) as decimal(18, 2))
+        cast({{ strict_sum('actual_paid', 'in_expense_control_scope') }} as decimal(18, 2))
             as expense_control_paid,
         sum(case when in_expense_control_scope then 1 else 0 end) as expense_control_lines
     from lines

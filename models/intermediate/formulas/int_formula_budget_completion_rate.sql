@@ -12,7 +12,7 @@ inputs as (
         '' as part_code,
         paid_total as numerator,        -- 实际支出（基本支出 + 项目支出）
         adjusted_total as denominator,  -- 调整后预算（基本支出 + 项目支出）
-        cast(null as {{ dbt.type_string() }}) as missing_inputs,
+        {{ missing_amounts([('paid_total', '实际支出（执行数）'), ('adjusted_total', '调整后预算')]) }} as missing_inputs,
         {{ scoring_concat(["'实际支出 '", format_amount('paid_total'), "'，调整后预算 '", format_amount('adjusted_total')]) }}
             as inputs
     from finance

@@ -13,7 +13,13 @@ inputs as (
         '' as part_code,
         carryover_closing - carryover_opening as numerator,     -- 年末 − 年初
         carryover_opening as denominator,                       -- 年初结转结余
-        case when carryover_opening is null then '缺少年初结转结余数据' end as missing_inputs,
+        coalesce(
+            case when carryover_opening is null then '缺少年初结转结余数据' end,
+            case when carryover_opening_source = 'prior_year_closing' and carryover_opening < 0
+                then '上年台账 Σ(调整后预算 − 实际支出) 为负（超支），不是年初结转结余' end,
+            {{ missing_amounts([('carryover_closing', '年末结转结余')]) }},
+            {{ carryover_overspent_text() }}
+        ) as missing_inputs,
         {{ scoring_concat(["'年初结转结余 '", format_amount('carryover_opening'),
                            "case when carryover_opening_source = 'prior_year_closing' then '（上年年末）' end",
                            "'，年末结转结余 '", format_amount('carryover_closing')]) }}

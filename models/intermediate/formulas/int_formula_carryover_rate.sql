@@ -2,6 +2,7 @@
 --   carryover_rate_on_paid   结转结余率 = 年末结转结余 / 实际支出 × 100%（hn_dept_overall B21：closing carryover / actual paid）
 --   carryover_rate_on_budget 结转结余率 = 年末结转结余 / 支出预算数 × 100%（mof_dept_common B14：carryover / expenditure budget）
 -- 年末结转结余：结转结余表的填报值；未填时为台账 Σ(调整后预算 − 实际支出)。
+-- 这样算出的年末数为负（台账超支）时不是结转结余：无法评价，超支是核对发现（carryover_overspent）。
 with finance as (
     select * from {{ ref('int_dept_year_finance') }}
 ),
@@ -14,7 +15,10 @@ on_paid as (
         '' as part_code,
         carryover_closing as numerator,     -- 年末结转结余
         paid_total as denominator,          -- 实际支出
-        cast(null as {{ dbt.type_string() }}) as missing_inputs,
+        coalesce(
+            {{ missing_amounts([('carryover_closing', '年末结转结余'), ('paid_total', '实际支出')]) }},
+            {{ carryover_overspent_text() }}
+        ) as missing_inputs,
         {{ scoring_concat(["'年末结转结余 '", format_amount('carryover_closing'),
                            "case when carryover_closing_source = 'ledger' then '（台账 Σ(调整后预算 − 实际支出)）' end",
                            "'，实际支出 '", format_amount('paid_total')]) }}
@@ -30,7 +34,10 @@ on_budget as (
         '' as part_code,
         carryover_closing as numerator,     -- 结转结余总额
         adjusted_total as denominator,      -- 支出预算数（调整后预算）
-        cast(null as {{ dbt.type_string() }}) as missing_inputs,
+        coalesce(
+            {{ missing_amounts([('carryover_closing', '年末结转结余'), ('adjusted_total', '支出预算数')]) }},
+            {{ carryover_overspent_text() }}
+        ) as missing_inputs,
         {{ scoring_concat(["'年末结转结余 '", format_amount('carryover_closing'),
                            "case when carryover_closing_source = 'ledger' then '（台账 Σ(调整后预算 − 实际支出)）' end",
                            "'，支出预算数 '", format_amount('adjusted_total')]) }}

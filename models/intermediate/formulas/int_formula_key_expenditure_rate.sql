@@ -14,10 +14,13 @@ inputs as (
         coalesce(key_expenditure_reported, case when key_project_lines > 0 then key_project_adjusted end)
             as numerator,                   -- 重点支出（重点项目）安排数
         project_adjusted as denominator,    -- 项目支出调整后预算
-        case
-            when key_expenditure_reported is null and key_project_lines = 0
-                then '缺少重点支出安排数（facts.key_expenditure，或台账的重点项目标记）'
-        end as missing_inputs,
+        coalesce(
+            case
+                when key_expenditure_reported is null and key_project_lines = 0
+                    then '缺少重点支出安排数（facts.key_expenditure，或台账的重点项目标记）'
+            end,
+            {{ missing_amounts([('project_adjusted', '项目支出调整后预算')]) }}
+        ) as missing_inputs,
         {{ scoring_concat(["'重点支出安排数 '", format_amount('coalesce(key_expenditure_reported, key_project_adjusted)'),
                            "case when key_expenditure_reported is null then '（台账重点项目）' end",
                            "'，项目支出调整后预算 '", format_amount('project_adjusted')]) }}

@@ -13,7 +13,7 @@ inputs as (
         '' as part_code,
         public_paid as numerator,       -- 公用经费实际支出
         public_adjusted as denominator, -- 公用经费调整后预算
-        cast(null as {{ dbt.type_string() }}) as missing_inputs,
+        {{ missing_amounts([('public_paid', '公用经费实际支出'), ('public_adjusted', '公用经费调整后预算')]) }} as missing_inputs,
         {{ scoring_concat(["'公用经费实际支出 '", format_amount('public_paid'), "'，公用经费调整后预算 '", format_amount('public_adjusted')]) }}
             as inputs
     from finance

@@ -12,7 +12,11 @@ inputs as (
         '' as part_code,
         three_public_actual as numerator,   -- “三公”经费决算数
         three_public_budget as denominator, -- “三公”经费预算数
-        case when three_public_budget is null then '缺少“三公”经费数据' end as missing_inputs,
+        case
+            when three_public_budget is null and three_public_actual is null then '缺少“三公”经费数据'
+            when three_public_budget is null then '缺少“三公”经费预算数（空白表示未知）'
+            when three_public_actual is null then '缺少“三公”经费决算数（空白表示未知）'
+        end as missing_inputs,
         {{ scoring_concat(["'“三公”经费决算数 '", format_amount('three_public_actual'), "'，预算数 '", format_amount('three_public_budget')]) }}
             as inputs
     from finance

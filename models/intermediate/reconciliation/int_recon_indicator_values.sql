@@ -66,7 +66,7 @@ final as (
     from per_formula
     where value > 100
       and formula_code in (
-        'budget_completion_rate', 'public_expense_control_rate', 'three_public_control_rate',
+        'budget_completion_rate', 'budget_completion_rate_with_carryover', 'public_expense_control_rate', 'three_public_control_rate',
         'procurement_execution_rate', 'payment_progress', 'project_execution_rate', 'project_execution_rate_dept'
       )
 )

@@ -1,5 +1,9 @@
 -- ledger_subtotal：报告的小计/合计行 = 它覆盖的预算行之和，逐个金额列核对。
--- 范围：expense_type 为空 = 全部台账；category 为空 = 该指标管理类型的全部。
+-- 范围：expense_type 为空 = 全部台账；category 为空 = 该指标管理类型的全部；project_code 为空 = 不限项目，
+-- 否则只是该项目的行（两个项目各自的“合计”行各自核对，互不相干）。
+-- 范围内没有任何预算行的小计是部门合计（部门决算表只印合计），不是矛盾：不核对。
+-- 某个金额有空白（未知）的行使该范围的和未知：不核对那一列。
+-- ledger_breakdown：“其中：…”行不超过它细分的上级行（同一提交、文件的 breakdown_parent_row）。
 with subtotals as (
     select * from {{ ref('stg_budget_ledger_subtotals') }}
 ),
@@ -17,18 +21,23 @@ line_scopes as (
         fiscal_year,
         case when grouping(expense_type) = 1 then '*' else coalesce(expense_type, '') end as expense_scope,
         case when grouping(category) = 1 then '*' else coalesce(category, '') end as category_scope,
+        case when grouping(project_code) = 1 then '*' else coalesce(project_code, '') end as project_scope,
         count(ledger_line_id) as line_count,
-        sum(original_budget) as original_budget,
+        {{ strict_sum('original_budget') }} as original_budget,
         sum(coalesce(adjustment, 0)) as adjustment,
-        sum(adjusted_budget) as adjusted_budget,
-        sum(actual_paid) as actual_paid,
-        sum(balance) as balance
+        {{ strict_sum('adjusted_budget') }} as adjusted_budget,
+        {{ strict_sum('actual_paid') }} as actual_paid,
+        {{ strict_sum('balance') }} as balance
     from lines
     group by grouping sets (
         (dept_code, fiscal_year),
         (dept_code, fiscal_year, expense_type),
         (dept_code, fiscal_year, category),
-        (dept_code, fiscal_year, expense_type, category)
+        (dept_code, fiscal_year, expense_type, category),
+        (dept_code, fiscal_year, project_code),
+        (dept_code, fiscal_year, expense_type, project_code),
+        (dept_code, fiscal_year, category, project_code),
+        (dept_code, fiscal_year, expense_type, category, project_code)
     )
 ),
 
@@ -47,6 +56,7 @@ covered as (
         and ls.fiscal_year = s.fiscal_year
         and ls.expense_scope = coalesce(s.expense_type, '*')
         and ls.category_scope = coalesce(s.category, '*')
+        and ls.project_scope = coalesce(s.project_code, '*')
 ),
 
 -- one row per subtotal × amount column that was reported
@@ -65,7 +75,7 @@ pairs as (
         s.subtotal_label,
         '{{ label }}' as column_label,
         cast(s.{{ reported_col }} as decimal(24, 6)) as reported,
-        cast(coalesce(c.{{ sum_col }}, 0) as decimal(24, 6)) as summed,
+        cast(c.{{ sum_col }} as decimal(24, 6)) as summed,
         c.line_count,
         s.submission_id,
         s.source_file,
@@ -73,11 +83,13 @@ pairs as (
     from subtotals as s
     inner join covered as c on c.subtotal_id = s.subtotal_id
     where s.{{ reported_col }} is not null
+        and c.line_count > 0          -- no lines under it: a department total, not a contradiction
+        and c.{{ sum_col }} is not null   -- a blank amount in scope: the sum is unknown
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
-final as (
+subtotal_findings as (
     select
         dept_code,
         fiscal_year,
@@ -96,6 +108,71 @@ final as (
         {{ recon_amount_severity('reported - summed') }} as severity
     from pairs
     where reported <> summed
+),
+
+-- 其中 rows and the row they break down (a budget line or a subtotal of the same submission and file)
+breakdowns as (
+    select * from {{ ref('stg_budget_ledger_breakdowns') }}
+),
+
+parents as (
+    select ledger_line_id as parent_id, original_budget, adjusted_budget, actual_paid,
+           expense_type || '/' || category || coalesce('/' || project_code, '') || coalesce('/' || econ_class, '') as parent_label
+    from lines
+    union all
+    select subtotal_id, original_budget, adjusted_budget, actual_paid, subtotal_label
+    from subtotals
+),
+
+breakdown_pairs as (
+    {% set bcolumns = [('original_budget', '原始指标金额'), ('adjusted_budget', '实际指标可用金额'), ('actual_paid', '实际支付合计')] %}
+    {% for col, label in bcolumns %}
+    select
+        b.dept_code,
+        b.fiscal_year,
+        coalesce(b.econ_class, b.project_name, b.category, '其中') as breakdown_label,
+        p.parent_label,
+        b.parent_row,
+        '{{ label }}' as column_label,
+        cast(p.{{ col }} as decimal(24, 6)) as parent_amount,
+        cast(b.{{ col }} as decimal(24, 6)) as breakdown_amount,
+        b.submission_id,
+        b.source_file,
+        b.source_row
+    from breakdowns as b
+    inner join parents as p
+        on p.parent_id = {{ dbt.concat(["b.submission_id", "':'", "b.source_file", "':'", dbt.cast("b.parent_row", api.Column.translate_type("string"))]) }}
+    where b.{{ col }} is not null and p.{{ col }} is not null
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+breakdown_findings as (
+    select
+        dept_code,
+        fiscal_year,
+        'ledger_breakdown' as check_code,
+        '其中：' || breakdown_label || '：' || column_label as item,
+        parent_amount as expected,
+        breakdown_amount as actual,
+        breakdown_amount - parent_amount as difference,
+        '元' as unit,
+        '台账第 ' || {{ recon_text('source_row') }} || ' 行“其中：' || breakdown_label || '”的' || column_label || ' '
+            || {{ format_amount('breakdown_amount') }} || ' 元，超过它细分的第 ' || {{ recon_text('parent_row') }} || ' 行（'
+            || parent_label || '）' || {{ format_amount('parent_amount') }} || ' 元 '
+            || {{ format_amount('breakdown_amount - parent_amount') }} || ' 元' as message,
+        submission_id,
+        source_file,
+        source_row,
+        {{ recon_amount_severity('breakdown_amount - parent_amount') }} as severity
+    from breakdown_pairs
+    where breakdown_amount > parent_amount
+),
+
+final as (
+    select * from subtotal_findings
+    union all
+    select * from breakdown_findings
 )
 
 select * from final

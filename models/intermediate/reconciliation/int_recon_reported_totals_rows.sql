@@ -1,14 +1,17 @@
 -- 填报的合计行 = 各项之和：
---   three_public_total  “三公”经费合计行（预算数、决算数）= 四项之和
+--   three_public_total  “三公”经费合计行（预算数、决算数）= 各项之和（车辆：购置 + 运行维护，未分列时车辆组）
+--   three_public_vehicle_group  车辆组“公务用车购置及运行费”= 公务用车购置费 + 公务用车运行维护费（都填写时）
 --   staffing_total      人员编制合计行（编制数、实有人数）= 各类型之和（人数不等即为 error）
 with tp_totals as (
     select * from {{ ref('stg_three_public_totals') }}
 ),
 
 tp_items as (
-    select dept_code, fiscal_year, count(*) as items, sum(budget) as budget, sum(actual) as actual
-    from {{ ref('stg_three_public') }}
-    group by dept_code, fiscal_year
+    select dept_code, fiscal_year, items, items_budget as budget, items_actual as actual,
+           vehicle_parts, vehicle_groups, vehicle_parts_budget, vehicle_parts_actual,
+           vehicle_group_budget, vehicle_group_actual
+    from {{ ref('int_three_public_year') }}
+    where items > 0
 ),
 
 tp_pairs as (
@@ -39,6 +42,44 @@ three_public_total as (
         source_row,
         {{ recon_amount_severity('reported - summed') }} as severity
     from tp_pairs
+    where reported <> summed
+),
+
+vehicle_rows as (
+    select * from {{ ref('stg_three_public') }}
+    where item = '公务用车购置及运行费'
+),
+
+vehicle_pairs as (
+    select g.dept_code, g.fiscal_year, '预算数' as column_label, g.budget as reported, i.vehicle_parts_budget as summed,
+           i.vehicle_parts as items, g.submission_id, g.source_file, g.source_row
+    from vehicle_rows g inner join tp_items i on i.dept_code = g.dept_code and i.fiscal_year = g.fiscal_year
+    where i.vehicle_parts > 0
+    union all
+    select g.dept_code, g.fiscal_year, '决算数', g.actual, i.vehicle_parts_actual, i.vehicle_parts,
+           g.submission_id, g.source_file, g.source_row
+    from vehicle_rows g inner join tp_items i on i.dept_code = g.dept_code and i.fiscal_year = g.fiscal_year
+    where i.vehicle_parts > 0
+),
+
+three_public_vehicle_group as (
+    select
+        dept_code,
+        fiscal_year,
+        'three_public_vehicle_group' as check_code,
+        '公务用车购置及运行费：' || column_label as item,
+        cast(summed as decimal(24, 6)) as expected,
+        cast(reported as decimal(24, 6)) as actual,
+        cast(reported - summed as decimal(24, 6)) as difference,
+        '元' as unit,
+        {{ recon_text('fiscal_year') }} || ' 年“公务用车购置及运行费”的' || column_label || ' ' || {{ format_amount('reported') }}
+            || ' 元，与公务用车购置费、公务用车运行维护费之和 ' || {{ format_amount('summed') }} || ' 元相差 '
+            || {{ format_amount('reported - summed') }} || ' 元' as message,
+        submission_id,
+        source_file,
+        source_row,
+        {{ recon_amount_severity('reported - summed') }} as severity
+    from vehicle_pairs
     where reported <> summed
 ),
 
@@ -84,6 +125,8 @@ staffing_total as (
 
 final as (
     select * from three_public_total
+    union all
+    select * from three_public_vehicle_group
     union all
     select * from staffing_total
 )

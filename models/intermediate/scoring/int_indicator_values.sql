@@ -5,8 +5,10 @@
 {% set formula_models = [
     'int_formula_staff_control_rate',
     'int_formula_three_public_change_rate',
+    'int_formula_three_public_change_rate_on_budget',
     'int_formula_key_expenditure_rate',
     'int_formula_budget_completion_rate',
+    'int_formula_budget_completion_rate_with_carryover',
     'int_formula_budget_adjustment_rate',
     'int_formula_carryover_rate',
     'int_formula_carryover_change_rate',
