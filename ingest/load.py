@@ -80,6 +80,70 @@ def _frame_for_insert(sub: Submission, name: str, loaded_at: datetime) -> pl.Dat
     return frame.select([c for c, _ in cols])
 
 
+def _covers(sub: Submission) -> set[tuple]:
+    """The department-years a parsed submission holds (departments only: its department codes)."""
+    out: set[tuple] = set()
+    for name, t in sub.tables.items():
+        if t.frame.height and "fiscal_year" in t.frame.columns:
+            out |= set(t.frame.select("dept_code", "fiscal_year").unique().iter_rows())
+    if not out and "departments" in sub.tables:
+        out = {(c, None) for c in sub.tables["departments"].frame["dept_code"].to_list()}
+    return out
+
+
+def _loaded_covers(con: duckdb.DuckDBPyConnection, submission_id: str) -> set[tuple]:
+    parts = [
+        f"SELECT DISTINCT dept_code, fiscal_year FROM raw.{t.name} WHERE _submission_id = $sid"
+        for t in T.TEMPLATES.values()
+        if "fiscal_year" in t.partition
+    ]
+    out = set(con.execute(" UNION ".join(parts), {"sid": submission_id}).fetchall())
+    if not out:
+        out = {(c, None) for (c,) in con.execute("SELECT dept_code FROM raw.departments WHERE _submission_id = ?", [submission_id]).fetchall()}
+    return out
+
+
+def _resolve_identity(con: duckdb.DuckDBPyConnection, sub: Submission) -> tuple[str | None, Issue | None]:
+    """Which earlier submission this one replaces (spec "Which submission replaces which").
+
+    Returns ("unchanged", None) when the same bytes are already loaded under this name (or a name it was
+    given before, ``填报模板(2)``); (id, None) for the version it replaces — same name, and it shares a
+    department-year with it; (None, note) when it shares none with any version of that name: it is then
+    loaded beside them under the next free name ``<name>(k)``, and the note says so. ``sub.submission_id``
+    is updated in place.
+    """
+    base = sub.submission_id
+    rows = con.execute(
+        "SELECT submission_id, content_hash FROM audit.submissions WHERE submission_id = ? OR starts_with(submission_id, ?) ORDER BY load_seq",
+        [base, base + "("],
+    ).fetchall()
+    versions = [(sid, h) for sid, h in rows if sid == base or (sid[len(base) :].startswith("(") and sid[len(base) + 1 : -1].isdigit())]
+    if not versions:
+        return None, None
+    if any(h == sub.content_hash for _, h in versions):
+        sub.submission_id = next(sid for sid, h in versions if h == sub.content_hash)
+        return "unchanged", None
+    mine = _covers(sub)
+    for sid, _ in versions:
+        if _loaded_covers(con, sid) & mine:
+            sub.submission_id = sid
+            return sid, None
+    taken = {sid for sid, _ in versions}
+    k = 2
+    while f"{base}({k})" in taken:
+        k += 1
+    sub.submission_id = f"{base}({k})"
+    return None, Issue(
+        None,
+        None,
+        None,
+        None,
+        base,
+        f"已有同名提交“{base}”，但两者没有相同的部门年度：本提交不替换它，作为“{sub.submission_id}”一并加载",
+        "warning",
+    )
+
+
 def load_submission(
     con: duckdb.DuckDBPyConnection,
     sub: Submission,
@@ -92,10 +156,13 @@ def load_submission(
     out = LoadOutcome(sub.submission_id, "refused", issues=list(sub.issues))
     if not sub.ok:
         return out
-    prev = con.execute("SELECT content_hash FROM audit.submissions WHERE submission_id = ?", [sub.submission_id]).fetchone()
-    if prev and prev[0] == sub.content_hash:
+    prev, note = _resolve_identity(con, sub)
+    if prev == "unchanged":
         out.status = "unchanged"
         return out
+    if note is not None:
+        out.submission_id = sub.submission_id
+        out.issues.append(note)
     loaded_at = datetime.now().replace(microsecond=0)
     con.execute("BEGIN TRANSACTION")
     try:

@@ -8,6 +8,7 @@ written and the reason, in Chinese, the way an analyst would say it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -15,7 +16,7 @@ import polars as pl
 from ingest import templates as T
 from ingest.issues import Issue
 from ingest.readers import RawTable
-from ingest.text import normalize_label, split_unit
+from ingest.text import nfkc, normalize_label, split_unit
 
 AMOUNT_DTYPE = pl.Decimal(18, 2)
 WIDE_DTYPE = pl.Decimal(38, 6)
@@ -23,7 +24,11 @@ MAX_AMOUNT = 10**16  # DECIMAL(18,2)
 
 _FW_FROM = list("０１２３４５６７８９．，（）－＋％　") + ["−", "¥", "￥", "\u00a0"]
 _FW_TO = list("0123456789.,()-+% ") + ["-", "", "", ""]
-_NUMBER_RE = r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$"
+_NUMBER_RE = r"^-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$"  # ASCII digits only: \d would take ७ and ٣
+MAX_INTEGER_DIGITS = 20  # before the point; DECIMAL(38,6) holds 32, every column's own range is checked after
+MAX_INT = 10**9  # people, months, respondents: far beyond any real count, far inside BIGINT
+MAX_SCORE = 10**4  # points: DECIMAL(9,2) holds 10^7; no framework weighs an item above 1,000
+MAX_NUMBER = 10**16  # facts, reported values, target values: DECIMAL(18,2) / (38,6) after ×10,000
 _TRUE = {"是", "Y", "y", "YES", "yes", "Yes", "1", "TRUE", "true", "True", "√"}
 _FALSE = {"否", "N", "n", "NO", "no", "No", "0", "FALSE", "false", "False", "×"}
 
@@ -118,6 +123,17 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
             issues.append(Issue(**here, column=name, value=unit, reason=f"列 {name} 不是金额列，不能标注单位（{unit}）"))
         if unit == "%" and kind not in (T.MEASURE, T.VALUE):
             issues.append(Issue(**here, column=name, value=unit, reason=f"列 {name} 不是比率列，不能标注 %"))
+    banner, banner_issues = banner_unit(raw)
+    issues += banner_issues
+    if banner is not None:
+        for name, unit in units.items():
+            if unit in ("元", "万元") and unit != banner:
+                issues.append(
+                    Issue(**here, column=name, value=raw.header[columns[name]], reason=f"表头标注的单位（{unit}）与表格上方的“单位：{banner}”不一致")
+                )
+        for col in template.columns:
+            if col.kind in (T.AMOUNT, T.NUMBER, T.MEASURE) and col.name in columns and col.name not in units:
+                units[col.name] = banner
     amount_units = {u for n, u in units.items() if u in ("元", "万元")}
     wan = [n for n, u in units.items() if u == "万元" and template.column(n).kind == T.AMOUNT]
     if wan and len(amount_units) == 1 and not (template.has_unit and "unit" in columns):
@@ -146,6 +162,124 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
     return HeaderMap(columns, units, extras), issues
 
 
+
+# ---------------------------------------------------------------------------
+# where the table is: header search, banners above it, notes below it (spec "Header and banners")
+
+HEADER_SEARCH_ROWS = 30
+_BANNER_UNIT = re.compile(r"(?:金额单位|计量单位|单位)[:：]?(万元|元)(?![\u4e00-\u9fff])|^\((万元|元)\)$|[^(]\((万元|元)\)$")
+_NOTE = re.compile(r"^(注|备注|说明|附注)[0-9]*[:：.、]|^注[0-9]|(负责人|填报人|填表人|审核人|制表人|经办人|联系电话|填报日期|制表日期)[:：]")
+
+
+def _header_score(cells: list[str], lookup: dict[str, str]) -> int:
+    seen = set()
+    for cell in cells:
+        label, _ = split_unit(cell)
+        name = lookup.get(label.lower())
+        if name is not None:
+            seen.add(name)
+    return len(seen)
+
+
+def locate_header(raw: RawTable, template: T.Template) -> list[Issue]:
+    """The header is the row among the first ``HEADER_SEARCH_ROWS`` that names the most template columns
+    (the first such row); the rows above it are banners (title, 报表编号, 编制单位, 单位：万元)."""
+    lookup = _lookup(template)
+    best, best_score = -1, _header_score(raw.header, lookup)
+    for i, cells in enumerate(raw.rows[:HEADER_SEARCH_ROWS]):
+        score = _header_score(cells, lookup)
+        if score > best_score:
+            best, best_score = i, score
+    if best >= 0:
+        raw.relocate_header(best)
+    return []
+
+
+def banner_unit(raw: RawTable) -> tuple[str | None, list[Issue]]:
+    """``单位：万元`` in a banner above the header, or ``(万元)`` in a group header: the unit of every amount
+    column that states none of its own. Two statements that disagree are an error."""
+    found: dict[str, tuple[int, str]] = {}
+    for row, cells in raw.banners:
+        for cell in cells:
+            text = re.sub(r"\s", "", nfkc(cell))
+            for m in _BANNER_UNIT.finditer(text):
+                unit = next(g for g in m.groups() if g)
+                found.setdefault(unit, (row, cell.strip()))
+    if len(found) > 1:
+        where = "；".join(f"第 {r} 行“{c}”" for r, c in sorted(found.values()))
+        return None, [Issue(raw.file, raw.sheet, min(r for r, _ in found.values()), None, where, f"表格上方的单位说明不一致（{where}）")]
+    return (next(iter(found)) if found else None), []
+
+
+def split_notes(raw: RawTable) -> list[Issue]:
+    """Notes and signatures after the table (注：…, 项目负责人：… 财务负责人：…) are skipped with a warning;
+    a data row after them is an error: the table does not continue below its notes."""
+    issues: list[Issue] = []
+    first_note = None
+    for i, cells in enumerate(raw.rows):
+        filled = [c.strip() for c in cells if c.strip()]
+        text = re.sub(r"\s", "", nfkc(filled[0])) if filled else ""
+        is_note = bool(filled) and (bool(_NOTE.search(text)) or any(_NOTE.search(re.sub(r"\s", "", nfkc(c))) for c in filled[1:]))
+        if is_note and first_note is None:
+            first_note = i
+        if first_note is not None and not is_note:
+            issues.append(
+                Issue(raw.file, raw.sheet, raw.row_numbers[i], None, " | ".join(filled)[:200], f"表格后的注释行（第 {raw.row_numbers[first_note]} 行）之后还有数据：注释和签字只能放在表格最后")
+            )
+    if first_note is None:
+        return issues
+    for r, cells in zip(raw.row_numbers[first_note:], raw.rows[first_note:]):
+        filled = " | ".join(c.strip() for c in cells if c.strip())
+        issues.append(Issue(raw.file, raw.sheet, r, None, filled[:200], "表格后的注释或签字行，已跳过", "warning"))
+    raw.rows, raw.row_numbers = raw.rows[:first_note], raw.row_numbers[:first_note]
+    return issues
+
+
+_NOTE_REASONS = {
+    "formula_no_value": "公式单元格没有保存计算结果（文件未在 Excel 中重新计算并保存）：无法知道它显示的值",
+    "error": "单元格是错误值",
+    "long": "单元格内容过长（超过 10,000 个字符）",
+    "digits": "数字超过 15 位有效数字，Excel 无法按所写的值保存：请核对，或把这一列设为文本格式",
+}
+
+
+def cell_note_issues(raw: RawTable, columns: dict[int, str]) -> list[Issue]:
+    """Issues for the exceptional XLSX cells in the header and data rows (see ingest.xlsx_inspect)."""
+    if not raw.cell_notes:
+        return []
+    issues: list[Issue] = []
+    wanted = set(raw.row_numbers) | {raw.header_row}
+    formulas: list[tuple[int, int]] = []
+    for (row, col), note in sorted(raw.cell_notes.items()):
+        if row not in wanted:
+            continue
+        column = columns.get(col, f"第 {col + 1} 列")
+        if note.kind == "formula":
+            formulas.append((row, col))
+        elif note.kind == "bool":
+            if column in columns.values() and column not in _BOOL_COLUMNS:
+                issues.append(Issue(raw.file, raw.sheet, row, column, note.shown, "单元格是逻辑值（TRUE/FALSE），不是数值或文本"))
+        elif note.kind in _NOTE_REASONS:
+            issues.append(Issue(raw.file, raw.sheet, row, column, note.shown, _NOTE_REASONS[note.kind]))
+    if formulas:
+        row, col = formulas[0]
+        issues.append(
+            Issue(
+                raw.file,
+                raw.sheet,
+                row,
+                columns.get(col, f"第 {col + 1} 列"),
+                None,
+                f"{len(formulas)} 个公式单元格按保存的计算结果（Excel 显示的值）加载，请核对公式是否正确",
+                "warning",
+            )
+        )
+    return issues
+
+
+_BOOL_COLUMNS = {"is_key_project"}
+
+
 # ---------------------------------------------------------------------------
 # cells
 
@@ -155,32 +289,53 @@ def _norm(s: pl.Series) -> pl.Series:
 
 
 def _norm_text(s: pl.Series) -> pl.Series:
-    # NFKC-equivalent for what matters in codes and enum values, vectorised
+    """Every text value is normalised like a header before it is matched (spec "Aliases seen in real
+    forms"): NFKC (﹦ is =, full-width letters, digits and brackets are ASCII), quotes dropped, U+3000 a space."""
     return (
         s.str.replace_many(_FW_FROM, _FW_TO)
+        .str.normalize("NFKC")
         .str.replace_many(["（", "）", "：", "“", "”", "\u3000"], ["(", ")", ":", "", "", " "])
         .str.strip_chars()
     )
 
 
-def parse_decimal(raw: pl.Series, max_decimals: int) -> tuple[pl.Series, pl.Series, pl.Series]:
-    """Text -> Decimal(38,6). Returns (value, reason, decimals as written). Empty -> null, no reason."""
+_INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u180e]"
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+_LINE_BREAK = "[\r\n\u2028\u2029]"
+FREE_TEXT = frozenset({"evidence", "note", "source"})  # may hold line breaks; never control characters
+
+
+def parse_decimal(raw: pl.Series, max_decimals: int, allow_percent: bool = True) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """Text -> Decimal(38,6). Returns (value, reason, decimals as written). Empty -> null, no reason.
+
+    Digits are ASCII or full-width (spec "Amounts"); any other Unicode digit (७, ٣) is refused, never
+    read as NULL. ``allow_percent``: a trailing ``%`` is accepted (rate columns only). More than
+    ``MAX_INTEGER_DIGITS`` digits before the point is refused before the cast, which would otherwise
+    turn it into NULL.
+    """
     t = _norm(raw)
     paren = t.str.contains(r"^\(.+\)$")
     t = pl.select(
         pl.when(paren).then(pl.lit("-") + t.str.slice(1, t.str.len_chars() - 2)).otherwise(t).alias("t")
     ).to_series()
-    t = t.str.strip_prefix("+").str.strip_suffix("%")
+    t = t.str.strip_prefix("+")
+    has_percent = t.str.ends_with("%").fill_null(False)
+    t = t.str.strip_suffix("%")
     empty = t.is_null() | (t == "")
     valid = t.str.contains(_NUMBER_RE).fill_null(False)
     digits = t.str.replace_all(",", "")
-    decimals = digits.str.extract(r"\.(\d+)$").str.len_chars().fill_null(0)
+    decimals = digits.str.extract(r"\.([0-9]+)$").str.len_chars().fill_null(0)
+    int_digits = digits.str.replace(r"^-", "").str.replace(r"\..*$", "").str.strip_chars_start("0").str.len_chars().fill_null(0)
     too_precise = decimals > max_decimals
     reason = pl.select(
-        pl.when(empty)
+        pl.when(empty & ~has_percent)
         .then(pl.lit(None, dtype=pl.Utf8))
+        .when(has_percent & pl.lit(not allow_percent))
+        .then(pl.lit("这一列不是比率列，不能带 %"))
         .when(~valid)
         .then(pl.lit("数值格式无法识别"))
+        .when(int_digits > MAX_INTEGER_DIGITS)
+        .then(pl.lit("数值超出范围"))
         .when(too_precise)
         .then(pl.lit(f"小数位数过多（最多 {max_decimals} 位）"))
         .otherwise(pl.lit(None, dtype=pl.Utf8))
@@ -191,16 +346,30 @@ def parse_decimal(raw: pl.Series, max_decimals: int) -> tuple[pl.Series, pl.Seri
     return value, reason, decimals.cast(pl.Int32)
 
 
-def parse_int(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+def parse_int(raw: pl.Series, max_value: int = MAX_INT) -> tuple[pl.Series, pl.Series]:
+    """Whole numbers (people, months, respondents); range-checked before the cast, so a 30-digit count is
+    a located refusal, never a Polars overflow."""
     t = _norm(raw)
     empty = t.is_null() | (t == "")
-    valid = t.str.contains(r"^-?\d+(\.0+)?$").fill_null(False)
-    reason = pl.select(
-        pl.when(empty).then(None).when(~valid).then(pl.lit("应为整数")).otherwise(None).cast(pl.Utf8).alias("r")
-    ).to_series()
+    valid = t.str.contains(r"^-?[0-9]+(\.0+)?$").fill_null(False)
+    whole = t.str.replace(r"\.0+$", "")
+    too_long = whole.str.replace(r"^-", "").str.strip_chars_start("0").str.len_chars().fill_null(0) > 12
     value = pl.select(
-        pl.when(reason.is_null() & ~empty).then(t.str.replace(r"\.0+$", "")).otherwise(None).cast(pl.Int64).alias("v")
+        pl.when(valid & ~too_long).then(whole).otherwise(None).cast(pl.Int64, strict=False).alias("v")
     ).to_series()
+    out_of_range = too_long | (value.abs() > max_value).fill_null(False)
+    reason = pl.select(
+        pl.when(empty)
+        .then(None)
+        .when(~valid)
+        .then(pl.lit("应为整数"))
+        .when(out_of_range)
+        .then(pl.lit(f"数值超出范围（最大 {max_value:,}）"))
+        .otherwise(None)
+        .cast(pl.Utf8)
+        .alias("r")
+    ).to_series()
+    value = pl.select(pl.when(reason.is_null()).then(value).otherwise(None).alias("v")).to_series()
     return value, reason
 
 
@@ -242,7 +411,8 @@ def parse_bool(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 
 def parse_enum(raw: pl.Series, col: T.Column) -> tuple[pl.Series, pl.Series]:
-    t = _norm_text(raw).str.replace_all(r"\s", "")
+    # 产出指标(50分): the points a printed form puts after a level-1 name are not part of it
+    t = _norm_text(raw).str.replace_all(r"\s", "").str.replace(r"\([0-9.]+分\)$", "")
     aliases = {normalize_label(k): v for k, v in col.choice_aliases.items()}
     choices = {normalize_label(c): c for c in col.choices}
     mapping = {**{k: v for k, v in choices.items()}, **aliases}
@@ -260,13 +430,49 @@ def parse_enum(raw: pl.Series, col: T.Column) -> tuple[pl.Series, pl.Series]:
     return value, reason
 
 
-def parse_code(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
-    t = _norm_text(raw)
+def parse_code(raw: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
+    """A code as Excel leaves it (spec "Codes as Excel mangles them"). Returns (value, reason, warning).
+
+    ``="430406"`` and ``'430406`` are 430406; invisible characters (zero-width, NBSP, BOM) are removed
+    with a warning; a code shown in scientific notation (``4.30406E+14``) is refused: the digits are gone.
+    """
+    t = raw.str.replace(r'^=\s*"(.*)"$', "$1").str.strip_prefix("'")
+    invisible = t.str.contains(_INVISIBLE).fill_null(False)
+    t = _norm_text(t.str.replace_all(_INVISIBLE, ""))
     value = pl.select(pl.when(t == "").then(None).otherwise(t).alias("v")).to_series()
     reason = pl.select(
-        pl.when(value.str.contains(r"\s").fill_null(False)).then(pl.lit("编码中不能有空格")).otherwise(None).cast(pl.Utf8).alias("r")
+        pl.when(value.str.contains(r"^[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+$").fill_null(False))
+        .then(pl.lit("编码显示为科学计数法，原来的数字已经丢失：请把这一列设为文本格式后重新填写编码"))
+        .when(value.str.contains(_CONTROL).fill_null(False))
+        .then(pl.lit("编码中不能有控制字符"))
+        .when(value.str.contains(r"\s").fill_null(False))
+        .then(pl.lit("编码中不能有空格"))
+        .otherwise(None)
+        .cast(pl.Utf8)
+        .alias("r")
     ).to_series()
-    return value, reason
+    warning = pl.select(
+        pl.when(invisible & reason.is_null()).then(pl.lit("编码中有不可见字符（零宽空格、不换行空格等），已删除")).otherwise(None).cast(pl.Utf8).alias("w")
+    ).to_series()
+    return value, reason, warning
+
+
+def text_reason(value: pl.Series, column: str) -> pl.Series:
+    """Names never hold line breaks or control characters (a forged second line in a report, a DOCX Word
+    cannot open); free text (evidence, note, source) may break lines but holds no control characters."""
+    if column in FREE_TEXT:
+        return pl.select(
+            pl.when(value.str.contains(_CONTROL).fill_null(False)).then(pl.lit("文本中不能有控制字符")).otherwise(None).cast(pl.Utf8).alias("r")
+        ).to_series()
+    return pl.select(
+        pl.when(value.str.contains(_LINE_BREAK).fill_null(False))
+        .then(pl.lit("名称中不能有换行"))
+        .when(value.str.contains(_CONTROL).fill_null(False))
+        .then(pl.lit("名称中不能有控制字符"))
+        .otherwise(None)
+        .cast(pl.Utf8)
+        .alias("r")
+    ).to_series()
 
 
 def parse_text(raw: pl.Series) -> pl.Series:
@@ -320,6 +526,25 @@ def _beyond_header(raw: RawTable, width: int) -> list[Issue]:
     return issues
 
 
+def _short_rows(raw: RawTable, width: int) -> list[Issue]:
+    """A CSV row with fewer fields than the header: padding it would shift every later value one column
+    left (2,214,498.35 read as the balance): refused, like a row with too many."""
+    if not raw.is_csv:
+        return []
+    return [
+        Issue(
+            raw.file,
+            None,
+            r,
+            None,
+            ",".join(cells)[:200],
+            f"这一行只有 {len(cells)} 个字段，表头有 {width} 列：可能少了一个逗号，后面的数值会错位；请补齐（空值也要留出逗号）",
+        )
+        for r, cells in zip(raw.row_numbers, raw.rows)
+        if len(cells) < width
+    ]
+
+
 def _row_units(frame: pl.DataFrame, hm: HeaderMap, raw_cols: dict[str, pl.Series], template: T.Template, file: str, sheet: str | None):
     """Per-row multiplier to yuan (1 or 10000) for one amount column, from the unit column or the header suffix."""
     issues: list[Issue] = []
@@ -331,13 +556,19 @@ def _row_units(frame: pl.DataFrame, hm: HeaderMap, raw_cols: dict[str, pl.Series
 
 
 def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
-    hm, issues = map_header(raw, template)
+    issues = locate_header(raw, template)
+    hm, more = map_header(raw, template)
+    issues += more
     empty_frame = pl.DataFrame()
+    if hm is not None:
+        issues += cell_note_issues(raw, {pos: name for name, pos in hm.columns.items()})
     if hm is None or any(i.severity == "error" for i in issues):
         return ParsedTable(template, raw.file, raw.sheet, empty_frame, issues)
     file, sheet = raw.file, raw.sheet
+    issues += split_notes(raw)
     width = len(raw.header)
     issues += _beyond_header(raw, width)
+    issues += _short_rows(raw, width)
     rows = [r[:width] + [""] * (width - len(r)) for r in raw.rows]
     cols_data = list(zip(*rows)) if rows else [()] * width
     base = pl.DataFrame({"_row_number": pl.Series(raw.row_numbers, dtype=pl.Int32)})
@@ -369,12 +600,14 @@ def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
             out[col.name] = pl.Series(col.name, [None] * len(base), dtype=_dtype(col))
             continue
         s = raw_cols[col.name]
+        warning = None
         if col.name == "unit" and row_unit is not None:
             value, reason = row_unit, None  # parsed and reported by _row_units
         elif col.kind in (T.TEXT,):
-            value, reason = parse_text(s), None
+            value = parse_text(s)
+            reason = text_reason(value, col.name)
         elif col.kind == T.CODE:
-            value, reason = parse_code(s)
+            value, reason, warning = parse_code(s)
         elif col.kind == T.YEAR:
             value, reason = parse_year(s)
         elif col.kind == T.INT:
@@ -382,25 +615,40 @@ def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
         elif col.kind == T.BOOL:
             value, reason = parse_bool(s)
         elif col.kind == T.ENUM:
-            if col.name in ("category", "expense_type") and template.name == "budget_ledger":
+            if template.name == "budget_ledger" and col.name in ("category", "expense_type"):
                 value, reason = s, None  # resolved below with the subtotal rule
             elif template.name == "three_public" and col.name == "item":
-                value, reason = parse_enum(s, col)
+                value, reason = s, None  # resolved below: numbering, 其中, the vehicle group
+            elif template.name == "performance_targets" and col.name == "direction":
+                value, reason = s, None  # resolved below with the printed target
             else:
                 value, reason = parse_enum(s, col)
         elif col.kind == T.AMOUNT:
             value, reason = _amount(s, hm.units.get(col.name), row_unit)
         elif col.kind == T.SCORE:
-            v, reason, _ = parse_decimal(s, 2)
-            value = v.cast(pl.Decimal(9, 2))
+            v, reason, _ = parse_decimal(s, 2, allow_percent=False)
+            too_big = (v.abs() >= MAX_SCORE).fill_null(False)
+            reason = pl.select(pl.when(too_big & reason.is_null()).then(pl.lit(f"分值超出范围（最大 {MAX_SCORE:,}）")).otherwise(reason).alias("r")).to_series()
+            value = pl.select(pl.when(too_big).then(None).otherwise(v).alias("v")).to_series().cast(pl.Decimal(9, 2))
         elif col.kind in (T.NUMBER, T.MEASURE, T.VALUE):
             value, reason = s, None  # resolved below, they depend on other columns
         else:  # pragma: no cover - a template with an unknown kind is a programming error
             raise ValueError(col.kind)
         if reason is not None:
             issues += _issues_from(base, reason, s, col.name, file, sheet)
-        ledger_scope = template.name == "budget_ledger" and col.name in ("category", "expense_type")
-        if not col.nullable and not ledger_scope and col.kind not in (T.MEASURE, T.VALUE, T.NUMBER):
+        if warning is not None:
+            issues += [
+                Issue(i.file, i.sheet, i.row, i.column, i.value, i.reason, "warning")
+                for i in _issues_from(base, warning, s, col.name, file, sheet)
+            ]
+        deferred = (
+            (template.name == "budget_ledger" and col.name in ("category", "expense_type"))
+            or (template.name == "performance_targets" and col.name == "direction")
+            or (template.name == "three_public" and col.name == "item")
+        )
+        # blank means unknown (spec "Amounts"): only keys must be filled; an unknown amount or count is NULL
+        unknown_allowed = col.kind in (T.AMOUNT, T.INT) and col.name not in template.key
+        if not col.nullable and not deferred and not unknown_allowed and col.kind not in (T.MEASURE, T.VALUE, T.NUMBER):
             empty = value.is_null() & (reason.is_null() if reason is not None else True)
             if empty.any():
                 issues += [
@@ -441,7 +689,7 @@ def _dtype(col: T.Column) -> pl.DataType:
 
 
 def _amount(s: pl.Series, header_unit: str | None, row_unit: pl.Series | None) -> tuple[pl.Series, pl.Series]:
-    value, reason, _ = parse_decimal(s, 6)
+    value, reason, _ = parse_decimal(s, 6, allow_percent=False)
     if header_unit == "万元":
         wan = pl.Series([True] * len(s), dtype=pl.Boolean)
     elif header_unit == "元":
@@ -455,7 +703,7 @@ def _amount(s: pl.Series, header_unit: str | None, row_unit: pl.Series | None) -
     too_big = (yuan.abs() >= MAX_AMOUNT).fill_null(False)
     reason = pl.select(
         pl.when(reason.is_not_null())
-        .then(reason.str.replace("数值格式无法识别", "金额格式无法识别"))
+        .then(reason.str.replace("数值格式无法识别", "金额格式无法识别").str.replace("这一列不是比率列，不能带 %", "金额列不能带 %"))
         .when(not_cents)
         .then(pl.lit("金额精确到分（元的两位小数；万元的六位小数）"))
         .when(too_big)
@@ -477,11 +725,9 @@ def _template_rules(frame: pl.DataFrame, template: T.Template, raw_cols, hm: Hea
     if name == "budget_ledger":
         frame, issues = _ledger_rules(frame, raw_cols, file, sheet)
     elif name == "three_public":
-        frame = frame.with_columns((pl.col("item") == "合计").fill_null(False).alias("is_subtotal"))
+        frame, issues = _three_public_rules(frame, raw_cols, file, sheet)
     elif name == "staffing":
-        frame = frame.with_columns(
-            pl.col("staff_type").str.contains("小计|合计|总计").fill_null(False).alias("is_total")
-        )
+        frame = frame.with_columns(_label(frame["staff_type"]).is_in(list(SUBTOTAL_LABELS)).fill_null(False).alias("is_total"))
     elif name == "monthly_execution":
         bad = ~pl.col("month").is_between(1, 12)
         for r, m in frame.filter(bad.fill_null(False)).select("_row_number", "month").iter_rows():
@@ -495,54 +741,109 @@ def _template_rules(frame: pl.DataFrame, template: T.Template, raw_cols, hm: Hea
     return frame, issues
 
 
+SUBTOTAL_LABELS = ("合计", "小计", "总计", "总额", "年度资金总额", "合计数")
+_SCOPED_TOTAL = re.compile("^(" + "|".join(T.EXPENSE_TYPES + T.CATEGORIES + ("人员类", "公用类")) + ")(合计|小计|总计)$")
+LEDGER_LABELS = ("category", "econ_class", "project_name", "fund_source")
+
+
+def _label(s: pl.Series) -> pl.Series:
+    """A label cell as the subtotal rule reads it: NFKC, no spaces at all (U+3000 too), no trailing colon."""
+    return _norm_text(s.cast(pl.Utf8)).str.replace_all(r"\s", "").str.replace(r"[:：]+$", "")
+
+
 def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
-    """Subtotal rows (小计/合计/总计 in category or econ_class) are kept as reported subtotals."""
+    """Subtotals, breakdowns and scopes of a ledger (spec "Subtotals", "Department totals without lines").
+
+    A row is a reported subtotal when a label cell (category, econ_class, project_name, fund_source) *is*
+    one of SUBTOTAL_LABELS, or an expense type / category followed by 合计/小计/总计 (基本支出合计) — the
+    whole cell, never a substring (综合计划管理经费 is a line). Its scope is its own expense type,
+    category and project_code. ``其中：…`` rows are breakdowns of the row above: kept, never added.
+    """
     issues: list[Issue] = []
-    cat_raw = _norm_text(raw_cols["category"]).str.replace_all(r"\s", "")
-    econ = frame["econ_class"]
-    words = "小计|合计|总计"
-    is_sub = (cat_raw.str.contains(words).fill_null(False)) | (econ.str.contains(words).fill_null(False))
-    scope = cat_raw.str.replace_all(words, "")
+    n = frame.height
+    empty = pl.Series([None] * n, dtype=pl.Utf8)
+    labels = {c: _label(raw_cols[c]) if c in raw_cols else empty for c in LEDGER_LABELS}
+    et_label = _label(raw_cols["expense_type"])
+    breakdown = pl.Series([False] * n, dtype=pl.Boolean)
+    for c, lab in labels.items():
+        breakdown = breakdown | lab.str.starts_with("其中").fill_null(False)
+    breakdown = breakdown | et_label.str.starts_with("其中").fill_null(False)
+    labels = {c: lab.str.replace(r"^其中[:：]?", "") for c, lab in labels.items()}
+    et_label = et_label.str.replace(r"^其中[:：]?", "")
+
+    is_sub = pl.Series([False] * n, dtype=pl.Boolean)
+    sub_label = empty
+    scoped_type = empty  # 基本支出合计 → 基本支出
+    scoped_cat = empty  # 人员经费小计 → 人员经费
+    for lab in [et_label, *labels.values()]:
+        plain = lab.is_in(list(SUBTOTAL_LABELS)).fill_null(False)
+        scoped = lab.str.contains(_SCOPED_TOTAL.pattern).fill_null(False)
+        hit = plain | scoped
+        sub_label = pl.select(pl.when(hit & sub_label.is_null()).then(lab).otherwise(sub_label).alias("l")).to_series()
+        word = lab.str.extract(_SCOPED_TOTAL.pattern, 1)
+        scoped_type = pl.select(
+            pl.when(scoped & word.is_in(list(T.EXPENSE_TYPES)) & scoped_type.is_null()).then(word).otherwise(scoped_type).alias("t")
+        ).to_series()
+        scoped_cat = pl.select(
+            pl.when(scoped & ~word.is_in(list(T.EXPENSE_TYPES)) & scoped_cat.is_null()).then(word).otherwise(scoped_cat).alias("c")
+        ).to_series()
+        is_sub = is_sub | hit
+    is_sub = is_sub & ~breakdown
+
     cat_col = T.TEMPLATES["budget_ledger"].column("category")
-    cat_value, cat_reason = parse_enum(scope, cat_col)
-    cat_empty = scope.is_null() | (scope == "")
-    # a line needs a category; a subtotal's empty category means "all of its expense type"
-    reason = pl.select(
-        pl.when(cat_reason.is_not_null())
-        .then(cat_reason)
-        .when(cat_empty & ~is_sub)
-        .then(pl.lit("不能为空"))
-        .otherwise(None)
-        .alias("r")
+    et_col = T.TEMPLATES["budget_ledger"].column("expense_type")
+    # the category a row names: its category cell, unless that cell is the subtotal label itself
+    cat_text = pl.select(
+        pl.when(labels["category"].is_in(list(SUBTOTAL_LABELS)).fill_null(False)).then(None)
+        .when(labels["category"].str.contains(_SCOPED_TOTAL.pattern).fill_null(False)).then(None)
+        .otherwise(labels["category"]).alias("c")
     ).to_series()
-    issues += _issues_from(frame, reason, raw_cols["category"], "category", file, sheet)
-    label = pl.select(
-        pl.when(is_sub).then(pl.concat_str([cat_raw.fill_null(""), econ.fill_null("")], separator=" ").str.strip_chars()).otherwise(None).alias("l")
+    cat_text = pl.select(pl.when(cat_text.is_null()).then(scoped_cat).otherwise(cat_text).alias("c")).to_series()
+    cat_value, cat_reason = parse_enum(cat_text, cat_col)
+    cat_empty = cat_text.is_null() | (cat_text == "")
+    et_text = pl.select(
+        pl.when(et_label.is_in(list(SUBTOTAL_LABELS)).fill_null(False)).then(None)
+        .when(et_label.str.contains(_SCOPED_TOTAL.pattern).fill_null(False)).then(None)
+        .otherwise(et_label).alias("e")
     ).to_series()
-    # expense type: a subtotal may leave it empty or write 合计/总计 (a grand total over both types)
-    et_raw = _norm_text(raw_cols["expense_type"]).str.replace_all(r"\s", "")
-    et_total = et_raw.is_null() | (et_raw == "") | et_raw.str.contains(words).fill_null(False)
-    et_scope = pl.select(pl.when(is_sub & et_total).then(None).otherwise(et_raw).alias("e")).to_series()
-    et_value, et_reason = parse_enum(et_scope, T.TEMPLATES["budget_ledger"].column("expense_type"))
+    et_text = pl.select(pl.when(et_text.is_null() | (et_text == "")).then(scoped_type).otherwise(et_text).alias("e")).to_series()
+    et_value, et_reason = parse_enum(et_text, et_col)
+    et_empty = et_text.is_null() | (et_text == "")
+    line = ~is_sub & ~breakdown
+    # a line needs its expense type and category; a subtotal's empty one means "all of them"; a
+    # breakdown (其中) is never added, so a label it does not name in the enum is kept as written only
+    cat_reason = pl.select(
+        pl.when(breakdown).then(None).when(cat_reason.is_not_null()).then(cat_reason).when(cat_empty & line).then(pl.lit("不能为空")).otherwise(None).alias("r")
+    ).to_series()
     et_reason = pl.select(
-        pl.when(et_reason.is_not_null()).then(et_reason).when(et_scope.is_null() & ~is_sub).then(pl.lit("不能为空")).otherwise(None).alias("r")
+        pl.when(breakdown).then(None).when(et_reason.is_not_null()).then(et_reason).when(et_empty & line).then(pl.lit("不能为空")).otherwise(None).alias("r")
     ).to_series()
+    issues += _issues_from(frame, cat_reason, raw_cols["category"], "category", file, sheet)
     issues += _issues_from(frame, et_reason, raw_cols["expense_type"], "expense_type", file, sheet)
+
+    # the row a breakdown belongs to: the nearest row above it that is not a breakdown
+    rows = frame["_row_number"]
+    parent = pl.select(pl.when(~breakdown).then(rows).otherwise(None).alias("p")).to_series().fill_null(strategy="forward").shift(1)
+    parent = pl.select(pl.when(breakdown).then(parent).otherwise(None).alias("p")).to_series()
+    orphan = breakdown & parent.is_null()
+    for r in rows.filter(orphan).to_list():
+        issues.append(Issue(file, sheet, r, None, None, "“其中”行上方没有它所属的行"))
     frame = frame.with_columns(
-        et_value.alias("expense_type"), cat_value.alias("category"), is_sub.alias("is_subtotal"), label.alias("subtotal_label")
+        et_value.alias("expense_type"),
+        cat_value.alias("category"),
+        is_sub.alias("is_subtotal"),
+        pl.select(pl.when(is_sub).then(sub_label).otherwise(None).alias("l")).to_series().alias("subtotal_label"),
+        breakdown.alias("is_breakdown"),
+        parent.cast(pl.Int32).alias("breakdown_parent_row"),
     )
-    # adjusted budget: as reported, else original + adjustment (adjustment empty = 0)
-    if frame["adjusted_budget"].is_null().any():
-        frame = frame.with_columns(
-            pl.col("adjusted_budget").is_null().alias("adjusted_budget_derived"),
-        )
-    else:
-        frame = frame.with_columns(pl.lit(False).alias("adjusted_budget_derived"))
+    # adjusted budget: as reported, else original + adjustment (adjustment empty = 0); an unknown
+    # original leaves it unknown (spec: derivations stay NULL when an input is NULL)
     frame = frame.with_columns(
+        (pl.col("adjusted_budget").is_null() & pl.col("original_budget").is_not_null()).alias("adjusted_budget_derived"),
         pl.coalesce(
             pl.col("adjusted_budget"),
             (pl.col("original_budget") + pl.col("adjustment").fill_null(0)).cast(AMOUNT_DTYPE),
-        ).alias("adjusted_budget")
+        ).alias("adjusted_budget"),
     )
     neg = (frame["adjusted_budget"] < 0).fill_null(False) & frame["adjusted_budget_derived"]
     for r in frame.filter(neg)["_row_number"].to_list():
@@ -550,9 +851,55 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     return frame.drop("unit"), issues
 
 
+_THREE_PUBLIC_NUMBERING = r"^(\(?[0-9]+\)|[0-9]+[.、]|\(?[一二三四五六七八九十]+\)|[一二三四五六七八九十]+[、.]|[①②③④⑤⑥⑦⑧⑨⑩])"
+THREE_PUBLIC_ALIASES = {
+    "因公出国(境)费": "因公出国(境)费",
+    "因公出国费": "因公出国(境)费",
+    "因公出国(境)费用": "因公出国(境)费",
+    "因公出国(境)经费": "因公出国(境)费",
+    "公务用车购置费": "公务用车购置费",
+    "公务用车运行维护费": "公务用车运行维护费",
+    "公务用车运行费": "公务用车运行维护费",
+    "公务用车购置及运行费": T.VEHICLE_GROUP,
+    "公务用车购置及运行维护费": T.VEHICLE_GROUP,
+    "小计": T.VEHICLE_GROUP,  # the one group of a 三公 table: its vehicles
+    "公务接待费": "公务接待费",
+    "合计": "合计",
+    "总计": "合计",
+    "三公经费": "合计",
+    "三公经费合计": "合计",
+    "三公经费支出": "合计",
+}
+
+
+def _three_public_rules(frame: pl.DataFrame, raw_cols, file, sheet):
+    """Printed 三公 tables (spec "Printed 三公 tables"): numbering and 其中 are not part of an item;
+    公务用车运行费 is 公务用车运行维护费; 公务用车购置及运行费 (or its 小计) is the vehicle group."""
+    issues: list[Issue] = []
+    lab = _label(raw_cols["item"]).str.replace(r"^其中[:：]?", "")
+    for _ in range(2):  # 1.（1）公务用车购置费
+        lab = lab.str.replace(_THREE_PUBLIC_NUMBERING, "").str.replace(r"^其中[:：]?", "")
+    lab = lab.str.replace_all(r"[“”\"]", "")
+    item = lab.replace_strict(THREE_PUBLIC_ALIASES, default=None, return_dtype=pl.Utf8)
+    bad = item.is_null() & lab.is_not_null() & (lab != "")
+    for r, v in zip(frame["_row_number"].filter(bad).to_list(), raw_cols["item"].filter(bad).to_list()):
+        issues.append(Issue(file, sheet, r, "item", v, "取值无效，应为：" + "、".join((*T.THREE_PUBLIC_ITEMS, T.VEHICLE_GROUP, "合计"))))
+    for r in frame["_row_number"].filter(item.is_null() & ~bad).to_list():
+        issues.append(Issue(file, sheet, r, "item", "", "不能为空"))
+    frame = frame.with_columns(item.alias("item"), (item == "合计").fill_null(False).alias("is_subtotal"))
+    # a printed group heading (公务用车购置及运行费, no figures) above its 小计: the heading is not a row
+    group = (pl.col("item") == T.VEHICLE_GROUP) & pl.col("budget").is_null() & pl.col("actual").is_null()
+    groups = frame.filter(pl.col("item") == T.VEHICLE_GROUP).group_by("dept_code", "fiscal_year").len()
+    if groups.height and (groups["len"] > 1).any():
+        frame = frame.join(groups.rename({"len": "_groups"}), on=["dept_code", "fiscal_year"], how="left").filter(
+            ~(group & (pl.col("_groups") > 1)).fill_null(False)
+        ).drop("_groups")
+    return frame, issues
+
+
 def _facts_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
     issues: list[Issue] = []
-    value, reason, _ = parse_decimal(raw_cols["value"], 6)
+    value, reason, _ = parse_decimal(raw_cols["value"], 6, allow_percent=False)
     issues += _issues_from(frame, reason, raw_cols["value"], "value", file, sheet)
     unit = _norm_text(frame["unit"].fill_null("")).str.replace_all(r"\s", "")
     is_amount = frame["fact_code"].is_in(list(T.AMOUNT_FACTS))
@@ -565,10 +912,9 @@ def _facts_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
         unit = pl.select(pl.when(is_amount & (unit == "")).then(pl.lit(header_unit)).otherwise(unit).alias("u")).to_series()
     wan = is_amount & (unit == "万元")
     yuan = pl.select(pl.when(wan).then(value * 10000).otherwise(value).alias("v")).to_series()
-    empty = value.is_null() & reason.is_null()
     checks = [
-        (empty, "不能为空"),
         ((yuan < 0).fill_null(False), "不能为负数"),
+        ((yuan.abs() >= MAX_NUMBER).fill_null(False), "数值超出范围"),
         ((is_amount & (yuan.round(2) != yuan)).fill_null(False), "金额精确到分"),
         ((~is_amount & (yuan.round(0) != yuan)).fill_null(False), "个数应为整数"),
         ((is_amount & ~unit.is_in(["", "元", "万元"])).fill_null(False), "金额类数据的单位应为 元 或 万元"),
@@ -583,19 +929,111 @@ def _facts_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
     return frame, issues
 
 
+_PRINTED_TARGET = r"^(≥|≤|=|>=|<=|>|<)?([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)(.*)$"
+_OPERATORS = {"≥": "≥", ">=": "≥", ">": "≥", "≤": "≤", "<=": "≤", "<": "≤", "=": "="}
+# spec "Targets as printed": the words a self-evaluation form uses for a qualitative target
+MET_WORDS = ("达成预期指标", "已达成", "达成", "完成", "已完成", "是", "达到", "好", "已达到", "达标", "合格")
+NOT_MET_WORDS = ("未达成", "未完成", "否", "部分达成", "未达到", "未达标", "不合格")
+
+
+def _printed(s: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series, pl.Series]:
+    """``≥50个`` -> (operator ≥, number 50, unit 个, text as normalised). NFKC first: ﹦ is =, ＞＝ is >=."""
+    text = _norm_text(s).str.replace_all(r"\s", "")
+    text = pl.select(pl.when(text == "").then(None).otherwise(text).alias("t")).to_series()
+    op = text.str.extract(_PRINTED_TARGET, 1).replace_strict(_OPERATORS, default=None, return_dtype=pl.Utf8)
+    digits = text.str.extract(_PRINTED_TARGET, 2)
+    unit = text.str.extract(_PRINTED_TARGET, 3)
+    unit = pl.select(pl.when(unit == "").then(None).otherwise(unit).alias("u")).to_series()
+    number, reason, _ = parse_decimal(digits, 6)
+    number = pl.select(pl.when(reason.is_null()).then(number).otherwise(None).alias("n")).to_series()
+    return op, number, unit, text
+
+
 def _targets_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
+    """Targets as printed (spec "Targets as printed"): operator, number and unit are read from
+    ``≥50个``/``≤90万元``/``≥100%`` and must agree with direction and unit when those are filled;
+    a numeric direction needs a number; a qualitative completion is one of MET_WORDS / NOT_MET_WORDS (or
+    the target's own wording), anything else is refused — never silently "not met"."""
     issues: list[Issue] = []
-    out = {}
-    for name in ("target_value", "actual_value"):
-        s = raw_cols.get(name, pl.Series(name, [None] * len(frame), dtype=pl.Utf8))
-        text = parse_text(s)
-        number, _, _ = parse_decimal(s, 6)
-        out[name] = text
-        out[name.replace("_value", "_number")] = number
-    empty_target = out["target_value"].is_null()
-    for r in frame["_row_number"].filter(empty_target).to_list():
-        issues.append(Issue(file, sheet, r, "target_value", "", "不能为空"))
-    frame = frame.with_columns(*(v.alias(k) for k, v in out.items()))
+    n = frame.height
+    blank = pl.Series([None] * n, dtype=pl.Utf8)
+    t_raw = raw_cols.get("target_value", blank)
+    a_raw = raw_cols.get("actual_value", blank)
+    t_op, t_num, t_unit, t_text = _printed(t_raw)
+    a_op, a_num, a_unit, a_text = _printed(a_raw)
+    d_raw = raw_cols.get("direction", blank)
+    direction, d_reason = parse_enum(d_raw, T.TEMPLATES["performance_targets"].column("direction"))
+    issues += _issues_from(frame, d_reason, d_raw, "direction", file, sheet)
+    direction = pl.select(pl.when(direction.is_null()).then(t_op).otherwise(direction).alias("d")).to_series()
+    unit_given = frame["unit"].str.normalize("NFKC").str.replace_all(r"\s", "")
+    rows = frame["_row_number"]
+    numeric = direction.is_in(["≥", "≤", "="]).fill_null(False)
+    checks = [
+        (direction.is_null() & d_reason.is_null(), "direction", d_raw, "不能为空：请填写方向（≥、≤、=、定性），或在年度指标值中写明（如 ≥50个）"),
+        (t_text.is_null(), "target_value", t_raw, "不能为空"),
+        (numeric & t_text.is_not_null() & t_num.is_null(), "target_value", t_raw, "方向是数值比较，年度指标值却没有数字"),
+        (
+            t_op.is_not_null() & (d_raw.str.strip_chars() != "").fill_null(False) & (t_op != direction),
+            "target_value",
+            t_raw,
+            "年度指标值中的符号与“方向”列不一致",
+        ),
+        (
+            numeric & t_unit.is_not_null() & unit_given.is_not_null() & (unit_given != "") & (t_unit != unit_given),
+            "target_value",
+            t_raw,
+            "年度指标值中的单位与“计量单位”列不一致",
+        ),
+        (
+            numeric & a_text.is_not_null() & (a_num.is_null() | a_op.is_not_null()),
+            "actual_value",
+            a_raw,
+            "方向是数值比较，实际完成值应为数字（可带单位，如 52个）",
+        ),
+        (
+            numeric & a_unit.is_not_null() & t_unit.is_not_null() & (a_unit != t_unit),
+            "actual_value",
+            a_raw,
+            "实际完成值的单位与年度指标值的单位不一致",
+        ),
+    ]
+    qualitative = (direction == "定性").fill_null(False)
+    met = pl.select(
+        pl.when(~qualitative | a_text.is_null())
+        .then(None)
+        .when(a_text.is_in(list(MET_WORDS)) | (a_text == t_text))
+        .then(True)
+        .when(a_text.is_in(list(NOT_MET_WORDS)))
+        .then(False)
+        .otherwise(None)
+        .alias("m")
+    ).to_series()
+    checks.append(
+        (
+            qualitative & a_text.is_not_null() & met.is_null(),
+            "actual_value",
+            a_raw,
+            "定性指标的完成值无法判断是否达成：请填写 " + "、".join(MET_WORDS[:5]) + " 或 " + "、".join(NOT_MET_WORDS[:4]),
+        )
+    )
+    for mask, column, raw, why in checks:
+        mask = mask.fill_null(False)
+        for r, v in zip(rows.filter(mask).to_list(), raw.filter(mask).to_list()):
+            issues.append(Issue(file, sheet, r, column, v, why))
+    unit = pl.select(pl.when(unit_given.is_null() | (unit_given == "")).then(t_unit).otherwise(frame["unit"]).alias("u")).to_series()
+    frame = frame.with_columns(
+        direction.alias("direction"),
+        parse_text(t_raw).alias("target_value"),
+        parse_text(a_raw).alias("actual_value"),
+        pl.select(pl.when(numeric).then(t_num).otherwise(None).alias("t")).to_series().alias("target_number"),
+        pl.select(pl.when(numeric).then(a_num).otherwise(None).alias("a")).to_series().alias("actual_number"),
+        unit.alias("unit"),
+        met.alias("actual_met"),
+    )
+    for name in ("target_number", "actual_number"):
+        big = (frame[name].abs() >= MAX_NUMBER).fill_null(False)
+        for r, v in zip(rows.filter(big).to_list(), frame[name].filter(big).to_list()):
+            issues.append(Issue(file, sheet, r, name.replace("_number", "_value"), str(v), "数值超出范围"))
     return frame, issues
 
 
@@ -616,6 +1054,10 @@ def _reported_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
         .alias("u")
     ).to_series()
     yuan = pl.select(pl.when(unit == "万元").then(value * 10000).otherwise(value).alias("v")).to_series()
+    big = (yuan.abs() >= MAX_NUMBER).fill_null(False)
+    for r, v in zip(frame["_row_number"].filter(big).to_list(), s.filter(big).to_list()):
+        issues.append(Issue(file, sheet, r, "reported_value", v, "数值超出范围"))
+    yuan = pl.select(pl.when(big).then(None).otherwise(yuan).alias("v")).to_series()
     wrong = (is_amount & (row_unit == "%")).fill_null(False) | (~is_amount & row_unit.is_in(["元", "万元"])).fill_null(False)
     for r, it in zip(frame["_row_number"].filter(wrong).to_list(), item.filter(wrong).to_list()):
         issues.append(Issue(file, sheet, r, "unit", None, f"单位与报告项目“{it}”不符（金额用 元/万元，比率用 %）"))

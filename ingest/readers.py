@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ingest.issues import Issue
+from ingest.xlsx_inspect import CellNote, WorkbookInspector, WorkbookRefused
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
@@ -32,6 +33,21 @@ class RawTable:
     rows: list[list[str]] = field(default_factory=list)
     row_numbers: list[int] = field(default_factory=list)
     encoding: str | None = None
+    # rows above the header that were skipped (merged titles, banners): (row number, their cells)
+    banners: list[tuple[int, list[str]]] = field(default_factory=list)
+    # exceptional XLSX cells by (row number, 0-based column): see ingest.xlsx_inspect
+    cell_notes: dict[tuple[int, int], "CellNote"] = field(default_factory=dict)
+    is_csv: bool = True
+
+    def relocate_header(self, index: int) -> None:
+        """Make data row ``index`` the header: the header and the rows above it become banners."""
+        self.banners.append((self.header_row, self.header))
+        for r, cells in zip(self.row_numbers[:index], self.rows[:index]):
+            self.banners.append((r, cells))
+        self.header, self.header_row = self.rows[index], self.row_numbers[index]
+        self.rows, self.row_numbers = self.rows[index + 1 :], self.row_numbers[index + 1 :]
+        while self.header and not self.header[-1].strip():
+            self.header.pop()
 
 
 class ReadError(Exception):
@@ -128,7 +144,7 @@ def read_csv(path: Path, display_name: str | None = None) -> RawTable:
         numbers.append(start)
     if header is None:
         raise ReadError(Issue(file, None, None, None, None, "文件为空：没有表头"))
-    return RawTable(file, None, header, header_row, rows, numbers, encoding)
+    return RawTable(file, None, header, header_row, rows, numbers, encoding, is_csv=True)
 
 
 def _csv_issue(file: str, text: str, start: int, error: str) -> Issue:
@@ -143,15 +159,22 @@ def _csv_issue(file: str, text: str, start: int, error: str) -> Issue:
     return Issue(file, None, start, None, written, f"CSV 格式错误（第 {start} 行）：{why}；字段中的引号请写成两个（\"\"）")
 
 
-def cell_text(value: object) -> str:
-    """An XLSX cell as the text a person sees, without float noise (88044648.36 stays 88044648.36)."""
+def cell_text(value: object, percent: bool = False) -> str:
+    """An XLSX cell as the text a person sees, without float noise (88044648.36 stays 88044648.36).
+
+    ``percent``: the cell's number format is a percentage, so Excel shows 0.9908 as ``99.08%``; so do we.
+    Booleans are shown as Excel shows them (TRUE/FALSE): in an amount column they are then refused.
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "1" if value else "0"
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return ""
+        if percent:
+            shown = (Decimal(f"{value:.15g}") * 100).normalize()
+            return format(shown, "f") + "%"
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         # what Excel shows: 15 significant digits. A formula's cached double (=SUM of cents gives
@@ -159,15 +182,35 @@ def cell_text(value: object) -> str:
         text = f"{value:.15g}"
         return format(Decimal(text), "f") if "e" in text else text
     if isinstance(value, int):
+        if percent:
+            return str(value * 100) + "%"
         return str(value)
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return str(value)
 
 
+_INSPECTORS: dict[tuple[str, int, int], WorkbookInspector] = {}
+
+
+def inspector(path: Path) -> WorkbookInspector:
+    """One inspection of a workbook per process and version of the file (sheets share the shared strings)."""
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if key not in _INSPECTORS:
+        if len(_INSPECTORS) > 8:
+            _INSPECTORS.clear()
+        _INSPECTORS[key] = WorkbookInspector(path)
+    return _INSPECTORS[key]
+
+
 def list_sheets(path: Path) -> list[str]:
     from python_calamine import CalamineWorkbook
 
+    try:
+        inspector(path)
+    except WorkbookRefused as e:
+        raise ReadError(Issue(path.name, e.sheet, None, None, e.value, e.reason)) from None
     try:
         return list(CalamineWorkbook.from_path(str(path)).sheet_names)
     except Exception as e:  # calamine raises its own error types for corrupt zips
@@ -176,13 +219,27 @@ def list_sheets(path: Path) -> list[str]:
         ) from None
 
 
+def sheet_visibility(path: Path) -> dict[str, str]:
+    """sheet name -> visible | hidden | veryHidden."""
+    try:
+        return inspector(path).visibility()
+    except WorkbookRefused:
+        return {}
+
+
 def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
     from python_calamine import CalamineWorkbook
 
     try:
+        info = inspector(path).sheet(sheet)
+    except WorkbookRefused as e:
+        raise ReadError(Issue(path.name, sheet, None, None, e.value, e.reason)) from None
+    try:
         ws = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet)
-        data = ws.to_python(skip_empty_area=False)
         merged = ws.merged_cell_ranges or []
+        # iter_rows yields every row from the first (row 1), but only the columns from the first used one
+        start_col = ws.start[1] if ws.start else 0
+        rows_iter = ws.iter_rows()
     except Exception as e:
         raise ReadError(
             Issue(path.name, sheet, None, None, None, f"XLSX 工作表无法读取（文件损坏或被截断）：{type(e).__name__}")
@@ -191,18 +248,25 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
     for (r0, c0), (r1, c1) in merged:
         if c1 > c0:  # a range across columns: a title or a merged banner, not data
             merged_rows.update(range(r0, r1 + 1))
+    percent = info.percent_cells
     header: list[str] | None = None
     header_row = 0
     rows: list[list[str]] = []
     numbers: list[int] = []
-    for i, raw in enumerate(data):
-        cells = [cell_text(v) for v in raw]
+    banners: list[tuple[int, list[str]]] = []
+    lead = [""] * start_col  # calamine's rows start at the first used column; keep columns where Excel shows them
+    for i, raw in enumerate(rows_iter):
+        if not any(v is not None and v != "" for v in raw):
+            continue
+        cells = lead + [cell_text(v, (i, start_col + j) in percent) for j, v in enumerate(raw)]
         if _blank(cells):
             continue
         # a merged title above the header, or a banner (一、基本支出) between lines, holds one text and is
         # skipped; a line whose label cells are merged (合计 across 项目类别:政府经济分类) holds figures too
         # and is data: skipping it would lose a row without a word
         if i in merged_rows and (header is None or sum(1 for c in cells if c.strip()) <= 1):
+            if header is None:
+                banners.append((i + 1, cells))
             continue
         if header is None:
             header, header_row = cells, i + 1
@@ -215,4 +279,5 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
     # kept, so the parser can refuse data that has no column name
     while header and not header[-1].strip():
         header.pop()
-    return RawTable(path.name, sheet, header, header_row, rows, numbers, None)
+    notes = {(r + 1, c): n for (r, c), n in info.notes.items()}
+    return RawTable(path.name, sheet, header, header_row, rows, numbers, None, banners, notes, is_csv=False)

@@ -30,10 +30,16 @@ DERIVED: dict[str, list[tuple[str, str]]] = {
         ("adjusted_budget_derived", "BOOLEAN"),
         ("is_subtotal", "BOOLEAN"),
         ("subtotal_label", "VARCHAR"),
+        ("is_breakdown", "BOOLEAN"),  # 其中 rows: kept, checked against their parent, never added
+        ("breakdown_parent_row", "INTEGER"),  # _row_number of the row a 其中 row breaks down
     ],
     "three_public": [("is_subtotal", "BOOLEAN")],
     "staffing": [("is_total", "BOOLEAN")],
-    "performance_targets": [("target_number", "DECIMAL(38,6)"), ("actual_number", "DECIMAL(38,6)")],
+    "performance_targets": [
+        ("target_number", "DECIMAL(38,6)"),
+        ("actual_number", "DECIMAL(38,6)"),
+        ("actual_met", "BOOLEAN"),  # 定性 targets: the completion wording read as met / not met
+    ],
     "reported_results": [
         ("reported_value_text", "VARCHAR"),
         ("reported_value_decimals", "INTEGER"),

@@ -19,7 +19,7 @@ import polars as pl
 from ingest import templates as T
 from ingest.issues import Issue
 from ingest.parse import ParsedTable, parse_table
-from ingest.readers import ReadError, list_sheets, read_csv, read_xlsx_sheet
+from ingest.readers import ReadError, list_sheets, read_csv, read_xlsx_sheet, sheet_visibility
 from ingest.text import normalize_label
 
 DATA_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
@@ -98,10 +98,12 @@ def _pick_sheet(path: Path, template: T.Template) -> tuple[str | None, list[Issu
     """A single-template .xlsx in a folder: the sheet named after the template, else its only sheet."""
     sheets = [s for s in list_sheets(path) if not normalize_label(s).lower().startswith("x_")]
     named = [s for s in sheets if T.template_for(s) is template]
-    if len(named) == 1:
-        return named[0], []
-    if len(sheets) == 1:
-        return sheets[0], []
+    hidden = sheet_visibility(path)
+    pick = named[0] if len(named) == 1 else sheets[0] if len(sheets) == 1 else None
+    if pick is not None:
+        if hidden.get(pick, "visible") != "visible":
+            return pick, [Issue(path.name, pick, None, None, None, "这是隐藏的工作表，仍按模板读取：请确认其中的数据是要报送的", "warning")]
+        return pick, []
     return None, [
         Issue(path.name, None, None, None, "、".join(sheets), f"工作簿有多个工作表，无法确定哪一个是 {template.name}（{template.zh}）")
     ]
@@ -130,8 +132,28 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
     unsupported: set[str] = set()  # templates whose file has a format we do not read (they are not "missing")
     if path.is_dir():
         seen: dict[str, str] = {}
-        for f in sorted(path.iterdir()):
-            if f.name.startswith(".") or f.name.startswith("~$") or f.is_dir():
+        entries = sorted(path.iterdir())
+        root = path.resolve()
+        escaping = [f for f in entries if f.is_symlink() and not f.resolve().is_relative_to(root)]
+        for f in escaping:  # never read: its contents could be anything on this machine
+            issues.append(Issue(f.name, None, None, None, None, "是指向提交文件夹以外的链接，不读取：请把文件本身放进提交文件夹"))
+        subdirs = [f for f in entries if f.is_dir() and not f.name.startswith(".") and f not in escaping]
+        has_templates = any(
+            f.is_file() and f.suffix.lower() in DATA_SUFFIXES and T.template_for(f.stem) is not None for f in entries if f not in escaping
+        )
+        if subdirs and has_templates:
+            issues.append(
+                Issue(
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    "、".join(d.name for d in subdirs),
+                    "文件夹里既有模板文件，又有子文件夹（" + "、".join(d.name for d in subdirs) + "）：一个提交是一个只放模板文件的文件夹；多个提交请各放一个子文件夹，不要和模板文件放在一起",
+                )
+            )
+        for f in entries:
+            if f in escaping or f.name.startswith(".") or f.name.startswith("~$") or f.is_dir():
                 continue
             if f.suffix.lower() not in DATA_SUFFIXES:
                 tmpl = T.template_for(f.stem)
@@ -164,8 +186,11 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
         except ReadError as e:  # nothing to read: not "templates missing" as well
             return Submission(sid, path, content_hash(files), {}, [e.issue])
         seen = {}
+        hidden = {n: v for n, v in sheet_visibility(path).items() if v != "visible"}
         for s in sheets:
             tmpl = T.template_for(s)
+            if tmpl is not None and s in hidden:
+                issues.append(Issue(path.name, s, None, None, None, "这是隐藏的工作表（" + ("深度隐藏" if hidden[s] == "veryHidden" else "隐藏") + "），仍按模板读取：请确认其中的数据是要报送的", "warning"))
             if tmpl is None:
                 if normalize_label(s).lower().startswith("x_"):
                     continue
@@ -223,6 +248,29 @@ def check_submission(
     return sub
 
 
+def _parent_cycles(t: ParsedTable) -> list[Issue]:
+    """A department that is its own parent, or a chain of parents that comes back to where it started."""
+    parent = {c: p for c, p in t.frame.select("dept_code", "parent_dept_code").iter_rows() if p is not None}
+    row = dict(t.frame.select("dept_code", "_row_number").iter_rows())
+    out: list[Issue] = []
+    reported: set[str] = set()
+    for start in sorted(parent, key=lambda c: row.get(c, 0)):
+        chain = [start]
+        cur = parent.get(start)
+        while cur is not None and cur not in chain and len(chain) <= len(parent):
+            chain.append(cur)
+            cur = parent.get(cur)
+        if cur is None or cur != start or start in reported:
+            continue
+        reported.update(chain)
+        if len(chain) == 1:
+            why = "部门的上级部门是它自己"
+        else:
+            why = "上级部门形成循环：" + " → ".join(chain + [start])
+        out.append(Issue(t.file, t.sheet, row.get(start), "parent_dept_code", parent[start], why))
+    return out
+
+
 def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments: set[str]) -> None:
     issues = sub.issues
     for req in (t for t in T.TEMPLATES.values() if t.required):
@@ -244,6 +292,7 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
             issues.append(
                 Issue(sub.tables["departments"].file, sub.tables["departments"].sheet, r, "parent_dept_code", p, "上级部门编码不在部门信息中", "warning")
             )
+        issues += _parent_cycles(sub.tables["departments"])
     for name, t in sub.tables.items():
         if name == "departments" or "dept_code" not in t.frame.columns:
             continue

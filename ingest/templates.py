@@ -52,6 +52,23 @@ SUBTOTAL_WORDS = ("小计", "合计", "总计")
 EXPENSE_TYPES = ("基本支出", "项目支出")
 CATEGORIES = ("人员经费", "公用经费", "其他运转类", "特定目标类")
 THREE_PUBLIC_ITEMS = ("因公出国(境)费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
+# 公务用车购置及运行费 (or its 小计): the subtotal of 购置 + 运行维护, the vehicle amount when they are not split
+VEHICLE_GROUP = "公务用车购置及运行费"
+LEVEL1 = ("产出", "效益", "满意度", "成本")
+LEVEL2 = (
+    "数量",
+    "质量",
+    "时效",
+    "成本",
+    "经济效益",
+    "社会效益",
+    "生态效益",
+    "可持续影响",
+    "服务对象满意度",
+    "经济成本",
+    "社会成本",
+    "生态环境成本",
+)
 SURVEY_RATINGS = ("非常好", "比较好", "一般", "非常差", "不了解")
 FACT_CODES = {
     "key_expenditure": "重点支出(重点项目)安排数",
@@ -156,7 +173,7 @@ _register(
                 nullable=True,
                 nonnegative=True,
             ),
-            Column("actual_paid", ("实际支付合计", "决算数", "全年执行数", "支出数"), AMOUNT, nonnegative=True),
+            Column("actual_paid", ("实际支付合计", "决算数", "全年执行数", "支出数", "预算执行数", "执行数"), AMOUNT, nonnegative=True),
             Column("balance", ("指标结余", "结余"), AMOUNT, required=False, nullable=True),
             Column("unit", ("单位", "金额单位"), ENUM, required=False, nullable=True, choices=("元", "万元")),
         ),
@@ -190,13 +207,7 @@ _register(
                 "item",
                 ("项目", "三公经费项目"),
                 ENUM,
-                choices=(*THREE_PUBLIC_ITEMS, "合计"),
-                choice_aliases={
-                    "因公出国费": "因公出国(境)费",
-                    "因公出国(境)费用": "因公出国(境)费",
-                    "小计": "合计",
-                    "总计": "合计",
-                },
+                choices=(*THREE_PUBLIC_ITEMS, VEHICLE_GROUP, "合计"),  # aliases and numbering: ingest.parse
             ),
             Column("budget", ("预算数",), AMOUNT, nonnegative=True),
             Column("actual", ("决算数", "实际支出数"), AMOUNT, nonnegative=True),
@@ -245,32 +256,27 @@ _register(
             *_dept_year(),
             Column("scope", ("范围",), ENUM, choices=("部门整体", "项目")),
             Column("project_code", ("项目编码",), CODE, required=False, nullable=True),
-            Column("level1", ("一级指标",), ENUM, choices=("产出", "效益", "满意度", "成本")),
+            Column(
+                "level1",
+                ("一级指标",),
+                ENUM,
+                choices=LEVEL1,
+                choice_aliases={f"{c}指标": c for c in LEVEL1},
+            ),
             Column(
                 "level2",
                 ("二级指标",),
                 ENUM,
-                choices=(
-                    "数量",
-                    "质量",
-                    "时效",
-                    "成本",
-                    "经济效益",
-                    "社会效益",
-                    "生态效益",
-                    "可持续影响",
-                    "服务对象满意度",
-                    "经济成本",
-                    "社会成本",
-                    "生态环境成本",
-                ),
-                choice_aliases={"数量指标": "数量", "质量指标": "质量", "时效指标": "时效", "成本指标": "成本"},
+                choices=LEVEL2,
+                choice_aliases={**{f"{c}指标": c for c in LEVEL2}, "满意度指标": "服务对象满意度"},
             ),
             Column("indicator_name", ("三级指标",), TEXT),
             Column(
                 "direction",
                 ("方向", "指标方向"),
                 ENUM,
+                required=False,
+                nullable=True,  # may be read from a printed target (≥50个); ingest.parse requires one of them
                 choices=("≥", "≤", "=", "定性"),
                 choice_aliases={">=": "≥", "<=": "≤", "＞＝": "≥", "＜＝": "≤", "==": "="},
             ),

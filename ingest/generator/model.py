@@ -691,7 +691,7 @@ class DeptGenerator:
                 add("部门整体", None, l1, l2, name, direction, wan2(t), wan2(a), unit, a / t if t else 1.0)
             elif kind == "qual":
                 ok = r.random() < 0.85
-                add("部门整体", None, l1, l2, name, direction, "健全", "健全" if ok else "基本健全", None, 1.0 if ok else 0.8)
+                add("部门整体", None, l1, l2, name, direction, "健全", "健全" if ok else "部分达成", None, 1.0 if ok else 0.8)
             else:
                 tgt, act, ratio = rate_pair(kind)
                 add("部门整体", None, l1, l2, name, direction, tgt, act, unit, ratio)

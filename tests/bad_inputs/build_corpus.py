@@ -223,9 +223,10 @@ def csv_text_after_closing_quote(d: Path) -> None:
 
 
 @case
-def csv_title_line_above_header(d: Path) -> None:
-    """A ledger exported to XLSX with a title row, then saved as CSV: the title is line 1, the header line 2.
-    In a CSV nothing marks the title as merged; the first non-blank line is the header, and this one is not."""
+def csv_title_line_above_header_ok(d: Path) -> None:
+    """Control: a ledger exported to XLSX with a title row, then saved as CSV: the title is line 1, the
+    header line 2. The header is the row that names the template's columns (spec v2 "Header and
+    banners"); the title's 单位：元 agrees with the default. Loads, lines numbered as in the file."""
     sub = sample(d)
     text = read_text(sub / "budget_ledger.csv")
     write_text(sub / "budget_ledger.csv", "2023年预算指标执行台账（单位：元）,,,,,,,,,\n" + text)

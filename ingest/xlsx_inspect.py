@@ -1,0 +1,265 @@
+"""What calamine does not tell: each XLSX cell's type, formula and number format, and the sheet's true extent.
+
+python-calamine (which reads the values) returns an error cell (``#DIV/0!``) and a formula without a
+cached value both as ``""``, a boolean as ``True``, a cell shown as ``99.08%`` as ``0.9908``, and it
+allocates the whole rectangle up to the farthest cell before returning anything (a 10 KB sheet with a
+value in XFD1048576 makes it ask for 512 GiB and abort the process). None of that may reach a
+warehouse, so before calamine reads a sheet we stream its XML once with lxml (``iterparse``; C speed,
+constant memory) and record only what is exceptional:
+
+- the extent of the cells that hold a value (refused when absurd, before calamine allocates it);
+- formula cells with a cached value (loaded as shown, with a warning) and without one (refused);
+- error cells, booleans and numbers with more than 15 significant digits (what Excel cannot show);
+- numeric cells whose number format is a percentage (shown ×100 with ``%``, as Excel shows them);
+- cells longer than ``MAX_CELL_CHARS`` characters.
+
+The workbook as a whole is bounded first (``MAX_UNPACKED_BYTES`` unpacked, ``MAX_PART_BYTES`` per part)
+from the zip directory alone, so a zip bomb costs nothing to refuse. Source of the rules:
+``shared/spec/input-templates.md``, "Spreadsheet cells"; issue 12 for the bounds.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024  # a whole workbook, unpacked
+MAX_PART_BYTES = 512 * 1024 * 1024  # one sheet's XML or the shared strings
+MAX_COLUMNS = 256  # no template has a tenth of that, even with x_ columns
+MAX_ROWS = 1_048_576  # Excel's own limit
+MAX_CELLS = 30_000_000  # rows × columns of the extent calamine will allocate (~1 GB)
+MAX_CELL_CHARS = 10_000
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
+_BUILTIN_PERCENT = {9, 10}
+
+
+class WorkbookRefused(Exception):
+    """The workbook (or one sheet) cannot be read safely; ``reason`` is the Chinese sentence for the user."""
+
+    def __init__(self, reason: str, sheet: str | None = None, value: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.sheet = sheet
+        self.value = value
+
+
+@dataclass
+class CellNote:
+    """One exceptional cell: kind is formula | formula_no_value | error | bool | percent | long | digits."""
+
+    kind: str
+    shown: str  # the cell as Excel shows it (for error cells the error text), for the message
+
+
+@dataclass
+class SheetInfo:
+    name: str
+    visible: str  # visible | hidden | veryHidden
+    max_row: int = 0  # 1-based extent of the cells that hold a value
+    max_col: int = 0
+    notes: dict[tuple[int, int], CellNote] = field(default_factory=dict)  # (row0, col0) -> note
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def col_letters(index: int) -> str:
+    index += 1
+    out = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def beyond_15_digits(text: str) -> bool:
+    """A stored number that Excel cannot show as written: more than 15 significant digits that are not
+    binary noise. ``1234567890123456`` is refused (Excel shows 1234567890123460); ``77483.99000000001``
+    (the double a program wrote for 77,483.99, one ulp away) is what Excel shows as 77483.99, and loads so.
+    """
+    mantissa = text.lower().split("e")[0].lstrip("+-").replace(".", "")
+    if len(mantissa.strip("0")) <= 15:
+        return False
+    try:
+        x = float(text)
+    except ValueError:
+        return True
+    shown = float(f"{x:.15g}")
+    return abs(x - shown) > 4 * math.ulp(x)
+
+
+class WorkbookInspector:
+    """Opened once per workbook; ``sheet(name)`` inspects one sheet. Raises ``WorkbookRefused``."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.zip = zipfile.ZipFile(path)
+            infos = self.zip.infolist()
+        except (zipfile.BadZipFile, OSError, ValueError) as e:
+            raise WorkbookRefused("XLSX 文件无法打开（文件损坏、被截断或不是 XLSX 格式）") from None
+        total = sum(i.file_size for i in infos)
+        if total > MAX_UNPACKED_BYTES:
+            raise WorkbookRefused(f"XLSX 文件解压后过大（{total / 2**20:,.0f} MB，上限 {MAX_UNPACKED_BYTES // 2**20:,} MB）：疑似压缩炸弹或含大量无关内容")
+        for i in infos:
+            if i.file_size > MAX_PART_BYTES:
+                raise WorkbookRefused(f"XLSX 文件的部件 {i.filename} 解压后过大（{i.file_size / 2**20:,.0f} MB）")
+        self._names = {i.filename for i in infos}
+        self._sheets = self._sheet_parts()
+        self._percent_styles = self._percent_style_ids()
+        self._long_strings: set[int] | None = None
+
+    # -- workbook parts -------------------------------------------------------------------------
+
+    def _xml(self, part: str):
+        return etree.fromstring(self.zip.read(part), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+
+    def _sheet_parts(self) -> dict[str, tuple[str, str]]:
+        """sheet name -> (part path, visibility)."""
+        if "xl/workbook.xml" not in self._names:
+            raise WorkbookRefused("XLSX 文件无法打开（缺少 xl/workbook.xml）")
+        rels: dict[str, str] = {}
+        if "xl/_rels/workbook.xml.rels" in self._names:
+            for rel in self._xml("xl/_rels/workbook.xml.rels").iter(f"{_PKG_REL_NS}Relationship"):
+                target = rel.get("Target", "")
+                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+                rels[rel.get("Id", "")] = part
+        out: dict[str, tuple[str, str]] = {}
+        for s in self._xml("xl/workbook.xml").iter(f"{_NS}sheet"):
+            out[s.get("name", "")] = (rels.get(s.get(f"{_REL_NS}id", ""), ""), s.get("state", "visible"))
+        return out
+
+    def _percent_style_ids(self) -> set[int]:
+        if "xl/styles.xml" not in self._names:
+            return set()
+        root = self._xml("xl/styles.xml")
+        percent_formats = set(_BUILTIN_PERCENT)
+        for nf in root.iter(f"{_NS}numFmt"):
+            code = re.sub(r'"[^"]*"|\\.', "", nf.get("formatCode", ""))  # quoted text and escapes are not the % sign
+            if "%" in code:
+                percent_formats.add(int(nf.get("numFmtId", "-1")))
+        out: set[int] = set()
+        xfs = root.find(f"{_NS}cellXfs")
+        if xfs is not None:
+            for i, xf in enumerate(xfs.findall(f"{_NS}xf")):
+                if int(xf.get("numFmtId", "0")) in percent_formats:
+                    out.add(i)
+        return out
+
+    def _shared_string_lengths(self) -> set[int]:
+        """Indexes of shared strings longer than MAX_CELL_CHARS."""
+        if self._long_strings is not None:
+            return self._long_strings
+        self._long_strings = set()
+        if "xl/sharedStrings.xml" not in self._names:
+            return self._long_strings
+        index = 0
+        try:
+            with self.zip.open("xl/sharedStrings.xml") as fh:
+                for _, si in etree.iterparse(fh, events=("end",), tag=f"{_NS}si", huge_tree=True, resolve_entities=False):
+                    n = sum(len(t.text or "") for t in si.iter(f"{_NS}t"))
+                    if n > MAX_CELL_CHARS:
+                        self._long_strings.add(index)
+                    index += 1
+                    si.clear()
+        except etree.XMLSyntaxError as e:
+            raise WorkbookRefused(f"XLSX 文件的共享字符串无法读取：{e.msg}") from None
+        return self._long_strings
+
+    def visibility(self) -> dict[str, str]:
+        return {name: vis for name, (_, vis) in self._sheets.items()}
+
+    # -- one sheet ------------------------------------------------------------------------------
+
+    def sheet(self, name: str) -> SheetInfo:
+        part, visible = self._sheets.get(name, ("", "visible"))
+        info = SheetInfo(name, visible)
+        if part not in self._names:
+            return info  # calamine will say what is wrong
+        long_strings = self._shared_string_lengths()
+        percent_styles = self._percent_styles
+        row_tag, c_tag, f_tag, v_tag, is_tag = (f"{_NS}row", f"{_NS}c", f"{_NS}f", f"{_NS}v", f"{_NS}is")
+        max_row = max_col = 0
+        last_row = 0  # rows without r= follow the previous one
+        next_col = 0  # cells without r= follow the previous one in their row
+        try:
+            with self.zip.open(part) as fh:
+                for _, el in etree.iterparse(fh, events=("end",), tag=(row_tag, c_tag), huge_tree=True, resolve_entities=False):
+                    if el.tag == row_tag:
+                        r = el.get("r")
+                        last_row = int(r) if r and r.isdigit() else last_row + 1
+                        next_col = 0
+                        el.clear()
+                        parent = el.getparent()
+                        if parent is not None:
+                            while el.getprevious() is not None:
+                                del parent[0]
+                        continue
+                    if len(el) == 0:  # no <v>, <f> or <is>: a formatted empty cell (a million of them is common)
+                        next_col += 1
+                        continue
+                    ref = el.get("r")
+                    m = _REF.match(ref) if ref else None
+                    if m:
+                        col = col_index(m.group(1))
+                        row = int(m.group(2))
+                    else:
+                        r = el.getparent().get("r") if el.getparent() is not None else None
+                        row = int(r) if r and r.isdigit() else last_row + 1
+                        col = next_col
+                    next_col = col + 1
+                    f = el.find(f_tag)
+                    v = el.find(v_tag)
+                    inline = el.find(is_tag)
+                    vtext = v.text if v is not None else None
+                    has_value = bool(vtext) or inline is not None
+                    if not has_value and f is None:
+                        continue
+                    if row > MAX_ROWS or col >= MAX_COLUMNS or (row * (col + 1)) > MAX_CELLS:
+                        raise WorkbookRefused(
+                            f"工作表的数据范围过大（单元格 {col_letters(col)}{row} 有内容；最多 {MAX_COLUMNS} 列、{MAX_CELLS:,} 个单元格）：请删除表格以外的内容后另存",
+                            sheet=name,
+                            value=f"{col_letters(col)}{row}",
+                        )
+                    max_row, max_col = max(max_row, row), max(max_col, col + 1)
+                    t = el.get("t", "n")
+                    key = (row - 1, col)
+                    if f is not None and not vtext and inline is None:
+                        info.notes[key] = CellNote("formula_no_value", "=" + (f.text or ""))
+                    elif t == "e":
+                        info.notes[key] = CellNote("error", vtext or "")
+                    elif t == "b":
+                        info.notes[key] = CellNote("bool", "TRUE" if vtext == "1" else "FALSE")
+                    elif t == "s" and vtext and vtext.isdigit() and int(vtext) in long_strings:
+                        info.notes[key] = CellNote("long", "")
+                    elif inline is not None and sum(len(x.text or "") for x in inline.iter(f"{_NS}t")) > MAX_CELL_CHARS:
+                        info.notes[key] = CellNote("long", "")
+                    elif t in ("str", "inlineStr") and vtext and len(vtext) > MAX_CELL_CHARS:
+                        info.notes[key] = CellNote("long", "")
+                    elif f is not None:
+                        info.notes[key] = CellNote("formula", "=" + (f.text or ""))
+                    elif t == "n" and vtext and beyond_15_digits(vtext):
+                        info.notes[key] = CellNote("digits", vtext)
+                    if t == "n" and vtext and int(el.get("s", "0") or 0) in percent_styles:
+                        info.percent_cells.add(key)
+        except etree.XMLSyntaxError as e:
+            raise WorkbookRefused(f"工作表无法读取（XML 损坏）：{e.msg}", sheet=name) from None
+        except (zipfile.BadZipFile, OSError, EOFError) as e:
+            raise WorkbookRefused(f"XLSX 工作表无法读取（文件损坏或被截断）：{type(e).__name__}", sheet=name) from None
+        info.max_row, info.max_col = max_row, max_col
+        return info
