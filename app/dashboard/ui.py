@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -52,7 +53,8 @@ class Filters:
 
 # ---------------------------------------------------------------------------- text from submissions
 
-_MD_SPECIAL = frozenset("\\`*_{}[]<>()#+-.!|~:$=&\"'")
+_MD_SPECIAL = frozenset("\\`*_{}[]<>#|~:$&")
+_MD_LEADING = re.compile(r"^([-+=])(?=\s|$|[-+=])|^(\d+)([.)])(?=\s|$)")
 
 
 def md(text) -> str:
@@ -62,7 +64,9 @@ def md(text) -> str:
     if text is None:
         return ""
     s = " ".join(str(text).split())
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
+    s = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
+    # a list item, a quote or a heading underline can only start at the beginning (line breaks are gone)
+    return _MD_LEADING.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), s, count=1)
 
 
 def safe_file_stem(stem: str) -> str:

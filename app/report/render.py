@@ -336,7 +336,7 @@ def render_many(
             )
             for k in batch:
                 ctx = data.context(*k)
-                p = out_dir / f"{k[0]}_{k[1]}_{k[2]}.{fmt}"
+                p = out_dir / f"{E.file_stem(k[0], 80)}_{k[1]}_{E.file_stem(k[2], 40)}.{fmt}"  # codes come from submissions
                 p.write_bytes(render_context(ctx, fmt))
                 paths.append(p)
         return paths
