@@ -273,3 +273,26 @@ def test_int_indicator_values_lists_every_formula_model():
 def test_planted_checks_are_found():
     found = {r[0] for r in query("select distinct check_code from marts.fct_reconciliation_findings")}
     assert PLANTED_CHECKS <= found
+
+
+# ---------------------------------------------------------------------------
+# 7. department attributes by year
+
+
+def test_a_later_loaded_older_year_does_not_rename_the_department():
+    # R1: the 2023 submission (新名称局) was loaded first, the 2022 one (旧名称局, another region) after it
+    years = query(
+        """select fiscal_year, dept_name, region_code, region_name, sector, attributes_source
+           from marts.dim_department_year where dept_code = 'R1' order by fiscal_year"""
+    )
+    assert years == [
+        (2022, "旧名称局", "430400", "湖南省衡阳市", "社会事务", "own_submission"),
+        (2023, "新名称局", "430406", "湖南省衡阳市雁峰区", "民政", "own_submission"),
+    ]
+    dim = query(
+        """select dept_name, region_code, sector, first_fiscal_year, last_fiscal_year, fiscal_years
+           from marts.dim_department where dept_code = 'R1'"""
+    )
+    assert dim == [("新名称局", "430406", "民政", 2022, 2023, 2)]
+    # a department-year without a departments row of its own: the current version (T1 has its own)
+    assert query("select count(*) from marts.dim_department_year where attributes_source <> 'own_submission'") == [(0,)]

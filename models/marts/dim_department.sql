@@ -1,6 +1,18 @@
--- 部门维表：每个部门一行（部门信息模板的当前版本），附台账覆盖的年度。
+-- 部门维表：每个部门一行。属性取最近年度的（dim_department_year），所以后导入的以前年度不会给部门改名；
+-- 没有任何年度数据的部门取部门信息模板的当前版本。附被评价的年度范围。
 with departments as (
     select * from {{ ref('stg_departments') }}
+),
+
+department_years as (
+    select * from {{ ref('dim_department_year') }}
+),
+
+latest_year as (
+    select
+        department_years.*,
+        row_number() over (partition by dept_code order by fiscal_year desc) as year_rank
+    from department_years
 ),
 
 years as (
@@ -9,23 +21,30 @@ years as (
         min(fiscal_year) as first_fiscal_year,
         max(fiscal_year) as last_fiscal_year,
         count(*) as fiscal_years
-    from {{ ref('int_dept_year_finance') }}
+    from department_years
     group by dept_code
 ),
 
 final as (
     select
         departments.dept_code,
-        departments.dept_name,
-        departments.region_code,
-        departments.region_name,
-        departments.parent_dept_code,
-        departments.sector,
-        departments.dept_level,
+        coalesce(latest.dept_name, departments.dept_name) as dept_name,
+        case when latest.dept_code is not null then latest.region_code else departments.region_code end as region_code,
+        case when latest.dept_code is not null then latest.region_name else departments.region_name end as region_name,
+        case when latest.dept_code is not null then latest.parent_dept_code else departments.parent_dept_code end
+            as parent_dept_code,
+        case when latest.dept_code is not null then latest.sector else departments.sector end as sector,
+        case
+            when (case when latest.dept_code is not null then latest.parent_dept_code else departments.parent_dept_code end) is null
+                then 1
+            else 2
+        end as dept_level,
         years.first_fiscal_year,
         years.last_fiscal_year,
         coalesce(years.fiscal_years, 0) as fiscal_years
     from departments
+    left join latest_year as latest
+        on latest.dept_code = departments.dept_code and latest.year_rank = 1
     left join years
         on years.dept_code = departments.dept_code
 )

@@ -47,7 +47,12 @@ checks as (
 ),
 
 departments as (
-    select dept_code, dept_name from {{ ref('stg_departments') }}
+    select dept_code, dept_name from {{ ref('dim_department') }}
+),
+
+-- the department's name in the finding's year (dim_department_year), else its latest name
+department_years as (
+    select dept_code, fiscal_year, dept_name from {{ ref('dim_department_year') }}
 ),
 
 final as (
@@ -59,7 +64,7 @@ final as (
             "coalesce(" ~ dbt.cast("f.source_row", dbt.type_string()) ~ ", '')"
         ])) }} as finding_id,
         f.dept_code,
-        d.dept_name,
+        coalesce(dy.dept_name, d.dept_name) as dept_name,
         f.fiscal_year,
         f.framework_code,
         f.project_code,
@@ -80,6 +85,7 @@ final as (
     from findings as f
     left join checks as c on c.check_code = f.check_code
     left join departments as d on d.dept_code = f.dept_code
+    left join department_years as dy on dy.dept_code = f.dept_code and dy.fiscal_year = f.fiscal_year
 )
 
 select * from final
