@@ -147,6 +147,8 @@ def test_csv_download_neutralises_formula_cells():
     assert [r[1] for r in rows[1:]] == ["1.5", "-79703.0", "3.0", "4.0", "5.0", "6.0", "7.0"]
     assert not any(record.startswith(("=", "+", "@", "-")) for record in text.split("\r\n"))
     assert text.count("\r\n") == len(ATTACK_FRAME) + 1  # the carriage return inside a value is quoted, not a new row
+    # a column name (an ad-hoc SQL alias) is neutralised too
+    assert exports.csv_bytes(pd.DataFrame({"=1+1": [1]})).decode("utf-8-sig").split("\r\n")[0] == "'=1+1"
 
 
 def test_xlsx_download_writes_text_never_formulas():

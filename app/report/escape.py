@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # C0 controls except none (tab/LF/CR are collapsed to a space separately), DEL, C1 controls, lone
 # surrogates, the non-characters U+FFFE/U+FFFF, and the Unicode line/paragraph separators
@@ -46,9 +47,16 @@ def xml_text(s: str) -> str:
     return _CONTROL.sub("", str(s))
 
 
+# a string with none of these needs no change (most do not: the fast path)
+_MD_NEEDS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\\\\`*\\[\\]#|~&<>]|^[\\s\\-+=\\d]|\\s$")
+
+
+@lru_cache(maxsize=65536)
 def md(s: str) -> str:
     """One value as Markdown text that renders as exactly that text (leading and trailing blanks dropped:
     four leading spaces would make an indented code block)."""
+    if not _MD_NEEDS.search(s):
+        return s
     s = clean(s).strip()
     s = _MD_PUNCT.sub(r"\\\1", s)
     s = "".join(_MD_ENTITIES.get(ch, ch) for ch in s) if any(ch in s for ch in "&<>") else s
@@ -64,7 +72,7 @@ def md(s: str) -> str:
 def escape_context(x):
     """`x` (the template variables) with md() applied to every string, containers rebuilt with their type."""
     if isinstance(x, str):
-        return md(x)
+        return md(str(x))
     if isinstance(x, dict):
         return type(x)((escape_context(k), escape_context(v)) for k, v in x.items())
     if isinstance(x, list):
