@@ -20,7 +20,10 @@ from ingest.text import nfkc, normalize_label, split_unit
 
 AMOUNT_DTYPE = pl.Decimal(18, 2)
 WIDE_DTYPE = pl.Decimal(38, 6)
-MAX_AMOUNT = 10**16  # DECIMAL(18,2)
+# One amount, in yuan: 10 万亿元 is several times any department's whole budget (a province spends ~1 万亿 a
+# year), so a figure beyond it is a unit slip (1,200,000,000 under a 万元 header); it also keeps every
+# department-year's sum, and the ratios and sums the SQL casts to DECIMAL(18,2), far inside what they hold.
+MAX_AMOUNT = 10**13
 
 _FW_FROM = list("０１２３４５６７８９．，（）－＋％　") + ["−", "¥", "￥", "\u00a0"]
 _FW_TO = list("0123456789.,()-+% ") + ["-", "", "", ""]
@@ -707,7 +710,7 @@ def _amount(s: pl.Series, header_unit: str | None, row_unit: pl.Series | None) -
         .when(not_cents)
         .then(pl.lit("金额精确到分（元的两位小数；万元的六位小数）"))
         .when(too_big)
-        .then(pl.lit("金额超出范围"))
+        .then(pl.lit("金额超出合理范围（单项不超过 10 万亿元）：请核对单位是元还是万元"))
         .otherwise(None)
         .alias("r")
     ).to_series()
@@ -913,15 +916,16 @@ def _facts_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
     wan = is_amount & (unit == "万元")
     yuan = pl.select(pl.when(wan).then(value * 10000).otherwise(value).alias("v")).to_series()
     checks = [
-        ((yuan < 0).fill_null(False), "不能为负数"),
-        ((yuan.abs() >= MAX_NUMBER).fill_null(False), "数值超出范围"),
-        ((is_amount & (yuan.round(2) != yuan)).fill_null(False), "金额精确到分"),
-        ((~is_amount & (yuan.round(0) != yuan)).fill_null(False), "个数应为整数"),
-        ((is_amount & ~unit.is_in(["", "元", "万元"])).fill_null(False), "金额类数据的单位应为 元 或 万元"),
+        ((yuan < 0).fill_null(False), "value", "不能为负数"),
+        ((is_amount & (yuan.abs() >= MAX_AMOUNT)).fill_null(False), "value", "金额超出合理范围（单项不超过 10 万亿元）：请核对单位是元还是万元"),
+        ((~is_amount & (yuan.abs() > MAX_INT)).fill_null(False), "value", f"数值超出范围（最大 {MAX_INT:,}）"),
+        ((is_amount & (yuan.round(2) != yuan)).fill_null(False), "value", "金额精确到分"),
+        ((~is_amount & (yuan.round(0) != yuan)).fill_null(False), "value", "个数应为整数"),
+        ((is_amount & ~unit.is_in(["", "元", "万元"])).fill_null(False), "unit", "金额类数据的单位应为 元 或 万元"),
     ]
-    for mask, why in checks:
+    for mask, column, why in checks:
         for r, v in zip(frame["_row_number"].filter(mask).to_list(), raw_cols["value"].filter(mask).to_list()):
-            issues.append(Issue(file, sheet, r, "value" if "单位" not in why else "unit", v, why))
+            issues.append(Issue(file, sheet, r, column, v, why))
     frame = frame.with_columns(
         yuan.cast(AMOUNT_DTYPE, strict=False).alias("value"),
         pl.when(is_amount).then(pl.lit("元")).otherwise(pl.when(unit == "").then(None).otherwise(unit)).alias("unit"),

@@ -190,7 +190,7 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
         for s in sheets:
             tmpl = T.template_for(s)
             if tmpl is not None and s in hidden:
-                issues.append(Issue(path.name, s, None, None, None, "这是隐藏的工作表（" + ("深度隐藏" if hidden[s] == "veryHidden" else "隐藏") + "），仍按模板读取：请确认其中的数据是要报送的", "warning"))
+                issues.append(Issue(path.name, s, None, None, None, ("这是深度隐藏（veryHidden）的工作表" if hidden[s] == "veryHidden" else "这是隐藏的工作表") + "，仍按模板读取：请确认其中的数据是要报送的", "warning"))
             if tmpl is None:
                 if normalize_label(s).lower().startswith("x_"):
                     continue
@@ -332,8 +332,12 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
     if rr is not None:
         for r, fw, proj, item in rr.frame.select("_row_number", "framework_code", "project_code", "item").iter_rows():
             if proj is not None:
-                if item not in T.PROJECT_ITEMS:
-                    issues.append(Issue(rr.file, rr.sheet, r, "item", item, "填写了项目编码时，项目只能是 " + "、".join(T.PROJECT_ITEMS)))
+                if item in T.PROJECT_ITEMS:
+                    continue
+                # a project's own score: an indicator code of the project framework, or total
+                if fw is not None and fw in catalog.frameworks and (item == "total" or (fw, item) in catalog.weights):
+                    continue
+                issues.append(Issue(rr.file, rr.sheet, r, "item", item, "填写了项目编码时，项目只能是 " + "、".join(T.PROJECT_ITEMS) + "，或项目评价体系（评价体系编码）的指标编码、total"))
                 continue
             if item in T.LEDGER_ITEMS:
                 continue

@@ -96,8 +96,10 @@ LEDGER_ITEMS = (
     "三公经费决算",
     "年初结转结余",
     "年末结转结余",
+    "基本支出预算",  # 年初预算 of 基本支出 (a self-evaluation form's 预算数 column)
+    "项目支出预算",  # 年初预算 of 项目支出
 )
-PROJECT_ITEMS = ("执行率", "调整后预算", "支出合计")
+PROJECT_ITEMS = ("执行率", "调整后预算", "支出合计")  # besides: an indicator code of a project framework, or total
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+from decimal import Decimal
 import filecmp
 import io
 import shutil
@@ -736,6 +737,230 @@ def reported_indicator_without_framework(d: Path) -> None:
 
 
 # ---------------------------------------------------------------------------
+
+
+
+# ---------------------------------------------------------------------------
+# issue 12: hostile and broken files — every cell loads as shown or is refused with its place
+
+
+@case
+def csv_row_one_field_short(d: Path) -> None:
+    """Line 16 lost its empty 调整金额 field (one comma fewer): padding it would shift 实际支付合计
+    2,214,498.35 into 指标结余's place and load 324.37 as paid. Refused, like a row with a field too many."""
+    sub = sample(d)
+    edit_line(sub / "budget_ledger.csv", 16, '"2,214,822.72",,"2,214,822.72"', '"2,214,822.72","2,214,822.72"')
+
+
+@case
+def amount_unicode_digits(d: Path) -> None:
+    """调整金额 written with Devanagari digits (-७९७०३) and 年初结转结余 with Arabic-Indic digits (٣٢٤): only
+    ASCII and full-width digits are digits here; anything else is refused, never read as NULL."""
+    sub = sample(d)
+    edit_line(sub / "budget_ledger.csv", 5, '"-79,703.00"', "-७९७०३")
+    edit_line(sub / "carryover.csv", 2, '"861,366.81"', "٣٢٤")
+
+
+@case
+def amount_percent_in_money_column(d: Path) -> None:
+    """年初结转结余 written 121,000.00% (a rate format pasted over a money cell): % belongs only in rate columns."""
+    sub = sample(d)
+    edit_line(sub / "carryover.csv", 2, '"861,366.81"', '"121,000.00%"')
+
+
+@case
+def amount_optional_too_many_digits(d: Path) -> None:
+    """An optional 指标结余 of 40 digits (two cells pasted into one): refused, never NULL."""
+    sub = sample(d)
+    edit_line(sub / "budget_ledger.csv", 16, ",324.37", ",1234567890123456789012345678901234567890")
+
+
+@case
+def amount_unit_slip_wan(d: Path) -> None:
+    """年初结转结余(万元) 1,200,000,000: 12 万亿元 for one department, a unit slip. Refused at ingest, not
+    left to overflow a DECIMAL in the dbt build (which would lose every other submission of the run)."""
+    sub = sample(d)
+    write_text(sub / "carryover.csv", '部门编码,年度,年初结转结余(万元),年末结转结余(万元)\n430406-hrss,2023,"1,200,000,000",\n')
+
+
+@case
+def facts_value_out_of_range(d: Path) -> None:
+    """固定资产总额 1e16 元 and a violations count of 10^10: both beyond any real figure; refused, never NULL."""
+    sub = sample(d)
+    text = read_text(sub / "facts.csv").rstrip("\n")
+    text += "\n430406-hrss,2023,fixed_assets_total,10000000000000000,元,\n430406-hrss,2023,violations,10000000000,个,\n"
+    write_text(sub / "facts.csv", text)
+
+
+@case
+def survey_respondents_beyond_int64(d: Path) -> None:
+    """人数 99999999999999999999999 (beyond BIGINT): a located refusal, not a Polars overflow traceback."""
+    sub = sample(d)
+    edit_line(sub / "survey_responses.csv", 2, "非常好,2", "非常好,99999999999999999999999")
+
+
+@case
+def qualitative_score_beyond_range(d: Path) -> None:
+    """得分 1e30 (beyond DECIMAL(9,2)): a located refusal, not a crash."""
+    sub = sample(d)
+    edit_line(sub / "qualitative_scores.csv", 2, "A11,3,", "A11,1000000000000000000000000000000,")
+
+
+@case
+def code_invisible_characters_ok(d: Path) -> None:
+    """Control: 部门编码 430406-hrss written with a zero-width space and a trailing no-break space in the
+    ledger (copied from a web page): removed, with a warning per cell; the lines load under 430406-hrss."""
+    sub = sample(d)
+    edit_line(sub / "budget_ledger.csv", 2, "430406-hrss,", "430406\u200b-hrss\u00a0,")
+
+
+@case
+def code_scientific_notation(d: Path) -> None:
+    """区划编码 shown by Excel as 4.30406E+14: the digits are gone; refused."""
+    sub = sample(d)
+    edit_line(sub / "departments.csv", 2, ",430406,", ",4.30406E+14,")
+
+
+@case
+def name_with_line_break_and_control(d: Path) -> None:
+    """部门名称 with a line break and a forged heading, and 政府经济分类 with a BEL control character: a name
+    never holds either (they forge report lines and break DOCX)."""
+    sub = sample(d)
+    edit_line(sub / "departments.csv", 2, "雁峰区人力资源和社会保障局,", '"雁峰区人力资源和社会保障局\n\n## 五、评价结论（更正）",')
+    edit_line(sub / "budget_ledger.csv", 3, "其他商品和服务支出", "其他商品和服务支出\x07")
+
+
+@case
+def departments_parent_cycle(d: Path) -> None:
+    """A department that is its own parent, and two that are each other's parent."""
+    sub = sample(d)
+    text = read_text(sub / "departments.csv").rstrip("\n")
+    text = text.replace("湖南省衡阳市雁峰区,,", "湖南省衡阳市雁峰区,430406-hrss,")
+    text += "\n430406-a,甲单位,430406,湖南省衡阳市雁峰区,430406-b,\n430406-b,乙单位,430406,湖南省衡阳市雁峰区,430406-a,\n"
+    write_text(sub / "departments.csv", text)
+
+
+@case
+def folder_templates_and_subfolders(d: Path) -> None:
+    """A submission folder that also holds a subfolder with another submission: which is meant? Refused,
+    naming the subfolder (silently ignoring it would lose a department's files)."""
+    sub = sample(d)
+    shutil.copytree(SAMPLE, sub / "430406-2022")
+
+
+def _ledger_cells(ws, rows, skip=()) -> None:
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            if (i, j) not in skip and cell:
+                ws.write(i, j, _number(cell) if i else cell)
+
+
+@case
+def xlsx_formula_without_cached_value(d: Path) -> None:
+    """The 公用经费小计 row's 原始指标金额 is =SUM(F2:F3) saved by a program that never calculated it: no
+    cached value, so nobody knows what Excel would show. Refused (loading it as blank would be a guess)."""
+    rows = rows_of(SAMPLE / "budget_ledger.csv")
+
+    def ledger(ws) -> None:
+        _ledger_cells(ws, rows, skip={(3, 5)})
+        ws.write_formula(3, 5, "=SUM(F2:F3)", None, "")
+
+    sample_workbook(d / "submission.xlsx", budget_ledger=ledger)
+
+
+@case
+def xlsx_error_cell_in_optional_amount(d: Path) -> None:
+    """指标结余 of line 16 is #DIV/0! (an error cell): refused with the error shown, even in an optional column."""
+    rows = rows_of(SAMPLE / "budget_ledger.csv")
+
+    def ledger(ws) -> None:
+        _ledger_cells(ws, rows, skip={(15, 9)})
+        ws.write_formula(15, 9, "=1/0", None, "#DIV/0!")
+
+    sample_workbook(d / "submission.xlsx", budget_ledger=ledger)
+
+
+@case
+def xlsx_boolean_in_amount(d: Path) -> None:
+    """调整金额 of line 2 is the boolean TRUE: not an amount (it would load as 1.00)."""
+    rows = rows_of(SAMPLE / "budget_ledger.csv")
+
+    def ledger(ws) -> None:
+        _ledger_cells(ws, rows)
+        ws.write_boolean(1, 6, True)
+
+    sample_workbook(d / "submission.xlsx", budget_ledger=ledger)
+
+
+@case
+def xlsx_sixteen_digit_number(d: Path) -> None:
+    """实际支付合计 of line 2 stored as 1234567890123456 (16 significant digits): Excel shows
+    1234567890123460, so the file and the screen disagree. Refused."""
+    rows = rows_of(SAMPLE / "budget_ledger.csv")
+
+    def ledger(ws) -> None:
+        _ledger_cells(ws, rows, skip={(1, 8)})
+        ws.write_number(1, 8, 1234567890123456)
+
+    sample_workbook(d / "submission.xlsx", budget_ledger=ledger)
+
+
+@case
+def xlsx_used_range_to_xfd1048576(d: Path) -> None:
+    """A 13 KB workbook whose facts sheet holds a value in XFD1048576: reading it the usual way allocates
+    512 GiB and aborts the process. Refused from the sheet's XML, before any allocation."""
+
+    def facts(ws) -> None:
+        csv_sheet(SAMPLE / "facts.csv")(ws)
+        ws.write_number(1048575, 16383, 1)
+
+    sample_workbook(d / "submission.xlsx", facts=facts)
+
+
+@case
+def xlsx_cell_too_long(d: Path) -> None:
+    """A 20,000-character 评分依据 (a pasted document): refused at 10,000 characters a cell."""
+    rows = rows_of(SAMPLE / "qualitative_scores.csv")
+
+    def scores(ws) -> None:
+        _ledger_cells(ws, rows)
+        ws.write_string(1, 6, "依据" * 10000)
+
+    sample_workbook(d / "submission.xlsx", qualitative_scores=scores)
+
+
+@case
+def xlsx_percent_format_and_hidden_sheet_ok(d: Path) -> None:
+    """Control: reported_results' 报告值 cells for rates are fractions formatted as percentages (0.9908 shown
+    as 99.08%), as Excel stores them: they load as 99.08. The facts sheet is hidden: read, with a warning."""
+    rows = rows_of(SAMPLE / "reported_results.csv")
+    amount_items = {"年初预算", "调整后预算", "支出合计", "基本支出", "人员经费", "公用经费", "项目支出", "年末结转结余", "年初结转结余"}
+
+    def reported(ws) -> None:
+        pct = ws._jixiao_pct
+        for i, row in enumerate(rows):
+            for j, cell in enumerate(row):
+                if not cell:
+                    continue
+                if i and j == 4 and row[3] not in amount_items and cell:
+                    ws.write_number(i, j, float(Decimal(cell.replace(",", "")) / 100), pct)
+                else:
+                    ws.write(i, j, _number(cell) if i else cell)
+
+    path = d / "submission.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.set_properties({"created": datetime.datetime(2024, 1, 1)})
+    pct = wb.add_format({"num_format": "0.00%"})
+    for f in sorted(SAMPLE.glob("*.csv")):
+        ws = wb.add_worksheet(f.stem)
+        if f.stem == "reported_results":
+            ws._jixiao_pct = pct
+            reported(ws)
+        else:
+            csv_sheet(f)(ws)
+        if f.stem == "facts":
+            ws.hide()
+    wb.close()
 
 
 def build(out: Path, only: list[str] | None = None) -> None:
