@@ -204,7 +204,8 @@ def build(
                 publish(staged, result.checks.docs_index.parent)
             result.timings["total"] = time.perf_counter() - t0
     except (OSError, duckdb.Error) as e:
-        err = W.classify(e, live)
+        # the copy is the live file's: a damaged block found at any stage is the live file's damage
+        err = W.classify(e, live, live_read=True)
         if err is None:
             raise
         raise err from None

@@ -130,8 +130,7 @@ _STORAGE_PATTERNS = (
     (re.compile(r"Permission denied|Operation not permitted", re.I), errno.EACCES),
 )
 _CORRUPT = re.compile(
-    r"not a valid DuckDB database file|Could not read enough bytes|checksum|Corrupt|INTERNAL Error|Serialization Error"
-    r"|Failed to load metadata|block.*out of range|File size .* too small",
+    r"not a valid DuckDB database file|Could not read enough bytes|checksum|Corrupt|Failed to load metadata",
     re.I,
 )
 
@@ -394,7 +393,7 @@ def prepare_work_copy(
             # the WAL's transactions were committed (and readers see them): replay them, here on the copy
             with contextlib.closing(duckdb.connect(str(work))) as con:
                 con.execute("CHECKPOINT")
-                con.execute("SELECT count(*) FROM information_schema.tables").fetchone()
+                read_everything(con)
         except duckdb.Error as e:
             discard(work)
             if storage_errno(e) is None:
@@ -402,6 +401,13 @@ def prepare_work_copy(
             raise
         _wal(work).unlink(missing_ok=True)
     return work, state
+
+
+def read_everything(con: duckdb.DuckDBPyConnection) -> None:
+    """Read every column of every table (DuckDB checks each block as it reads it): a truncated or damaged
+    file fails here, at the start of the build, not halfway through it. ~0.1 s for the worked example."""
+    for schema, table in con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary").fetchall():
+        con.execute(f'SELECT count(*), bit_xor(hash(COLUMNS(*))) FROM "{schema}"."{table}"').fetchall()
 
 
 def checkpoint(path: Path) -> None:
@@ -496,7 +502,7 @@ def list_backups(warehouse: Path) -> list[Backup]:
         run_id = f.name[len(prefix) : len(f.name) - len(warehouse.suffix)]
         st = f.stat()
         out.append(Backup(f, run_id, st.st_size, datetime.fromtimestamp(st.st_mtime).replace(microsecond=0)))
-    return sorted(out, key=lambda b: (b.run_id, b.created), reverse=True)
+    return sorted(out, key=lambda b: (b.path.stat().st_mtime_ns, b.run_id), reverse=True)
 
 
 def prune_backups(warehouse: Path, keep: int | None = None) -> None:
@@ -529,7 +535,7 @@ def restore(
             _copy(chosen.path, tmp)
             try:
                 with contextlib.closing(duckdb.connect(str(tmp), read_only=True)) as con:
-                    con.execute("SELECT count(*) FROM information_schema.tables").fetchone()
+                    read_everything(con)
             except duckdb.Error as e:
                 if storage_errno(e) is not None:
                     raise
