@@ -296,3 +296,29 @@ def test_a_later_loaded_older_year_does_not_rename_the_department():
     assert dim == [("新名称局", "430406", "民政", 2022, 2023, 2)]
     # a department-year without a departments row of its own: the current version (T1 has its own)
     assert query("select count(*) from marts.dim_department_year where attributes_source <> 'own_submission'") == [(0,)]
+
+
+# ---------------------------------------------------------------------------
+# 6. reported results: project scores, 基本支出预算 / 项目支出预算
+
+
+def _reported(dept):
+    return [f for f in findings(dept) if f[0].startswith("reported")]
+
+
+def test_reported_project_scores_are_checked_against_the_project_scores():
+    # Z1 P1: A1 = 280,000 / 300,000 = 93.33% → 10 × 93.33% = 9.33 (claimed 93.33 / 9.33: right);
+    # the claimed project total 9.5 is not the 9.33 its indicators add up to
+    assert query("select total_score from marts.fct_project_scores where dept_code = 'Z1' and project_code = 'P1'") == [(D("9.33"),)]
+    assert _reported("Z1") == [("reported_total", "error", "项目 P1 总分", D("9.33"), D("9.5"))]
+    msg, project = query("select message, project_code from marts.fct_reconciliation_findings where dept_code = 'Z1' and check_code = 'reported_total'")[0]
+    assert (msg, project) == ("报告项目 P1 总分 9.5 分，按各指标得分计算为 9.33 分（差）", "P1")
+    # N2 P9: 76,000 / 80,000 = 95.00% → 9.5; the self-evaluation claims 10 points (its value 95 is right)
+    assert _reported("N2") == [("reported_score", "error", "项目 P9 A1 预算执行率", D("9.5"), D(10))]
+
+
+def test_reported_expense_type_budgets_are_the_original_budgets():
+    # T1 (totals only): 基本支出合计 年初 400,000 (claim right); 项目支出合计 年初 600,000, claimed 650,000
+    assert _reported("T1") == [("reported_ledger", "error", "项目支出预算", D("600000"), D("650000"))]
+    # N1: 基本支出 年初 100,000 + 50,000 = 150,000, claimed 150,000 (its 执行数 being blank does not matter)
+    assert _reported("N1") == []

@@ -1,6 +1,8 @@
 -- 报告的台账数字：
 --   reported_ledger    报告的 年初预算 / 调整后预算 / 支出合计 / 基本支出 / 人员经费 / 公用经费 / 项目支出 /
---                      三公经费预算 / 三公经费决算 / 年初结转结余 / 年末结转结余 = 台账计算值
+--                      三公经费预算 / 三公经费决算 / 年初结转结余 / 年末结转结余 = 台账计算值；
+--                      基本支出预算 / 项目支出预算 = 该类型的年初预算（自评表“预算数”栏印的是年初数；
+--                      基本支出、项目支出 不带“预算”是支出数）
 --   reported_identity  报告自身：基本支出 = 人员经费 + 公用经费；支出合计 = 基本支出 + 项目支出
 --   reported_project   报告的项目执行率 / 调整后预算 / 支出合计 = 台账按项目编码汇总
 -- 一个数字按它写出的精度比较（3.96 万元与 39,612.34 元一致）；不一致时差额不超过 0.5 万元为 info，否则 error。
@@ -28,12 +30,14 @@ ledger_claims as (
             when '人员经费' then f.personnel_paid
             when '公用经费' then f.public_paid
             when '项目支出' then f.project_paid
+            when '基本支出预算' then f.basic_original
+            when '项目支出预算' then f.project_original
             when '三公经费预算' then f.three_public_budget
             when '三公经费决算' then f.three_public_actual
             when '年初结转结余' then f.carryover_opening
             when '年末结转结余' then f.carryover_closing
         end as computed,
-        f.dept_code is not null as has_ledger
+        coalesce(f.ledger_basis, 'none') <> 'none' as has_ledger
     from claims as c
     left join finance as f
         on f.dept_code = c.dept_code and f.fiscal_year = c.fiscal_year

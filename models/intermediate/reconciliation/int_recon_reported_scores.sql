@@ -3,27 +3,37 @@
 --   reported_score   报告的三级指标得分 ≠ 按规则（或评价人）给出的得分 → error
 --   reported_level1  报告的一级指标小计 ≠ 各三级指标得分之和 → error
 --   reported_total   报告的总分 ≠ 计算的总分 → error
+-- 项目的自评（project_code 填写、item 为项目评价体系的指标编码或 total，item_kind = project_score）同样核对：
+-- 与该项目的指标值、指标得分（fct_indicator_scores 的项目行）和项目总分（fct_project_scores）比较。
+-- project_key：'' = 部门整体，否则项目编码（等值连接，保持哈希连接）。
 with claims as (
-    select * from {{ ref('stg_reported_results') }}
-    where item_kind in ('framework', 'total')
+    select
+        reported.*,
+        coalesce(reported.project_code, '') as project_key,
+        case when reported.project_code is not null then '项目 ' || reported.project_code || ' ' else '' end as item_prefix
+    from {{ ref('stg_reported_results') }} as reported
+    where reported.item_kind in ('framework', 'total', 'project_score')
 ),
 
 indicator_values as (
-    select * from {{ ref('fct_indicator_values') }}
-    where coalesce(project_code, '') = ''
+    select *, coalesce(project_code, '') as project_key from {{ ref('fct_indicator_values') }}
 ),
 
 indicator_scores as (
-    select * from {{ ref('fct_indicator_scores') }}
-    where coalesce(project_code, '') = ''
+    select *, coalesce(project_code, '') as project_key from {{ ref('fct_indicator_scores') }}
 ),
 
 level1 as (
-    select * from {{ ref('fct_level1_scores') }}
+    select *, coalesce(project_code, '') as project_key from {{ ref('fct_level1_scores') }}
 ),
 
-department as (
-    select * from {{ ref('fct_department_scores') }}
+-- department totals ('' project) and project totals in one relation
+totals as (
+    select dept_code, fiscal_year, framework_code, '' as project_key, total_score, grade, max_score
+    from {{ ref('fct_department_scores') }}
+    union all
+    select dept_code, fiscal_year, framework_code, project_code as project_key, total_score, grade, max_score
+    from {{ ref('fct_project_scores') }}
 ),
 
 value_claims as (
@@ -31,7 +41,7 @@ value_claims as (
     from claims as c
     inner join indicator_values as v
         on v.dept_code = c.dept_code and v.fiscal_year = c.fiscal_year
-        and v.framework_code = c.framework_code and v.indicator_code = c.item
+        and v.framework_code = c.framework_code and v.indicator_code = c.item and v.project_key = c.project_key
     where c.reported_value is not null
 ),
 
@@ -40,19 +50,19 @@ reported_value as (
         dept_code,
         fiscal_year,
         framework_code,
-        cast(null as {{ dbt.type_string() }}) as project_code,
+        project_code,
         'reported_value' as check_code,
-        item || ' ' || indicator_name as item,
+        item_prefix || item || ' ' || indicator_name as item,
         cast(computed as decimal(24, 6)) as expected,
         cast(reported_value as decimal(24, 6)) as actual,
         cast(reported_value - computed as decimal(24, 6)) as difference,
         '%' as unit,
         case
             when computed is null then
-                item || ' ' || indicator_name || '：报告值 ' || {{ format_number('reported_value') }}
+                item_prefix || item || ' ' || indicator_name || '：报告值 ' || {{ format_number('reported_value') }}
                 || '%，仓库无法计算（分母为 0 或缺少输入数据）'
             else
-                item || ' ' || indicator_name || '：报告值 ' || {{ format_number('reported_value') }} || '%'
+                item_prefix || item || ' ' || indicator_name || '：报告值 ' || {{ format_number('reported_value') }} || '%'
                 || coalesce('（' || claim_source || '）', '') || '，按公式计算为 ' || {{ format_percent('computed') }}
                 || case
                     when {{ recon_units_apart('reported_value', 'computed', 'least(reported_value_decimals, 2)') }} <= 1
@@ -78,10 +88,10 @@ score_claims as (
     from claims as c
     inner join indicator_scores as s
         on s.dept_code = c.dept_code and s.fiscal_year = c.fiscal_year
-        and s.framework_code = c.framework_code and s.indicator_code = c.item
+        and s.framework_code = c.framework_code and s.indicator_code = c.item and s.project_key = c.project_key
     left join indicator_values as v
         on v.dept_code = c.dept_code and v.fiscal_year = c.fiscal_year
-        and v.framework_code = c.framework_code and v.indicator_code = c.item
+        and v.framework_code = c.framework_code and v.indicator_code = c.item and v.project_key = c.project_key
     where c.reported_score is not null
 ),
 
@@ -90,22 +100,22 @@ reported_score as (
         dept_code,
         fiscal_year,
         framework_code,
-        cast(null as {{ dbt.type_string() }}) as project_code,
+        project_code,
         'reported_score' as check_code,
-        item || ' ' || indicator_name as item,
+        item_prefix || item || ' ' || indicator_name as item,
         cast(computed as decimal(24, 6)) as expected,
         cast(reported_score as decimal(24, 6)) as actual,
         cast(reported_score - computed as decimal(24, 6)) as difference,
         '分' as unit,
         case
             when not assessable then
-                item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }}
+                item_prefix || item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }}
                 || ' 分，仓库无法评价（缺少输入数据，也没有评价人评分）'
             when scored_by = 'person' then
-                item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }} || ' 分，评价人评分为 '
+                item_prefix || item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }} || ' 分，评价人评分为 '
                 || {{ format_number('computed') }} || ' 分（满分 ' || {{ format_number('weight') }} || ' 分）'
             else
-                item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }} || ' 分，但按规则“'
+                item_prefix || item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }} || ' 分，但按规则“'
                 || rule_text || '”'
                 || coalesce('，计算值 ' || {{ format_percent('computed_value') }}, '')
                 || ' 应得 ' || {{ format_number('computed') }} || ' 分：报告与自己的评分规则矛盾'
@@ -123,14 +133,14 @@ reported_score as (
 
 -- the report's own indicator scores, summed by level 1 (to say whether its subtotal even adds up)
 claimed_by_level1 as (
-    select c.dept_code, c.fiscal_year, c.framework_code, s.level1_code,
+    select c.dept_code, c.fiscal_year, c.framework_code, c.project_key, s.level1_code,
            sum(c.reported_score) as claimed_sum, count(*) as claimed_items
     from claims as c
     inner join indicator_scores as s
         on s.dept_code = c.dept_code and s.fiscal_year = c.fiscal_year
-        and s.framework_code = c.framework_code and s.indicator_code = c.item
+        and s.framework_code = c.framework_code and s.indicator_code = c.item and s.project_key = c.project_key
     where c.reported_score is not null
-    group by c.dept_code, c.fiscal_year, c.framework_code, s.level1_code
+    group by c.dept_code, c.fiscal_year, c.framework_code, c.project_key, s.level1_code
 ),
 
 level1_claims as (
@@ -139,10 +149,10 @@ level1_claims as (
     from claims as c
     inner join level1 as l
         on l.dept_code = c.dept_code and l.fiscal_year = c.fiscal_year
-        and l.framework_code = c.framework_code and l.level1_code = c.item
+        and l.framework_code = c.framework_code and l.level1_code = c.item and l.project_key = c.project_key
     left join claimed_by_level1 as cl
         on cl.dept_code = c.dept_code and cl.fiscal_year = c.fiscal_year
-        and cl.framework_code = c.framework_code and cl.level1_code = c.item
+        and cl.framework_code = c.framework_code and cl.level1_code = c.item and cl.project_key = c.project_key
     where c.reported_score is not null
 ),
 
@@ -151,14 +161,14 @@ reported_level1 as (
         dept_code,
         fiscal_year,
         framework_code,
-        cast(null as {{ dbt.type_string() }}) as project_code,
+        project_code,
         'reported_level1' as check_code,
-        item || ' ' || level1_name as item,
+        item_prefix || item || ' ' || level1_name as item,
         cast(computed as decimal(24, 6)) as expected,
         cast(reported_score as decimal(24, 6)) as actual,
         cast(reported_score - computed as decimal(24, 6)) as difference,
         '分' as unit,
-        '一级指标 ' || item || ' ' || level1_name || '：报告小计 ' || {{ format_number('reported_score') }}
+        item_prefix || '一级指标 ' || item || ' ' || level1_name || '：报告小计 ' || {{ format_number('reported_score') }}
             || ' 分，各三级指标得分之和为 ' || {{ format_number('computed') }} || ' 分'
             || case
                 when claimed_items = indicator_count then
@@ -177,8 +187,9 @@ reported_level1 as (
 total_claims as (
     select c.*, d.total_score as computed, d.grade, d.max_score
     from claims as c
-    inner join department as d
+    inner join totals as d
         on d.dept_code = c.dept_code and d.fiscal_year = c.fiscal_year and d.framework_code = c.framework_code
+        and d.project_key = c.project_key
     where c.item = 'total' and c.reported_score is not null
 ),
 
@@ -187,14 +198,14 @@ reported_total as (
         dept_code,
         fiscal_year,
         framework_code,
-        cast(null as {{ dbt.type_string() }}) as project_code,
+        project_code,
         'reported_total' as check_code,
-        '总分' as item,
+        item_prefix || '总分' as item,
         cast(computed as decimal(24, 6)) as expected,
         cast(reported_score as decimal(24, 6)) as actual,
         cast(reported_score - computed as decimal(24, 6)) as difference,
         '分' as unit,
-        '报告总分 ' || {{ format_number('reported_score') }} || ' 分，按各指标得分计算为 ' || {{ format_number('computed') }}
+        '报告' || item_prefix || '总分 ' || {{ format_number('reported_score') }} || ' 分，按各指标得分计算为 ' || {{ format_number('computed') }}
             || ' 分' || coalesce('（' || grade || '）', '') as message,
         submission_id,
         source_file,
