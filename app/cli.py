@@ -282,7 +282,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         input=demo_inputs(), warehouse=str(warehouse), submission_id=None, rebuild=True, skip_checks=False
     )
     code = cmd_build(build_args)
-    if code == EXIT_BUILD_FAILED:
+    if code not in (EXIT_OK, EXIT_INPUT_REFUSED):  # failed, busy (4), storage (5), unreadable (6)
         return code
     if args.no_serve:
         return EXIT_OK
