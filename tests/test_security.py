@@ -211,6 +211,9 @@ def test_report_markdown_forges_no_heading_link_or_html(hostile_reports, clean_c
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text
     # the section really is one paragraph that starts with the name
     assert "## 五、评价结论（更正） 该部门得分 100 分" in html
+    # the region, a formula with a bare URL: GFM renderers link bare URLs after parsing, so a zero-width
+    # space breaks the address (it looks the same)
+    assert "http://evil" not in md and "http\u200b://evil.example/x" in md
 
 
 def test_report_html_and_docx_show_the_name_as_text(hostile_reports, clean_context):
@@ -226,7 +229,8 @@ def test_report_html_and_docx_show_the_name_as_text(hostile_reports, clean_conte
     assert len(doc.tables) == len(clean_doc.tables)
     body = "\n".join(p.text for p in doc.paragraphs)
     assert HOSTILE_NAME + "（部门编码 430406-hrss）" in body  # the exact name, as text, no backslashes
-    assert "\\" not in body
+    assert "\\" not in body and "\u200b" not in body
+    assert f"属{FORMULA}（区划编码" in body  # the region, exactly
 
 
 def test_report_line_breaks_cannot_forge_a_section(clean_context):
@@ -317,6 +321,7 @@ def test_department_page_header_is_text(hostile_warehouse, monkeypatch):
     assert "&lt;script&gt;" in rendered
     caption = next(c.value for c in at.caption if "部门编码" in c.value)
     assert "<a " not in _commonmark(caption) and "HYPERLINK" in caption
+    assert "http://" not in caption and "http\u200b" in caption  # no bare link for GFM's autolinker
 
 
 # ---------------------------------------------------------------------------- 4. SQL page

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app.dashboard import data, exports, fmt
+from app.report.escape import break_autolinks
 from app.report.escape import file_stem as _file_stem
 
 HEATMAP_ROWS = 100  # 指标分析 draws this many departments unless the analyst asks for all (tests lower it)
@@ -60,10 +61,11 @@ _MD_LEADING = re.compile(r"^([-+=])(?=\s|$|[-+=])|^(\d+)([.)])(?=\s|$)")
 def md(text) -> str:
     """Text from a submission (a department's name…) for st.markdown, st.header, st.caption, st.info, button
     labels: every Markdown, directive (``:red[…]``, ``:material/…:``) and LaTeX (``$``) character escaped,
-    line breaks collapsed, so it shows as the text it is and cannot add a heading, a link or an image."""
+    line breaks collapsed, bare URLs and e-mail addresses broken by a zero-width space, so it shows as the
+    text it is and cannot add a heading, a link or an image."""
     if text is None:
         return ""
-    s = " ".join(str(text).split())
+    s = break_autolinks(" ".join(str(text).split()))
     s = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
     # a list item, a quote or a heading underline can only start at the beginning (line breaks are gone)
     return _MD_LEADING.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), s, count=1)

@@ -210,7 +210,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 def runs(text: str) -> list[tuple[str, bool]]:
     """Inline text as (text, bold) runs: ``**…**`` is bold (an unpaired ``**`` prints as it is), escapes
     print the character they escape."""
-    toks = _tokens(text)
+    toks = _tokens(text.replace("\u200b", ""))  # zero-width spaces only break bare links in Markdown
     markers = [k for k, (kind, _) in enumerate(toks) if kind == "bold"]
     if len(markers) % 2:
         toks[markers[-1]] = ("text", "**")

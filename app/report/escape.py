@@ -6,7 +6,7 @@ heading, a table row, a list, a link or an HTML element, and it cannot break the
 
     clean(s)          control characters out (XML-illegal ones would make a DOCX Word cannot open),
                       line breaks and tabs collapsed to one space
-    md(s)             clean + strip + Markdown escaping: ASCII punctuation Markdown reads as syntax gets a backslash,
+    md(s)             clean + strip + break_autolinks + Markdown escaping: ASCII punctuation Markdown reads as syntax gets a backslash,
                       ``& < >`` become entities (so no raw HTML, in CommonMark and in older Markdown too),
                       a leading ``- + =`` or ``1.`` cannot start a list item or underline a heading
     escape_context(x) md() applied to every string in the template variables (dict keys too, so lookups agree)
@@ -36,6 +36,18 @@ _UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])|&(amp|lt|gt);")
 _ENTITY_CHAR = {"amp": "&", "lt": "<", "gt": ">"}
 
 
+# GFM turns bare addresses into links *after* parsing (so backslash escapes do not stop it): a URL scheme
+# followed by ``:``, ``www.`` and an e-mail's ``@``. A zero-width space (U+200B) before the ``:``, the ``.``
+# or the ``@`` leaves the text as it looks and makes it no link.
+ZWSP = "\u200b"
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=:)|(?<=\bwww)(?=\.)|(?=@)")
+
+
+def break_autolinks(s: str) -> str:
+    """`s` with a zero-width space where a Markdown renderer would start a bare link."""
+    return _AUTOLINK.sub(ZWSP, s) if (":" in s or "@" in s or "www" in s.lower()) else s
+
+
 def clean(s: str) -> str:
     """No control characters; any run of line breaks or tabs becomes one space."""
     s = _BREAKS.sub(" ", str(s))
@@ -48,7 +60,7 @@ def xml_text(s: str) -> str:
 
 
 # a string with none of these needs no change (most do not: the fast path)
-_MD_NEEDS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\\\\`*\\[\\]#|~&<>]|^[\\s\\-+=\\d]|\\s$")
+_MD_NEEDS = re.compile("[:@]|(?i:www)|[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\\\\`*\\[\\]#|~&<>]|^[\\s\\-+=\\d]|\\s$")
 
 
 @lru_cache(maxsize=65536)
@@ -57,7 +69,7 @@ def md(s: str) -> str:
     four leading spaces would make an indented code block)."""
     if not _MD_NEEDS.search(s):
         return s
-    s = clean(s).strip()
+    s = break_autolinks(clean(s).strip())
     s = _MD_PUNCT.sub(r"\\\1", s)
     s = "".join(_MD_ENTITIES.get(ch, ch) for ch in s) if any(ch in s for ch in "&<>") else s
     m = _LEADING.match(s)
@@ -83,7 +95,9 @@ def escape_context(x):
 
 
 def unescape(s: str) -> str:
-    """Text as a reader sees it: backslash escapes and ``&amp; &lt; &gt;`` resolved (one pass)."""
+    """Text as a reader sees it: backslash escapes and ``&amp; &lt; &gt;`` resolved (one pass), the
+    zero-width spaces that broke autolinks removed."""
+    s = s.replace(ZWSP, "")
     if "\\" not in s and "&" not in s:
         return s
     return _UNESCAPE.sub(lambda m: m.group(1) if m.group(1) is not None else _ENTITY_CHAR[m.group(2)], s)
