@@ -157,11 +157,11 @@ def load_submission(
     if not sub.ok:
         return out
     prev, note = _resolve_identity(con, sub)
+    out.submission_id = sub.submission_id
     if prev == "unchanged":
         out.status = "unchanged"
         return out
     if note is not None:
-        out.submission_id = sub.submission_id
         out.issues.append(note)
     loaded_at = datetime.now().replace(microsecond=0)
     con.execute("BEGIN TRANSACTION")

@@ -317,6 +317,7 @@ def parse_decimal(raw: pl.Series, max_decimals: int, allow_percent: bool = True)
     turn it into NULL.
     """
     t = _norm(raw)
+    empty = t.is_null() | (t == "")  # blank as written: "+" or "%" alone is not blank, it is refused
     paren = t.str.contains(r"^\(.+\)$")
     t = pl.select(
         pl.when(paren).then(pl.lit("-") + t.str.slice(1, t.str.len_chars() - 2)).otherwise(t).alias("t")
@@ -324,14 +325,13 @@ def parse_decimal(raw: pl.Series, max_decimals: int, allow_percent: bool = True)
     t = t.str.strip_prefix("+")
     has_percent = t.str.ends_with("%").fill_null(False)
     t = t.str.strip_suffix("%")
-    empty = t.is_null() | (t == "")
     valid = t.str.contains(_NUMBER_RE).fill_null(False)
     digits = t.str.replace_all(",", "")
     decimals = digits.str.extract(r"\.([0-9]+)$").str.len_chars().fill_null(0)
     int_digits = digits.str.replace(r"^-", "").str.replace(r"\..*$", "").str.strip_chars_start("0").str.len_chars().fill_null(0)
     too_precise = decimals > max_decimals
     reason = pl.select(
-        pl.when(empty & ~has_percent)
+        pl.when(empty)
         .then(pl.lit(None, dtype=pl.Utf8))
         .when(has_percent & pl.lit(not allow_percent))
         .then(pl.lit("这一列不是比率列，不能带 %"))

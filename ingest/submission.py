@@ -280,7 +280,7 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
         t = sub.tables.get(req)
         if t is not None and t.ok and t.frame.height == 0:
             issues.append(Issue(t.file, t.sheet, None, None, None, f"必需的模板 {req}（{T.TEMPLATES[req].zh}）没有数据行"))
-    if not all(t.ok for t in sub.tables.values()):
+    if not all(t.ok for t in sub.tables.values()) or any(name not in sub.tables for name in sub.present):
         return  # cross-file rules need parsed rows; the per-file errors already refuse the submission
 
     depts = set(known_departments)
