@@ -104,7 +104,9 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
                 **here,
                 column=None,
                 value=" | ".join(raw.header)[:200],
-                reason=f"找不到可识别的表头：第 {raw.header_row} 行不是模板 {template.name}（{template.zh}）的列名",
+                reason=f"找不到可识别的表头：前 {HEADER_SEARCH_ROWS} 行中没有一行含有模板 {template.name}（{template.zh}）的列名"
+                f"（如 {template.columns[0].name} / {template.columns[0].aliases[0] if template.columns[0].aliases else template.columns[0].name}）；"
+                f"最像表头的是第 {raw.header_row} 行",
             )
         ]
     for pos, cell in unknown:
