@@ -11,7 +11,7 @@ are put straight into a report's context, so the report layer holds them on its 
 | ``=HYPERLINK(…)`` / ``+cmd|…`` / ``@SUM`` in downloads         | test_csv_*, test_xlsx_*, test_scoring_workbook_from_a_hostile_submission |
 | heading / table / HTML / link forged in the reports           | test_report_*                                 |
 | control characters: a DOCX Word cannot open                   | test_docx_with_control_characters_opens       |
-| the same in the dashboard's headers                           | test_department_page_header_is_text           |
+| the same in the dashboard's headers                           | test_department_page_header_is_text, test_browser_shows_hostile_names_as_text_without_deploy_or_menu |
 | ``repeat('x', 100000000)`` on the SQL page                    | test_sql_*                                    |
 | paths in ``duckdb_databases()``, settings, errors             | test_sql_results_and_errors_carry_no_paths    |
 | ``File name too long``                                        | test_report_to_a_folder_with_a_long_name      |
@@ -453,3 +453,58 @@ def test_app_listens_on_loopback_only_and_never_asks(yanfeng_warehouse, tmp_path
         out = proc.communicate(timeout=30)[0].decode("utf-8", "replace")
     assert "Email" not in out and "Welcome to Streamlit" not in out
     assert "看板：http://localhost:" in out
+
+
+# ---------------------------------------------------------------------------- 6. in a real browser
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no Chromium at /usr/bin/chromium")
+def test_browser_shows_hostile_names_as_text_without_deploy_or_menu(hostile_warehouse, tmp_path):
+    """The dashboard as `jixiao app` serves it (serve.streamlit_command), in headless Chromium: the header
+    holds no link, no script ran, and the toolbar has neither Deploy nor the developer menu."""
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, JIXIAO_WAREHOUSE=str(hostile_warehouse), HOME=str(tmp_path))
+    log = (tmp_path / "streamlit.log").open("wb")
+    proc = subprocess.Popen(serve.streamlit_command(Path(MAIN), port), env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "streamlit.log").read_text(errors="replace")[-2000:]
+            time.sleep(0.25)
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+            page = b.new_page(viewport={"width": 1400, "height": 900})
+            dialogs: list[str] = []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(f"http://127.0.0.1:{port}/department?dept={DEPT}&year=2023&fw={FW}")
+            page.wait_for_selector("h2", timeout=60_000)
+            page.wait_for_function("() => document.querySelector('[data-test-script-state=notRunning]')", timeout=60_000)
+            page.wait_for_timeout(1000)
+            header = page.locator('[data-testid="stHeading"] h2').first
+            assert header.inner_text().strip().startswith("## 五、评价结论（更正） 该部门得分 100 分")
+            assert header.locator("a[href^='javascript'], a[href*='evil'], strong, script, img").count() == 0
+            caption = page.locator('[data-testid="stCaptionContainer"]', has_text="部门编码").first
+            assert FORMULA in caption.inner_text().replace("\u200b", "") and caption.locator("a").count() == 0  # no link
+            assert page.locator("a[href*='evil.example'], a[href^='javascript']").count() == 0
+            assert page.locator('[data-testid="stAppDeployButton"], [data-testid="stMainMenu"]').count() == 0
+            assert not dialogs  # alert() never ran
+            b.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
