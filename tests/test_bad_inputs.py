@@ -43,6 +43,9 @@ quote never closed / text after a closing quote  refused, record's line     csv_
                                                                             csv_text_after_closing_quote
 CSV row with more fields than the header         refused                    csv_unquoted_thousands
 (121,000.00 unquoted)
+CSV row with fewer fields than the header        refused (never padded:     csv_row_one_field_short
+                                                 values would shift)
+title rows above a CSV header (单位：元 banner)     loads, header found        csv_title_line_above_header_ok
 template file in a format we do not read (.xls)  refused                    file_unsupported_format
 other non-CSV/XLSX file (readme.txt)             warning, ignored           file_unsupported_format
 file / sheet not named after a template          refused                    unknown_template_file,
@@ -88,6 +91,31 @@ dept_code in neither departments nor warehouse   refused                    dept
 qualitative score: unknown framework/indicator,  refused                    qualitative_*
 above the indicator's weight
 reported indicator without framework_code        refused                    reported_indicator_without_framework
+digits other than ASCII/full-width (७, ٣)         refused, never NULL        amount_unicode_digits
+% in a money column (121,000.00%)                refused                    amount_percent_in_money_column
+more than 20 digits; amount ≥ 10 万亿元            refused (unit slip is      amount_optional_too_many_digits,
+(1,200,000,000 under 万元); fact ≥ 10 万亿元 or      located at ingest, never   amount_unit_slip_wan,
+count > 10^9; count beyond BIGINT; score ≥ 10^4  a dbt overflow)            facts_value_out_of_range,
+                                                                            survey_respondents_beyond_int64,
+                                                                            qualitative_score_beyond_range
+code with zero-width / no-break spaces           warning, removed           code_invisible_characters_ok
+code shown as 4.30406E+14                        refused                    code_scientific_notation
+line break or control character in a name       refused                    name_with_line_break_and_control
+department its own parent; a parent cycle        refused                    departments_parent_cycle
+template files and subfolders in one folder      refused, subfolders named  folder_templates_and_subfolders
+symlink leaving the submission folder            refused, never read        test_hostile_inputs.py
+same name, no shared department-year             loads beside as name(2)    test_hostile_inputs.py
+XLSX formula without a cached value              refused                    xlsx_formula_without_cached_value
+XLSX formula with a cached value                 warning (one per sheet)    xlsx_float_noise_ok
+XLSX error cell (#DIV/0!), even optional column  refused                    xlsx_error_cell_in_optional_amount
+XLSX TRUE/FALSE in an amount                     refused                    xlsx_boolean_in_amount
+XLSX number of 16+ significant digits            refused (binary noise of   xlsx_sixteen_digit_number
+                                                 a formula is not)
+XLSX value far out (XFD1048576), > 256 columns   refused before reading     xlsx_used_range_to_xfd1048576
+XLSX cell over 10,000 characters                 refused                    xlsx_cell_too_long
+XLSX cell formatted as % (0.9908 → 99.08)        loads as shown             xlsx_percent_format_and_hidden_sheet_ok
+hidden / veryHidden template sheet               warning, read              xlsx_percent_format_and_hidden_sheet_ok
+a million formatted blank rows                   loads (seconds)            test_hostile_inputs.py
 指标结余 ≠ 可用 − 支付 (and the other                loads; reconciliation      ledger_balance_mismatch_ok
 arithmetic of figures that are each valid)       flags it after dbt
 ===============================================  =========================  ==================================
