@@ -673,6 +673,154 @@ def refused_target_unit_disagrees(d: Path) -> None:
 
 
 # ---------------------------------------------------------------------------
+# more layouts: banners with more on their line, merged rows in a workbook, basic-data tables, codes
+
+
+@case
+def ledger_banner_unit_with_date_on_its_line(d: Path) -> None:
+    """The line under the title as a 决算 system prints it, in one cell: 编制单位, 单位：万元 and 填报日期
+    separated by ideographic spaces."""
+    code = "430406124"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区发展和改革局")
+    write_csv(
+        sub / "budget_ledger.csv",
+        [
+            ["2023年度部门支出决算表"],
+            ["编制单位：衡阳市雁峰区发展和改革局\u3000\u3000\u3000\u3000单位：万元\u3000\u3000\u3000\u3000填报日期：2024年3月20日"],
+            LEDGER_HEADER,
+            [code, "2023", "基本支出", "人员经费", "", "", "工资福利支出", "286.50", "291.36", "291.36"],
+            [code, "2023", "基本支出", "公用经费", "", "", "商品和服务支出", "38.20", "40.10", "37.84"],
+            [code, "2023", "项目支出", "特定目标类", "43040623P0124001", "重大项目前期工作经费", "委托业务费", "120.00", "150.00", "138.65"],
+        ],
+    )
+
+
+@case
+def ledger_xlsx_merged_total_and_section_rows(d: Path) -> None:
+    """A workbook ledger laid out like a printed 支出决算明细表: merged title, merged 单位：元 banner, section
+    rows 一、基本支出 / 二、项目支出 merged across the table, and a 合计 row whose label is merged across
+    指标管理类型:政府经济分类 with its figures beside it."""
+    code = "430406125"
+    wb = workbook(d / "submission.xlsx")
+    center = wb.add_format({"align": "center", "bold": True})
+    money = wb.add_format({"num_format": "#,##0.00"})
+    ws = wb.add_worksheet("部门信息")
+    sheet_rows(ws, [["单位编码", "单位名称", "区划编码", "区划名称"], [code, "衡阳市雁峰区交通运输局", *REGION]])
+    ws = wb.add_worksheet("预算指标执行台账")
+    ws.merge_range(0, 0, 0, 9, "2023年度支出决算明细表", center)
+    ws.merge_range(1, 7, 1, 9, "单位：元")
+    sheet_rows(ws, [LEDGER_HEADER], 2)
+    ws.merge_range(3, 0, 3, 9, "一、基本支出")
+    lines = [
+        (4, ["基本支出", "人员经费", "", "", "工资福利支出"], [3126800, 3188450.6, 3188450.6]),
+        (5, ["基本支出", "公用经费", "", "", "商品和服务支出"], [402000, 415300, 389625.45]),
+        (7, ["项目支出", "特定目标类", "43040623P0125001", "农村公路养护补助", "资本性支出"], [1500000, 1680000, 1596210]),
+    ]
+    ws.merge_range(6, 0, 6, 9, "二、项目支出")
+    for r, labels, amounts in lines:
+        ws.write_row(r, 0, [code, 2023, *labels])
+        for j, v in enumerate(amounts):
+            ws.write_number(r, 7 + j, v, money)
+    ws.write_row(8, 0, [code, 2023])
+    ws.merge_range(8, 2, 8, 6, "合计", center)
+    for j, v in enumerate([5028800, 5283750.6, 5174286.05]):
+        ws.write_number(8, 7 + j, v, money)
+    wb.close()
+
+
+@case
+def staffing_basic_data_table(d: Path) -> None:
+    """人员编制情况表 from the basic-data tables (CSV, GB18030): 单位：人, 合计 first, 编制数 and 实有人数 by type."""
+    code = "430406126"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区林业局", "gb18030")
+    small_ledger(sub, code, encoding="gb18030")
+    write_csv(
+        sub / "staffing.csv",
+        [
+            ["2023年度人员编制情况表"],
+            ["编制单位：衡阳市雁峰区林业局", "", "", "", "单位：人"],
+            ["部门编码", "年度", "编制类型", "编制数", "实有在职人数"],
+            [code, "2023", "合计", "46", "43"],
+            [code, "2023", "行政编制", "18", "17"],
+            [code, "2023", "事业编制", "24", "23"],
+            [code, "2023", "工勤", "4", "3"],
+        ],
+        "gb18030",
+    )
+
+
+@case
+def codes_with_invisible_characters(d: Path) -> None:
+    """Codes pasted from a web page or a PDF: a trailing no-break space on the department code, a zero-width
+    space inside a project code. They load without them, with a warning each."""
+    code = "430406127"
+    sub = d / "submission"
+    write_csv(sub / "departments.csv", [["部门编码", "部门名称", "区划编码", "区划名称"], [code + "\u00a0", "衡阳市雁峰区信访局", *REGION]])
+    write_csv(
+        sub / "budget_ledger.csv",
+        [
+            LEDGER_HEADER,
+            [code, "2023", "基本支出", "人员经费", "", "", "工资福利支出", "986,400.00", "1,002,360.00", "1,002,360.00"],
+            [code, "2023", "项目支出", "特定目标类", "43040623\u200bP0127001", "信访积案化解经费", "委托业务费", "80,000.00", "80,000.00", "76,520.00"],
+        ],
+    )
+
+
+@case
+def refused_xlsx_line_break_in_project_name(d: Path) -> None:
+    """A long project name wrapped with Alt+Enter in its cell: a line break inside a name."""
+    code = "430406128"
+    wb = workbook(d / "submission.xlsx")
+    wrap = wb.add_format({"text_wrap": True})
+    ws = wb.add_worksheet("部门信息")
+    sheet_rows(ws, [["部门编码", "部门名称", "区划编码", "区划名称"], [code, "衡阳市雁峰区乡村振兴局", *REGION]])
+    ws = wb.add_worksheet("预算指标执行台账")
+    sheet_rows(ws, [LEDGER_HEADER])
+    ws.write_row(1, 0, [code, 2023, "项目支出", "特定目标类", "43040623P0128001"])
+    ws.write(1, 5, "巩固拓展脱贫攻坚成果\n同乡村振兴有效衔接资金", wrap)
+    ws.write_row(1, 6, ["对个人和家庭的补助", 600000, 650000, 618400])
+    wb.close()
+
+
+@case
+def refused_sangong_dash_for_zero(d: Path) -> None:
+    """A 三公 table as published on a department's website: 因公出国（境）费 printed — (no such spending)."""
+    code = "430406129"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区机关事务服务中心")
+    small_ledger(sub, code)
+    write_csv(
+        sub / "three_public.csv",
+        [
+            ["2023年度“三公”经费支出决算表"],
+            ["单位：万元"],
+            ["部门编码", "年度", "项目", "预算数", "决算数"],
+            [code, "2023", "合计", "14.30", "12.86"],
+            [code, "2023", "1.因公出国（境）费", "—", "—"],
+            [code, "2023", "2.公务用车购置及运行费", "10.50", "9.74"],
+            [code, "2023", "3.公务接待费", "3.80", "3.12"],
+        ],
+    )
+
+
+@case
+def sangong_xlsx_hidden_sheet(d: Path) -> None:
+    """A workbook whose “三公”经费 sheet was hidden by the person who filled it: read, with a warning."""
+    code = "430406130"
+    wb = workbook(d / "submission.xlsx")
+    ws = wb.add_worksheet("部门信息")
+    sheet_rows(ws, [["部门编码", "部门名称", "区划编码", "区划名称"], [code, "衡阳市雁峰区医疗保障局", *REGION]])
+    ws = wb.add_worksheet("预算指标执行台账")
+    sheet_rows(ws, [LEDGER_HEADER, [code, 2023, "基本支出", "公用经费", "", "", "商品和服务支出", 268000, 275500, 259871.3]])
+    ws = wb.add_worksheet("三公经费")
+    sheet_rows(ws, [["部门编码", "年度", "项目", "预算数(万元)", "决算数(万元)"], [code, 2023, "公务接待费", 1.5, 1.26], [code, 2023, "合计", 1.5, 1.26]])
+    ws.hide()
+    wb.close()
+
+
+# ---------------------------------------------------------------------------
 
 
 def build(out: Path, only: list[str] | None = None) -> None:
