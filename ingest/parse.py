@@ -197,7 +197,17 @@ def locate_header(raw: RawTable, template: T.Template) -> list[Issue]:
             best, best_score = i, score
     if best >= 0:
         raw.relocate_header(best)
-    return []
+    issues: list[Issue] = []
+    for row, cells in raw.banners:
+        numbers = [c for c in cells if _LOOKS_NUMERIC.match(c.strip())]
+        if len(numbers) >= 2:  # a title or a unit line holds words; two figures make it a data row
+            issues.append(
+                Issue(raw.file, raw.sheet, row, None, " | ".join(c.strip() for c in cells if c.strip())[:200], f"表头（第 {raw.header_row} 行）上方的这一行有数值，像是数据行：数据只能写在表头下面")
+            )
+    return issues
+
+
+_LOOKS_NUMERIC = re.compile(r"^[-(（]?[0-9０-９][0-9０-９,，]*([.．][0-9０-９]+)?[)）%]?$")
 
 
 def banner_unit(raw: RawTable) -> tuple[str | None, list[Issue]]:

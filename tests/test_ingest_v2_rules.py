@@ -252,3 +252,10 @@ def test_budget_execution_alias_and_percent_amount(tmp_path):
     assert _issues(p) == []
     assert _rows(p, "original_budget", "actual_paid") == [("100.00", "98.00")]
     assert Decimal("98.00") == p.frame["actual_paid"][0]
+
+
+def test_a_data_row_above_the_header_is_refused_not_taken_for_a_title(tmp_path):
+    p = _parse(tmp_path, "three_public", "D1,2023,公务接待费,1,1\ndept_code,fiscal_year,item,budget,actual\nD1,2023,公务用车购置费,2,2\n")
+    assert [(i[0], i[2], i[3]) for i in _issues(p)] == [
+        (1, "D1 | 2023 | 公务接待费 | 1 | 1", "表头（第 2 行）上方的这一行有数值，像是数据行：数据只能写在表头下面")
+    ]
