@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +24,7 @@ from ingest.readers import ReadError, list_sheets, read_csv, read_xlsx_sheet, sh
 from ingest.text import normalize_label
 
 DATA_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -226,7 +228,18 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
         except ReadError as e:
             issues.append(e.issue)
             continue
-        parsed = parse_table(raw, tmpl)
+        except (OSError, MemoryError, ValueError) as e:  # unreadable file, or a reader's own limit
+            name = src.name if isinstance(src, Path) else src[0].name
+            issues.append(Issue(name, None if isinstance(src, Path) else src[1], None, None, None, f"文件无法读取（{type(e).__name__}）"))
+            continue
+        try:
+            parsed = parse_table(raw, tmpl)
+        except Exception as e:  # a defect of ours must refuse this table, not abort every submission of the run
+            log.exception("parsing %s failed", raw.file)
+            issues.append(
+                Issue(raw.file, raw.sheet, None, None, None, f"导入程序无法处理这个表（内部错误 {type(e).__name__}），已拒绝：请把文件交给系统维护人员")
+            )
+            continue
         issues += parsed.issues
         tables[tmpl.name] = parsed
 

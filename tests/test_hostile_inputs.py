@@ -142,3 +142,20 @@ def test_a_value_in_xfd1048576_is_refused_before_reading(tmp_path):
             "工作表的数据范围过大（单元格 XFD1048576 有内容；最多 256 列、30,000,000 个单元格）：请删除表格以外的内容后另存",
         )
     ]
+
+
+def test_a_defect_in_parsing_one_table_refuses_that_submission_only(tmp_path, monkeypatch):
+    import ingest.submission as submission
+
+    real = submission.parse_table
+
+    def broken(raw, template):
+        if template.name == "facts":
+            raise KeyError("boom")
+        return real(raw, template)
+
+    monkeypatch.setattr(submission, "parse_table", broken)
+    parsed = read_submission(YANFENG, catalog=CATALOG)
+    assert [(i.file, i.reason) for i in parsed.errors] == [
+        ("facts.csv", "导入程序无法处理这个表（内部错误 KeyError），已拒绝：请把文件交给系统维护人员")
+    ]
