@@ -820,6 +820,120 @@ def sangong_xlsx_hidden_sheet(d: Path) -> None:
     wb.close()
 
 
+@case
+def ledger_xlsx_hidden_row(d: Path) -> None:
+    """A workbook ledger with a cancelled line hidden (not deleted) and the 合计 as =SUBTOTAL(109, …), which
+    leaves hidden rows out: what the person sees and prints has two lines."""
+    code = "430406131"
+    wb = workbook(d / "submission.xlsx")
+    money = wb.add_format({"num_format": "#,##0.00"})
+    ws = wb.add_worksheet("部门信息")
+    sheet_rows(ws, [["部门编码", "部门名称", "区划编码", "区划名称"], [code, "衡阳市雁峰区人民防空办公室", *REGION]])
+    ws = wb.add_worksheet("预算指标执行台账")
+    sheet_rows(ws, [LEDGER_HEADER])
+    lines = [
+        ["基本支出", "人员经费", "", "", "工资福利支出", 1436200, 1468350, 1468350],
+        ["项目支出", "特定目标类", "43040623P0131001", "人防工程维护管理经费（已取消）", "委托业务费", 300000, 300000, 0],
+        ["基本支出", "公用经费", "", "", "商品和服务支出", 156000, 161200, 148906.4],
+    ]
+    for i, line in enumerate(lines):
+        ws.write_row(1 + i, 0, [code, 2023, *line[:5]])
+        for j, v in enumerate(line[5:]):
+            ws.write_number(1 + i, 7 + j, v, money)
+    ws.set_row(2, None, None, {"hidden": True})
+    ws.write_row(4, 0, [code, 2023, "", "合计"])
+    for j, (col, cached) in enumerate([("H", 1592200), ("I", 1629550), ("J", 1617256.4)]):
+        ws.write_formula(4, 7 + j, f"=SUBTOTAL(109,{col}2:{col}4)", money, cached)
+    wb.close()
+
+
+@case
+def ledger_xlsx_wan_number_format(d: Path) -> None:
+    """A workbook ledger whose amount cells carry the number format 0.00"万元": the cell holds 286.5 and
+    Excel shows 286.50万元; no banner, no header suffix."""
+    code = "430406132"
+    wb = workbook(d / "submission.xlsx")
+    wan = wb.add_format({"num_format": '#,##0.00"万元"'})
+    ws = wb.add_worksheet("部门信息")
+    sheet_rows(ws, [["部门编码", "部门名称", "区划编码", "区划名称"], [code, "衡阳市雁峰区工业和信息化局", *REGION]])
+    ws = wb.add_worksheet("预算指标执行台账")
+    sheet_rows(ws, [LEDGER_HEADER])
+    lines = [
+        ["基本支出", "人员经费", "", "", "工资福利支出", 286.5, 291.36, 291.36],
+        ["基本支出", "公用经费", "", "", "商品和服务支出", 38.2, 40.1, 37.84],
+    ]
+    for i, line in enumerate(lines):
+        ws.write_row(1 + i, 0, [code, 2023, *line[:5]])
+        for j, v in enumerate(line[5:]):
+            ws.write_number(1 + i, 7 + j, v, wan)
+    wb.close()
+
+
+@case
+def facts_basic_data_mixed_unit_banner(d: Path) -> None:
+    """其他基础数据表 (CSV): amounts and counts in one table, the banner says 金额单位：万元　　数量单位：个
+    in one cell, as basic-data tables print it."""
+    code = "430406133"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区城市建设投资服务中心")
+    write_csv(
+        sub / "budget_ledger.csv",
+        [
+            LEDGER_HEADER,
+            [code, "2023", "基本支出", "人员经费", "", "", "工资福利支出", "1,862,400.00", "1,902,150.00", "1,902,150.00"],
+            [code, "2023", "项目支出", "特定目标类", "43040623P0133001", "老旧小区改造前期经费", "委托业务费", "1,500,000.00", "1,500,000.00", "1,421,600.00"],
+        ],
+    )
+    write_csv(
+        sub / "facts.csv",
+        [
+            ["2023年度部门基础数据表"],
+            ["金额单位：万元\u3000\u3000数量单位：个"],
+            ["部门编码", "年度", "数据项编码", "数值", "备注"],
+            [code, "2023", "key_expenditure", "120.00", "重点支出（重点项目）安排数"],
+            [code, "2023", "fixed_assets_total", "862.35", "固定资产总额"],
+            [code, "2023", "fixed_assets_in_use", "862.35", "在用固定资产"],
+            [code, "2023", "violations", "0", "违规违纪问题个数"],
+        ],
+    )
+
+
+@case
+def sangong_banner_renminbi_wanyuan(d: Path) -> None:
+    """A 三公 table whose banner reads 金额单位：人民币万元."""
+    code = "430406134"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区政务服务中心")
+    small_ledger(sub, code)
+    write_csv(
+        sub / "three_public.csv",
+        [
+            ["2023年度“三公”经费支出决算表"],
+            ["", "", "", "金额单位：人民币万元"],
+            ["部门编码", "年度", "项目", "预算数", "决算数"],
+            [code, "2023", "公务用车购置及运行费", "4.20", "3.87"],
+            [code, "2023", "公务接待费", "1.60", "1.18"],
+            [code, "2023", "合计", "5.80", "5.05"],
+        ],
+    )
+
+
+@case
+def refused_xlsx_project_code_as_number(d: Path) -> None:
+    """A 20-digit project code (43040623000000012345) typed into a General-format cell: Excel keeps 15
+    significant digits (4.3040623E+19) and shows 4.30406E+19."""
+    code = "430406135"
+    wb = workbook(d / "submission.xlsx")
+    ws = wb.add_worksheet("部门信息")
+    sheet_rows(ws, [["部门编码", "部门名称", "区划编码", "区划名称"], [code, "衡阳市雁峰区红十字会", *REGION]])
+    ws = wb.add_worksheet("预算指标执行台账")
+    sheet_rows(ws, [LEDGER_HEADER])
+    ws.write_row(1, 0, [code, 2023, "项目支出", "特定目标类"])
+    ws.write_number(1, 4, 4.3040623e19)  # what Excel stores for 43040623000000012345: 15 significant digits
+    ws.write_row(1, 5, ["应急救护培训经费", "委托业务费", 50000, 50000, 47380])
+    wb.close()
+
+
 # ---------------------------------------------------------------------------
 
 
