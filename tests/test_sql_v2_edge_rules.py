@@ -322,3 +322,23 @@ def test_reported_expense_type_budgets_are_the_original_budgets():
     assert _reported("T1") == [("reported_ledger", "error", "项目支出预算", D("600000"), D("650000"))]
     # N1: 基本支出 年初 100,000 + 50,000 = 150,000, claimed 150,000 (its 执行数 being blank does not matter)
     assert _reported("N1") == []
+
+
+# ---------------------------------------------------------------------------
+# targets: 定性 completion as the ingest read it (actual_met)
+
+
+def test_qualitative_targets_use_actual_met():
+    got = query(
+        """select indicator_name, met, completion_ratio from intermediate.int_target_attainment
+           where dept_code = 'D3' order by target_id"""
+    )
+    # 达成预期指标 (not the target's own words) is met; ≥50个 with 40 done: 0.8; 部分达成 is not met
+    assert got == [("验收合格", True, D(1)), ("培训人次", False, D("0.8")), ("按期完成", False, D(0))]
+    # project_self B1 (产出): Σ(20 × 1 + 20 × 0.8 + 10 × 0) / 50 = 72.00% → 50 × 72.00% = 36
+    b1 = query(
+        """select score, value from marts.fct_indicator_scores
+           where dept_code = 'D3' and framework_code = 'project_self' and project_code = 'P1' and indicator_code = 'B1'"""
+    )
+    assert b1 == [(D(36), D("72.00"))]
+    assert query("select total_score from marts.fct_project_scores where dept_code = 'D3' and project_code = 'P1'") == [(D(46),)]

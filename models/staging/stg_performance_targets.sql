@@ -19,6 +19,9 @@ final as (
         -- the numbers in target_value / actual_value when they are numbers (95%, 1,200 人 …)
         target_number,
         actual_number,
+        -- 定性 targets: the completion wording as the ingest read it (达成/完成/是… true; 未达成/否/部分达成… false);
+        -- null for numeric targets
+        {{ raw_column_or(source('raw', 'performance_targets'), 'actual_met', 'cast(null as boolean)') }} as actual_met,
         unit,
         weight,
         self_score,

@@ -1,6 +1,7 @@
 -- 绩效目标完成情况：每个绩效目标（performance_targets 的一行）一行。
---   met（达到预期值）：≥ 实际 ≥ 目标；≤ 实际 ≤ 目标；= 实际 = 目标；定性或非数字：完成值与目标值文字相同，
---       或完成值为“达成/达到/完成/已完成/是/达标/合格”；未填完成值 = 未达到。
+--   met（达到预期值）：≥ 实际 ≥ 目标；≤ 实际 ≤ 目标；= 实际 = 目标；定性：导入时读出的 actual_met
+--       （达成预期指标/已达成/达成/完成/已完成/是/达到/好 = 达到；未达成/未完成/否/部分达成 = 未达到）；
+--       较早的仓库没有 actual_met 时，完成值与目标值文字相同或为“达成/达到/完成/已完成/是/达标/合格”；未填完成值 = 未达到。
 --   over_target_pct（超出预期的幅度，%）：≥ (实际 − 目标)/目标；≤ (目标 − 实际)/目标，四舍五入两位。
 --   within_tolerance（sc_county_self 目标实现）：达到预期值，且超出幅度不超过 30%（“超过预期指标30%以上的不计分”）。
 --   completion_ratio（project_self 完成程度，0–1）：达到为 1；未达到：≥ 实际/目标，≤ 目标/实际，= 较小/较大；定性 0。
@@ -27,6 +28,7 @@ classified as (
         targets.actual_value,
         cast(targets.target_number as decimal(38, 6)) as target_number,
         cast(targets.actual_number as decimal(38, 6)) as actual_number,
+        targets.actual_met,
         targets.unit,
         cast(coalesce(targets.weight, 1) as decimal(18, 2)) as weight,
         coalesce(projects.is_key_project, false) as is_key_project,
@@ -46,6 +48,7 @@ evaluated as (
             when is_numeric and direction = '≥' then actual_number >= target_number
             when is_numeric and direction = '≤' then actual_number <= target_number
             when is_numeric and direction = '=' then actual_number = target_number
+            when actual_met is not null then actual_met
             when actual_value is null then false
             else trim(actual_value) = trim(target_value)
                 or trim(actual_value) in ('达成', '达到', '已达成', '已达到', '完成', '已完成', '是', '达标', '合格')
