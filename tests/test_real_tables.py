@@ -122,8 +122,14 @@ def test_cases_have_their_own_departments():
 # ---------------------------------------------------------------------------
 
 
+_PARSED: dict[str, object] = {}
+
+
 def _parse(case: Case):
-    return read_submission(case.input, case.id, catalog=CATALOG)
+    """read_submission, once per case per session (the corpus tests and the build share it)."""
+    if case.id not in _PARSED:
+        _PARSED[case.id] = read_submission(case.input, case.id, catalog=CATALOG)
+    return _PARSED[case.id]
 
 
 def _loadable() -> list[Case]:

@@ -934,6 +934,74 @@ def refused_xlsx_project_code_as_number(d: Path) -> None:
     wb.close()
 
 
+@case
+def sangong_budget_table_circled_numbering(d: Path) -> None:
+    """A 部门预算 “三公”经费 table (CSV): （一）（二）（三） items, ① ② under the vehicle group, and
+    “三公”经费合计 last."""
+    code = "430406136"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区融媒体中心")
+    small_ledger(sub, code)
+    write_csv(
+        sub / "three_public.csv",
+        [
+            ["2023年部门预算“三公”经费支出表"],
+            ["", "", "", "", "单位：万元"],
+            ["部门编码", "年度", "项目", "预算数", "决算数"],
+            [code, "2023", "（一）因公出国（境）费", "0.00", "0.00"],
+            [code, "2023", "（二）公务用车购置及运行维护费", "5.40", "4.96"],
+            [code, "2023", "①公务用车购置费", "0.00", "0.00"],
+            [code, "2023", "②公务用车运行维护费", "5.40", "4.96"],
+            [code, "2023", "（三）公务接待费", "2.10", "1.73"],
+            [code, "2023", "“三公”经费合计", "7.50", "6.69"],
+        ],
+    )
+
+
+@case
+def targets_worded_operators(d: Path) -> None:
+    """部门整体自评表 (CSV) whose targets are written in words, as most printed forms do: 不少于50个 and
+    不高于5%, with the 方向 column filled (≥, ≤)."""
+    code = "430406137"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区人民武装部")
+    small_ledger(sub, code)
+    T = lambda *c: [code, "2023", "部门整体", "", *c]  # noqa: E731
+    write_csv(
+        sub / "performance_targets.csv",
+        [
+            TARGET_HEADER,
+            T("产出指标", "数量指标", "民兵军事训练人数", "≥", "不少于50个", "56个", "", "10", "10"),
+            T("成本指标", "经济成本指标", "训练经费超支率", "≤", "不高于5%", "3.2%", "", "5", "5"),
+        ],
+    )
+
+
+@case
+def ledger_totals_only_with_breakdowns(d: Path) -> None:
+    """A totals-only 决算 page (CSV, GB18030, 单位：万元) that also prints 其中：人员经费 / 其中：公用经费
+    under 基本支出合计."""
+    code = "430406138"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区机关事务管理局", "gb18030")
+    R = lambda *c: [code, "2023", *c]  # noqa: E731
+    write_csv(
+        sub / "budget_ledger.csv",
+        [
+            ["2023年度部门决算支出决算表"],
+            ["编制单位：衡阳市雁峰区机关事务管理局", "", "", "", "", "单位：万元"],
+            ["部门编码", "年度", "指标管理类型", "项目类别", "年初预算数", "调整后预算数", "决算数"],
+            R("合计", "", "842.60", "901.25", "876.43"),
+            R("基本支出合计", "", "612.40", "628.75", "621.08"),
+            R("其中：人员经费", "", "518.20", "531.05", "531.05"),
+            R("其中：公用经费", "", "94.20", "97.70", "90.03"),
+            R("项目支出合计", "", "230.20", "272.50", "255.35"),
+            ["注：本表按部门决算口径填列。"],
+        ],
+        "gb18030",
+    )
+
+
 # ---------------------------------------------------------------------------
 
 
