@@ -405,7 +405,15 @@ def test_streamlit_options():
 
 def test_sharing_prints_a_warning(monkeypatch, tmp_path):
     said, ran = [], []
-    monkeypatch.setattr(serve.subprocess, "call", lambda cmd, env=None: ran.append(cmd) or 0)
+
+    class FakeStreamlit:
+        def __init__(self, cmd, env=None):
+            ran.append(cmd)
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(serve.subprocess, "Popen", FakeStreamlit)
     assert serve.serve(tmp_path / "w.duckdb", 8600, "0.0.0.0", say=said.append) == 0
     assert said[0].startswith("警告：看板将对网络开放（0.0.0.0:8600）") and "没有登录" in said[0]
     assert ran[0][ran[0].index("--server.address") + 1] == "0.0.0.0"
@@ -440,6 +448,7 @@ def test_app_listens_on_loopback_only_and_never_asks(yanfeng_warehouse, tmp_path
         cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    out = ""
     try:
         deadline = time.monotonic() + 60
         while not _listening(port) and time.monotonic() < deadline and proc.poll() is None:
@@ -449,10 +458,17 @@ def test_app_listens_on_loopback_only_and_never_asks(yanfeng_warehouse, tmp_path
         assert set(addrs) == {"0100007F"}, addrs  # 127.0.0.1 only: not 0.0.0.0, not ::
         with socket.create_connection(("127.0.0.1", port), timeout=5):
             pass
+        proc.terminate()  # SIGTERM to `jixiao app` alone: Streamlit must stop with it, not linger
+        out = proc.communicate(timeout=30)[0].decode("utf-8", "replace")
+        deadline = time.monotonic() + 20
+        while _listening(port) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert not _listening(port), "Streamlit outlived jixiao app"
     finally:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, 15)
-        out = proc.communicate(timeout=30)[0].decode("utf-8", "replace")
+            os.killpg(proc.pid, 9)
+        if proc.poll() is None:
+            out = proc.communicate(timeout=30)[0].decode("utf-8", "replace")
     assert "Email" not in out and "Welcome to Streamlit" not in out
     assert "看板：http://localhost:" in out
 

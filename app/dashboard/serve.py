@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -85,10 +86,22 @@ def serve(warehouse: Path, port: int, address: str = LOOPBACK, open_browser: boo
         timer = threading.Timer(2.5, lambda: webbrowser.open(f"http://localhost:{port}"))
         timer.daemon = True
         timer.start()
+    proc = subprocess.Popen(streamlit_command(main, port, address), env=env)
+    # SIGTERM to `jixiao app` (a service manager, kill PID) stops Streamlit too instead of orphaning it
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, lambda signum, frame: proc.terminate())
     try:
-        return subprocess.call(streamlit_command(main, port, address), env=env)
-    except KeyboardInterrupt:
+        return proc.wait()
+    except KeyboardInterrupt:  # Ctrl+C reaches Streamlit as well; give it a moment to finish
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
         return 0
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def add_server_arguments(parser, *, headless_flag: bool) -> None:
