@@ -1002,6 +1002,48 @@ def ledger_totals_only_with_breakdowns(d: Path) -> None:
     )
 
 
+@case
+def ledger_decision_original_blank(d: Path) -> None:
+    """A 决算 detail page (CSV, 单位：万元) with a 年初预算数 column the 决算 does not fill: every cell blank;
+    调整后预算数 and 决算数 printed."""
+    code = "430406139"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区妇女联合会")
+    R = lambda *c: [code, "2023", *c]  # noqa: E731
+    write_csv(
+        sub / "budget_ledger.csv",
+        [
+            ["2023年度支出决算表"],
+            ["单位：万元"],
+            LEDGER_HEADER,
+            R("基本支出", "人员经费", "", "", "工资福利支出", "", "186.42", "186.42"),
+            R("基本支出", "公用经费", "", "", "商品和服务支出", "", "21.60", "19.87"),
+            R("项目支出", "特定目标类", "43040623P0139001", "妇女儿童维权服务经费", "委托业务费", "", "35.00", "31.26"),
+            R("", "合计", "", "", "", "", "243.02", "237.55"),
+        ],
+    )
+
+
+@case
+def sangong_totals_only_two_years(d: Path) -> None:
+    """“三公”经费 printed as one line per year (CSV): 2022 and 2023 each a 合计 row labelled “三公”经费,
+    no items; the department sent no 2022 ledger."""
+    code = "430406140"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区档案史志中心")
+    small_ledger(sub, code)
+    write_csv(
+        sub / "three_public.csv",
+        [
+            ["“三公”经费支出情况"],
+            ["单位：万元"],
+            ["部门编码", "年度", "项目", "预算数", "决算数"],
+            [code, "2022", "“三公”经费", "3.50", "3.12"],
+            [code, "2023", "“三公”经费", "3.20", "2.85"],
+        ],
+    )
+
+
 # ---------------------------------------------------------------------------
 
 
