@@ -1044,6 +1044,29 @@ def sangong_totals_only_two_years(d: Path) -> None:
     )
 
 
+@case
+def ledger_project_total_rows(d: Path) -> None:
+    """A project ledger (CSV, 单位：万元) as a 项目支出 table prints it: one project with its lines and a 总额
+    row, another with only its 年度资金总额 row (the system exports no lines for it)."""
+    code = "430406141"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区总工会")
+    R = lambda *c: [code, "2023", *c]  # noqa: E731
+    write_csv(
+        sub / "budget_ledger.csv",
+        [
+            ["2023年度项目支出表"],
+            ["单位：万元"],
+            LEDGER_HEADER,
+            R("基本支出", "人员经费", "", "", "工资福利支出", "100.00", "100.00", "98.00"),
+            R("项目支出", "特定目标类", "43040623P0141001", "职工服务阵地运行经费", "委托业务费", "30.00", "30.00", "28.50"),
+            R("项目支出", "特定目标类", "43040623P0141001", "职工服务阵地运行经费", "办公费", "5.00", "5.00", "4.20"),
+            R("项目支出", "特定目标类", "43040623P0141001", "职工服务阵地运行经费", "总额", "35.00", "35.00", "32.70"),
+            R("项目支出", "特定目标类", "43040623P0141002", "困难职工帮扶资金", "年度资金总额", "50.00", "60.00", "57.30"),
+        ],
+    )
+
+
 # ---------------------------------------------------------------------------
 
 
