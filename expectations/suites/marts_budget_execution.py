@@ -15,12 +15,18 @@ SQL = f"""
 with e as (select * from marts.fct_budget_execution),
 mart_totals as (
     select dept_code, fiscal_year,
-           sum(original_budget) as original_budget, sum(adjusted_budget) as adjusted_budget, sum(actual_paid) as actual_paid
+           -- a blank (unknown) amount makes the sum unknown, as in the models
+           case when count(*) = count(original_budget) then sum(original_budget) end as original_budget,
+           case when count(*) = count(adjusted_budget) then sum(adjusted_budget) end as adjusted_budget,
+           case when count(*) = count(actual_paid) then sum(actual_paid) end as actual_paid
     from e group by all
 ),
 ledger_totals as (
     select dept_code, fiscal_year,
-           sum(original_budget) as original_budget, sum(adjusted_budget) as adjusted_budget, sum(actual_paid) as actual_paid
+           -- a blank (unknown) amount makes the sum unknown, as in the models
+           case when count(*) = count(original_budget) then sum(original_budget) end as original_budget,
+           case when count(*) = count(adjusted_budget) then sum(adjusted_budget) end as adjusted_budget,
+           case when count(*) = count(actual_paid) then sum(actual_paid) end as actual_paid
     from staging.stg_budget_ledger group by all
 )
 select

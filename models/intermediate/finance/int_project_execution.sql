@@ -13,10 +13,11 @@ projects as (
         max(project_name) as project_name,
         max(case when is_key_project then 1 else 0 end) = 1 as is_key_project,
         count(*) as ledger_lines,
-        cast(sum(original_budget) as decimal(18, 2)) as original_budget,
-        cast(sum(adjusted_budget) as decimal(18, 2)) as adjusted_budget,
-        cast(sum(actual_paid) as decimal(18, 2)) as actual_paid,
-        cast(sum(adjusted_budget - actual_paid) as decimal(18, 2)) as balance
+        -- a blank amount is unknown, and so is the project's sum (strict_sum)
+        cast({{ strict_sum('original_budget') }} as decimal(18, 2)) as original_budget,
+        cast({{ strict_sum('adjusted_budget') }} as decimal(18, 2)) as adjusted_budget,
+        cast({{ strict_sum('actual_paid') }} as decimal(18, 2)) as actual_paid,
+        cast({{ strict_sum('adjusted_budget - actual_paid') }} as decimal(18, 2)) as balance
     from lines
     group by dept_code, fiscal_year, project_code
 ),

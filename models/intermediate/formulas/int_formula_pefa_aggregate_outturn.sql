@@ -13,7 +13,7 @@ inputs as (
         '' as part_code,
         paid_total as numerator,        -- 实际总支出
         original_total as denominator,  -- 年初批准预算总额
-        cast(null as {{ dbt.type_string() }}) as missing_inputs,
+        {{ missing_amounts([('paid_total', '实际总支出'), ('original_total', '年初批准预算总额')]) }} as missing_inputs,
         {{ scoring_concat(["'实际总支出 '", format_amount('paid_total'), "'，年初批准预算 '", format_amount('original_total')]) }}
             as inputs
     from finance

@@ -25,8 +25,8 @@ finance as (
         dept_code,
         fiscal_year,
         {{ column }} as class_name,
-        sum(original_budget) as original_budget,
-        sum(actual_paid) as actual_paid
+        {{ strict_sum('original_budget') }} as original_budget,
+        {{ strict_sum('actual_paid') }} as actual_paid
     from lines
     where {{ column }} is not null
     group by dept_code, fiscal_year, {{ column }}
@@ -44,7 +44,7 @@ finance as (
         c.dept_code,
         c.fiscal_year,
         count(*) as classes,
-        sum(abs(c.actual_paid * f.original_total - c.original_budget * f.paid_total)) as scaled_abs_deviation
+        {{ strict_sum('abs(c.actual_paid * f.original_total - c.original_budget * f.paid_total)') }} as scaled_abs_deviation
     from {{ code }}_classes as c
     inner join finance as f
         on f.dept_code = c.dept_code and f.fiscal_year = c.fiscal_year

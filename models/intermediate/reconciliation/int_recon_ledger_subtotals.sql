@@ -130,7 +130,8 @@ breakdown_pairs as (
     select
         b.dept_code,
         b.fiscal_year,
-        coalesce(b.econ_class, b.project_name, b.category, '其中') as breakdown_label,
+        -- the label as printed, without its own 其中：
+        replace(replace(coalesce(b.econ_class, b.project_name, b.category, ''), '其中：', ''), '其中:', '') as breakdown_label,
         p.parent_label,
         b.parent_row,
         '{{ label }}' as column_label,
