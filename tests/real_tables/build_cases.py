@@ -1067,6 +1067,28 @@ def ledger_project_total_rows(d: Path) -> None:
     )
 
 
+@case
+def sangong_no_total_purchase_only_split(d: Path) -> None:
+    """A 三公 table without a 合计 row (CSV, 单位：万元) whose vehicle group prints only 其中：公务用车购置费
+    below it (运行维护费 not broken out)."""
+    code = "430406142"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区城乡规划服务中心")
+    small_ledger(sub, code)
+    write_csv(
+        sub / "three_public.csv",
+        [
+            ["“三公”经费支出决算表"],
+            ["单位：万元"],
+            ["部门编码", "年度", "项目", "预算数", "决算数"],
+            [code, "2023", "因公出国（境）费", "1.00", "0.00"],
+            [code, "2023", "公务用车购置及运行费", "6.00", "5.60"],
+            [code, "2023", "其中：公务用车购置费", "2.00", "1.50"],
+            [code, "2023", "公务接待费", "1.00", "1.50"],
+        ],
+    )
+
+
 # ---------------------------------------------------------------------------
 
 
