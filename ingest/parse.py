@@ -122,6 +122,10 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
         if col.required and col.name not in columns:
             alias = f"（{col.aliases[0]}）" if col.aliases else ""
             issues.append(Issue(**here, column=col.name, value=None, reason=f"缺少必填列 {col.name}{alias}"))
+    if template.name == "budget_ledger" and not {"original_budget", "adjusted_budget", "actual_paid"} & set(columns):
+        issues.append(
+            Issue(**here, column=None, value=None, reason="缺少金额列：至少要有 原始指标金额（年初预算）、实际指标可用金额（调整后预算）、实际支付合计（决算数）中的一列")
+        )
     for name, unit in units.items():
         kind = template.column(name).kind
         if unit in ("元", "万元") and kind not in (T.AMOUNT, T.MEASURE, T.NUMBER):
@@ -172,7 +176,8 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
 # where the table is: header search, banners above it, notes below it (spec "Header and banners")
 
 HEADER_SEARCH_ROWS = 30
-_BANNER_UNIT = re.compile(r"(?:金额单位|计量单位|单位)[:：]?(万元|元)(?![\u4e00-\u9fff])|^\((万元|元)\)$|[^(]\((万元|元)\)$")
+# 单位：万元, 金额单位:人民币万元, (万元), 金额（万元）: a unit for the amounts below; 万元/人 is not one
+_BANNER_UNIT = re.compile(r"(?:金额单位|单位)\s*[:：]\s*(?:人民币)?\s*(万元|元)(?!\s*/)|^\s*\((?:人民币)?(万元|元)\)\s*$|[^(\s]\s*\((?:人民币)?(万元|元)\)\s*$")
 _NOTE = re.compile(r"^(注|备注|说明|附注)[0-9]*[:：.、]|^注[0-9]|(负责人|填报人|填表人|审核人|制表人|经办人|联系电话|填报日期|制表日期)[:：]")
 
 
@@ -216,7 +221,7 @@ def banner_unit(raw: RawTable) -> tuple[str | None, list[Issue]]:
     found: dict[str, tuple[int, str]] = {}
     for row, cells in raw.banners:
         for cell in cells:
-            text = re.sub(r"\s", "", nfkc(cell))
+            text = nfkc(cell).replace("\u3000", " ")
             for m in _BANNER_UNIT.finditer(text):
                 unit = next(g for g in m.groups() if g)
                 found.setdefault(unit, (row, cell.strip()))
@@ -243,7 +248,10 @@ def split_notes(raw: RawTable) -> list[Issue]:
             )
     if first_note is None:
         return issues
+    errors = {i.row for i in issues}
     for r, cells in zip(raw.row_numbers[first_note:], raw.rows[first_note:]):
+        if r in errors:
+            continue
         filled = " | ".join(c.strip() for c in cells if c.strip())
         issues.append(Issue(raw.file, raw.sheet, r, None, filled[:200], "表格后的注释或签字行，已跳过", "warning"))
     raw.rows, raw.row_numbers = raw.rows[:first_note], raw.row_numbers[:first_note]
@@ -255,10 +263,12 @@ _NOTE_REASONS = {
     "error": "单元格是错误值",
     "long": "单元格内容过长（超过 10,000 个字符）",
     "digits": "数字超过 15 位有效数字，Excel 无法按所写的值保存：请核对，或把这一列设为文本格式",
+    "general_sci": "编码显示为科学计数法，原来的数字已经丢失：请把这一列设为文本格式后重新填写编码",
+    "scaled": "单元格的数字格式按千缩放显示（如 0.00,），显示的数与保存的数不同：请改用普通数字格式",
 }
 
 
-def cell_note_issues(raw: RawTable, columns: dict[int, str]) -> list[Issue]:
+def cell_note_issues(raw: RawTable, columns: dict[int, str], template: T.Template | None = None) -> list[Issue]:
     """Issues for the exceptional XLSX cells in the header and data rows (see ingest.xlsx_inspect)."""
     if not raw.cell_notes:
         return []
@@ -274,6 +284,10 @@ def cell_note_issues(raw: RawTable, columns: dict[int, str]) -> list[Issue]:
         elif note.kind == "bool":
             if column in columns.values() and column not in _BOOL_COLUMNS:
                 issues.append(Issue(raw.file, raw.sheet, row, column, note.shown, "单元格是逻辑值（TRUE/FALSE），不是数值或文本"))
+        elif note.kind == "general_sci":
+            # a number of 12+ digits in General format: Excel shows 4.30406E+19 — for a code, the code is gone
+            if template is not None and column in columns.values() and template.column(column).kind == T.CODE:
+                issues.append(Issue(raw.file, raw.sheet, row, column, note.shown, _NOTE_REASONS["general_sci"]))
         elif note.kind in _NOTE_REASONS:
             issues.append(Issue(raw.file, raw.sheet, row, column, note.shown, _NOTE_REASONS[note.kind]))
     if formulas:
@@ -575,8 +589,9 @@ def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
     hm, more = map_header(raw, template)
     issues += more
     empty_frame = pl.DataFrame()
+    issues += raw.read_issues
     if hm is not None:
-        issues += cell_note_issues(raw, {pos: name for name, pos in hm.columns.items()})
+        issues += cell_note_issues(raw, {pos: name for name, pos in hm.columns.items()}, template)
     if hm is None or any(i.severity == "error" for i in issues):
         return ParsedTable(template, raw.file, raw.sheet, empty_frame, issues)
     file, sheet = raw.file, raw.sheet
@@ -640,6 +655,7 @@ def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
                 value, reason = parse_enum(s, col)
         elif col.kind == T.AMOUNT:
             value, reason = _amount(s, hm.units.get(col.name), row_unit)
+            units_seen.update(u for u in s.str.strip_chars().str.extract(r"(万元|元)$").unique().to_list() if u)
         elif col.kind == T.SCORE:
             v, reason, _ = parse_decimal(s, 2, allow_percent=False)
             too_big = (v.abs() >= MAX_SCORE).fill_null(False)
@@ -704,7 +720,24 @@ def _dtype(col: T.Column) -> pl.DataType:
 
 
 def _amount(s: pl.Series, header_unit: str | None, row_unit: pl.Series | None) -> tuple[pl.Series, pl.Series]:
-    value, reason, _ = parse_decimal(s, 6, allow_percent=False)
+    # a unit the cell itself shows (286.50万元, from a number format or typed): that cell's unit
+    t = s.str.strip_chars()
+    cell_unit = t.str.extract(r"(万元|元)$")
+    number = t.str.replace(r"(万元|元)$", "")
+    value, reason, _ = parse_decimal(number, 6, allow_percent=False)
+    unit_alone = (cell_unit.is_not_null() & (number.str.strip_chars() == "")).fill_null(False)  # 元 with no number
+    reason = pl.select(pl.when(unit_alone).then(pl.lit("数值格式无法识别")).otherwise(reason).alias("r")).to_series()
+    stated = header_unit if header_unit in ("元", "万元") else None
+    if stated is not None or row_unit is not None:
+        other = pl.Series([stated] * len(s), dtype=pl.Utf8) if stated is not None else row_unit
+        clash = (cell_unit.is_not_null() & other.is_not_null() & (cell_unit != other)).fill_null(False)
+        reason = pl.select(
+            pl.when(clash & reason.is_null()).then(pl.lit("单元格显示的单位与表头或单位列的单位不一致")).otherwise(reason).alias("r")
+        ).to_series()
+    if header_unit is None and row_unit is None:
+        row_unit = cell_unit
+    elif row_unit is not None:
+        row_unit = pl.select(pl.when(cell_unit.is_not_null()).then(cell_unit).otherwise(row_unit).alias("u")).to_series()
     if header_unit == "万元":
         wan = pl.Series([True] * len(s), dtype=pl.Boolean)
     elif header_unit == "元":
@@ -783,6 +816,17 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     for c, lab in labels.items():
         breakdown = breakdown | lab.str.starts_with("其中").fill_null(False)
     breakdown = breakdown | et_label.str.starts_with("其中").fill_null(False)
+    # the rows a printed form indents under a 其中 row (　　上年结转资金, 　　其他资金) continue its list
+    indented = pl.Series([False] * n, dtype=pl.Boolean)
+    for c in LEDGER_LABELS:
+        if c in raw_cols:
+            indented = indented | raw_cols[c].str.contains(r"^(\u3000|\s{2,})\S").fill_null(False)
+    if indented.any():
+        flags, prev = [], False
+        for b, ind in zip(breakdown.to_list(), indented.to_list()):
+            prev = bool(b) or (prev and bool(ind))
+            flags.append(prev)
+        breakdown = pl.Series(flags, dtype=pl.Boolean)
     labels = {c: lab.str.replace(r"^其中[:：]?", "") for c, lab in labels.items()}
     et_label = et_label.str.replace(r"^其中[:：]?", "")
 
@@ -866,7 +910,8 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     return frame.drop("unit"), issues
 
 
-_THREE_PUBLIC_NUMBERING = r"^(\(?[0-9]+\)|[0-9]+[.、]|\(?[一二三四五六七八九十]+\)|[一二三四五六七八九十]+[、.]|[①②③④⑤⑥⑦⑧⑨⑩])"
+# 1. / 1、 / (1) / 一、 / (一) / ① — NFKC has already turned ① into 1, so a bare number before the name counts
+_THREE_PUBLIC_NUMBERING = r"^(\(?[0-9]+\)|[0-9]+[.、]?|\(?[一二三四五六七八九十]+\)|[一二三四五六七八九十]+[、.]|[①②③④⑤⑥⑦⑧⑨⑩])"
 THREE_PUBLIC_ALIASES = {
     "因公出国(境)费": "因公出国(境)费",
     "因公出国费": "因公出国(境)费",
@@ -945,8 +990,15 @@ def _facts_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
     return frame, issues
 
 
-_PRINTED_TARGET = r"^(≥|≤|=|>=|<=|>|<)?([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)(.*)$"
-_OPERATORS = {"≥": "≥", ">=": "≥", ">": "≥", "≤": "≤", "<=": "≤", "<": "≤", "=": "="}
+_WORDED = {
+    "≥": ("不少于", "不低于", "大于等于", "大于或等于", "至少", "达到", "≥"),
+    "≤": ("不多于", "不高于", "不超过", "小于等于", "小于或等于", "控制在", "≤"),
+    "=": ("等于",),
+}
+_PRINTED_TARGET = (
+    r"^(≥|≤|=|>=|<=|>|<|" + "|".join(w for ws in _WORDED.values() for w in ws if len(w) > 1) + r")?([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)(.*)$"
+)
+_OPERATORS = {"≥": "≥", ">=": "≥", ">": "≥", "≤": "≤", "<=": "≤", "<": "≤", "=": "=", **{w: op for op, ws in _WORDED.items() for w in ws}}
 # spec "Targets as printed": the words a self-evaluation form uses for a qualitative target
 MET_WORDS = ("达成预期指标", "已达成", "达成", "完成", "已完成", "是", "达到", "好", "已达到", "达标", "合格")
 NOT_MET_WORDS = ("未达成", "未完成", "否", "部分达成", "未达到", "未达标", "不合格")
@@ -958,7 +1010,7 @@ def _printed(s: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series, pl.Series]:
     text = pl.select(pl.when(text == "").then(None).otherwise(text).alias("t")).to_series()
     op = text.str.extract(_PRINTED_TARGET, 1).replace_strict(_OPERATORS, default=None, return_dtype=pl.Utf8)
     digits = text.str.extract(_PRINTED_TARGET, 2)
-    unit = text.str.extract(_PRINTED_TARGET, 3)
+    unit = text.str.extract(_PRINTED_TARGET, 3).str.replace(r"(及以上|及以下|以内|以上|以下)$", "")
     unit = pl.select(pl.when(unit == "").then(None).otherwise(unit).alias("u")).to_series()
     number, reason, _ = parse_decimal(digits, 6)
     number = pl.select(pl.when(reason.is_null()).then(number).otherwise(None).alias("n")).to_series()

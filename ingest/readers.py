@@ -38,6 +38,7 @@ class RawTable:
     # exceptional XLSX cells by (row number, 0-based column): see ingest.xlsx_inspect
     cell_notes: dict[tuple[int, int], "CellNote"] = field(default_factory=dict)
     is_csv: bool = True
+    read_issues: list[Issue] = field(default_factory=list)  # warnings of the reader (hidden rows)
 
     def relocate_header(self, index: int) -> None:
         """Make data row ``index`` the header: the header and the rows above it become banners."""
@@ -159,16 +160,20 @@ def _csv_issue(file: str, text: str, start: int, error: str) -> Issue:
     return Issue(file, None, start, None, written, f"CSV 格式错误（第 {start} 行）：{why}；字段中的引号请写成两个（\"\"）")
 
 
-def cell_text(value: object, percent: bool = False) -> str:
+def cell_text(value: object, percent: bool = False, unit: str | None = None) -> str:
     """An XLSX cell as the text a person sees, without float noise (88044648.36 stays 88044648.36).
 
     ``percent``: the cell's number format is a percentage, so Excel shows 0.9908 as ``99.08%``; so do we.
+    ``unit``: the number format prints a unit after the number (``0.00"万元"`` shows 286.5 as 286.50万元):
+    the unit is kept, so the amount is converted like a 万元 column.
     Booleans are shown as Excel shows them (TRUE/FALSE): in an amount column they are then refused.
     """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if unit is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return cell_text(value) + unit
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
             return ""
@@ -245,21 +250,48 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
             Issue(path.name, sheet, None, None, None, f"XLSX 工作表无法读取（文件损坏或被截断）：{type(e).__name__}")
         ) from None
     merged_rows: set[int] = set()
+    fill_down: dict[int, list[tuple[int, int]]] = {}  # top row -> (column, last row) of one-column merges
     for (r0, c0), (r1, c1) in merged:
         if c1 > c0:  # a range across columns: a title or a merged banner, not data
             merged_rows.update(range(r0, r1 + 1))
-    percent = info.percent_cells
+        elif r1 > r0:  # one column merged down several rows: its text shows beside each of them
+            fill_down.setdefault(r0, []).append((c0, r1))
+    percent, units = info.percent_cells, info.unit_cells
+    filled: dict[int, dict[int, str]] = {}  # row -> column -> text shown there by a merge from above
     header: list[str] | None = None
     header_row = 0
     rows: list[list[str]] = []
     numbers: list[int] = []
     banners: list[tuple[int, list[str]]] = []
+    read_issues: list[Issue] = []
     lead = [""] * start_col  # calamine's rows start at the first used column; keep columns where Excel shows them
     for i, raw in enumerate(rows_iter):
-        if not any(v is not None and v != "" for v in raw):
+        below = filled.pop(i, None)
+        if not below and not any(v is not None and v != "" for v in raw):
             continue
-        cells = lead + [cell_text(v, (i, start_col + j) in percent) for j, v in enumerate(raw)]
+        cells = lead + [cell_text(v, (i, start_col + j) in percent, units.get((i, start_col + j))) for j, v in enumerate(raw)]
+        for c, last in fill_down.get(i, ()):
+            if c < len(cells) and cells[c].strip() and isinstance(raw[c - start_col] if 0 <= c - start_col < len(raw) else None, str):
+                for r in range(i + 1, last + 1):
+                    filled.setdefault(r, {})[c] = cells[c]
+        for c, text in (below or {}).items():
+            if c < len(cells) and not cells[c].strip():
+                cells[c] = text
         if _blank(cells):
+            continue
+        if i in info.hidden_rows:
+            if header is not None:
+                # its figures are not what the document shows, and dropping them would change the table
+                read_issues.append(
+                    Issue(
+                        path.name,
+                        sheet,
+                        i + 1,
+                        None,
+                        " | ".join(c.strip() for c in cells if c.strip())[:200],
+                        "这一行是隐藏的行：隐藏的行不会显示和打印，请删除它，或取消隐藏后确认其中的数据是要报送的",
+                    )
+                )
             continue
         # a merged title above the header, or a banner (一、基本支出) between lines, holds one text and is
         # skipped; a line whose label cells are merged (合计 across 项目类别:政府经济分类) holds figures too
@@ -280,4 +312,4 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
     while header and not header[-1].strip():
         header.pop()
     notes = {(r + 1, c): n for (r, c), n in info.notes.items()}
-    return RawTable(path.name, sheet, header, header_row, rows, numbers, None, banners, notes, is_csv=False)
+    return RawTable(path.name, sheet, header, header_row, rows, numbers, None, banners, notes, is_csv=False, read_issues=read_issues)

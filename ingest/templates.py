@@ -165,7 +165,9 @@ _register(
             Column("econ_class", ("政府经济分类", "经济分类"), TEXT, required=False, nullable=True),
             Column("func_class", ("支出功能分类", "功能分类"), TEXT, required=False, nullable=True),
             Column("fund_source", ("资金来源",), TEXT, required=False, nullable=True),
-            Column("original_budget", ("原始指标金额", "年初预算数", "年初预算"), AMOUNT, nonnegative=True),
+            # a 决算 page may print no 年初预算 and a budget-stage export no 执行数: both columns may be
+            # missing (unknown); ingest.parse requires at least one of the amount columns
+            Column("original_budget", ("原始指标金额", "年初预算数", "年初预算"), AMOUNT, required=False, nonnegative=True),
             Column("adjustment", ("调整金额", "调整数"), AMOUNT, required=False, nullable=True),
             Column(
                 "adjusted_budget",
@@ -175,7 +177,9 @@ _register(
                 nullable=True,
                 nonnegative=True,
             ),
-            Column("actual_paid", ("实际支付合计", "决算数", "全年执行数", "支出数", "预算执行数", "执行数"), AMOUNT, nonnegative=True),
+            Column(
+                "actual_paid", ("实际支付合计", "决算数", "全年执行数", "支出数", "预算执行数", "执行数"), AMOUNT, required=False, nonnegative=True
+            ),
             Column("balance", ("指标结余", "结余"), AMOUNT, required=False, nullable=True),
             Column("unit", ("单位", "金额单位"), ENUM, required=False, nullable=True, choices=("元", "万元")),
         ),

@@ -69,6 +69,9 @@ class SheetInfo:
     max_col: int = 0
     notes: dict[tuple[int, int], CellNote] = field(default_factory=dict)  # (row0, col0) -> note
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
+    # numeric cells whose number format prints a unit after the number (0.00"万元"): (row0, col0) -> 万元 | 元
+    unit_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: set[int] = field(default_factory=set)  # 0-based rows a person does not see
 
 
 def col_index(letters: str) -> int:
@@ -103,6 +106,13 @@ def beyond_15_digits(text: str) -> bool:
     return abs(x - shown) > 4 * math.ulp(x)
 
 
+def excel_general(x: float) -> str:
+    """A number of 12 digits or more as Excel's General format shows it: 4.3040623E+19 is ``4.30406E+19``."""
+    mantissa, exponent = f"{x:.5E}".split("E")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}E{int(exponent):+03d}"
+
+
 class WorkbookInspector:
     """Opened once per workbook; ``sheet(name)`` inspects one sheet. Raises ``WorkbookRefused``."""
 
@@ -121,7 +131,7 @@ class WorkbookInspector:
                 raise WorkbookRefused(f"XLSX 文件的部件 {i.filename} 解压后过大（{i.file_size / 2**20:,.0f} MB）")
         self._names = {i.filename for i in infos}
         self._sheets = self._sheet_parts()
-        self._percent_styles = self._percent_style_ids()
+        self._style_kinds_by_id = self._style_kinds()
         self._long_strings: set[int] | None = None
 
     # -- workbook parts -------------------------------------------------------------------------
@@ -144,21 +154,35 @@ class WorkbookInspector:
             out[s.get("name", "")] = (rels.get(s.get(f"{_REL_NS}id", ""), ""), s.get("state", "visible"))
         return out
 
-    def _percent_style_ids(self) -> set[int]:
+    def _style_kinds(self) -> dict[int, str]:
+        """cellXfs index -> percent | 万元 | 元 | scaled | general, for the number formats that change what a
+        cell shows: a percentage (×100 and %), a unit printed after the number, a thousands scaling
+        (``0.00,`` shows 1234567 as 1234.57), or General (Excel shows 12+ digit numbers in scientific)."""
         if "xl/styles.xml" not in self._names:
-            return set()
+            return {}
         root = self._xml("xl/styles.xml")
-        percent_formats = set(_BUILTIN_PERCENT)
+        kinds_by_format: dict[int, str] = {i: "percent" for i in _BUILTIN_PERCENT}
+        kinds_by_format[0] = "general"
         for nf in root.iter(f"{_NS}numFmt"):
-            code = re.sub(r'"[^"]*"|\\.', "", nf.get("formatCode", ""))  # quoted text and escapes are not the % sign
-            if "%" in code:
-                percent_formats.add(int(nf.get("numFmtId", "-1")))
-        out: set[int] = set()
+            section = nf.get("formatCode", "").split(";")[0]  # the format of positive numbers
+            literals = "".join(q or e for q, e in re.findall(r'"([^"]*)"|\\(.)', section))
+            bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)
+            fid = int(nf.get("numFmtId", "-1"))
+            if re.search(r"[0#?],+(?![0#?])", bare):
+                kinds_by_format[fid] = "scaled"
+            elif "%" in bare:
+                kinds_by_format[fid] = "percent"
+            elif "万元" in literals:
+                kinds_by_format[fid] = "万元"
+            elif "元" in literals:
+                kinds_by_format[fid] = "元"
+        out: dict[int, str] = {}
         xfs = root.find(f"{_NS}cellXfs")
         if xfs is not None:
             for i, xf in enumerate(xfs.findall(f"{_NS}xf")):
-                if int(xf.get("numFmtId", "0")) in percent_formats:
-                    out.add(i)
+                kind = kinds_by_format.get(int(xf.get("numFmtId", "0")))
+                if kind is not None:
+                    out[i] = kind
         return out
 
     def _shared_string_lengths(self) -> set[int]:
@@ -192,7 +216,7 @@ class WorkbookInspector:
         if part not in self._names:
             return info  # calamine will say what is wrong
         long_strings = self._shared_string_lengths()
-        percent_styles = self._percent_styles
+        style_kinds = self._style_kinds_by_id
         row_tag, c_tag, f_tag, v_tag, is_tag = (f"{_NS}row", f"{_NS}c", f"{_NS}f", f"{_NS}v", f"{_NS}is")
         max_row = max_col = 0
         last_row = 0  # rows without r= follow the previous one
@@ -203,6 +227,8 @@ class WorkbookInspector:
                     if el.tag == row_tag:
                         r = el.get("r")
                         last_row = int(r) if r and r.isdigit() else last_row + 1
+                        if el.get("hidden") in ("1", "true"):
+                            info.hidden_rows.add(last_row - 1)
                         next_col = 0
                         el.clear()
                         parent = el.getparent()
@@ -255,8 +281,15 @@ class WorkbookInspector:
                         info.notes[key] = CellNote("formula", "=" + (f.text or ""))
                     elif t == "n" and vtext and beyond_15_digits(vtext):
                         info.notes[key] = CellNote("digits", vtext)
-                    if t == "n" and vtext and int(el.get("s", "0") or 0) in percent_styles:
+                    kind = style_kinds.get(int(el.get("s", "0") or 0), "general") if t == "n" and vtext else None
+                    if kind == "percent":
                         info.percent_cells.add(key)
+                    elif kind in ("万元", "元"):
+                        info.unit_cells[key] = kind
+                    elif kind == "scaled" and key not in info.notes:
+                        info.notes[key] = CellNote("scaled", vtext or "")
+                    elif kind == "general" and key not in info.notes and abs(float(vtext)) >= 1e11:
+                        info.notes[key] = CellNote("general_sci", excel_general(float(vtext)))
         except etree.XMLSyntaxError as e:
             raise WorkbookRefused(f"工作表无法读取（XML 损坏）：{e.msg}", sheet=name) from None
         except (zipfile.BadZipFile, OSError, EOFError) as e:

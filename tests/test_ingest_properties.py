@@ -25,6 +25,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 HEADER = ["dept_code", "fiscal_year", "opening_balance", "closing_balance"]
 FULL_WIDTH = str.maketrans("0123456789.,-()", "０１２３４５６７８９．，－（）")
 _ORACLE = re.compile(r"^(-)?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,2}))?$")
+_ORACLE_WAN = re.compile(r"^(-)?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,6}))?$")
 
 
 def oracle(text: str) -> Decimal | None | str:
@@ -32,13 +33,20 @@ def oracle(text: str) -> Decimal | None | str:
     t = text.translate(str.maketrans("０１２３４５６７８９．，－（）", "0123456789.,-()")).strip()
     if t == "":
         return None
+    scale = 1
+    if t.endswith("万元"):  # a unit the cell shows (typed, or printed by its number format)
+        t, scale = t[:-2].strip(), 10000
+    elif t.endswith("元"):
+        t = t[:-1].strip()
     if t.startswith("(") and t.endswith(")"):
         t = "-" + t[1:-1]
     t = t.lstrip("+") if t.startswith("+") and not t.startswith("+-") else t
-    m = _ORACLE.match(t)
+    m = (_ORACLE_WAN if scale > 1 else _ORACLE).match(t)
     if not m:
         return "refuse"
-    value = Decimal(t.replace(",", ""))
+    value = Decimal(t.replace(",", "")) * scale
+    if value != value.quantize(Decimal("0.01")):
+        return "refuse"
     if abs(value) >= Decimal(10) ** 13:
         return "refuse"
     return value
