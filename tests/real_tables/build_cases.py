@@ -1089,6 +1089,32 @@ def sangong_no_total_purchase_only_split(d: Path) -> None:
     )
 
 
+@case
+def reported_results_from_self_eval_report(d: Path) -> None:
+    """报告值 copied from a 部门整体支出绩效自评报告 (CSV): 预算完成率 written 98.57% for one framework and
+    98.57 (percentage points, no sign) for another."""
+    code = "430406143"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区地方金融服务中心")
+    write_csv(
+        sub / "budget_ledger.csv",
+        [
+            LEDGER_HEADER,
+            [code, "2023", "基本支出", "人员经费", "", "", "工资福利支出", "2,864,500.00", "2,931,260.40", "2,931,260.40"],
+            [code, "2023", "基本支出", "公用经费", "", "", "商品和服务支出", "318,000.00", "326,540.00", "301,287.65"],
+            [code, "2023", "项目支出", "特定目标类", "43040623P0143001", "金融风险防范处置经费", "委托业务费", "400,000.00", "400,000.00", "372,915.20"],
+        ],
+    )
+    write_csv(
+        sub / "reported_results.csv",
+        [
+            ["部门编码", "年度", "评价体系", "项目", "报告值", "来源"],
+            [code, "2023", "hn_dept_overall", "B11", "98.57%", "2023年度部门整体支出绩效自评报告 第3页"],
+            [code, "2023", "mof_dept_common", "B11", "98.57", "2023年度部门整体支出绩效自评表"],
+        ],
+    )
+
+
 # ---------------------------------------------------------------------------
 
 
