@@ -1115,6 +1115,33 @@ def reported_results_from_self_eval_report(d: Path) -> None:
     )
 
 
+@case
+def ledger_uniformly_indented_econ_classes(d: Path) -> None:
+    """A 决算 detail export (CSV, 单位：万元) that indents every 款级 economic class with two ideographic
+    spaces (the system's hierarchy), with one 其中：会议费 row under 办公费. The lines after the 其中 row are
+    indented like every other line: they are lines, not part of the 其中 list."""
+    code = "430406144"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区科学技术协会")
+    I = "\u3000\u3000"  # noqa: E741
+    R = lambda *c: [code, "2023", *c]  # noqa: E731
+    write_csv(
+        sub / "budget_ledger.csv",
+        [
+            ["2023年度一般公共预算财政拨款支出决算明细表"],
+            ["单位：万元"],
+            LEDGER_HEADER,
+            R("基本支出", "人员经费", "", "", I + "基本工资", "60.00", "60.00", "60.00"),
+            R("基本支出", "人员经费", "", "", I + "津贴补贴", "30.00", "31.20", "31.20"),
+            R("基本支出", "公用经费", "", "", I + "办公费", "10.00", "10.00", "9.00"),
+            R("", "", "", "", I + "其中：会议费", "2.00", "2.00", "1.50"),
+            R("基本支出", "公用经费", "", "", I + "差旅费", "8.00", "8.00", "7.00"),
+            R("基本支出", "公用经费", "", "", I + "公务接待费", "3.00", "3.00", "2.00"),
+            R("项目支出", "特定目标类", "43040623P0144001", "科普活动经费", I + "委托业务费", "20.00", "25.00", "23.80"),
+        ],
+    )
+
+
 # ---------------------------------------------------------------------------
 
 
