@@ -194,7 +194,7 @@ def test_section_four_computed_indicators(worked, code, sentence):
 def test_section_four_manual_indicators_carry_the_evidence(worked):
     t = worked["text"]
     assert "——A21 预算编制合理性　分值 3 分，得分 2 分。" in worked["paragraphs"]
-    assert "评价人评分：得 2 分（满分 3 分）。依据：项目支出未有细化的工作计划及预算。评分人：third-party evaluator。" in t
+    assert "评价人评分：得 2 分（满分 3 分）。依据：项目支出未有细化的工作计划及预算。评分人：湖南良才联合会计师事务所（第三方评价机构）。" in t
     assert "评价人评分：得 0 分（满分 2 分）。依据：部分资产未张贴固定资产卡片" in t
     # no procurement / fixed-asset amounts: the evaluator's score, and the reason
     assert "缺少政府采购数据（facts.procurement_budget、procurement_actual），由评价人评分：得 1 分（满分 1 分）" in t
