@@ -1142,6 +1142,61 @@ def ledger_uniformly_indented_econ_classes(d: Path) -> None:
     )
 
 
+@case
+def targets_xlsx_merged_level_cells(d: Path) -> None:
+    """部门整体支出绩效自评表 in a workbook, as the form is laid out: 一级指标 and 二级指标 merged down over
+    the rows they group (产出指标 over three rows, 数量指标 over two), 部门编码/年度/范围 on every row."""
+    code = "430406146"
+    wb = workbook(d / "submission.xlsx")
+    center = wb.add_format({"align": "center", "valign": "vcenter"})
+    ws = wb.add_worksheet("部门信息")
+    sheet_rows(ws, [["部门编码", "部门名称", "区划编码", "区划名称"], [code, "衡阳市雁峰区社会保险服务中心", *REGION]])
+    ws = wb.add_worksheet("预算指标执行台账")
+    sheet_rows(ws, [LEDGER_HEADER, [code, 2023, "基本支出", "人员经费", "", "", "工资福利支出", 2450000, 2502300, 2502300]])
+    ws = wb.add_worksheet("绩效目标及完成值")
+    ws.merge_range(0, 0, 0, 10, "2023年度部门整体支出绩效自评表", center)
+    sheet_rows(ws, [["部门编码", "年度", "范围", "一级指标", "二级指标", "三级指标", "方向", "年度指标值", "实际完成值", "分值", "自评得分"]], 1)
+    rows = [
+        ["职工养老保险参保人数", "", "≥12000人", "12680人", 10, 10],
+        ["待遇资格认证人数", "", "≥8000人", "8214人", 10, 10],
+        ["社保待遇按时足额发放率", "", "=100%", "100%", 10, 10],
+        ["参保对象满意度", "", "≥90%", "94.6%", 10, 10],
+    ]
+    for i, r in enumerate(rows):
+        ws.write_row(2 + i, 0, [code, 2023, "部门整体"])
+        for j, v in enumerate(r):  # text cells as text: xlsxwriter would make =100% a formula
+            ws.write_string(2 + i, 5 + j, v) if isinstance(v, str) else ws.write_number(2 + i, 5 + j, v)
+    ws.merge_range(2, 3, 4, 3, "产出指标(30分)", center)
+    ws.merge_range(2, 4, 3, 4, "数量指标", center)
+    ws.write(4, 4, "时效指标")
+    ws.write(5, 3, "满意度指标(10分)")
+    ws.write(5, 4, "服务对象满意度指标")
+    wb.close()
+
+
+@case
+def ledger_unit_banner_county_named_yuan(d: Path) -> None:
+    """A 决算 page of a county whose name begins with 元 (云南省玉溪市元江哈尼族彝族傣族自治县): the 编制单位
+    line names it, the next line says 单位：万元."""
+    code = "530428101"
+    sub = d / "submission"
+    write_csv(
+        sub / "departments.csv",
+        [["部门编码", "部门名称", "区划编码", "区划名称"], [code, "元江哈尼族彝族傣族自治县财政局", "530428", "云南省玉溪市元江哈尼族彝族傣族自治县"]],
+    )
+    write_csv(
+        sub / "budget_ledger.csv",
+        [
+            ["2023年度部门支出决算表"],
+            ["编制单位：元江哈尼族彝族傣族自治县财政局"],
+            ["单位：万元"],
+            LEDGER_HEADER,
+            [code, "2023", "基本支出", "人员经费", "", "", "工资福利支出", "412.60", "425.18", "425.18"],
+            [code, "2023", "基本支出", "公用经费", "", "", "商品和服务支出", "52.40", "55.00", "51.36"],
+        ],
+    )
+
+
 # ---------------------------------------------------------------------------
 
 
