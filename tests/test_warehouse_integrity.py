@@ -188,6 +188,42 @@ def test_a_moved_wal_of_a_file_that_was_swapped_out_is_never_replayed(wh):
     assert not stash.exists()
 
 
+KILL_IN_SWAP = """
+import os, signal, sys
+from pathlib import Path
+from app import pipeline, warehouse as W
+live, point = Path(sys.argv[1]), sys.argv[2]
+real_replace = os.replace
+def die(): os.kill(os.getpid(), signal.SIGKILL)
+if point == "before":    # the WAL is moved aside, the copy is not yet in place
+    def replace(src, dst):
+        if Path(dst) == live:
+            die()
+        return real_replace(src, dst)
+    W.os.replace = replace
+else:                    # the copy is in place, the moved WAL not yet deleted
+    W._fsync_dir = lambda d: die()
+pipeline.build([], live, run_dbt=False, run_checks=False)
+"""
+
+
+@pytest.mark.parametrize("point", ["before", "after"])
+def test_a_real_kill_inside_the_swap_never_loses_or_replays_twice(wh, point):
+    killed_writer(wh, 5)
+    p = subprocess.run([sys.executable, "-c", KILL_IN_SWAP, str(wh), point], cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == -signal.SIGKILL, p.stderr[-2000:]
+    stash = list((wh.parent / ".build").glob(f"{wh.name}.wal.swapped-*"))
+    assert len(stash) == 1 and not W._wal(wh).exists()
+    # the live file opens; after the swap it already holds the row, before it the row waits in .build/
+    if point == "after":
+        assert query(wh, "select id from hand.notes") == [(5,)]
+    else:
+        assert query(wh, "select count(*) from information_schema.tables where table_schema = 'hand'") == [(0,)]
+    assert quick_build(wh).swapped
+    assert query(wh, "select id from hand.notes") == [(5,)]
+    assert leftovers(wh) == [] and not W._wal(wh).exists()
+
+
 # ---------------------------------------------------------------------------
 # 2. artefacts after the swap, leftovers cleaned
 
