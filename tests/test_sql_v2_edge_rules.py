@@ -113,6 +113,16 @@ def test_totals_only_ledger_is_scored_on_its_totals():
     assert [f for f in findings("T1") if f[0] == "ledger_subtotal"] == []
 
 
+def test_totals_only_ledger_checks_its_total_against_the_expense_type_totals():
+    # T3: 合计 实际支付 1,000,000 but 基本支出合计 410,000 + 项目支出合计 600,000 = 1,010,000 (error);
+    # the other columns add up (1,000,000 = 400,000 + 600,000; 1,050,000 = 420,000 + 630,000)
+    assert [f for f in findings("T3") if f[0].startswith("ledger")] == [
+        ("ledger_subtotal", "error", "合计：实际支付合计", D(1010000), D(1000000)),
+    ]
+    # still scored on its 合计 row: 1,000,000 / 1,050,000 = 95.24%
+    assert _score("T3", "B11") == (D(2), True, D("95.24"), None)
+
+
 def _department_frameworks() -> set[str]:
     with (ROOT / "seeds" / "frameworks.csv").open(encoding="utf-8") as fh:
         built_in = {r["framework_code"] for r in csv.DictReader(fh) if r["scope"] == "department"}

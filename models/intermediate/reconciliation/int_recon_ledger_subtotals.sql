@@ -1,7 +1,8 @@
 -- ledger_subtotal：报告的小计/合计行 = 它覆盖的预算行之和，逐个金额列核对。
 -- 范围：expense_type 为空 = 全部台账；category 为空 = 该指标管理类型的全部；project_code 为空 = 不限项目，
 -- 否则只是该项目的行（两个项目各自的“合计”行各自核对，互不相干）。
--- 范围内没有任何预算行的小计是部门合计（部门决算表只印合计），不是矛盾：不核对。
+-- 范围内没有任何预算行的小计是部门合计（部门决算表只印合计），不是矛盾：不与预算行核对；
+-- 只有合计行时，合计 = 基本支出合计 + 项目支出合计（三者都填写时）仍逐列核对。
 -- 某个金额有空白（未知）的行使该范围的和未知：不核对那一列。
 -- ledger_breakdown：“其中：…”行不超过它细分的上级行（同一提交、文件的 breakdown_parent_row）。
 with subtotals as (
@@ -110,6 +111,61 @@ subtotal_findings as (
     where reported <> summed
 ),
 
+-- a department total with no lines under it: 合计 = 基本支出合计 + 项目支出合计, when all three are reported
+-- (department-level rows: no project, no category)
+total_rows as (
+    select
+        s.*,
+        case when s.expense_type is null then 'total' when s.expense_type = '基本支出' then 'basic' else 'project' end as scope
+    from subtotals as s
+    inner join covered as c on c.subtotal_id = s.subtotal_id
+    where c.line_count = 0 and s.project_code is null and s.category is null
+),
+
+total_pairs as (
+    {% for reported_col, label, sum_col in columns if reported_col != 'balance_reported' %}
+    select
+        t.dept_code,
+        t.fiscal_year,
+        t.subtotal_label,
+        '{{ label }}' as column_label,
+        cast(t.{{ reported_col }} as decimal(24, 6)) as reported,
+        cast(b.{{ reported_col }} + p.{{ reported_col }} as decimal(24, 6)) as summed,
+        t.submission_id,
+        t.source_file,
+        t.source_row
+    from total_rows as t
+    inner join total_rows as b
+        on b.dept_code = t.dept_code and b.fiscal_year = t.fiscal_year and b.scope = 'basic'
+    inner join total_rows as p
+        on p.dept_code = t.dept_code and p.fiscal_year = t.fiscal_year and p.scope = 'project'
+    where t.scope = 'total'
+        and t.{{ reported_col }} is not null and b.{{ reported_col }} is not null and p.{{ reported_col }} is not null
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+total_findings as (
+    select
+        dept_code,
+        fiscal_year,
+        'ledger_subtotal' as check_code,
+        subtotal_label || '：' || column_label as item,
+        summed as expected,
+        reported as actual,
+        reported - summed as difference,
+        '元' as unit,
+        '台账第 ' || {{ recon_text('source_row') }} || ' 行“' || subtotal_label || '”的' || column_label || ' '
+            || {{ format_amount('reported') }} || ' 元，与基本支出合计、项目支出合计之和 '
+            || {{ format_amount('summed') }} || ' 元相差 ' || {{ format_amount('reported - summed') }} || ' 元' as message,
+        submission_id,
+        source_file,
+        source_row,
+        {{ recon_amount_severity('reported - summed') }} as severity
+    from total_pairs
+    where reported <> summed
+),
+
 -- 其中 rows and the row they break down (a budget line or a subtotal of the same submission and file)
 breakdowns as (
     select * from {{ ref('stg_budget_ledger_breakdowns') }}
@@ -172,6 +228,8 @@ breakdown_findings as (
 
 final as (
     select * from subtotal_findings
+    union all
+    select * from total_findings
     union all
     select * from breakdown_findings
 )
