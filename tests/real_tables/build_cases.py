@@ -1197,6 +1197,33 @@ def ledger_unit_banner_county_named_yuan(d: Path) -> None:
     )
 
 
+@case
+def ledger_totals_by_type_no_grand_total(d: Path) -> None:
+    """A 决算 summary (CSV, 单位：万元) that prints 基本支出合计 and 项目支出合计 but no grand 合计, with a
+    重点支出 fact from the basic-data table."""
+    code = "430406147"
+    sub = d / "submission"
+    departments(sub, code, "衡阳市雁峰区教育局机关")
+    R = lambda *c: [code, "2023", *c]  # noqa: E731
+    write_csv(
+        sub / "budget_ledger.csv",
+        [
+            ["2023年度部门支出决算汇总表"],
+            ["单位：万元"],
+            ["部门编码", "年度", "指标管理类型", "项目类别", "年初预算数", "调整后预算数", "决算数"],
+            R("基本支出", "合计", "2,130.50", "2,186.42", "2,170.36"),
+            R("项目支出", "合计", "860.00", "948.60", "902.15"),
+        ],
+    )
+    write_csv(
+        sub / "facts.csv",
+        [
+            ["部门编码", "年度", "数据项编码", "数值", "单位", "备注"],
+            [code, "2023", "key_expenditure", "600.00", "万元", "重点项目安排数"],
+        ],
+    )
+
+
 # ---------------------------------------------------------------------------
 
 
