@@ -150,7 +150,8 @@ def storage_errno_in(text: str) -> int | None:
 
 
 def storage_error(code: int, folder: Path, filename: str | None = None) -> StorageError:
-    where = filename or str(folder)
+    # name the file when it is a warehouse file (the live one, a copy, a backup), else its folder
+    where = filename if filename and str(filename).endswith((".duckdb", ".wal")) else str(folder)
     if code == errno.ENOSPC:
         return StorageError(f"磁盘空间不足：{folder} 所在的磁盘写不下新仓库，仓库保持不变，未留下部分文件；请腾出空间后重试。")
     if code == errno.EROFS:
