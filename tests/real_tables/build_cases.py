@@ -1252,6 +1252,25 @@ def ledger_two_units_one_file(d: Path) -> None:
     )
 
 
+@case
+def chinese_file_names(d: Path) -> None:
+    """A folder whose files are named by the templates' Chinese names, as a department names them:
+    部门信息.csv, 预算指标执行台账.csv, “三公”经费.csv (GB18030)."""
+    code = "430406150"
+    sub = d / "submission"
+    write_csv(sub / "部门信息.csv", [["部门编码", "部门名称", "区划编码", "区划名称"], [code, "衡阳市雁峰区老干部局", *REGION]], "gb18030")
+    write_csv(
+        sub / "预算指标执行台账.csv",
+        [LEDGER_HEADER, [code, "2023", "基本支出", "公用经费", "", "", "商品和服务支出", "236,000.00", "241,500.00", "228,640.90"]],
+        "gb18030",
+    )
+    write_csv(
+        sub / "“三公”经费.csv",
+        [["部门编码", "年度", "项目", "预算数", "决算数"], [code, "2023", "公务接待费", "8,000.00", "6,420.00"], [code, "2023", "合计", "8,000.00", "6,420.00"]],
+        "gb18030",
+    )
+
+
 # ---------------------------------------------------------------------------
 
 
