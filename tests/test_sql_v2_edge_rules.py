@@ -55,12 +55,12 @@ def test_blank_three_public_budget_b24_not_assessable_next_year_a23_from_actuals
 def test_blank_actual_paid_b11_not_assessable_b12_computed():
     # N1 2023: 公用经费 line has no 执行数 (a budget-stage table)
     f = finance("N1")
-    assert (f["original_total"], f["adjusted_total"], f["paid_total"]) == (D("150000.00"), D("155000.00"), None)
+    assert (f["original_total"], f["adjusted_total"], f["paid_total"]) == (D("180000.00"), D("185000.00"), None)
     assert (f["personnel_paid"], f["public_paid"], f["basic_paid"]) == (D("90000.00"), None, None)
     score, assessable, value, reason = _score("N1", "B11")
     assert (assessable, value, reason) == (False, None, "缺少实际支出（执行数）（台账金额空白，空白表示未知）")
-    # B12 = |155,000 − 150,000| / 150,000 = 3.33% < 10% → 2
-    assert _score("N1", "B12") == (D(2), True, D("3.33"), None)
+    # B12 = |185,000 − 180,000| / 180,000 = 2.78% < 10% → 2
+    assert _score("N1", "B12") == (D(2), True, D("2.78"), None)
     # the closing carryover (Σ adjusted − paid) is unknown too: B21 not assessable, never 0
     assert f["carryover_closing"] is None
     assert _score("N1", "B21")[1:3] == (False, None)
@@ -88,7 +88,14 @@ def test_unknown_is_never_scored_as_zero_in_the_marts():
         """select dept_code, numerator, denominator, value, missing_inputs from marts.fct_indicator_values
            where framework_code = 'hn_dept_overall' and indicator_code = 'B11' and dept_code = 'N1' and fiscal_year = 2023"""
     )
-    assert values == [("N1", None, D("155000.00"), None, "缺少实际支出（执行数）（台账金额空白，空白表示未知）")]
+    assert values == [("N1", None, D("185000.00"), None, "缺少实际支出（执行数）（台账金额空白，空白表示未知）")]
+
+    # N1's project P7 (30,000, 执行数 blank): project_self A1 not assessable, named
+    a1 = query(
+        """select score, assessable, not_assessable_reason from marts.fct_indicator_scores
+           where dept_code = 'N1' and framework_code = 'project_self' and project_code = 'P7' and indicator_code = 'A1'"""
+    )
+    assert a1 == [(D(0), False, "缺少项目实际支出（台账金额空白，空白表示未知）")]
 
 
 # ---------------------------------------------------------------------------

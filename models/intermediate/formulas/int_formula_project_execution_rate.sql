@@ -17,7 +17,11 @@ per_project as (
         '' as part_code,
         actual_paid as numerator,       -- 项目实际支出
         adjusted_budget as denominator, -- 项目调整后预算
-        cast(null as {{ dbt.type_string() }}) as missing_inputs,
+        case when actual_paid is null or adjusted_budget is null then
+            '缺少项目' || rtrim({{ scoring_concat(["case when actual_paid is null then '实际支出、' end",
+                                                   "case when adjusted_budget is null then '调整后预算、' end"]) }}, '、')
+            || '（台账金额空白，空白表示未知）'
+        end as missing_inputs,
         {{ scoring_concat(["'项目 '", 'project_code', dbt.concat(["' '", 'project_name']), "'：实际支出 '", format_amount('actual_paid'),
                            "'，调整后预算 '", format_amount('adjusted_budget')]) }}
             as inputs
@@ -32,7 +36,7 @@ department as (
         '' as part_code,
         project_paid as numerator,          -- 项目支出实际支出
         project_adjusted as denominator,    -- 项目支出调整后预算
-        cast(null as {{ dbt.type_string() }}) as missing_inputs,
+        {{ missing_amounts([('project_paid', '项目支出实际支出'), ('project_adjusted', '项目支出调整后预算')]) }} as missing_inputs,
         {{ scoring_concat(["'项目支出实际支出 '", format_amount('project_paid'), "'，项目支出调整后预算 '", format_amount('project_adjusted')]) }}
             as inputs
     from finance
