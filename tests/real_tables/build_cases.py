@@ -1271,6 +1271,29 @@ def chinese_file_names(d: Path) -> None:
     )
 
 
+@case
+def ledger_xlsx_wan_display_format_trick(d: Path) -> None:
+    """A workbook ledger kept in 元 but displayed in 万元 with the custom format 0!.0000 (a literal point
+    before the last four digits: 2865000 shows as 286.5000), under a 单位：万元 banner — a common trick."""
+    code = "430406151"
+    wb = workbook(d / "submission.xlsx")
+    trick = wb.add_format({"num_format": "0!.0000"})
+    ws = wb.add_worksheet("部门信息")
+    sheet_rows(ws, [["部门编码", "部门名称", "区划编码", "区划名称"], [code, "衡阳市雁峰区商务和粮食服务中心", *REGION]])
+    ws = wb.add_worksheet("预算指标执行台账")
+    ws.write(0, 9, "单位：万元")
+    sheet_rows(ws, [LEDGER_HEADER], 1)
+    lines = [
+        ["基本支出", "人员经费", "", "", "工资福利支出", 2865000, 2913600, 2913600],
+        ["基本支出", "公用经费", "", "", "商品和服务支出", 382000, 401000, 378400],
+    ]
+    for i, line in enumerate(lines):
+        ws.write_row(2 + i, 0, [code, 2023, *line[:5]])
+        for j, v in enumerate(line[5:]):
+            ws.write_number(2 + i, 7 + j, v, trick)
+    wb.close()
+
+
 # ---------------------------------------------------------------------------
 
 
