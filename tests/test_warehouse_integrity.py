@@ -480,6 +480,30 @@ def test_the_dashboard_connects_to_nothing_after_its_wait_timed_out(wh, monkeypa
         assert data.q(sql, (1,)).n[0] == query(wh, "select count(*) from raw.budget_ledger")[0][0]
 
 
+def test_the_dashboard_caches_nothing_when_a_swap_lands_between_its_key_and_its_connect(wh, monkeypatch):
+    from app.dashboard import data
+
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(wh))
+    sql = "select count(*) as n from raw.budget_ledger where 2 = ?"
+    new = wh.with_name("new.duckdb")
+    shutil.copyfile(wh, new)
+    with contextlib.closing(duckdb.connect(str(new))) as con:
+        con.execute("DELETE FROM raw.budget_ledger WHERE rowid % 2 = 0")
+    real = W.connect_readonly
+
+    def swap_then_connect(p=None):
+        if new.exists():
+            new.replace(wh)  # a build swaps in right after the run took its version
+        return real(p)
+
+    monkeypatch.setattr(W, "connect_readonly", swap_then_connect)
+    with data.run_scope(), pytest.raises(data.WarehouseUnavailable) as e:
+        data.q(sql, (2,))
+    assert str(e.value) == "仓库刚刚换成了新的构建"
+    with data.run_scope():  # the next run reads the new file under the new version
+        assert data.q(sql, (2,)).n[0] == query(wh, "select count(*) from raw.budget_ledger")[0][0] == 14
+
+
 # ---------------------------------------------------------------------------
 # 6. soak
 
