@@ -1294,6 +1294,24 @@ def ledger_xlsx_wan_display_format_trick(d: Path) -> None:
     wb.close()
 
 
+@case
+def ledger_xlsx_year_as_date_cell(d: Path) -> None:
+    """A workbook ledger whose 年度 column holds date cells formatted yyyy"年": Excel shows 2023年."""
+    code = "430406152"
+    wb = workbook(d / "submission.xlsx")
+    year = wb.add_format({"num_format": 'yyyy"年"'})
+    ws = wb.add_worksheet("部门信息")
+    sheet_rows(ws, [["部门编码", "部门名称", "区划编码", "区划名称"], [code, "衡阳市雁峰区供销合作社联合社", *REGION]])
+    ws = wb.add_worksheet("预算指标执行台账")
+    sheet_rows(ws, [LEDGER_HEADER])
+    lines = [["基本支出", "人员经费", "", "", "工资福利支出", 968000, 986250, 986250], ["基本支出", "公用经费", "", "", "商品和服务支出", 104000, 108000, 99870.5]]
+    for i, line in enumerate(lines):
+        ws.write(1 + i, 0, code)
+        ws.write_datetime(1 + i, 1, datetime.datetime(2023, 1, 1), year)
+        ws.write_row(1 + i, 2, line)
+    wb.close()
+
+
 # ---------------------------------------------------------------------------
 
 
