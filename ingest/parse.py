@@ -177,7 +177,7 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
 
 HEADER_SEARCH_ROWS = 30
 # 单位：万元, 金额单位:人民币万元, (万元), 金额（万元）: a unit for the amounts below; 万元/人 is not one
-_BANNER_UNIT = re.compile(r"(?:金额单位|单位)\s*[:：]\s*(?:人民币)?\s*(万元|元)(?!\s*/)|^\s*\((?:人民币)?(万元|元)\)\s*$|[^(\s]\s*\((?:人民币)?(万元|元)\)\s*$")
+_BANNER_UNIT = re.compile(r"(?<!编制)(?<!填报)(?<!填表)(?<!报送)(?:金额单位|单位)\s*[:：]\s*(?:人民币)?\s*(万元|元)(?![\u4e00-\u9fff/]|\s*/)|^\s*\((?:人民币)?(万元|元)\)\s*$|[^(\s]\s*\((?:人民币)?(万元|元)\)\s*$")
 _NOTE = re.compile(r"^(注|备注|说明|附注)[0-9]*[:：.、]|^注[0-9]|(负责人|填报人|填表人|审核人|制表人|经办人|联系电话|填报日期|制表日期)[:：]")
 
 
@@ -264,7 +264,7 @@ _NOTE_REASONS = {
     "long": "单元格内容过长（超过 10,000 个字符）",
     "digits": "数字超过 15 位有效数字，Excel 无法按所写的值保存：请核对，或把这一列设为文本格式",
     "general_sci": "编码显示为科学计数法，原来的数字已经丢失：请把这一列设为文本格式后重新填写编码",
-    "scaled": "单元格的数字格式按千缩放显示（如 0.00,），显示的数与保存的数不同：请改用普通数字格式",
+    "scaled": "单元格的数字格式改变了显示的数字（如按千缩放的 0.00, 或在数字中插入小数点的 0!.0000），显示的数与保存的数不同：请改用普通数字格式",
 }
 
 
@@ -817,15 +817,25 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
         breakdown = breakdown | lab.str.starts_with("其中").fill_null(False)
     breakdown = breakdown | et_label.str.starts_with("其中").fill_null(False)
     # the rows a printed form indents under a 其中 row (　　上年结转资金, 　　其他资金) continue its list
-    indented = pl.Series([False] * n, dtype=pl.Boolean)
+    # — indented deeper than the 其中 row itself: an export that indents every line equally continues nothing
+    indent = pl.Series([0] * n, dtype=pl.Int64)
     for c in LEDGER_LABELS:
         if c in raw_cols:
-            indented = indented | raw_cols[c].str.contains(r"^(\u3000|\s{2,})\S").fill_null(False)
-    if indented.any():
-        flags, prev = [], False
-        for b, ind in zip(breakdown.to_list(), indented.to_list()):
-            prev = bool(b) or (prev and bool(ind))
-            flags.append(prev)
+            lead = raw_cols[c].str.extract(r"^([ \u3000]*)\S").fill_null("")
+            width = lead.str.count_matches(" ") + 2 * lead.str.count_matches("\u3000")
+            indent = pl.select(pl.max_horizontal(indent, width.cast(pl.Int64)).alias("i")).to_series()
+    if (indent > 0).any() and breakdown.any():
+        flags: list[bool] = []
+        level = None  # the indentation of the 其中 row whose list is open
+        for b, ind in zip(breakdown.to_list(), indent.to_list()):
+            if b:
+                level = ind if level is None or not flags or not flags[-1] else level
+                flags.append(True)
+            elif level is not None and flags and flags[-1] and ind > level:
+                flags.append(True)
+            else:
+                level = None
+                flags.append(False)
         breakdown = pl.Series(flags, dtype=pl.Boolean)
     labels = {c: lab.str.replace(r"^其中[:：]?", "") for c, lab in labels.items()}
     et_label = et_label.str.replace(r"^其中[:：]?", "")

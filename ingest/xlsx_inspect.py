@@ -168,7 +168,9 @@ class WorkbookInspector:
             literals = "".join(q or e for q, e in re.findall(r'"([^"]*)"|\\(.)', section))
             bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)
             fid = int(nf.get("numFmtId", "-1"))
-            if re.search(r"[0#?],+(?![0#?])", bare):
+            if re.search(r"[0#?],+(?![0#?])", bare) or re.search(r'[0#?](?:![^0#?]|\\.|"[^"]*")+[0#?]', section):
+                # thousands scaling (0.00,) or text between the digits (0!.0000 shows 12345 as 1.2345):
+                # what the cell shows is not the number it holds
                 kinds_by_format[fid] = "scaled"
             elif "%" in bare:
                 kinds_by_format[fid] = "percent"
