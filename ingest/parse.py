@@ -1004,11 +1004,16 @@ _WORDED = {
     "≥": ("不少于", "不低于", "大于等于", "大于或等于", "至少", "达到", "≥"),
     "≤": ("不多于", "不高于", "不超过", "小于等于", "小于或等于", "控制在", "≤"),
     "=": ("等于",),
+    # strictly greater / less: no direction of the template says that, and reading it as ≥/≤ would change
+    # whether a value equal to the target is met — refused with the reason
+    "strict": ("大于", "高于", "超过", "小于", "低于", "少于"),
 }
 _PRINTED_TARGET = (
-    r"^(≥|≤|=|>=|<=|>|<|" + "|".join(w for ws in _WORDED.values() for w in ws if len(w) > 1) + r")?([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)(.*)$"
+    r"^(≥|≤|=|>=|<=|>|<|"
+    + "|".join(sorted((w for ws in _WORDED.values() for w in ws if len(w) > 1), key=len, reverse=True))
+    + r")?([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)(.*)$"
 )
-_OPERATORS = {"≥": "≥", ">=": "≥", ">": "≥", "≤": "≤", "<=": "≤", "<": "≤", "=": "=", **{w: op for op, ws in _WORDED.items() for w in ws}}
+_OPERATORS = {"≥": "≥", ">=": "≥", ">": "strict", "≤": "≤", "<=": "≤", "<": "strict", "=": "=", **{w: op for op, ws in _WORDED.items() for w in ws}}
 # spec "Targets as printed": the words a self-evaluation form uses for a qualitative target
 MET_WORDS = ("达成预期指标", "已达成", "达成", "完成", "已完成", "是", "达到", "好", "已达到", "达标", "合格")
 NOT_MET_WORDS = ("未达成", "未完成", "否", "部分达成", "未达到", "未达标", "不合格")
@@ -1042,12 +1047,15 @@ def _targets_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
     d_raw = raw_cols.get("direction", blank)
     direction, d_reason = parse_enum(d_raw, T.TEMPLATES["performance_targets"].column("direction"))
     issues += _issues_from(frame, d_reason, d_raw, "direction", file, sheet)
+    strict = (t_op == "strict").fill_null(False)
+    t_op = pl.select(pl.when(strict).then(None).otherwise(t_op).alias("o")).to_series()
     direction = pl.select(pl.when(direction.is_null()).then(t_op).otherwise(direction).alias("d")).to_series()
     unit_given = frame["unit"].str.normalize("NFKC").str.replace_all(r"\s", "")
     rows = frame["_row_number"]
     numeric = direction.is_in(["≥", "≤", "="]).fill_null(False)
     checks = [
-        (direction.is_null() & d_reason.is_null(), "direction", d_raw, "不能为空：请填写方向（≥、≤、=、定性），或在年度指标值中写明（如 ≥50个）"),
+        (strict, "target_value", t_raw, "年度指标值写成了“大于/小于”：方向只能是 ≥、≤、= 或 定性，请改写为 ≥ 或 ≤ 并核对目标值"),
+        (direction.is_null() & d_reason.is_null() & ~strict, "direction", d_raw, "不能为空：请填写方向（≥、≤、=、定性），或在年度指标值中写明（如 ≥50个）"),
         (t_text.is_null(), "target_value", t_raw, "不能为空"),
         (numeric & t_text.is_not_null() & t_num.is_null(), "target_value", t_raw, "方向是数值比较，年度指标值却没有数字"),
         (

@@ -172,7 +172,12 @@ def cell_text(value: object, percent: bool = False, unit: str | None = None) -> 
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if unit is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if unit == "year" and isinstance(value, (datetime, date)):
+        return f"{value.year}年"  # a date cell formatted yyyy"年" shows its year
+    if unit is not None and unit.startswith("shift") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        places = int(unit[5:])  # 0!.0000: the digits shown with a point `places` from the right
+        return format((Decimal(cell_text(value)) / (Decimal(10) ** places)).quantize(Decimal(1).scaleb(-places)), "f")
+    if unit in ("万元", "元") and isinstance(value, (int, float)) and not isinstance(value, bool):
         return cell_text(value) + unit
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
@@ -271,9 +276,15 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
             continue
         cells = lead + [cell_text(v, (i, start_col + j) in percent, units.get((i, start_col + j))) for j, v in enumerate(raw)]
         for c, last in fill_down.get(i, ()):
-            if c < len(cells) and cells[c].strip() and isinstance(raw[c - start_col] if 0 <= c - start_col < len(raw) else None, str):
+            top = raw[c - start_col] if 0 <= c - start_col < len(raw) else None
+            if c < len(cells) and cells[c].strip() and isinstance(top, str):
                 for r in range(i + 1, last + 1):
                     filled.setdefault(r, {})[c] = cells[c]
+            elif isinstance(top, (int, float)) and not isinstance(top, bool) and header is not None:
+                # a figure merged down over several lines: which line does it belong to? refused
+                read_issues.append(
+                    Issue(path.name, sheet, i + 1, f"第 {c + 1} 列", cells[c], f"数值单元格向下合并到第 {last + 1} 行：无法确定它属于哪一行，请拆分单元格、每行分别填写")
+                )
         for c, text in (below or {}).items():
             if c < len(cells) and not cells[c].strip():
                 cells[c] = text

@@ -168,7 +168,14 @@ class WorkbookInspector:
             literals = "".join(q or e for q, e in re.findall(r'"([^"]*)"|\\(.)', section))
             bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)
             fid = int(nf.get("numFmtId", "-1"))
-            if re.search(r"[0#?],+(?![0#?])", bare) or re.search(r'[0#?](?:![^0#?]|\\.|"[^"]*")+[0#?]', section):
+            shift = re.fullmatch(r'[#,0]*0(?:!\.|\\\.|"\.")(0+)', section.strip())
+            if shift:
+                # 0!.0000: a literal point four digits from the right, so 2865000 shows as 286.5000 (in 万元
+                # under a 单位：万元 banner): what the cell shows is the stored number ÷ 10^4
+                kinds_by_format[fid] = f"shift{len(shift.group(1))}"
+            elif re.search(r"[yY]", bare) and not re.search(r"[mMdDhHsS]", bare):
+                kinds_by_format[fid] = "year"  # yyyy"年": a date shown as its year
+            elif re.search(r"[0#?],+(?![0#?])", bare) or re.search(r'[0#?](?:![^0#?]|\\.|"[^"]*")+[0#?]', section):
                 # thousands scaling (0.00,) or text between the digits (0!.0000 shows 12345 as 1.2345):
                 # what the cell shows is not the number it holds
                 kinds_by_format[fid] = "scaled"
@@ -286,7 +293,7 @@ class WorkbookInspector:
                     kind = style_kinds.get(int(el.get("s", "0") or 0), "general") if t == "n" and vtext else None
                     if kind == "percent":
                         info.percent_cells.add(key)
-                    elif kind in ("万元", "元"):
+                    elif kind in ("万元", "元", "year") or (kind or "").startswith("shift"):
                         info.unit_cells[key] = kind
                     elif kind == "scaled" and key not in info.notes:
                         info.notes[key] = CellNote("scaled", vtext or "")

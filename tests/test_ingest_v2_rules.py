@@ -259,3 +259,34 @@ def test_a_data_row_above_the_header_is_refused_not_taken_for_a_title(tmp_path):
     assert [(i[0], i[2], i[3]) for i in _issues(p)] == [
         (1, "D1 | 2023 | 公务接待费 | 1 | 1", "表头（第 2 行）上方的这一行有数值，像是数据行：数据只能写在表头下面")
     ]
+
+
+def test_strictly_greater_or_less_targets_are_refused_not_read_as_at_least(tmp_path):
+    p = _parse(
+        tmp_path,
+        "performance_targets",
+        TARGETS_HEAD
+        + "D1,2023,部门整体,产出,质量,合格率,,＞90%,95%,\n"
+        + "D1,2023,部门整体,产出,质量,差错率,,低于5%,3%,\n"
+        + "D1,2023,部门整体,产出,数量,人数,,大于等于50人,52人,\n",
+    )
+    assert [(i[0], i[1], i[3]) for i in _issues(p)] == [
+        (2, "target_value", "年度指标值写成了“大于/小于”：方向只能是 ≥、≤、= 或 定性，请改写为 ≥ 或 ≤ 并核对目标值"),
+        (3, "target_value", "年度指标值写成了“大于/小于”：方向只能是 ≥、≤、= 或 定性，请改写为 ≥ 或 ≤ 并核对目标值"),
+    ]
+    assert _rows(p, "direction", "target_number")[2] == ("≥", "50.000000")
+
+
+def test_a_figure_merged_down_over_two_lines_is_refused(tmp_path):
+    path = tmp_path / "budget_ledger.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("budget_ledger")
+    ws.write_row(0, 0, ["部门编码", "年度", "指标管理类型", "项目类别", "政府经济分类", "年初预算", "决算数"])
+    ws.write_row(1, 0, ["D1", 2023, "基本支出", "公用经费", "办公费", 100])
+    ws.write_row(2, 0, ["D1", 2023, "基本支出", "公用经费", "印刷费", 50])
+    ws.merge_range(1, 6, 2, 6, 140)
+    wb.close()
+    p = parse_table(read_xlsx_sheet(path, "budget_ledger"), T.TEMPLATES["budget_ledger"])
+    assert [(i[0], i[1], i[2], i[3]) for i in _issues(p)] == [
+        (2, "第 7 列", "140", "数值单元格向下合并到第 3 行：无法确定它属于哪一行，请拆分单元格、每行分别填写")
+    ]
