@@ -359,3 +359,31 @@ def test_qualitative_targets_use_actual_met():
     )
     assert b1 == [(D(36), D("72.00"))]
     assert query("select total_score from marts.fct_project_scores where dept_code = 'D3' and project_code = 'P1'") == [(D(46),)]
+
+
+def test_vehicle_group_with_only_one_part_is_the_vehicle_amount():
+    # V3: the group 60,000 / 56,000 with only 其中 购置费 20,000 / 15,000: the part is inside the group
+    # → 10,000 + 60,000 + 10,000 = 80,000 budget, 0 + 56,000 + 15,000 = 71,000 actual → 88.75%; nothing contradicts
+    assert (finance("V3")["three_public_budget"], finance("V3")["three_public_actual"]) == (D("80000.00"), D("71000.00"))
+    assert _score("V3", "B24") == (D(1), True, D("88.75"), None)
+    assert [f for f in findings("V3") if f[0].startswith("three_public")] == []
+
+
+def test_a_project_printed_only_as_its_total_is_a_budget_line():
+    # PT: 人员经费 100,000 / 100,000 / 98,000 and project PT2 only as its 年度资金总额 500,000 / 600,000 / 573,000
+    f = finance("PT")
+    assert (f["original_total"], f["adjusted_total"], f["paid_total"]) == (D("600000.00"), D("700000.00"), D("671000.00"))
+    # B11 = 671,000 / 700,000 = 95.857…% → 95.86%;  B12 = 100,000 / 600,000 = 16.67% → 0
+    assert _score("PT", "B11") == (D(2), True, D("95.86"), None)
+    assert _score("PT", "B12") == (D(0), True, D("16.67"), None)
+    # project_self A1 for PT2: 573,000 / 600,000 = 95.50% → 10 × 95.50% = 9.55
+    a1 = query(
+        """select score, value from marts.fct_indicator_scores
+           where dept_code = 'PT' and framework_code = 'project_self' and project_code = 'PT2' and indicator_code = 'A1'"""
+    )
+    assert a1 == [(D("9.55"), D("95.50"))]
+    # the line keeps its source row; the department 合计 (600,000 / 700,000 / 671,000) covers it: no finding
+    assert query("select source_row, is_project_total from marts.fct_budget_ledger_lines where dept_code = 'PT' order by 1") == [
+        (2, False), (3, True),
+    ]  # fmt: skip
+    assert [f for f in findings("PT") if f[0].startswith("ledger")] == []

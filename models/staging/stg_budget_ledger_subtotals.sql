@@ -21,6 +21,8 @@ final as (
         expense_type,
         category,
         project_code,
+        project_name,
+        coalesce(is_key_project, false) as is_key_project,
         subtotal_label,
         original_budget,
         adjustment,

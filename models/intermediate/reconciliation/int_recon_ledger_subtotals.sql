@@ -9,8 +9,9 @@ with subtotals as (
     select * from {{ ref('stg_budget_ledger_subtotals') }}
 ),
 
+-- the budget lines, a project's lone total row included (int_ledger_lines): a department 合计 covers it
 lines as (
-    select * from {{ ref('stg_budget_ledger') }}
+    select * from {{ ref('int_ledger_lines') }}
 ),
 
 -- the lines summed at every scope a subtotal can have; '*' = all values of that column.
@@ -175,6 +176,7 @@ parents as (
     select ledger_line_id as parent_id, original_budget, adjusted_budget, actual_paid,
            expense_type || '/' || category || coalesce('/' || project_code, '') || coalesce('/' || econ_class, '') as parent_label
     from lines
+    where not is_project_total    -- those are in subtotals below
     union all
     select subtotal_id, original_budget, adjusted_budget, actual_paid, subtotal_label
     from subtotals

@@ -1,6 +1,6 @@
 -- 填报的合计行 = 各项之和：
 --   three_public_total  “三公”经费合计行（预算数、决算数）= 各项之和（车辆：购置 + 运行维护，未分列时车辆组）
---   three_public_vehicle_group  车辆组“公务用车购置及运行费”= 公务用车购置费 + 公务用车运行维护费（都填写时）
+--   three_public_vehicle_group  车辆组“公务用车购置及运行费”= 公务用车购置费 + 公务用车运行维护费（两项都分列时）
 --   staffing_total      人员编制合计行（编制数、实有人数）= 各类型之和（人数不等即为 error）
 with tp_totals as (
     select * from {{ ref('stg_three_public_totals') }}
@@ -8,7 +8,7 @@ with tp_totals as (
 
 tp_items as (
     select dept_code, fiscal_year, items, items_budget as budget, items_actual as actual,
-           vehicle_parts, vehicle_groups, vehicle_parts_budget, vehicle_parts_actual,
+           vehicle_parts, vehicle_groups, vehicle_from_parts, vehicle_parts_budget, vehicle_parts_actual,
            vehicle_group_budget, vehicle_group_actual
     from {{ ref('int_three_public_year') }}
     where items > 0
@@ -54,12 +54,12 @@ vehicle_pairs as (
     select g.dept_code, g.fiscal_year, '预算数' as column_label, g.budget as reported, i.vehicle_parts_budget as summed,
            i.vehicle_parts as items, g.submission_id, g.source_file, g.source_row
     from vehicle_rows g inner join tp_items i on i.dept_code = g.dept_code and i.fiscal_year = g.fiscal_year
-    where i.vehicle_parts > 0
+    where i.vehicle_from_parts
     union all
     select g.dept_code, g.fiscal_year, '决算数', g.actual, i.vehicle_parts_actual, i.vehicle_parts,
            g.submission_id, g.source_file, g.source_row
     from vehicle_rows g inner join tp_items i on i.dept_code = g.dept_code and i.fiscal_year = g.fiscal_year
-    where i.vehicle_parts > 0
+    where i.vehicle_from_parts
 ),
 
 three_public_vehicle_group as (
