@@ -24,6 +24,7 @@ from ingest.readers import ReadError, list_sheets, read_csv, read_xlsx_sheet, sh
 from ingest.text import normalize_label
 
 DATA_SUFFIXES = {".csv", ".xlsx", ".xlsm"}
+NOTE_SHEETS = {"说明", "填表说明", "填报说明"}  # the fill-in template's instructions: not data
 log = logging.getLogger(__name__)
 
 
@@ -98,7 +99,7 @@ def content_hash(files: list[Path]) -> str:
 
 def _pick_sheet(path: Path, template: T.Template) -> tuple[str | None, list[Issue]]:
     """A single-template .xlsx in a folder: the sheet named after the template, else its only sheet."""
-    sheets = [s for s in list_sheets(path) if not normalize_label(s).lower().startswith("x_")]
+    sheets = [s for s in list_sheets(path) if not normalize_label(s).lower().startswith("x_") and normalize_label(s) not in NOTE_SHEETS]
     named = [s for s in sheets if T.template_for(s) is template]
     hidden = sheet_visibility(path)
     pick = named[0] if len(named) == 1 else sheets[0] if len(sheets) == 1 else None
@@ -194,7 +195,7 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
             if tmpl is not None and s in hidden:
                 issues.append(Issue(path.name, s, None, None, None, ("这是深度隐藏（veryHidden）的工作表" if hidden[s] == "veryHidden" else "这是隐藏的工作表") + "，仍按模板读取：请确认其中的数据是要报送的", "warning"))
             if tmpl is None:
-                if normalize_label(s).lower().startswith("x_"):
+                if normalize_label(s).lower().startswith("x_") or normalize_label(s) in NOTE_SHEETS:
                     continue
                 issues.append(
                     Issue(path.name, s, None, None, s, "工作表名称不是模板名称：应为 " + "、".join(f"{t.name}（{t.zh}）" for t in T.TEMPLATES.values()))
