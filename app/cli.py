@@ -319,6 +319,59 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_template(args: argparse.Namespace) -> int:
+    """jixiao template: the blank fill-in workbook, optionally pre-filled with departments of the warehouse."""
+    from ingest.blank_template import Department, write_blank_template
+
+    departments: list[Department] = []
+    if args.dept or args.region:
+        import contextlib
+
+        import duckdb
+
+        from app.warehouse import default_warehouse
+
+        wh = Path(args.warehouse).expanduser().resolve() if args.warehouse else default_warehouse()
+        if not wh.exists():
+            console.print(f"[red]仓库文件不存在：{wh}；不指定 --dept/--region 时可生成空白模板[/red]")
+            return EXIT_INPUT_REFUSED
+        with contextlib.closing(duckdb.connect(str(wh), read_only=True)) as con:
+            rows = con.execute(
+                """select dept_code, dept_name, coalesce(region_code, ''), coalesce(region_name, ''),
+                          coalesce(parent_dept_code, ''), coalesce(sector, '')
+                   from marts.dim_department
+                   where (? or list_contains(?, dept_code)) and (? is null or region_code = ?)
+                   order by dept_code""",
+                [not args.dept, args.dept or [], args.region, args.region],
+            ).fetchall()
+        departments = [Department(*r) for r in rows]
+        missing = sorted(set(args.dept or []) - {d.dept_code for d in departments})
+        if missing:
+            console.print(f"[red]仓库中没有这些部门：{'、'.join(missing)}[/red]")
+            return EXIT_INPUT_REFUSED
+    out = Path(args.out).expanduser()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_blank_template(out, departments, args.year or [])
+    console.print(f"已生成填报模板：{out}（{len(departments)} 个部门已预填）")
+    return EXIT_OK
+
+
+def add_template_parser(sub) -> argparse.ArgumentParser:
+    t = sub.add_parser(
+        "template",
+        help="生成空白填报模板（.xlsx，每个模板一个工作表，带下拉列表和说明）",
+        description="生成发给部门的填报模板：每个模板一个工作表（中文表头、下拉列表、金额格式），另有“说明”工作表。"
+        "填好的工作簿即是一个提交。给出 --dept 或 --region 时从仓库预填部门信息，并在部门编码列提供下拉列表。",
+    )
+    t.add_argument("--out", "-o", required=True, metavar="文件", help="输出的 .xlsx 文件")
+    t.add_argument("--year", type=int, action="append", metavar="年度", help="年度下拉列表中的年度，可重复")
+    t.add_argument("--dept", action="append", metavar="部门编码", help="预填的部门，可重复")
+    t.add_argument("--region", metavar="区划编码", help="预填该区划的全部部门")
+    t.add_argument("--warehouse", "-w", metavar="文件", help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）")
+    t.set_defaults(func=cmd_template)
+    return t
+
+
 def add_generate_parser(sub) -> argparse.ArgumentParser:
     g = sub.add_parser(
         "generate",
@@ -378,6 +431,7 @@ def make_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_check)
 
     add_generate_parser(sub)
+    add_template_parser(sub)
     add_report_parser(sub)
 
     r = sub.add_parser(
