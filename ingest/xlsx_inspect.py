@@ -258,9 +258,15 @@ class WorkbookInspector:
                         row = int(r) if r and r.isdigit() else last_row + 1
                         col = next_col
                     next_col = col + 1
-                    f = el.find(f_tag)
-                    v = el.find(v_tag)
-                    inline = el.find(is_tag)
+                    f = v = inline = None
+                    for child in el:  # one pass over <f>, <v>, <is> (a find each costs three)
+                        tag = child.tag
+                        if tag == v_tag:
+                            v = child
+                        elif tag == f_tag:
+                            f = child
+                        elif tag == is_tag:
+                            inline = child
                     vtext = v.text if v is not None else None
                     has_value = bool(vtext) or inline is not None
                     if not has_value and f is None:
@@ -271,8 +277,16 @@ class WorkbookInspector:
                             sheet=name,
                             value=f"{col_letters(col)}{row}",
                         )
-                    max_row, max_col = max(max_row, row), max(max_col, col + 1)
+                    if row > max_row:
+                        max_row = row
+                    if col >= max_col:
+                        max_col = col + 1
                     t = el.get("t", "n")
+                    style = el.get("s")
+                    if f is None and ((t == "s" and not long_strings) or (t == "str" and len(vtext or "") <= MAX_CELL_CHARS)):
+                        continue  # the common case: a plain string
+                    if f is None and t == "n" and (style is None or style_kinds.get(int(style), "general") == "general") and len(vtext) < 12:
+                        continue  # the common case: a plain number of at most 11 characters (no note can apply)
                     key = (row - 1, col)
                     if f is not None and not vtext and inline is None:
                         info.notes[key] = CellNote("formula_no_value", "=" + (f.text or ""))
@@ -290,7 +304,7 @@ class WorkbookInspector:
                         info.notes[key] = CellNote("formula", "=" + (f.text or ""))
                     elif t == "n" and vtext and beyond_15_digits(vtext):
                         info.notes[key] = CellNote("digits", vtext)
-                    kind = style_kinds.get(int(el.get("s", "0") or 0), "general") if t == "n" and vtext else None
+                    kind = style_kinds.get(int(style or 0), "general") if t == "n" and vtext else None
                     if kind == "percent":
                         info.percent_cells.add(key)
                     elif kind in ("万元", "元", "year") or (kind or "").startswith("shift"):
