@@ -128,7 +128,6 @@ the whole expense type).
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import shutil
@@ -237,10 +236,9 @@ class Run:
 
 
 def _builder():
-    spec = importlib.util.spec_from_file_location("build_corpus", CORPUS / "build_corpus.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    from corpus_builder import load_builder
+
+    return load_builder(CORPUS / "build_corpus.py")
 
 
 def test_corpus_is_reproducible():

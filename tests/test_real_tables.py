@@ -19,7 +19,6 @@ refusal for a layout that must be refused (spec ``input-templates.md``, "Real ta
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -82,10 +81,9 @@ CASES = load_cases()
 
 
 def _builder():
-    spec = importlib.util.spec_from_file_location("build_cases", CORPUS / "build_cases.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    from corpus_builder import load_builder
+
+    return load_builder(CORPUS / "build_cases.py")
 
 
 def test_corpus_is_reproducible():

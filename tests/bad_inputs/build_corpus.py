@@ -20,19 +20,19 @@ files are exactly what this script writes.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime
 from decimal import Decimal
-import filecmp
 import io
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable
 
 import xlsxwriter
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import corpus_builder  # noqa: E402  (tests/corpus_builder.py)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -964,53 +964,16 @@ def xlsx_percent_format_and_hidden_sheet_ok(d: Path) -> None:
 
 
 def build(out: Path, only: list[str] | None = None) -> None:
-    for case_id, fn in CASES.items():
-        if only and case_id not in only:
-            continue
-        case_dir = out / case_id
-        case_dir.mkdir(parents=True, exist_ok=True)
-        for p in case_dir.iterdir():  # everything but the hand-written expectation is regenerated
-            if p.name == "expected.json":
-                continue
-            shutil.rmtree(p) if p.is_dir() else p.unlink()
-        fn(case_dir)
-
-
-def generated_files(root: Path) -> dict[str, Path]:
-    """Every file of every case folder but expected.json (caches and dot-folders are no cases)."""
-    return {
-        str(p.relative_to(root)): p
-        for d in sorted(root.iterdir())
-        if d.is_dir() and not d.name.startswith(("_", "."))
-        for p in sorted(d.rglob("*"))
-        if p.is_file() and p.name != "expected.json"
-    }
+    corpus_builder.build(CASES, out, only)
 
 
 def check(root: Path = HERE) -> list[str]:
     """Differences between the committed corpus and a fresh build (empty: reproducible)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        build(Path(tmp))
-        fresh, committed = generated_files(Path(tmp)), generated_files(root)
-        problems = [f"missing: {k}" for k in fresh.keys() - committed.keys()]
-        problems += [f"not built by build_corpus.py: {k}" for k in committed.keys() - fresh.keys()]
-        problems += [f"differs: {k}" for k in fresh.keys() & committed.keys() if not filecmp.cmp(fresh[k], committed[k], shallow=False)]
-        problems += [f"no case for folder: {p.name}" for p in root.iterdir() if p.is_dir() and p.name not in CASES and not p.name.startswith(("_", "."))]
-    return sorted(problems)
+    return corpus_builder.check(CASES, root, "build_corpus.py")
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--check", action="store_true", help="compare the committed corpus with a fresh build; write nothing")
-    p.add_argument("cases", nargs="*", help="only these cases")
-    args = p.parse_args(argv)
-    if args.check:
-        problems = check()
-        print("\n".join(problems) or "corpus is reproducible")
-        return 1 if problems else 0
-    build(HERE, args.cases or None)
-    print(f"built {len(args.cases) or len(CASES)} cases in {HERE}")
-    return 0
+    return corpus_builder.main(CASES, HERE, "build_corpus.py", __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":
