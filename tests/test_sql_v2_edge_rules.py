@@ -92,10 +92,10 @@ def test_unknown_is_never_scored_as_zero_in_the_marts():
 
     # N1's project P7 (30,000, 执行数 blank): project_self A1 not assessable, named
     a1 = query(
-        """select score, assessable, not_assessable_reason from marts.fct_indicator_scores
+        """select case when assessable then score end, assessable, not_assessable_reason from marts.fct_indicator_scores
            where dept_code = 'N1' and framework_code = 'project_self' and project_code = 'P7' and indicator_code = 'A1'"""
     )
-    assert a1 == [(D(0), False, "缺少项目实际支出（台账金额空白，空白表示未知）")]
+    assert a1 == [(None, False, "缺少项目实际支出（台账金额空白，空白表示未知）")]
 
 
 # ---------------------------------------------------------------------------

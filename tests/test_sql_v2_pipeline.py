@@ -29,13 +29,14 @@ def wh(tmp_path_factory) -> Path:
 def test_blank_paid_through_the_pipeline(wh):
     got = query(
         wh,
-        """select indicator_code, score, assessable, value, not_assessable_reason from marts.fct_indicator_scores
+        """select indicator_code, case when assessable then score end, assessable, value, not_assessable_reason
+           from marts.fct_indicator_scores
            where framework_code = 'hn_dept_overall' and indicator_code in ('B11', 'B12', 'B23') order by 1""",
     )
     assert got == [
-        ("B11", D(0), False, None, "缺少实际支出（执行数）（台账金额空白，空白表示未知）"),
+        ("B11", None, False, None, "缺少实际支出（执行数）（台账金额空白，空白表示未知）"),
         ("B12", D(2), True, D("0.00"), None),  # 0 / 160,000
-        ("B23", D(0), False, None, "缺少公用经费实际支出（台账金额空白，空白表示未知）"),
+        ("B23", None, False, None, "缺少公用经费实际支出（台账金额空白，空白表示未知）"),
     ]
     # the 其中 rows are not facts: 160,000 of budget (not 177,000)
     assert query(wh, "select original_total, paid_total from intermediate.int_dept_year_finance") == [(D("160000.00"), None)]

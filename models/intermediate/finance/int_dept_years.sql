@@ -1,14 +1,15 @@
--- 被评价的部门年度：任何一张原始表（当前版本）中有这个部门、这个年度的数据，就有这一行——只报了人员编制、
+-- 被评价的部门年度：任何一张原始表中有这个部门、这个年度的数据，就有这一行——只报了人员编制、
 -- 只报了台账合计行的部门年度也在，评分时从不消失。
 -- 例外：一个提交为比较而重述的以前年度数据（如 2023 年提交里的 2022 年“三公”经费，供三公经费变动率用）
 -- 不构成那一年的评价：提交的台账覆盖同一部门更晚的年度、却不覆盖这一年时，这些行只作为上年数据。
-{% set inputs = ['stg_budget_ledger', 'stg_budget_ledger_subtotals', 'stg_carryover', 'stg_three_public',
-                 'stg_three_public_totals', 'stg_staffing', 'stg_staffing_totals', 'stg_monthly_execution',
-                 'stg_performance_targets', 'stg_facts', 'stg_qualitative_scores', 'stg_survey_responses',
-                 'stg_reported_results'] %}
+-- Read from the raw tables (every version): a department-year that any submission holds is current in some
+-- version (a correction replaces only the department-years it covers), and the staging views' version
+-- ranking need not run here.
+{% set inputs = ['budget_ledger', 'carryover', 'three_public', 'staffing', 'monthly_execution', 'performance_targets',
+                 'facts', 'qualitative_scores', 'survey_responses', 'reported_results'] %}
 with input_rows as (
-    {% for m in inputs -%}
-    select distinct dept_code, fiscal_year, submission_id from {{ ref(m) }}
+    {% for t in inputs -%}
+    select distinct dept_code, fiscal_year, _submission_id as submission_id from {{ source('raw', t) }}
     {% if not loop.last %}union{% endif %}
     {% endfor %}
 ),
