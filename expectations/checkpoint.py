@@ -262,8 +262,8 @@ def _context(con: duckdb.DuckDBPyConnection):
         return [r[0] for r in con.execute(sql).fetchall()] if table in columns else []
 
     return Context(
-        framework_codes=codes("SELECT framework_code FROM seeds.frameworks ORDER BY 1", "seeds.frameworks"),
-        check_codes=codes("SELECT check_code FROM seeds.reconciliation_checks ORDER BY 1", "seeds.reconciliation_checks"),
+        framework_codes=codes("SELECT framework_code FROM marts.dim_framework ORDER BY 1", "marts.dim_framework"),
+        check_codes=codes("SELECT check_code FROM marts.dim_reconciliation_check ORDER BY 1", "marts.dim_reconciliation_check"),
         columns=columns,
     )
 

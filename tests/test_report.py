@@ -321,7 +321,7 @@ def test_demo_department_has_the_trend_table(demo_warehouse, tmp_path):
 
 
 def test_demo_not_assessable_is_never_zero(demo_warehouse, tmp_path):
-    """mof_dept_common: indicators without their inputs (and no evaluator's score) are 无法评价, not 0 points."""
+    """mof_dept_common: indicators without their inputs (and no evaluator's score) are 不可评价, not 0 points."""
     dept = "430407-hrss"
     with contextlib.closing(duckdb.connect(str(demo_warehouse), read_only=True)) as con:
         na = [
@@ -336,11 +336,11 @@ def test_demo_not_assessable_is_never_zero(demo_warehouse, tmp_path):
     paragraphs, tables = docx_text(render_report(demo_warehouse, dept, 2023, "mof_dept_common", "docx", tmp_path / "m.docx"))
     table = table_with(tables, "一级指标", "三级指标", "得分")
     cells = {r[3].split()[0]: r[5] for r in table[1:] if r[3]}
-    assert all(cells[c] == "无法评价" for c in na)
+    assert all(cells[c] == "不可评价" for c in na)
     for c in na:
         head = next(p for p in paragraphs if p.startswith(f"——{c} ") or p.startswith(f"{c} "))
-        assert "无法评价（不计分，不按 0 分计）" in head and "得分" not in head
-    assert any("无法评价，不计分（不按 0 分解读）" in p for p in paragraphs)
+        assert "不可评价（不计分，不按 0 分计）" in head and "得分" not in head
+    assert any("不可评价，不计分（不按 0 分解读）" in p for p in paragraphs)
 
 
 def test_every_demo_report_renders(demo_warehouse, tmp_path):

@@ -158,8 +158,8 @@ def test_mof_dept_common(wh):
     assert got["B13"][:3] == (D("1.83"), True, "rule")
     # D13 生态效益: nobody scored it → not assessable, 4 points of weight not assessable
     s, assessable, by, _, explanation, _ = got["D13"]
-    assert (s, assessable) == (D(0), False)
-    assert explanation == "未提供评价人评分，无法评价（不计分，满分 4 分计入不可评价分值）"
+    assert (s, assessable) == (None, False)  # not assessable is never 0
+    assert explanation == "未提供评价人评分，不可评价（不计分，满分 4 分计入不可评价分值）"
     assert "超过 100% 6 个百分点，每个百分点扣 0.5 分，得 4 − 0.5 × 6 = 1 分（满分 4 分）" in got["A21"][4]
 
     # A = 4 + 3.5 + 1 + 4 + 2 = 14.5
@@ -208,7 +208,7 @@ def test_hebei_mgmt(wh):
             "HX2": ("74.69", 0, "rule"),
         },
     )
-    assert got["H05"][:2] == (D(0), False)  # 投资评审: not applicable → not assessable
+    assert got["H05"][:2] == (None, False)  # 投资评审: not applicable → not assessable
     assert got["H11"][4] == "评价人扣分：扣 0 分（最多扣 10 分）。依据：未出现严重问题"
     # raw 10.5 + 10 + 19.1 + 20.8 + 4.4 + 1 + 7.5 + 11.5 + 0 − 0 = 84.8; applicable maximum 100 − 7 = 93
     # converted 84.8 / 93 × 100 = 91.1827… → 91.18 → 优 (graded on the converted score)
@@ -251,7 +251,7 @@ def test_project_self(wh):
             "D1": ("100.00", 10, "rule"),
         },
     )
-    assert pb["C1"][:2] == (D(0), False)  # no 效益 targets → not assessable (30)
+    assert pb["C1"][:2] == (None, False)  # no 效益 targets → not assessable (30)
     rows = query(
         wh,
         """select project_code, total_score, normalized_score, grade, not_assessable_weight

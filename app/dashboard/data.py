@@ -174,31 +174,11 @@ def scalar(sql: str, params: tuple | list = ()):
 # ---------------------------------------------------------------------------- catalogue
 
 
-def tables() -> pd.DataFrame:
-    return q(
-        """select table_schema, table_name, table_type from information_schema.tables
-           where table_schema not in ('information_schema', 'pg_catalog') order by 1, 2"""
-    )
-
-
-def has_table(schema: str, table: str) -> bool:
-    t = tables()
-    return bool(((t.table_schema == schema) & (t.table_name == table)).any())
-
-
-def columns(schema: str, table: str) -> list[str]:
-    df = q(
-        """select column_name from information_schema.columns where table_schema = ? and table_name = ?
-           order by ordinal_position""",
-        (schema, table),
-    )
-    return df.column_name.tolist()
-
-
 def all_columns() -> pd.DataFrame:
+    """The public tables' columns, for the SQL page's table browser (a listing, not a probe)."""
     return q(
-        """select table_schema, table_name, column_name, data_type, ordinal_position
-           from information_schema.columns where table_schema in ('marts', 'seeds', 'audit')
+        """select schema_name as table_schema, table_name, column_name, data_type, column_index as ordinal_position
+           from duckdb_columns() where schema_name in ('marts', 'audit')
            order by table_schema, table_name, ordinal_position"""
     )
 
@@ -216,12 +196,12 @@ def built_at() -> str:
 
 def frameworks() -> pd.DataFrame:
     """Frameworks that have department scores, in seed order (hn_dept_overall first when present)."""
-    scored = q("select framework_code, count(*) as n from marts.fct_department_scores group by 1")
-    f = q("select * from seeds.frameworks") if has_table("seeds", "frameworks") else pd.DataFrame()
-    if f.empty:
-        f = scored[["framework_code"]].assign(framework_name=scored.framework_code, scoring_mode="points", scope="department")
-    f = f.merge(scored, on="framework_code", how="inner")
-    return f.reset_index(drop=True)
+    return q(
+        """select f.*, s.n
+           from marts.dim_framework f
+           join (select framework_code, count(*) as n from marts.fct_department_scores group by 1) s using (framework_code)
+           order by f.sort_order"""
+    )
 
 
 def regions() -> pd.DataFrame:
@@ -247,19 +227,21 @@ def departments(region: str | None = None) -> pd.DataFrame:
 
 
 def grades(framework: str) -> pd.DataFrame:
-    if not has_table("seeds", "framework_grades"):
-        return pd.DataFrame(columns=["grade", "min_score", "max_score", "sort_order"])
+    """The framework's grades, best first (优 / 良 / 合格 / 不合格; project_self 优 / 良 / 中 / 差)."""
     return q(
-        "select grade, min_score, max_score, sort_order from seeds.framework_grades where framework_code = ? order by sort_order",
+        """select grade, min_score, max_score, sort_order, band_text from marts.dim_framework_grade
+           where framework_code = ? order by sort_order""",
         (framework,),
     )
 
 
+def grade_list(framework: str) -> list[str]:
+    return grades(framework)["grade"].tolist()
+
+
 def level_names(framework: str) -> pd.DataFrame:
-    if not has_table("seeds", "framework_levels"):
-        return pd.DataFrame(columns=["level_code", "level_name", "level", "weight", "sort_order"])
     return q(
-        """select level_code, level_name, level, parent_code, weight, sort_order from seeds.framework_levels
+        """select level_code, level_name, level, parent_code, weight, sort_order from marts.dim_framework_level
            where framework_code = ? order by level, sort_order""",
         (framework,),
     )
@@ -344,12 +326,10 @@ def level1(framework: str, dept: str, year: int) -> pd.DataFrame:
 
 
 def indicator_scores(framework: str, dept: str, year: int) -> pd.DataFrame:
-    cols = set(columns("marts", "fct_indicator_scores"))
-    extra = ", ".join(c for c in ("scoring_status", "not_assessable_reason", "letter", "evidence", "scorer", "numerator", "denominator") if c in cols)
     return q(
-        f"""select indicator_code, indicator_name, coalesce(project_code, '') as project_code, level1_code, level2_code,
-                   sort_order, weight, score, value, unit, rule_type, rule_text, scored_by, assessable, explanation
-                   {', ' + extra if extra else ''}
+        """select indicator_code, indicator_name, coalesce(project_code, '') as project_code, level1_code, level2_code,
+                  sort_order, weight, score, value, unit, rule_type, rule_text, scored_by, assessable, explanation,
+                  scoring_status, not_assessable_reason, letter, evidence, scorer, numerator, denominator
             from marts.fct_indicator_scores
             where framework_code = ? and dept_code = ? and fiscal_year = ?
             order by coalesce(project_code, ''), sort_order, indicator_code""",
@@ -358,11 +338,9 @@ def indicator_scores(framework: str, dept: str, year: int) -> pd.DataFrame:
 
 
 def indicator_values(framework: str, dept: str, year: int) -> pd.DataFrame:
-    cols = set(columns("marts", "fct_indicator_values"))
-    extra = ", ".join(c for c in ("part_code", "part_name", "calc_text", "inputs", "missing_inputs") if c in cols)
     return q(
-        f"""select indicator_code, indicator_name, coalesce(project_code, '') as project_code, value, unit,
-                   numerator, denominator, assessable{', ' + extra if extra else ''}
+        """select indicator_code, indicator_name, coalesce(project_code, '') as project_code, value, unit,
+                  numerator, denominator, assessable, part_code, part_name, calc_text, inputs, missing_inputs
             from marts.fct_indicator_values
             where framework_code = ? and dept_code = ? and fiscal_year = ?
             order by sort_order, indicator_code""",
@@ -371,8 +349,6 @@ def indicator_values(framework: str, dept: str, year: int) -> pd.DataFrame:
 
 
 def project_scores(framework: str, dept: str, year: int) -> pd.DataFrame:
-    if not has_table("marts", "fct_project_scores"):
-        return pd.DataFrame()
     return q(
         """select * exclude (dept_code, fiscal_year, framework_code) from marts.fct_project_scores
            where framework_code = ? and dept_code = ? and fiscal_year = ? order by project_code""",
@@ -395,31 +371,24 @@ def budget_execution(dept: str, years_: list[int] | None = None) -> pd.DataFrame
 
 
 def dept_year_inputs(dept: str, year: int) -> pd.Series | None:
-    """三公, staffing, carryover, procurement, fixed assets: the internal finance model, when it is there."""
-    if not has_table("intermediate", "int_dept_year_finance"):
-        return None
-    df = q("select * from intermediate.int_dept_year_finance where dept_code = ? and fiscal_year = ?", (dept, year))
+    """三公, staffing, carryover, 重点支出, procurement, fixed assets: marts.fct_department_year_finance."""
+    df = q("select * from marts.fct_department_year_finance where dept_code = ? and fiscal_year = ?", (dept, year))
     return None if df.empty else df.iloc[0]
 
 
 def three_public_items(dept: str, year: int) -> pd.DataFrame:
-    if not has_table("staging", "stg_three_public"):
-        return pd.DataFrame()
     return q(
-        "select item, budget, actual from staging.stg_three_public where dept_code = ? and fiscal_year = ? order by item",
+        "select item, budget, actual from marts.fct_three_public_items where dept_code = ? and fiscal_year = ? order by item",
         (dept, year),
     )
 
 
 def staffing_items(dept: str, year: int) -> pd.DataFrame:
-    frames = []
-    for t in ("stg_staffing", "stg_staffing_totals"):
-        if has_table("staging", t):
-            frames.append(
-                q(f"select staff_type, authorized, actual from staging.{t} where dept_code = ? and fiscal_year = ?", (dept, year))
-            )
-    frames = [f for f in frames if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return q(
+        """select staff_type, authorized, actual from marts.fct_staffing_items
+           where dept_code = ? and fiscal_year = ? order by is_total_row, source_row""",
+        (dept, year),
+    )
 
 
 # ---------------------------------------------------------------------------- findings
@@ -448,9 +417,10 @@ def findings(
 
 
 def checks_catalogue() -> pd.DataFrame:
-    if not has_table("seeds", "reconciliation_checks"):
-        return pd.DataFrame(columns=["check_code", "check_name", "category", "severity_rule", "description"])
-    return q("select * from seeds.reconciliation_checks order by check_code")
+    return q(
+        """select check_code, check_name, category_name as category, severity_rule, description
+           from marts.dim_reconciliation_check order by check_code"""
+    )
 
 
 # ---------------------------------------------------------------------------- indicators across departments
@@ -473,11 +443,9 @@ def indicator_matrix(framework: str, year: int, region: str | None) -> pd.DataFr
 def indicator_value_matrix(framework: str, year_list: list[int], region: str | None) -> pd.DataFrame:
     """Computed (rule-based) indicator values per department-year, department level only."""
     yrs = list(year_list or [])
-    cols = set(columns("marts", "fct_indicator_values"))
-    part = "coalesce(v.part_code, '')" if "part_code" in cols else "''"
     return q(
-        f"""select v.dept_code, d.dept_name, d.region_code, v.fiscal_year, v.indicator_code, v.indicator_name,
-                   {part} as part_code, v.value, v.unit, v.numerator, v.denominator, v.sort_order
+        """select v.dept_code, d.dept_name, d.region_code, v.fiscal_year, v.indicator_code, v.indicator_name,
+                   coalesce(v.part_code, '') as part_code, v.value, v.unit, v.numerator, v.denominator, v.sort_order
             from marts.fct_indicator_values v join marts.dim_department d using (dept_code)
             where v.framework_code = ? and (len(?::int[]) = 0 or list_contains(?::int[], v.fiscal_year))
               and (? is null or d.region_code = ?) and coalesce(v.project_code, '') = '' and v.value is not null
@@ -487,23 +455,19 @@ def indicator_value_matrix(framework: str, year_list: list[int], region: str | N
 
 
 def indicator_rules(framework: str) -> pd.DataFrame:
-    if not has_table("seeds", "framework_indicators"):
-        return pd.DataFrame()
     return q(
         """select indicator_code, indicator_name, level1_code, weight, formula_code, rule_type, op, bound, target,
                   per_item, per_point, on_zero_denominator, rule_text, sort_order
-           from seeds.framework_indicators where framework_code = ? order by sort_order""",
+           from marts.dim_framework_indicator where framework_code = ? order by sort_order""",
         (framework,),
     )
 
 
 def rule_parts(framework: str, indicator: str) -> pd.DataFrame:
-    if not has_table("seeds", "framework_rule_parts"):
-        return pd.DataFrame()
     return q(
         """select part_code, part_name, lower_bound, lower_inclusive, upper_bound, upper_inclusive, points, target,
                   letter, sort_order, rule_text
-           from seeds.framework_rule_parts where framework_code = ? and indicator_code = ? order by sort_order""",
+           from marts.dim_framework_rule_part where framework_code = ? and indicator_code = ? order by sort_order""",
         (framework, indicator),
     )
 
@@ -525,21 +489,21 @@ def budget_by_year(region: str | None, dept: str | None, year_list: list[int]) -
 # ---------------------------------------------------------------------------- audit (Great Expectations)
 
 
+def _audit(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """An audit table written by the checks; a build with --skip-checks has none (an empty frame)."""
+    try:
+        return q(sql, params)
+    except duckdb.CatalogException:
+        return pd.DataFrame()
+
+
 def check_runs() -> pd.DataFrame:
-    if not has_table("audit", "check_runs"):
-        return pd.DataFrame()
-    cols = columns("audit", "check_runs")
-    order = next((c for c in ("finished_at", "started_at", "run_time", "created_at", "run_id") if c in cols), None)
-    return q(f"select * from audit.check_runs {'order by ' + order + ' desc nulls last' if order else ''}")
+    """audit.check_runs (expectations/checkpoint.py CHECK_RUNS), latest run first."""
+    return _audit("select * from audit.check_runs order by run_at desc nulls last, run_id desc, suite_kind desc, suite")
 
 
-def check_results(run_id: str | None) -> pd.DataFrame:
-    if not has_table("audit", "check_results"):
-        return pd.DataFrame()
-    cols = columns("audit", "check_results")
-    if run_id is not None and "run_id" in cols:
-        return q("select * from audit.check_results where run_id = ?", (run_id,))
-    return q("select * from audit.check_results")
+def check_results(run_id: str) -> pd.DataFrame:
+    return _audit("select * from audit.check_results where run_id = ? order by suite, position", (run_id,))
 
 
 def data_docs_index() -> Path | None:

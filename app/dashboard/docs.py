@@ -19,7 +19,7 @@ import yaml
 
 from app import warehouse as W
 
-PUBLIC_SCHEMAS = ("marts", "seeds")
+PUBLIC_SCHEMAS = ("marts",)  # the one interface: the seeds are published as marts.dim_framework*
 
 TABLE_GLOSSARY = {
     ("marts", "dim_department"): "部门维表：每个部门一行（编码、名称、区划、上级部门）。",
@@ -69,7 +69,7 @@ COLUMN_GLOSSARY = {
     "normalized_score": "换算得分 = 得分 / 适用满分 × 100",
     "grade": "等级：优 / 良 / 合格 / 不合格",
     "not_assessable_weight": "不可评价分值（缺少数据、未计分的指标分值合计）",
-    "check_code": "检查编码（见 seeds.reconciliation_checks）",
+    "check_code": "检查编码（见 marts.dim_reconciliation_check）",
     "check_name": "检查名称",
     "check_category": "检查类别",
     "severity": "严重程度：error 错误 / warning 警告 / info 提示",
@@ -141,7 +141,7 @@ def _catalog_docs(path: Path) -> dict[tuple[str, str], TableDoc]:
 
 def _yml_docs(root: Path) -> dict[tuple[str, str], TableDoc]:
     out: dict[tuple[str, str], TableDoc] = {}
-    for schema, folder, key in (("marts", root / "models" / "marts", "models"), ("seeds", root / "seeds", "seeds")):
+    for schema, folder, key in (("marts", root / "models" / "marts", "models"),):
         for f in sorted(folder.glob("*.yml")) + sorted(folder.glob("*.yaml")):
             try:
                 y = yaml.safe_load(f.read_text(encoding="utf-8")) or {}

@@ -9,9 +9,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-GRADES = ["优", "良", "合格", "不合格"]
-# the project framework's grades (财预〔2020〕10号): 优 / 良 / 中 / 差
-GRADE_ORDER = ["优", "良", "合格", "中", "不合格", "差"]
+# a grade's colour; which grades a framework has, and their order, is marts.dim_framework_grade
 GRADE_COLORS = {
     "优": "#2e7d32",
     "良": "#1976d2",
@@ -25,6 +23,7 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_EN = {v: k for k, v in SEVERITY_ZH.items()}
 SEVERITY_COLORS = {"错误": "#c62828", "警告": "#f9a825", "提示": "#1976d2"}
 
+NOT_ASSESSABLE = "不可评价"  # the one wording for an indicator without a score (never 0 分)
 SCORED_BY_ZH = {"rule": "按规则", "person": "评价人"}
 SCORING_STATUS_ZH = {
     "rule": "按规则计分",
@@ -109,10 +108,6 @@ def value(x, unit: str | None, dash: str = "—") -> str:
         return money(x) + " 元"
     s = score(x)
     return f"{s} {unit}" if unit else s
-
-
-def grade_rank(g: str | None) -> int:
-    return GRADE_ORDER.index(g) if g in GRADE_ORDER else len(GRADE_ORDER)
 
 
 def rule_bound_text(op: str | None, bound) -> str:

@@ -24,7 +24,7 @@ def indicator_frame(ind: pd.DataFrame, levels: pd.DataFrame | None = None) -> pd
             "得分": ind["score"],
             "指标值": [fmt.value(v, u, dash="") for v, u in zip(ind["value"], ind["unit"])],
             "评分方式": [
-                "不可评价" if not a else fmt.SCORED_BY_ZH.get(s, s or "")
+                fmt.NOT_ASSESSABLE if not a else fmt.SCORED_BY_ZH.get(s, s or "")
                 for s, a in zip(ind["scored_by"], ind["assessable"].fillna(False))
             ],
             "评分规则": ind["rule_text"].fillna(""),

@@ -6,11 +6,12 @@ generating every report of a warehouse costs a handful of queries, not a handful
 * public marts (the contract in shared/spec/warehouse-tables.md): ``dim_department``,
   ``fct_department_scores``, ``fct_level1_scores``, ``fct_indicator_scores``, ``fct_indicator_values``,
   ``fct_budget_execution``, ``fct_project_scores``, ``fct_reconciliation_findings``;
-* the framework seeds (reference data, not models): level-2 names and weights, grade bands, framework
-  descriptions; each read is skipped when the table is missing;
-* ``marts.fct_budget_ledger_lines`` for the ledger table by economic classification. When it is missing
-  (a warehouse built before that mart existed) the ledger table falls back to the categories of
-  ``fct_budget_execution``.
+* the frameworks as published marts: ``dim_framework`` (titles, descriptions), ``dim_framework_grade``
+  (grade bands), ``dim_framework_level`` (level-2 names and weights);
+* ``fct_reported_totals``: a report's own total and the grade it earns by the framework's grade_basis;
+* ``marts.fct_budget_ledger_lines`` for the ledger table by economic classification.
+
+Only ``marts``: no staging, intermediate or seed table, and no probing of the schema.
 
 Amounts stay ``Decimal`` (exact cents); formatting happens in the templates (filters in render.py).
 """
@@ -25,17 +26,14 @@ from typing import Any, Iterable
 
 import duckdb
 
-from app import warehouse as W
-
 Key = tuple[str, int, str]  # (dept_code, fiscal_year, framework_code)
 
-DEFAULT_TITLE = "部门整体支出绩效评价报告"  # when the framework seed has no report_title
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_RANK = {"error": 1, "warning": 2, "info": 3}
 STATUS_ZH = {
     "rule": "按规则计分",
     "person": "评价人评分",
-    "not_assessable": "无法评价",
+    "not_assessable": "不可评价",
     "insufficient": "信息不足",
     "info": "参考值（不计分）",
 }
@@ -50,17 +48,6 @@ CHECK_CATEGORY_ZH = {
 CATEGORY_ORDER = {"人员经费": 1, "公用经费": 2, "其他运转类": 3, "特定目标类": 4}
 EXPENSE_TYPE_ORDER = {"基本支出": 1, "项目支出": 2}
 
-# facts a report's 基本情况 / 支出情况 quote, taken from the formula inputs in fct_indicator_values
-# (numerator / denominator meanings as seeds/framework_formulas.csv states them)
-FACT_FORMULAS = (
-    "staff_control_rate",  # 实有在职人数 / 编制数
-    "three_public_control_rate",  # “三公”经费决算数 / 预算数
-    "three_public_change_rate",  # (本年 − 上年) / 上年决算数
-    "carryover_change_rate",  # (年末 − 年初) / 年初结转结余
-    "carryover_rate_on_paid",  # 年末结转结余 / 实际支出
-    "procurement_execution_rate",  # 政府采购实际执行数 / 预算数
-    "key_expenditure_rate",  # 重点支出安排数 / 项目支出调整后预算
-)
 
 
 class ReportNotFound(LookupError):
@@ -118,10 +105,6 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
     cur = con.execute(sql, params or [])
     cols = [d[0] for d in cur.description]
     return [Row(zip(cols, r)) for r in cur.fetchall()]
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    return W.has_table(con, schema, table)
 
 
 def _dec(x) -> Decimal | None:
@@ -199,18 +182,13 @@ class ReportData:
         for r in sorted(self.departments.values(), key=lambda r: r["dept_code"]):
             if r.get("parent_dept_code"):
                 self.units[r["parent_dept_code"]].append(r)
-        self.fw_meta: dict[str, dict] = {}
-        if _has_table(con, "seeds", "frameworks"):
-            self.fw_meta = {r["framework_code"]: r for r in _rows(con, "select * from seeds.frameworks")}
+        self.fw_meta = {r["framework_code"]: r for r in _rows(con, "select * from marts.dim_framework")}
         self.grade_bands: dict[str, list[dict]] = defaultdict(list)
-        if _has_table(con, "seeds", "framework_grades"):
-            for r in _rows(con, "select * from seeds.framework_grades order by framework_code, sort_order"):
-                self.grade_bands[r["framework_code"]].append(r)
+        for r in _rows(con, "select * from marts.dim_framework_grade order by framework_code, sort_order"):
+            self.grade_bands[r["framework_code"]].append(r)
         self.level_meta: dict[tuple[str, str], dict] = {}
-        if _has_table(con, "seeds", "framework_levels"):
-            for r in _rows(con, "select * from seeds.framework_levels"):
-                self.level_meta[(r["framework_code"], r["level_code"])] = r
-        self.has_ledger_lines = _has_table(con, "marts", "fct_budget_ledger_lines")
+        for r in _rows(con, "select * from marts.dim_framework_level"):
+            self.level_meta[(r["framework_code"], r["level_code"])] = r
 
     # -- the batch
 
@@ -256,26 +234,19 @@ class ReportData:
         ):
             self.values[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"], r["indicator_code"], r["project_code"])] = r
         self.projects: dict[Key, list[dict]] = defaultdict(list)
-        if _has_table(con, "marts", "fct_project_scores"):
-            for r in _rows(con, f"select * from marts.fct_project_scores where {w} order by project_code", p):
-                self.projects[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"])].append(r)
+        for r in _rows(con, f"select * from marts.fct_project_scores where {w} order by project_code", p):
+            self.projects[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"])].append(r)
+        # the report's own total where it differs from the computed one, graded by the framework's grade_basis
+        self.reported_totals: dict[Key, dict] = {}
+        for r in _rows(con, f"select * from marts.fct_reported_totals where {w} and differs", p):
+            self.reported_totals[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"])] = r
 
-        # facts quoted in the report (any framework that computes them), report years only
+        # department-year facts quoted in the report: shares, 三公, staffing, carryover, 重点支出… (one mart row)
         p = []
         w = f"{_in_list('dept_code', depts, p)} and {_in_list('fiscal_year', years, p)}"
-        p.append(list(FACT_FORMULAS))
-        self.facts: dict[tuple[str, int], dict] = defaultdict(dict)
-        for r in _rows(
-            con,
-            f"""select dept_code, fiscal_year, formula_code, any_value(numerator) as numerator,
-                       any_value(denominator) as denominator
-                from marts.fct_indicator_values
-                where {w} and list_contains(?, formula_code) and coalesce(project_code, '') = ''
-                  and coalesce(part_code, '') = '' and numerator is not null and denominator is not null
-                group by all""",
-            p,
-        ):
-            self.facts[(r["dept_code"], int(r["fiscal_year"]))][r["formula_code"]] = (r["numerator"], r["denominator"])
+        self.facts: dict[tuple[str, int], dict] = {}
+        for r in _rows(con, f"select * from marts.fct_department_year_finance where {w}", p):
+            self.facts[(r["dept_code"], int(r["fiscal_year"]))] = r
 
         # budget execution by category, all years (trend)
         p = []
@@ -286,19 +257,18 @@ class ReportData:
 
         # ledger lines by economic classification, report years only (internal table, see module doc)
         self.ledger_lines: dict[tuple[str, int], list[dict]] = defaultdict(list)
-        if self.has_ledger_lines:
-            p = []
-            w = f"{_in_list('dept_code', depts, p)} and {_in_list('fiscal_year', years, p)}"
-            for r in _rows(
-                con,
-                f"""select dept_code, fiscal_year, expense_type, category, coalesce(econ_class, '（未分类）') as econ_class,
-                           sum(original_budget) as original_budget, sum(adjusted_budget) as adjusted_budget,
-                           sum(actual_paid) as actual_paid
-                    from marts.fct_budget_ledger_lines where {w}
-                    group by all order by econ_class""",
-                p,
-            ):
-                self.ledger_lines[(r["dept_code"], int(r["fiscal_year"]))].append(r)
+        p = []
+        w = f"{_in_list('dept_code', depts, p)} and {_in_list('fiscal_year', years, p)}"
+        for r in _rows(
+            con,
+            f"""select dept_code, fiscal_year, expense_type, category, coalesce(econ_class, '（未分类）') as econ_class,
+                       sum(original_budget) as original_budget, sum(adjusted_budget) as adjusted_budget,
+                       sum(actual_paid) as actual_paid
+                from marts.fct_budget_ledger_lines where {w}
+                group by all order by econ_class""",
+            p,
+        ):
+            self.ledger_lines[(r["dept_code"], int(r["fiscal_year"]))].append(r)
 
         # findings: detail for the report years, counts for every year
         p = []
@@ -334,15 +304,15 @@ class ReportData:
             lv["reported"] = claims.get(lv["code"], [])
         score = Row(srow)
         score["reported_total"] = score["reported_grade"] = None
-        reported = next((f for f in findings if f["check_code"] == "reported_total"), None)
+        reported = self.reported_totals.get(key)
         if reported is not None:
-            score["reported_total"] = reported["actual"]
-            score["reported_grade"] = self._grade_for(framework_code, reported["actual"])
+            score["reported_total"] = reported["reported_total"]
+            score["reported_grade"] = reported["reported_grade"]
         return ReportContext(
             key=key,
             year=int(year),
             report=Row(
-                title=f"{dept['dept_name']} {year}年度{fw.get('report_title') or DEFAULT_TITLE}",
+                title=f"{dept['dept_name']} {year}年度{fw['report_title']}",
                 generated_at=self.generated_at,
             ),
             dept=dept,
@@ -375,16 +345,6 @@ class ReportData:
             return f"该部门有评分的评价体系：{'、'.join(r[0] for r in rows)}"
         return "该部门没有任何评分结果"
 
-    def _grade_for(self, framework_code: str, total) -> str | None:
-        t = _dec(total)
-        if t is None:
-            return None
-        for g in self.grade_bands.get(framework_code, []):
-            lo, hi = _dec(g.get("min_score")), _dec(g.get("max_score"))
-            if (lo is None or t >= lo) and (hi is None or t < hi):
-                return g["grade"]
-        return None
-
     def _dept(self, dept_code: str) -> dict:
         d = Row(self.departments.get(dept_code) or {"dept_code": dept_code, "dept_name": dept_code})
         parent = self.departments.get(d.get("parent_dept_code") or "")
@@ -393,20 +353,18 @@ class ReportData:
         return d
 
     def _framework(self, code: str, srow: dict) -> dict:
-        meta = self.fw_meta.get(code, {})
-        grade_basis = srow.get("grade_basis") or meta.get("grade_basis") or "total"
-        scope = meta.get("scope") or "department"
+        meta = self.fw_meta[code]
         return Row({
             "code": code,
-            "name": srow.get("framework_name") or meta.get("framework_name") or code,
-            "report_title": meta.get("report_title"),
-            "description": meta.get("description"),
-            "source_doc": meta.get("source_doc"),
-            "scope": scope,
-            "grade_basis": grade_basis,
-            "is_letter": grade_basis == "letter",
-            "is_project": scope == "project",
-            "is_normalized": grade_basis == "normalized",
+            "name": meta["framework_name"],
+            "report_title": meta["report_title"],
+            "description": meta["description"],
+            "source_doc": meta["source_doc"],
+            "scope": meta["scope"],
+            "grade_basis": meta["grade_basis"],
+            "is_letter": meta["is_letter"],
+            "is_project": meta["is_project"],
+            "is_normalized": meta["grade_basis"] == "normalized",
         })
 
     def _indicators(self, key: Key) -> list[dict]:
@@ -531,18 +489,15 @@ class ReportData:
         basic = _money_row([r for r in rows if r["expense_type"] == "基本支出"], "基本支出合计")
         project = _money_row([r for r in rows if r["expense_type"] == "项目支出"], "项目支出合计")
         total = _money_row(rows, "合计")
-        zero = _money_row([], "")
 
-        def c(name):
-            return cat.get(name, zero)
-
+        f = self.facts.get((dept_code, year)) or {}  # shares: marts.fct_department_year_finance
         shares = Row({
-            "personnel_of_basic": _share(c("人员经费")["paid"], basic["paid"]),
-            "public_of_basic": _share(c("公用经费")["paid"], basic["paid"]),
-            "operating_of_project": _share(c("其他运转类")["paid"], project["paid"]),
-            "specific_of_project": _share(c("特定目标类")["paid"], project["paid"]),
-            "basic_of_total": _share(basic["paid"], total["paid"]),
-            "project_of_total": _share(project["paid"], total["paid"]),
+            "personnel_of_basic": f.get("personnel_share_of_basic"),
+            "public_of_basic": f.get("public_share_of_basic"),
+            "operating_of_project": f.get("operating_share_of_project"),
+            "specific_of_project": f.get("specific_share_of_project"),
+            "basic_of_total": f.get("basic_share_of_total"),
+            "project_of_total": f.get("project_share_of_total"),
         })
         # ledger tables: one per expense type, category groups with economic-classification lines
         lines = self.ledger_lines.get((dept_code, year), [])
@@ -572,32 +527,18 @@ class ReportData:
         })
 
     def _facts(self, dept_code: str, year: int) -> dict:
-        f = self.facts.get((dept_code, year), {})
-
-        def part(code, i):
-            v = f.get(code)
-            return _dec(v[i]) if v else None
-
-        opening = part("carryover_change_rate", 1)
-        change = part("carryover_change_rate", 0)
-        closing = part("carryover_rate_on_paid", 0)
-        if closing is None and opening is not None and change is not None:
-            closing = opening + change
-        tp_now_change, tp_prior = part("three_public_change_rate", 0), part("three_public_change_rate", 1)
-        tp_actual = part("three_public_control_rate", 0)
-        if tp_actual is None and tp_prior is not None and tp_now_change is not None:
-            tp_actual = tp_prior + tp_now_change
+        f = self.facts.get((dept_code, year)) or {}
         return Row({
-            "staff_actual": part("staff_control_rate", 0),
-            "staff_authorized": part("staff_control_rate", 1),
-            "three_public_actual": tp_actual,
-            "three_public_budget": part("three_public_control_rate", 1),
-            "three_public_prior": tp_prior,
-            "carryover_opening": opening,
-            "carryover_closing": closing,
-            "procurement_actual": part("procurement_execution_rate", 0),
-            "procurement_budget": part("procurement_execution_rate", 1),
-            "key_expenditure": part("key_expenditure_rate", 0),
+            "staff_actual": f.get("staff_actual"),
+            "staff_authorized": f.get("staff_authorized"),
+            "three_public_actual": f.get("three_public_actual"),
+            "three_public_budget": f.get("three_public_budget"),
+            "three_public_prior": f.get("three_public_actual_prior"),
+            "carryover_opening": f.get("carryover_opening"),
+            "carryover_closing": f.get("carryover_closing"),
+            "procurement_actual": f.get("procurement_actual"),
+            "procurement_budget": f.get("procurement_budget"),
+            "key_expenditure": f.get("key_expenditure"),
         })
 
     def _findings(self, key: Key) -> list[dict]:

@@ -103,13 +103,13 @@ def pts(x, dash: str = "—") -> str:
 
 
 def cell_score(i) -> str:
-    """An indicator's entry in the scoring table: points, letter, 无法评价 or 参考."""
+    """An indicator's entry in the scoring table: points, letter, 不可评价 or 参考."""
     if i.get("letter"):
         return i["letter"]
     if i.get("is_info"):
         return "参考"
     if not i.get("assessable"):
-        return "无法评价"
+        return "不可评价"
     return score(i.get("score"))
 
 

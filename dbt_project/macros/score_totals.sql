@@ -4,11 +4,13 @@
 #}
 
 {#- The sums over fct_indicator_scores rows: full marks (positive weights only; 扣分项 do not raise the
-    maximum), points won, deductions (negative), the weight that was not assessable, and counts. -#}
+    maximum), points won, deductions (negative), the weight that was not assessable, and counts. A
+    not-assessable indicator has no score (NULL): it adds nothing to the points and its weight to
+    not_assessable_weight. -#}
 {% macro score_total_columns() -%}
         cast(sum(case when weight > 0 then weight else 0 end) as decimal(18, 2)) as max_score,
-        cast(sum(case when weight > 0 then score else 0 end) as decimal(18, 2)) as positive_score,
-        cast(sum(case when weight < 0 then score else 0 end) as decimal(18, 2)) as deductions,
+        cast(sum(case when weight > 0 and assessable then score else 0 end) as decimal(18, 2)) as positive_score,
+        cast(sum(case when weight < 0 and assessable then score else 0 end) as decimal(18, 2)) as deductions,
         cast(sum(case when weight > 0 and not assessable then weight else 0 end) as decimal(18, 2)) as not_assessable_weight,
         count(*) as indicator_count,
         sum(case when not assessable then 1 else 0 end) as not_assessable_count

@@ -1,7 +1,7 @@
 """marts.fct_budget_execution: department × year × 指标管理类型 × 项目类别, adding up to the ledger.
 
 Four rows per department-year: small enough to pull as is. Each row carries the department-year's totals
-from the mart and from staging.stg_budget_ledger (aggregated in SQL), so "the mart neither loses nor
+from the mart and from marts.fct_budget_ledger_lines (aggregated in SQL), so "the mart neither loses nor
 double-counts ledger lines" is a plain column check.
 """
 
@@ -27,7 +27,7 @@ ledger_totals as (
            case when count(*) = count(original_budget) then sum(original_budget) end as original_budget,
            case when count(*) = count(adjusted_budget) then sum(adjusted_budget) end as adjusted_budget,
            case when count(*) = count(actual_paid) then sum(actual_paid) end as actual_paid
-    from staging.stg_budget_ledger group by all
+    from marts.fct_budget_ledger_lines group by all
 )
 select
     {locator('e.dept_code', 'e.fiscal_year', 'e.expense_type', 'e.category')},
@@ -78,7 +78,7 @@ SUITE = Suite(
     name="marts_budget_execution",
     title="预算执行（公共表）",
     kind=INTEGRITY,
-    tables=("marts.fct_budget_execution", "staging.stg_budget_ledger"),
+    tables=("marts.fct_budget_execution", "marts.fct_budget_ledger_lines"),
     sql=SQL,
     build=build,
     notes="键唯一、取值合法、结余恒等式，以及每个部门年度的合计与台账预算行之和一致（台账在 SQL 中按部门年度汇总）。",

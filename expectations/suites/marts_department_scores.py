@@ -18,7 +18,7 @@ POINTS = 'scoring_mode != "letter"'
 def sql(ctx):
     return f"""
 with d as (select * from {TABLE}),
-frameworks as (select framework_code, scope, scoring_mode, grade_basis from seeds.frameworks),
+frameworks as (select framework_code, scope, scoring_mode, grade_basis from marts.dim_framework),
 sums as (
     select dept_code, fiscal_year, framework_code, cast(sum(score) as double) as score_sum
     from marts.fct_indicator_scores
@@ -54,7 +54,7 @@ select
               - round(cast(b.total_score as double) * 100 / cast(b.max_score - b.not_assessable_weight as double), 2)
     end as normalized_difference,
     (select string_agg(g.grade, ' / ' order by g.grade)
-       from seeds.framework_grades as g
+       from marts.dim_framework_grade as g
       where g.framework_code = b.framework_code
         and (g.min_score is null or b.grade_value >= g.min_score)
         and (g.max_score is null or b.grade_value < g.max_score)) as expected_grade,
@@ -86,7 +86,7 @@ SUITE = Suite(
     name="marts_department_scores",
     title="部门得分与等级（公共表）",
     kind=INTEGRITY,
-    tables=(TABLE, "marts.fct_indicator_scores", "marts.dim_department", "seeds.frameworks", "seeds.framework_grades"),
+    tables=(TABLE, "marts.fct_indicator_scores", "marts.dim_department", "marts.dim_framework", "marts.dim_framework_grade"),
     sql=sql,
     build=build,
     notes="每个部门 × 年度 × 评价体系一行：总分 = 指标得分之和（最低 0）、不超过满分、换算得分在 0–100、等级符合分数段。等级类（PEFA）体系没有总分，不检查分数与分数段。",

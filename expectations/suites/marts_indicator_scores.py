@@ -20,7 +20,7 @@ def sql(ctx):
 with s as (select * from {TABLE}),
 indicators as (
     select framework_code, indicator_code, level1_code, rule_type, cast(weight as double) as weight
-    from seeds.framework_indicators
+    from marts.dim_framework_indicator
 ),
 keys as (
     select framework_code, indicator_code, {duplicate_keys(*key)} as duplicate_keys
@@ -46,8 +46,8 @@ select
     cast(max(s.score) as double) as max_score,
     least(0, cast(min(s.weight) as double)) as score_floor,
     greatest(cast(max(s.weight) as double), 0) as score_cap,
-    count(*) filter (where s.score is null and s.rule_type is distinct from 'letter') as missing_scores,
-    cast(max(abs(s.score)) filter (where not s.assessable) as double) as points_when_not_assessable,
+    count(*) filter (where s.score is null and s.assessable and s.rule_type is distinct from 'letter') as missing_scores,
+    count(s.score) filter (where not s.assessable) as scores_when_not_assessable,
     count(*) - count(s.explanation) as missing_explanations
 from s
 left join indicators as i on i.framework_code = s.framework_code and i.indicator_code = s.indicator_code
@@ -66,8 +66,8 @@ def build(ctx):
         pair_equal("max_weight", "framework_weight", "分值与评价体系的定义一致（最大值）"),
         a_at_least_b("min_score", "score_floor", "得分不低于 min(0, 分值)：min(score) ≥ min(0, weight)"),
         a_at_least_b("score_cap", "max_score", "得分不超过分值：max(score) ≤ max(weight, 0)"),
-        zero("missing_scores", "除等级类（letter）指标外，每个指标都有得分"),
-        zero("points_when_not_assessable", "不可评价的指标不得分（得分为 0）"),
+        zero("missing_scores", "除等级类（letter）指标外，每个可评价的指标都有得分"),
+        zero("scores_when_not_assessable", "不可评价的指标没有得分（为空，从不记 0 分）"),
         in_set("scored_by", ["rule", "person"], "评分来源为 rule（按规则）/ person（评价人）"),
         not_null("assessable", "assessable（是否可评价）不为空"),
         zero("missing_explanations", "每个得分都有说明（explanation：评价报告中的那句话）"),
@@ -78,7 +78,7 @@ SUITE = Suite(
     name="marts_indicator_scores",
     title="指标得分（公共表）",
     kind=INTEGRITY,
-    tables=(TABLE, "seeds.framework_indicators"),
+    tables=(TABLE, "marts.dim_framework_indicator"),
     sql=sql,
     build=build,
     notes="按 评价体系 × 指标 × 评分来源 × 是否可评价 × 规则类型 汇总（SQL 中取最小/最大得分与分值）：得分在分值范围内、分值与体系一致、键唯一。",

@@ -16,7 +16,7 @@ def sql(ctx):
     zero_den = "coalesce(v.zero_denominator, false)" if ctx.has(TABLE, "zero_denominator") else "false"
     return f"""
 with v as (select * from {TABLE}),
-indicators as (select framework_code, indicator_code from seeds.framework_indicators)
+indicators as (select framework_code, indicator_code from marts.dim_framework_indicator)
 select
     {locator('v.framework_code', 'v.indicator_code')},
     v.framework_code,
@@ -45,7 +45,7 @@ SUITE = Suite(
     name="marts_indicator_values",
     title="指标值（公共表）",
     kind=INTEGRITY,
-    tables=(TABLE, "seeds.framework_indicators"),
+    tables=(TABLE, "marts.dim_framework_indicator"),
     sql=sql,
     build=build,
     notes="按 评价体系 × 指标 汇总（SQL 中计数）：键唯一、指标已知、可评价的指标有值。",

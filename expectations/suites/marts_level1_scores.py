@@ -25,7 +25,7 @@ with l as (
 ),
 sums as (
     select dept_code, fiscal_year, framework_code, {project} as project_code, level1_code,
-           cast(sum(score) as double) as score_sum
+           cast(coalesce(sum(score), 0) as double) as score_sum
     from {SCORES}
     group by all
 ),
@@ -34,7 +34,7 @@ bounds as (
            cast(sum(case when weight < 0 then weight else 0 end) as double) as lowest,
            cast(sum(case when weight > 0 then weight else 0 end) as double) as highest,
            count(weight) as weighted_indicators
-    from seeds.framework_indicators
+    from marts.dim_framework_indicator
     group by all
 ),
 compared as (
@@ -95,7 +95,7 @@ SUITE = Suite(
     name="marts_level1_scores",
     title="一级指标小计（公共表）",
     kind=INTEGRITY,
-    tables=(TABLE, SCORES, "seeds.framework_indicators"),
+    tables=(TABLE, SCORES, "marts.dim_framework_indicator"),
     sql=sql,
     build=build,
     notes="按 评价体系 × 一级指标 汇总：小计与指标得分之和在 SQL 中逐部门年度比较，取最大差额及其位置；等级类（PEFA，M1）没有分数小计，只检查键与覆盖。",

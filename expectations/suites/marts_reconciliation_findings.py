@@ -14,7 +14,7 @@ TABLE = "marts.fct_reconciliation_findings"
 
 SQL = f"""
 with f as (select * from {TABLE}),
-checks as (select check_code from seeds.reconciliation_checks),
+checks as (select check_code from marts.dim_reconciliation_check),
 departments as (select dept_code from marts.dim_department)
 select
     {locator('f.framework_code', 'f.check_code', 'f.severity')},
@@ -51,7 +51,7 @@ SUITE = Suite(
     name="marts_reconciliation_findings",
     title="核对发现表的完整性",
     kind=INTEGRITY,
-    tables=(TABLE, "seeds.reconciliation_checks", "marts.dim_department"),
+    tables=(TABLE, "marts.dim_reconciliation_check", "marts.dim_department"),
     sql=SQL,
     build=build,
     notes="按 评价体系 × 检查 × 严重程度 汇总：发现是否写得完整、合法。发现本身（数据中的不一致）见 findings_review，不影响构建。",

@@ -6,7 +6,7 @@ from expectations.suites._base import duplicate_keys
 
 SQL = f"""
 with q as (select * from raw.qualitative_scores),
-w as (select framework_code, indicator_code, cast(weight as double) as weight from seeds.framework_indicators)
+w as (select framework_code, indicator_code, cast(weight as double) as weight from marts.dim_framework_indicator)
 select
     {locator('q._submission_id', 'q.dept_code', 'q.fiscal_year', 'q.framework_code')},
     q._submission_id as submission_id,
@@ -41,7 +41,7 @@ SUITE = Suite(
     name="raw_qualitative_scores",
     title="定性指标评分（原始）",
     kind=INTEGRITY,
-    tables=("raw.qualitative_scores", "seeds.framework_indicators"),
+    tables=("raw.qualitative_scores", "marts.dim_framework_indicator"),
     sql=SQL,
     build=build,
     notes="按提交 × 部门 × 年度 × 评价体系汇总：键唯一、指标已知、得分不超过分值。",

@@ -1,7 +1,7 @@
 -- 部门得分：部门 × 年度 × 评价体系。
 --   total_score     = 正分值指标得分之和 + 扣分项（负），最低 0；
 --   max_score       = 正分值指标的分值之和（扣分项不计入满分）；
---   not_assessable_weight = 无法评价的指标的分值之和；
+--   not_assessable_weight = 不可评价的指标的分值之和；
 --   normalized_score = total_score / (max_score − not_assessable_weight) × 100，两位小数（河北“换算得分”：84.8 / 93 × 100 = 91.18）；
 --   grade：按 frameworks.grade_basis（total 总分 / normalized 换算得分）查 framework_grades。
 -- 项目体系（project_self）：部门的分数为各项目的算术平均（project_count 个项目，见 fct_project_scores）。

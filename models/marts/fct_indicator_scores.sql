@@ -22,7 +22,8 @@ final as (
         scores.indicator_name,
         scores.sort_order,
         scores.weight,
-        scores.score,
+        -- not assessable is never 0: the score is NULL and the weight counts as not_assessable_weight
+        case when scores.assessable then scores.score end as score,
         scores.letter,
         scores.rule_type,
         scores.rule_text,

@@ -25,7 +25,8 @@ aggregated as (
         project_code,
         level1_code,
         count(*) as indicator_count,
-        cast(sum(score) as decimal(18, 2)) as score_sum,
+        -- points won: not-assessable indicators have no score (NULL) and add nothing; none assessable → 0
+        cast(coalesce(sum(case when assessable then score end), 0) as decimal(18, 2)) as score_sum,
         cast(sum(case when weight > 0 and not assessable then weight else 0 end) as decimal(18, 2)) as not_assessable_weight,
         sum(case when not assessable then 1 else 0 end) as not_assessable_count,
         sum(case when scored_by = 'person' and assessable then 1 else 0 end) as person_scored_count,

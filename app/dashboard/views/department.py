@@ -113,7 +113,7 @@ with tab_score:
     if not ind.empty and not f.is_letter:
         ch = ind.assign(
             指标=[f"{c} {n}" for c, n in zip(ind.indicator_code, ind.indicator_name)],
-            评分方式=[("不可评价" if not a else fmt.SCORED_BY_ZH.get(s, s)) for s, a in zip(ind.scored_by, ind.assessable.fillna(False))],
+            评分方式=[(fmt.NOT_ASSESSABLE if not a else fmt.SCORED_BY_ZH.get(s, s)) for s, a in zip(ind.scored_by, ind.assessable.fillna(False))],
         )
         if ch["project_code"].ne("").any():
             ch["指标"] = ch["project_code"] + " " + ch["指标"]
@@ -140,12 +140,12 @@ with tab_score:
                 head += f"　分值 {fmt.score(sub['weight'].iloc[0])} 分，得分 {fmt.score(sub['score'].iloc[0])} 分"
             st.markdown(head)
             for _, r in g.iterrows():
-                who = "不可评价" if not r["assessable"] else fmt.SCORED_BY_ZH.get(r["scored_by"], r["scored_by"])
+                who = fmt.NOT_ASSESSABLE if not r["assessable"] else fmt.SCORED_BY_ZH.get(r["scored_by"], r["scored_by"])
                 proj = f"\\[{ui.md(r['project_code'])}\\] " if r["project_code"] else ""
                 st.markdown(
                     f"- {proj}**{ui.md(r['indicator_code'])} {ui.md(r['indicator_name'])}**　分值 {fmt.score(r['weight'])} 分，"
-                    f"得分 {fmt.score(r['score'])} 分（{ui.md(who)}）  \n"
-                    f"  规则：{ui.md(r['rule_text'] or '—')}  \n"
+                    + (f"得分 {fmt.score(r['score'])} 分（{ui.md(who)}）  \n" if r["assessable"] else f"{fmt.NOT_ASSESSABLE}  \n")
+                    + f"  规则：{ui.md(r['rule_text'] or '—')}  \n"
                     f"  说明：{ui.md(r['explanation'] or '—')}"
                 )
 
@@ -232,7 +232,7 @@ with tab_inputs:
         st.subheader("其他基础数据")
 
         def g(c):
-            return inp[c] if c in inp.index else None
+            return inp[c]
 
         facts = pd.DataFrame(
             [
@@ -243,7 +243,7 @@ with tab_inputs:
                 ("“三公”经费", "上年决算数（元）", fmt.money(g("three_public_actual_prior"))),
                 ("人员编制", "编制数（人）", fmt.score(g("staff_authorized"))),
                 ("人员编制", "实有在职人数（人）", fmt.score(g("staff_actual"))),
-                ("重点支出", "重点支出安排数（元）", fmt.money(g("key_expenditure_reported") if g("key_expenditure_reported") is not None and pd.notna(g("key_expenditure_reported")) else g("key_project_adjusted"))),
+                ("重点支出", "重点支出安排数（元）", fmt.money(g("key_expenditure"))),
                 ("政府采购", "预算数（元）", fmt.money(g("procurement_budget"))),
                 ("政府采购", "实际执行数（元）", fmt.money(g("procurement_actual"))),
                 ("固定资产", "总额（元）", fmt.money(g("fixed_assets_total"))),

@@ -114,9 +114,7 @@ with st.expander("检查目录（每种检查做什么、如何判定严重程�
     cat = data.checks_catalogue()
     if not cat.empty:
         ui.table(
-            cat.rename(columns={"check_code": "编码", "check_name": "检查", "category": "类别", "severity_rule": "严重程度规则", "description": "说明"}).assign(
-                类别=lambda d: d["类别"].map(lambda c: fmt.CHECK_CATEGORY_ZH.get(c, c))
-            ),
+            cat.rename(columns={"check_code": "编码", "check_name": "检查", "category": "类别", "severity_rule": "严重程度规则", "description": "说明"}),
             "checks_catalogue",
             file_stem="检查目录",
             wide=["说明", "严重程度规则"],
@@ -130,22 +128,17 @@ docs_index = data.data_docs_index()
 if runs.empty:
     st.info("仓库中还没有检查记录（audit.check_runs）。运行 `jixiao build`（不加 --skip-checks）后会生成。", icon=":material/info:")
 else:
-    time_col = "run_at" if "run_at" in runs.columns else None
-    latest_id = runs.iloc[0]["run_id"] if "run_id" in runs.columns else None
-    latest = runs[runs.run_id == latest_id] if latest_id is not None else runs
-    when = pd.Timestamp(latest[time_col].iloc[0]).strftime("%Y-%m-%d %H:%M:%S") if time_col else "—"
+    latest_id = runs.iloc[0]["run_id"]
+    latest = runs[runs.run_id == latest_id]
+    when = pd.Timestamp(latest["run_at"].iloc[0]).strftime("%Y-%m-%d %H:%M:%S")
     st.caption(f"最近一次检查：{when}（运行编号 {latest_id}）。完整性检查组失败时构建不会上线；核对发现组只报告，不影响构建。")
     k = st.columns(4)
-    if {"success", "suite_kind"} <= set(latest.columns):
-        for i, (kind, label) in enumerate((("integrity", "完整性检查组"), ("findings", "核对发现检查组"))):
-            part = latest[latest.suite_kind == kind]
-            if not part.empty:
-                k[i].metric(label, f"{int(part.success.sum())}/{len(part)} 通过")
-    elif "success" in latest.columns:
-        k[0].metric("检查组", f"{int(latest.success.sum())}/{len(latest)} 通过")
-    if {"evaluated", "unsuccessful"} <= set(latest.columns):
-        k[2].metric("检查项", f"{int(latest.evaluated.sum())}")
-        k[3].metric("未通过项", f"{int(latest.unsuccessful.sum())}")
+    for i, (kind, label) in enumerate((("integrity", "完整性检查组"), ("findings", "核对发现检查组"))):
+        part = latest[latest.suite_kind == kind]
+        if not part.empty:
+            k[i].metric(label, f"{int(part.success.sum())}/{len(part)} 通过")
+    k[2].metric("检查项", f"{int(latest.evaluated.sum())}")
+    k[3].metric("未通过项", f"{int(latest.unsuccessful.sum())}")
     cols = {
         "suite_title": "检查组",
         "suite": "编码",
@@ -156,21 +149,18 @@ else:
         "unsuccessful": "未通过项",
         "problem": "问题",
     }
-    lt = latest[[c for c in cols if c in latest.columns]].rename(columns=cols)
-    if "问题" in lt.columns:
-        lt["问题"] = lt["问题"].fillna("")
-    if "类型" in lt.columns:
-        lt["类型"] = lt["类型"].map({"integrity": "完整性（失败则不上线）", "findings": "核对发现（仅报告）"}).fillna(lt["类型"])
-    if "通过" in lt.columns:
-        lt["通过"] = lt["通过"].map({True: "✔ 通过", False: "✘ 未通过"})
+    lt = latest[list(cols)].rename(columns=cols)
+    lt["问题"] = lt["问题"].fillna("")
+    lt["类型"] = lt["类型"].map({"integrity": "完整性（失败则不上线）", "findings": "核对发现（仅报告）"}).fillna(lt["类型"])
+    lt["通过"] = lt["通过"].map({True: "✔ 通过", False: "✘ 未通过"})
     ui.table(lt, "gx_runs", file_stem=f"检查结果_{latest_id}", ints=["检查项", "通过项", "未通过项"], wide=["问题"])
     res = data.check_results(latest_id)
-    if not res.empty and "success" in res.columns:
+    if not res.empty:
         failed = res[~res.success.fillna(False)]
         if not failed.empty:
             st.markdown(f"**未通过的检查项（{len(failed)}）**")
             fcols = {"suite": "检查组", "description": "规则", "expectation": "GX 检查", "column_name": "列", "observed": "观察值", "details": "明细"}
-            ui.table(failed[[c for c in fcols if c in failed.columns]].rename(columns=fcols), "gx_failed", file_stem=f"未通过检查项_{latest_id}", wide=["规则", "明细"])
+            ui.table(failed[list(fcols)].rename(columns=fcols), "gx_failed", file_stem=f"未通过检查项_{latest_id}", wide=["规则", "明细"])
 
 st.markdown("##### Data Docs")
 if docs_index is None:
@@ -190,7 +180,7 @@ else:
     st.download_button("下载 Data Docs（zip，离线打开 index.html）", data=_zip_docs, file_name="data_docs.zip", mime="application/zip", key="gx_zip", on_click="ignore", icon=":material/folder_zip:")
     with st.expander("在看板中预览 Data Docs"):
         pages = {"首页（index.html）": docs_index}
-        if not runs.empty and "docs_page" in runs.columns:
+        if not runs.empty:
             for _, r in latest.iterrows():
                 if r.get("docs_page"):
                     p = docs_index.parent / str(r["docs_page"])

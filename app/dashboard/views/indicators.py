@@ -62,7 +62,7 @@ else:
         得分=weighted["score"],
         分值=weighted["weight"],
         指标值=[fmt.value(v, u, dash="") for v, u in zip(weighted["value"], weighted["unit"])],
-        评分方式=[("不可评价" if not a else fmt.SCORED_BY_ZH.get(s, s)) for s, a in zip(weighted["scored_by"], weighted["assessable"].fillna(False))],
+        评分方式=[(fmt.NOT_ASSESSABLE if not a else fmt.SCORED_BY_ZH.get(s, s)) for s, a in zip(weighted["scored_by"], weighted["assessable"].fillna(False))],
     )[["部门", "指标", "指标名称", "得分", "分值", "得分率", "指标值", "评分方式"]]
     n_all = cell["部门"].nunique()
     limit = ui.HEATMAP_ROWS
@@ -162,7 +162,7 @@ else:
         layers.append(alt.Chart(ldf).mark_text(color="#c62828", align="left", dx=4, dy=-6, baseline="top").encode(x="阈值:Q", y=alt.value(0), text="说明:N"))
     st.altair_chart(alt.layer(*layers).properties(height=280), width="stretch")
     if lines:
-        st.caption("红色虚线：评价体系规则中的阈值（来自 seeds.framework_indicators / framework_rule_parts）。")
+        st.caption("红色虚线：评价体系规则中的阈值（来自 marts.dim_framework_indicator / dim_framework_rule_part）。")
     box = (
         alt.Chart(dv[["部门", "指标值"]])
         .mark_boxplot(extent=1.5, color="#5c6bc0", outliers=alt.MarkConfig(color="#c62828"))

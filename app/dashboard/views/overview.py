@@ -46,7 +46,7 @@ if not f.is_letter:
         delta=None if prev_mean is None or pd.isna(prev_mean) else f"{mean - prev_mean:+.2f} 较上年",
     )
 counts = df["grade"].value_counts()
-for i, g in enumerate(fmt.GRADES):
+for i, g in enumerate(data.grade_list(f.framework)[:4]):  # the framework's own grades (project_self: 优/良/中/差)
     m[2 + i].metric(g, f"{int(counts.get(g, 0))}", help=f"等级为“{g}”的部门数")
 
 # ---------------------------------------------------------------------------- grade distribution and scores
@@ -55,7 +55,8 @@ c1, c2 = st.columns(2)
 with c1:
     st.subheader("等级分布")
     gd = df["grade"].fillna("未评级").value_counts().rename_axis("等级").reset_index(name="部门数")
-    order = [g for g in fmt.GRADE_ORDER if g in set(gd["等级"])] + sorted(set(gd["等级"]) - set(fmt.GRADE_ORDER))
+    grade_list = data.grade_list(f.framework)
+    order = [g for g in grade_list if g in set(gd["等级"])] + sorted(set(gd["等级"]) - set(grade_list))
     chart = (
         alt.Chart(gd)
         .mark_bar()

@@ -51,7 +51,8 @@ elif dept is None:
         .reset_index()
         .rename(columns={"fiscal_year": "年度"})
     )
-    for g in fmt.GRADES:
+    grade_list = data.grade_list(f.framework)  # the framework's own grades (project_self: 优/良/中/差)
+    for g in grade_list:
         agg[g] = agg["年度"].map(scores[scores.grade == g].groupby("fiscal_year").size()).fillna(0).astype(int)
     agg["核对发现（错误）"] = agg["年度"].map(scores.groupby("fiscal_year")["errors"].sum()).fillna(0).astype(int)
     c1, c2 = st.columns(2)
@@ -64,12 +65,12 @@ elif dept is None:
         )
         st.altair_chart((band + lines).properties(height=280, title="平均分、中位数（阴影为最低—最高）"), width="stretch")
     with c2:
-        gl = agg[["年度", *fmt.GRADES]].melt(id_vars=["年度"], value_vars=fmt.GRADES, var_name="等级", value_name="部门数")
+        gl = agg[["年度", *grade_list]].melt(id_vars=["年度"], value_vars=grade_list, var_name="等级", value_name="部门数")
         gl["年"] = gl["年度"].astype(str)
         bars = alt.Chart(gl).mark_bar().encode(
             x=alt.X("年:O", title="年度", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("部门数:Q", stack="zero"),
-            color=alt.Color("等级:N", sort=fmt.GRADES, scale=alt.Scale(domain=fmt.GRADES, range=[fmt.GRADE_COLORS[g] for g in fmt.GRADES]), legend=alt.Legend(orient="top", title=None)),
+            color=alt.Color("等级:N", sort=grade_list, scale=alt.Scale(domain=grade_list, range=[fmt.GRADE_COLORS.get(g, "#9e9e9e") for g in grade_list]), legend=alt.Legend(orient="top", title=None)),
             order=alt.Order("等级:N"),
             tooltip=["年", "等级", "部门数"],
         )

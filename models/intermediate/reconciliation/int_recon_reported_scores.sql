@@ -110,7 +110,7 @@ reported_score as (
         case
             when not assessable then
                 item_prefix || item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }}
-                || ' 分，仓库无法评价（缺少输入数据，也没有评价人评分）'
+                || ' 分，仓库不可评价（缺少输入数据，也没有评价人评分）'
             when scored_by = 'person' then
                 item_prefix || item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }} || ' 分，评价人评分为 '
                 || {{ format_number('computed') }} || ' 分（满分 ' || {{ format_number('weight') }} || ' 分）'

@@ -14,7 +14,7 @@
 -- 边界情况：
 --   比率先四舍五入到两位小数再比较（在公式模型中完成：89.995% → 90.00%，不大于 90%）；
 --   0/0 由 on_zero_denominator 决定：value_zero 按 0% 计、full 得满分、not_assessable 无法评价；x/0 视为无穷大；
---   缺少数据：无法评价（得 0 分，assessable = false，说明缺什么，分值计入不可评价分值）；
+--   缺少数据：不可评价（int_ 中得 0 分，公共表 fct_indicator_scores 中得分为空，assessable = false，说明缺什么，分值计入不可评价分值）；
 --   计算类指标缺少数据而有评价人评分时，采用评价人评分（scored_by = person，说明附依据）；
 --   评价人评分超过分值时按分值计；扣分项（分值为负）得分在 [分值, 0] 之间。
 {{ config(materialized='view') }}
@@ -219,7 +219,7 @@ explained as (
         texts.*,
         case status
             when 'not_assessable' then
-                {{ scoring_concat(["coalesce(blocked_reason, '未提供评价人评分')", "'，无法评价（'",
+                {{ scoring_concat(["coalesce(blocked_reason, '未提供评价人评分')", "'，不可评价（'",
                                    "case when weight < 0 then '扣分项，不扣分' else '不计分，满分 ' || " ~ format_number('weight') ~ " || ' 分计入不可评价分值' end",
                                    "'）'"]) }}
             when 'person' then
