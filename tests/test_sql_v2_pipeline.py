@@ -57,10 +57,6 @@ def test_breakdowns_and_subtotals_through_the_pipeline(wh):
     ]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="expectations/suites/raw_budget_ledger.py still requires every amount to be filled (zero null_actual_paid)",
-)
 def test_the_checks_accept_blank_amounts(tmp_path):
     res = build_warehouse(tmp_path / "jixiao.duckdb", SUBMISSION)
     assert res.swapped
