@@ -249,40 +249,25 @@ def level_names(framework: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------- scores
 
-_FINDINGS_BY_DEPT = """
-    select dept_code, fiscal_year,
-           count(*) as findings,
-           count(*) filter (where severity = 'error') as errors,
-           count(*) filter (where severity = 'warning') as warnings
-    from marts.fct_reconciliation_findings
-    where (framework_code is null or framework_code = '' or framework_code = ?)
-    group by 1, 2
-"""
-
-
 def department_scores(framework: str, region: str | None, year_list: list[int] | None = None) -> pd.DataFrame:
-    """fct_department_scores for a framework (all years, or `year_list`), with names, last year's score and finding counts."""
+    """Department scores of a framework (all years, or `year_list`) with names, last year's score, the change
+    and finding counts: marts.fct_department_scores and fct_department_score_history."""
     yrs = list(year_list or [])
     return q(
-        f"""
-        with s as (
-            select s.*, d.dept_name, d.region_code, d.region_name
-            from marts.fct_department_scores s join marts.dim_department d using (dept_code)
-            where s.framework_code = ? and (? is null or d.region_code = ?)
-        ),
-        f as ({_FINDINGS_BY_DEPT})
-        select s.dept_code, s.dept_name, s.region_code, s.region_name, s.fiscal_year,
+        """
+        select s.dept_code, d.dept_name, d.region_code, d.region_name, s.fiscal_year,
                s.total_score, s.max_score, s.normalized_score, s.grade, s.not_assessable_weight,
-               p.total_score as prev_score, p.normalized_score as prev_normalized, p.grade as prev_grade,
-               coalesce(f.findings, 0) as findings, coalesce(f.errors, 0) as errors,
-               coalesce(f.warnings, 0) as warnings
-        from s
-        left join s as p on p.dept_code = s.dept_code and p.fiscal_year = s.fiscal_year - 1
-        left join f on f.dept_code = s.dept_code and f.fiscal_year = s.fiscal_year
-        where (len(?::int[]) = 0 or list_contains(?::int[], s.fiscal_year))
+               h.previous_total_score as prev_score, h.previous_normalized_score as prev_normalized,
+               h.previous_grade as prev_grade, h.total_score_change, h.normalized_score_change,
+               h.findings, h.errors, h.warnings
+        from marts.fct_department_scores s
+        join marts.dim_department d using (dept_code)
+        join marts.fct_department_score_history h using (dept_code, fiscal_year, framework_code)
+        where s.framework_code = ? and (? is null or d.region_code = ?)
+          and (len(?::int[]) = 0 or list_contains(?::int[], s.fiscal_year))
         order by s.fiscal_year, s.dept_code
         """,
-        (framework, region, region, framework, yrs, yrs),
+        (framework, region, region, yrs, yrs),
     )
 
 
@@ -301,22 +286,21 @@ def department_years(dept: str, framework: str) -> list[int]:
 
 def dept_history(framework: str, dept: str) -> pd.DataFrame:
     return q(
-        f"""
-        with f as ({_FINDINGS_BY_DEPT})
+        """
         select s.fiscal_year, s.total_score, s.max_score, s.normalized_score, s.grade, s.not_assessable_weight,
-               coalesce(f.findings, 0) as findings, coalesce(f.errors, 0) as errors
+               h.total_score_change, h.normalized_score_change, h.findings, h.errors, h.warnings, h.infos
         from marts.fct_department_scores s
-        left join f on f.dept_code = s.dept_code and f.fiscal_year = s.fiscal_year
+        join marts.fct_department_score_history h using (dept_code, fiscal_year, framework_code)
         where s.framework_code = ? and s.dept_code = ?
         order by s.fiscal_year
         """,
-        (framework, framework, dept),
+        (framework, dept),
     )
 
 
 def level1(framework: str, dept: str, year: int) -> pd.DataFrame:
     return q(
-        """select level1_code, level_name, sort_order, weight, score, letter, not_assessable_weight,
+        """select level1_code, level_name, sort_order, weight, score, score_rate, letter, not_assessable_weight,
                   indicator_count, not_assessable_count, person_scored_count
            from marts.fct_level1_scores
            where framework_code = ? and dept_code = ? and fiscal_year = ? and coalesce(project_code, '') = ''
@@ -357,6 +341,20 @@ def project_scores(framework: str, dept: str, year: int) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------- inputs behind the scores
+
+
+def budget_summary(dept: str, years_: list[int] | None = None, levels: tuple[str, ...] = ("category", "expense_type", "total")) -> pd.DataFrame:
+    """Rows of the 预算执行 table (marts.fct_budget_execution_summary): amounts, execution rate, share of the parent."""
+    yrs = list(years_ or [])
+    return q(
+        """select fiscal_year, row_level, expense_type, category, econ_class, label, original_budget, adjustment,
+                  adjusted_budget, actual_paid, balance, execution_rate, share_of_parent
+           from marts.fct_budget_execution_summary
+           where dept_code = ? and (len(?::int[]) = 0 or list_contains(?::int[], fiscal_year))
+             and list_contains(?::varchar[], row_level)
+           order by fiscal_year, expense_type_order, row_level = 'category', category_order, label""",
+        (dept, yrs, yrs, list(levels)),
+    )
 
 
 def budget_execution(dept: str, years_: list[int] | None = None) -> pd.DataFrame:

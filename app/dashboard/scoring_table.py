@@ -37,14 +37,13 @@ def indicator_frame(ind: pd.DataFrame, levels: pd.DataFrame | None = None) -> pd
 
 
 def level1_frame(l1: pd.DataFrame) -> pd.DataFrame:
-    rate = [s / w * 100 if pd.notna(s) and pd.notna(w) and w else None for s, w in zip(l1["score"], l1["weight"])]
     out = pd.DataFrame(
         {
             "一级指标": l1["level1_code"],
             "名称": l1["level_name"],
             "分值": l1["weight"],
             "得分": l1["score"],
-            "得分率": rate,
+            "得分率": l1["score_rate"],
             "不可评价分值": l1["not_assessable_weight"],
             "指标数": l1["indicator_count"],
             "评价人评分": l1["person_scored_count"],
@@ -55,38 +54,24 @@ def level1_frame(l1: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def ledger_frame(be: pd.DataFrame) -> pd.DataFrame:
-    """The report's 支出 table: 基本支出 (人员经费, 公用经费), 项目支出 (其他运转类, 特定目标类), 合计, with shares."""
-    if be.empty:
+def ledger_frame(bs: pd.DataFrame) -> pd.DataFrame:
+    """The report's 支出 table: 基本支出 (人员经费, 公用经费), 项目支出 (其他运转类, 特定目标类), 合计, with the
+    execution rates and shares of marts.fct_budget_execution_summary (``data.budget_summary``)."""
+    if bs.empty:
         return pd.DataFrame()
-    num = ["original_budget", "adjusted_budget", "actual_paid", "balance"]
-    total_paid = be["actual_paid"].sum()
-    rows = []
-    for etype, g in be.groupby("expense_type", sort=False):
-        sub = g[num].sum()
-        rows.append({"项目": etype, **sub.to_dict(), "share": sub["actual_paid"] / total_paid * 100 if total_paid else None, "level": 0})
-        for _, r in g.iterrows():
-            rows.append(
-                {
-                    "项目": f"　{r['category']}",
-                    **{c: r[c] for c in num},
-                    "share": r["actual_paid"] / sub["actual_paid"] * 100 if sub["actual_paid"] else None,
-                    "level": 1,
-                }
-            )
-    tot = be[num].sum()
-    rows.append({"项目": "合计", **tot.to_dict(), "share": 100.0 if total_paid else None, "level": 0})
-    df = pd.DataFrame(rows)
-    rate = [p / a * 100 if a else None for p, a in zip(df["actual_paid"], df["adjusted_budget"])]
+    names = [
+        f"　{c}" if lvl == "category" else ("合计" if lvl == "total" else e)
+        for lvl, e, c in zip(bs["row_level"], bs["expense_type"], bs["category"])
+    ]
     return pd.DataFrame(
         {
-            "项目": df["项目"],
-            "年初预算": df["original_budget"],
-            "调整后预算": df["adjusted_budget"],
-            "实际支出": df["actual_paid"],
-            "结余": df["balance"],
-            "执行率": rate,
-            "支出占比": df["share"],
+            "项目": names,
+            "年初预算": bs["original_budget"].values,
+            "调整后预算": bs["adjusted_budget"].values,
+            "实际支出": bs["actual_paid"].values,
+            "结余": bs["balance"].values,
+            "执行率": bs["execution_rate"].values,
+            "支出占比": bs["share_of_parent"].values,
         }
     )
 
@@ -142,7 +127,7 @@ def workbook(framework: str, framework_name: str, dept: str, year: int) -> tuple
         "总分": summary,
         "评分表": indicator_frame(ind, levels),
         "一级指标": level1_frame(l1),
-        "预算执行": ledger_frame(data.budget_execution(dept, [year])),
+        "预算执行": ledger_frame(data.budget_summary(dept, [year])),
         "核对发现": findings_frame(data.findings(framework, [year], None, dept)),
     }
     title = f"{name} {year} 年度部门整体支出绩效评价评分表（{framework_name}）"

@@ -44,9 +44,6 @@ CHECK_CATEGORY_ZH = {
     "verification": "核实类",
     "reported": "报告数与计算数",
 }
-# the ledger's categories in the order the reports print them
-CATEGORY_ORDER = {"人员经费": 1, "公用经费": 2, "其他运转类": 3, "特定目标类": 4}
-EXPENSE_TYPE_ORDER = {"基本支出": 1, "项目支出": 2}
 
 
 
@@ -117,30 +114,21 @@ def _dec(x) -> Decimal | None:
     return Decimal(str(x))
 
 
-def _share(part, whole) -> Decimal | None:
-    """part / whole × 100 (a percentage), None when whole is 0 or unknown."""
-    p, w = _dec(part), _dec(whole)
-    if p is None or w is None or w == 0:
-        return None
-    return p / w * 100
-
-
-def _sum(rows: Iterable[dict], col: str) -> Decimal:
-    return sum((_dec(r.get(col)) or Decimal(0) for r in rows), Decimal(0))
-
-
-def _money_row(rows: list[dict], label: str = "") -> dict:
-    """Totals of a group of ledger rows: original, adjustment, adjusted, paid, balance, rate."""
-    original, adjusted, paid = _sum(rows, "original_budget"), _sum(rows, "adjusted_budget"), _sum(rows, "actual_paid")
+def _money(r: dict) -> dict:
+    """A row of marts.fct_budget_execution_summary as the templates name its figures."""
     return Row({
-        "label": label,
-        "original": original,
-        "adjustment": adjusted - original,
-        "adjusted": adjusted,
-        "paid": paid,
-        "balance": adjusted - paid,
-        "rate": _share(paid, adjusted),
+        "label": r["label"],
+        "original": r["original_budget"],
+        "adjustment": r["adjustment"],
+        "adjusted": r["adjusted_budget"],
+        "paid": r["actual_paid"],
+        "balance": r["balance"],
+        "rate": r["execution_rate"],
     })
+
+
+# an expense type the department has no line of (the template prints its 0.00)
+_NO_MONEY = Row(label="", original=Decimal(0), adjustment=Decimal(0), adjusted=Decimal(0), paid=Decimal(0), balance=Decimal(0), rate=None)
 
 
 def _in_list(col: str, values: list | None, params: list) -> str:
@@ -212,6 +200,13 @@ class ReportData:
         for r in _rows(con, f"select * from marts.fct_level1_scores where {w} order by sort_order, level1_code", p):
             self.level1[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"])].append(r)
 
+        # year-over-year change and finding counts, all years (trend)
+        p = []
+        w = f"{_in_list('dept_code', depts, p)} and {_in_list('framework_code', frameworks, p)}"
+        self.history: dict[Key, dict] = {}
+        for r in _rows(con, f"select * from marts.fct_department_score_history where {w}", p):
+            self.history[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"])] = r
+
         # indicator scores and values, report years only
         p = []
         w = " and ".join(
@@ -236,6 +231,11 @@ class ReportData:
         self.projects: dict[Key, list[dict]] = defaultdict(list)
         for r in _rows(con, f"select * from marts.fct_project_scores where {w} order by project_code", p):
             self.projects[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"])].append(r)
+        # level-2 subtotals, report years only
+        self.level2: dict[Key, dict[tuple[str, str], dict]] = defaultdict(dict)
+        for r in _rows(con, f"select * from marts.fct_level2_scores where {w}", p):
+            key = (r["dept_code"], int(r["fiscal_year"]), r["framework_code"])
+            self.level2[key][(r["project_code"] or "", r["level2_code"])] = r
         # the report's own total where it differs from the computed one, graded by the framework's grade_basis
         self.reported_totals: dict[Key, dict] = {}
         for r in _rows(con, f"select * from marts.fct_reported_totals where {w} and differs", p):
@@ -248,27 +248,17 @@ class ReportData:
         for r in _rows(con, f"select * from marts.fct_department_year_finance where {w}", p):
             self.facts[(r["dept_code"], int(r["fiscal_year"]))] = r
 
-        # budget execution by category, all years (trend)
+        # the budget tables (lines, category subtotals, expense-type totals, total), all years (trend)
         p = []
         w = _in_list("dept_code", depts, p)
         self.budget: dict[tuple[str, int], list[dict]] = defaultdict(list)
-        for r in _rows(con, f"select * from marts.fct_budget_execution where {w}", p):
-            self.budget[(r["dept_code"], int(r["fiscal_year"]))].append(r)
-
-        # ledger lines by economic classification, report years only (internal table, see module doc)
-        self.ledger_lines: dict[tuple[str, int], list[dict]] = defaultdict(list)
-        p = []
-        w = f"{_in_list('dept_code', depts, p)} and {_in_list('fiscal_year', years, p)}"
         for r in _rows(
             con,
-            f"""select dept_code, fiscal_year, expense_type, category, coalesce(econ_class, '（未分类）') as econ_class,
-                       sum(original_budget) as original_budget, sum(adjusted_budget) as adjusted_budget,
-                       sum(actual_paid) as actual_paid
-                from marts.fct_budget_ledger_lines where {w}
-                group by all order by econ_class""",
+            f"""select * from marts.fct_budget_execution_summary where {w}
+                order by expense_type_order, category_order, row_level, label""",
             p,
         ):
-            self.ledger_lines[(r["dept_code"], int(r["fiscal_year"]))].append(r)
+            self.budget[(r["dept_code"], int(r["fiscal_year"]))].append(r)
 
         # findings: detail for the report years, counts for every year
         p = []
@@ -325,7 +315,9 @@ class ReportData:
             budget=self._budget(dept_code, int(year)),
             facts=self._facts(dept_code, int(year)),
             findings=findings,
-            finding_counts=Row((s, sum(1 for f in findings if f["severity"] == s)) for s in SEVERITY_RANK),
+            finding_counts=Row(
+                error=self.history[key]["errors"], warning=self.history[key]["warnings"], info=self.history[key]["infos"]
+            ),
             contradictions=[f for f in findings if f["severity"] == "error" and f.get("check_category") == "reported"],
             trend=self._trend(dept_code, framework_code),
         )
@@ -406,65 +398,49 @@ class ReportData:
         return out
 
     def _levels(self, key: Key, inds: list[dict], l1_rows: list[dict], project_code: str) -> list[dict]:
+        """Level 1 → level 2 → indicators; every subtotal from marts.fct_level1_scores / fct_level2_scores."""
         fw = key[2]
         rows = [r for r in l1_rows if (r.get("project_code") or "") == project_code]
+        l2_rows = self.level2.get(key, {})
         by_l1: dict[str, list[dict]] = defaultdict(list)
         for i in inds:
             by_l1[i["level1"]].append(i)
         out = []
-        seen = set()
         for r in sorted(rows, key=lambda r: (r.get("sort_order") or 0, r["level1_code"])):
             code = r["level1_code"]
-            seen.add(code)
-            out.append(self._level1_entry(fw, code, r.get("level_name"), r, by_l1.get(code, [])))
-        for code, items in by_l1.items():  # indicators whose level-1 has no subtotal row
-            if code not in seen:
-                meta = self.level_meta.get((fw, code), {})
-                out.append(self._level1_entry(fw, code, meta.get("level_name"), {}, items))
+            items = by_l1.get(code, [])
+            level2: list[dict] = []
+            by_code: dict[str | None, dict] = {}
+            for i in items:
+                l2 = i["level2"]
+                if l2 not in by_code:
+                    sub = l2_rows.get((project_code, l2), {})
+                    name2 = sub.get("level_name")
+                    if not name2 and l2:  # a level 2 that is its only indicator (merged in the framework)
+                        same = next((x for x in items if x["code"] == l2), None)
+                        name2 = same["name"] if same else None
+                    by_code[l2] = Row(
+                        code=l2,
+                        name=name2,
+                        weight=_dec(sub.get("weight")),
+                        score=_dec(sub.get("score")),
+                        not_assessable_weight=_dec(sub.get("not_assessable_weight")),
+                        indicators=[],
+                    )
+                    level2.append(by_code[l2])
+                by_code[l2]["indicators"].append(i)
+            out.append(Row({
+                "code": code,
+                "name": r.get("level_name") or self.level_meta.get((fw, code), {}).get("level_name") or code,
+                "weight": _dec(r.get("weight")),
+                "score": _dec(r.get("score")),
+                "letter": r.get("letter"),
+                "not_assessable_weight": _dec(r.get("not_assessable_weight")),
+                "level2": level2,
+                "indicators": items,
+                "reported": [],
+            }))
         return out
-
-    def _level1_entry(self, fw: str, code: str, name: str | None, row: dict, items: list[dict]) -> dict:
-        meta = self.level_meta.get((fw, code), {})
-        weight = _dec(row.get("weight"))
-        if weight is None:
-            weight = _dec(meta.get("weight"))
-        score = _dec(row.get("score"))
-        if score is None and items and not any(i["letter"] for i in items):
-            score = sum((i["score"] or Decimal(0) for i in items), Decimal(0))
-        level2: list[dict] = []
-        by_code: dict[str | None, dict] = {}
-        for i in items:
-            l2 = i["level2"]
-            if l2 not in by_code:
-                m2 = self.level_meta.get((fw, l2), {}) if l2 else {}
-                name2 = m2.get("level_name")
-                if not name2 and l2:
-                    same = next((x for x in items if x["code"] == l2), None)
-                    name2 = same["name"] if same else None
-                by_code[l2] = Row(code=l2, name=name2, weight=_dec(m2.get("weight")), indicators=[])
-                level2.append(by_code[l2])
-            by_code[l2]["indicators"].append(i)
-        for g in level2:
-            scored = [i for i in g["indicators"] if not i["is_info"]]
-            if g["weight"] is None:
-                g["weight"] = sum((i["weight"] or Decimal(0) for i in scored), Decimal(0))
-            g["score"] = (
-                None if any(i["letter"] for i in scored) else sum((i["score"] or Decimal(0) for i in scored), Decimal(0))
-            )
-            g["not_assessable_weight"] = sum(
-                (i["weight"] or Decimal(0) for i in scored if not i["assessable"] and (i["weight"] or 0) > 0), Decimal(0)
-            )
-        return Row({
-            "code": code,
-            "name": name or meta.get("level_name") or code,
-            "weight": weight,
-            "score": score,
-            "letter": row.get("letter"),
-            "not_assessable_weight": _dec(row.get("not_assessable_weight")),
-            "level2": level2,
-            "indicators": items,
-            "reported": [],
-        })
 
     def _projects(self, key: Key, inds: list[dict]) -> list[dict]:
         by_proj: dict[str, list[dict]] = defaultdict(list)
@@ -482,15 +458,17 @@ class ReportData:
         return out
 
     def _budget(self, dept_code: str, year: int) -> dict | None:
+        """The 支出 section: every row and figure from marts.fct_budget_execution_summary, shares from
+        marts.fct_department_year_finance."""
         rows = self.budget.get((dept_code, year))
         if not rows:
             return None
-        cat = {r["category"]: _money_row([r], r["category"]) for r in rows}
-        basic = _money_row([r for r in rows if r["expense_type"] == "基本支出"], "基本支出合计")
-        project = _money_row([r for r in rows if r["expense_type"] == "项目支出"], "项目支出合计")
-        total = _money_row(rows, "合计")
-
-        f = self.facts.get((dept_code, year)) or {}  # shares: marts.fct_department_year_finance
+        by_level = defaultdict(list)
+        for r in rows:
+            by_level[r["row_level"]].append(r)
+        cat = {r["category"]: _money(r) for r in by_level["category"]}
+        types = {r["expense_type"]: _money(r) for r in by_level["expense_type"]}
+        f = self.facts.get((dept_code, year)) or {}
         shares = Row({
             "personnel_of_basic": f.get("personnel_share_of_basic"),
             "public_of_basic": f.get("public_share_of_basic"),
@@ -499,31 +477,31 @@ class ReportData:
             "basic_of_total": f.get("basic_share_of_total"),
             "project_of_total": f.get("project_share_of_total"),
         })
-        # ledger tables: one per expense type, category groups with economic-classification lines
-        lines = self.ledger_lines.get((dept_code, year), [])
         tables = []
-        for et in sorted({r["expense_type"] for r in rows}, key=lambda e: (EXPENSE_TYPE_ORDER.get(e, 9), e)):
-            et_rows = [r for r in rows if r["expense_type"] == et]
-            groups = []
-            for cr in sorted(et_rows, key=lambda r: (CATEGORY_ORDER.get(r["category"], 9), r["category"])):
-                cl = [x for x in lines if x["expense_type"] == et and x["category"] == cr["category"]]
-                groups.append(
-                    Row({
-                        "category": cr["category"],
-                        "lines": [_money_row([x], x["econ_class"]) for x in cl],
-                        "subtotal": _money_row([cr], f"{cr['category']}小计"),
-                    })
-                )
-            tables.append(Row(expense_type=et, groups=groups, total=_money_row(et_rows, f"{et}合计")))
+        for et in by_level["expense_type"]:
+            groups = [
+                Row({
+                    "category": cr["category"],
+                    "lines": [
+                        _money(x)
+                        for x in sorted(by_level["line"], key=lambda x: x["label"])
+                        if x["expense_type"] == et["expense_type"] and x["category"] == cr["category"]
+                    ],
+                    "subtotal": _money(cr),
+                })
+                for cr in by_level["category"]
+                if cr["expense_type"] == et["expense_type"]
+            ]
+            tables.append(Row(expense_type=et["expense_type"], groups=groups, total=_money(et)))
         return Row({
             "categories": cat,
-            "basic": basic,
-            "project": project,
-            "total": total,
+            "basic": types.get("基本支出", _NO_MONEY),
+            "project": types.get("项目支出", _NO_MONEY),
+            "total": _money(by_level["total"][0]),
             "shares": shares,
             "tables": tables,
             "by_type": [t["total"] for t in tables],
-            "has_lines": bool(lines),
+            "has_lines": bool(by_level["line"]),
         })
 
     def _facts(self, dept_code: str, year: int) -> dict:
@@ -565,7 +543,6 @@ class ReportData:
             return None
         level_codes: list[tuple[str, str]] = []
         rows = []
-        prev_total = None
         for y in years:
             k = (dept_code, y, framework_code)
             s = self.dept_scores[k]
@@ -573,9 +550,8 @@ class ReportData:
             for r in sorted(l1.values(), key=lambda r: (r.get("sort_order") or 0, r["level1_code"])):
                 if (r["level1_code"], r.get("level_name")) not in level_codes:
                     level_codes.append((r["level1_code"], r.get("level_name")))
-            b = self.budget.get((dept_code, y), [])
-            money = _money_row(b) if b else None
-            fnd = [f for f in self.findings.get((dept_code, y), []) if f.get("framework_code") in (None, "", framework_code)]
+            money = next((_money(r) for r in self.budget.get((dept_code, y), []) if r["row_level"] == "total"), None)
+            h = self.history[k]
             total = _dec(s.get("total_score"))
             rows.append(
                 Row({
@@ -583,15 +559,14 @@ class ReportData:
                     "total": total,
                     "normalized": _dec(s.get("normalized_score")),
                     "grade": s.get("grade"),
-                    "change": (total - prev_total) if total is not None and prev_total is not None else None,
+                    "change": h["total_score_change"],
                     "not_assessable_weight": _dec(s.get("not_assessable_weight")),
                     "levels": {c: (_dec(r.get("score")) if r.get("letter") is None else r.get("letter")) for c, r in l1.items()},
                     "budget": money,
-                    "findings": len(fnd),
-                    "errors": sum(1 for f in fnd if f["severity"] == "error"),
+                    "findings": h["findings"],
+                    "errors": h["errors"],
                 })
             )
-            prev_total = total
         return Row(years=years, rows=rows, level_codes=[Row(code=c, name=n) for c, n in level_codes])
 
 

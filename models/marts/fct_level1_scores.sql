@@ -49,6 +49,9 @@ final as (
         cast(levels.sort_order as integer) as sort_order,
         cast(levels.weight as decimal(9, 2)) as weight,
         case when coalesce(levels.aggregation, 'sum') = 'sum' then a.score_sum end as score,
+        -- 得分率 = 得分 / 分值 × 100（%，两位小数）；PEFA 与分值为 0 时为空
+        case when coalesce(levels.aggregation, 'sum') = 'sum' then {{ scoring_percent('a.score_sum', 'levels.weight') }} end
+            as score_rate,
         case
             when levels.aggregation <> 'M1' or a.letters = 0 then null
             when a.insufficient_letters = a.letters then 'D*'

@@ -66,7 +66,6 @@ if st.query_params.get("dept") != dept or st.query_params.get("year") != str(yea
 drow = data.department_row(dept)
 hist = data.dept_history(f.framework, dept)
 this = hist[hist.fiscal_year == year].iloc[0]
-prev = hist[hist.fiscal_year == year - 1]
 ind = data.indicator_scores(f.framework, dept, year)
 l1 = data.level1(f.framework, dept, year)
 levels = data.level_names(f.framework)
@@ -81,19 +80,16 @@ m = st.columns(5)
 if f.is_letter:
     m[0].metric("评定结果", this["grade"] or "—")
 else:
-    delta = None
-    if not prev.empty and pd.notna(prev["total_score"].iloc[0]) and pd.notna(this["total_score"]):
-        delta = f"{fmt.score(this['total_score'] - prev['total_score'].iloc[0], signed=True)} 较上年"
+    delta = None if pd.isna(this["total_score_change"]) else f"{fmt.score(this['total_score_change'], signed=True)} 较上年"
     m[0].metric("总分", fmt.score(this["total_score"]), delta=delta, help="各三级指标得分之和")
-    m[1].metric("等级", this["grade"] or "—", help="≥90 优，[75, 90) 良，[60, 75) 合格，<60 不合格")
+    m[1].metric("等级", this["grade"] or "—", help="；".join(data.grades(f.framework)["band_text"]))
     m[2].metric("满分", fmt.score(this["max_score"]))
     m[3].metric("不可评价分值", fmt.score(this["not_assessable_weight"]), help="因缺少数据而未计分的指标分值合计")
-n_err = int((fd["severity"] == "error").sum()) if not fd.empty else 0
-m[4].metric("核对发现", f"{len(fd)}", help=f"其中错误 {n_err} 条（见下方“核对发现”）")
+m[4].metric("核对发现", f"{int(this['findings'])}", help=f"其中错误 {int(this['errors'])} 条（见下方“核对发现”）")
 if f.grade_basis == "normalized" and pd.notna(this["normalized_score"]):
     st.caption(f"换算得分 = 得分 / 适用满分 × 100 = {fmt.score(this['total_score'])} / {fmt.score(this['max_score'])} × 100 = {fmt.score(this['normalized_score'])}")
 
-tab_score, tab_inputs, tab_findings, tab_history = st.tabs(["评分", "基础数据", f"核对发现（{len(fd)}）", "历年"])
+tab_score, tab_inputs, tab_findings, tab_history = st.tabs(["评分", "基础数据", f"核对发现（{int(this['findings'])}）", "历年"])
 
 # ---------------------------------------------------------------------------- scores
 
@@ -213,11 +209,11 @@ with tab_score:
 
 with tab_inputs:
     st.subheader("预算执行（台账）")
-    be = data.budget_execution(dept, [year])
-    if be.empty:
+    bs = data.budget_summary(dept, [year])
+    if bs.empty:
         ui.no_data("没有该年度的台账数据。")
     else:
-        lf = scoring_table.ledger_frame(be)
+        lf = scoring_table.ledger_frame(bs)
         tot = lf.iloc[-1]
         k = st.columns(4)
         k[0].metric("年初预算（元）", fmt.money(tot["年初预算"]))
@@ -293,8 +289,9 @@ with tab_findings:
         st.success(f"{year} 年没有核对发现。", icon=":material/check_circle:")
     else:
         ff = scoring_table.findings_frame(fd)
-        for sev, n in ff["严重程度"].value_counts().items():
-            st.markdown(f"- {sev}：{n} 条")
+        for sev, col in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
+            if this[col]:
+                st.markdown(f"- {fmt.SEVERITY_ZH[sev]}：{int(this[col])} 条")
         ui.table(ff, "d_findings", file_stem=f"核对发现_{dept}_{year}", wide=["说明"], medium=["核对对象", "检查"])
 
 # ---------------------------------------------------------------------------- history
@@ -303,8 +300,7 @@ with tab_history:
     if hist.empty:
         ui.no_data()
     else:
-        h = hist.copy()
-        h["change"] = h["total_score"].diff()
+        h = hist
         if not f.is_letter and h["total_score"].notna().any():
             line = (
                 alt.Chart(h.assign(年度=h.fiscal_year.astype(str)))
@@ -322,20 +318,19 @@ with tab_history:
                 "年度": h["fiscal_year"],
                 "总分": h["total_score"],
                 "等级": h["grade"],
-                "较上年": h["change"],
+                "较上年": h["total_score_change"],
                 "不可评价分值": h["not_assessable_weight"],
                 "核对发现": h["findings"].astype(int),
                 "其中错误": h["errors"].astype(int),
             }
         )
         ui.table(hf, "d_history", file_stem=f"历年得分_{dept}", score=["总分", "较上年", "不可评价分值"], ints=["年度", "核对发现", "其中错误"])
-        all_be = data.budget_execution(dept)
-        if not all_be.empty and all_be.fiscal_year.nunique() > 1:
+        yb = data.budget_summary(dept, levels=("total",))
+        if len(yb) > 1:
             st.markdown("**历年预算执行**")
-            yb = all_be.groupby("fiscal_year", as_index=False)[["original_budget", "adjusted_budget", "actual_paid", "balance"]].sum()
-            yb["rate"] = yb.actual_paid / yb.adjusted_budget * 100
+            yb = yb[["fiscal_year", "original_budget", "adjusted_budget", "actual_paid", "balance", "execution_rate"]]
             ui.table(
-                yb.rename(columns={"fiscal_year": "年度", "original_budget": "年初预算", "adjusted_budget": "调整后预算", "actual_paid": "实际支出", "balance": "结余", "rate": "预算完成率"}),
+                yb.rename(columns={"fiscal_year": "年度", "original_budget": "年初预算", "adjusted_budget": "调整后预算", "actual_paid": "实际支出", "balance": "结余", "execution_rate": "预算完成率"}),
                 "d_history_budget",
                 file_stem=f"历年预算执行_{dept}",
                 money=scoring_table.MONEY,

@@ -25,7 +25,7 @@ sc = f.score_col
 df = scores.copy()
 df["score"] = df[sc]
 df["prev"] = df["prev_normalized"] if sc == "normalized_score" else df["prev_score"]
-df["change"] = df["score"] - df["prev"]
+df["change"] = df["normalized_score_change"] if sc == "normalized_score" else df["total_score_change"]
 if f.is_letter:
     df = df.sort_values(["grade", "dept_code"], na_position="last")
 else:

@@ -83,7 +83,7 @@ else:
         columns={"fiscal_year": "年度", sc: "得分", "grade": "等级", "not_assessable_weight": "不可评价分值", "findings": "核对发现", "errors": "其中错误"}
     )
     t["区划中位数"] = t["年度"].map(med)
-    t["较上年"] = t["得分"].diff()
+    t["较上年"] = (mine["normalized_score_change"] if sc == "normalized_score" else mine["total_score_change"]).values
     long = t.assign(年=t["年度"].astype(str)).melt(id_vars=["年", "等级"], value_vars=["得分", "区划中位数"], var_name="序列", value_name="分")
     chart = alt.Chart(long).mark_line(point=alt.OverlayMarkDef(size=70)).encode(
         x=alt.X("年:O", title="年度", axis=alt.Axis(labelAngle=0)),
