@@ -53,7 +53,7 @@ def test_city_framework_per_point_and_bands(city):
     # C1: 53 / 50 = 106.00% → 6 points over × 0.5 → 5 − 3 = 2
     # C3: 310,000 / 8,610,000 = 3.60% < 5% → 5;  C5: 10 × 68.33% = 6.833 → 6.8;  C6: no score → not assessable
     assert {k: (v[0], v[1]) for k, v in mof.items()} == {
-        "C1": (D(2), True), "C2": (D(10), True), "C3": (D(5), True), "C4": (D(5), True), "C5": (D("6.8"), True), "C6": (D(0), False),
+        "C1": (D(2), True), "C2": (D(10), True), "C3": (D(5), True), "C4": (D(5), True), "C5": (D("6.8"), True), "C6": (None, False),
     }  # fmt: skip
     total = department_score(city, "mof-demo", FW)
     # 2 + 10 + 5 + 5 + 6.8 = 28.8 → 差; normalized 28.8 / (50 − 15) × 100 = 82.29
