@@ -176,8 +176,13 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
 # where the table is: header search, banners above it, notes below it (spec "Header and banners")
 
 HEADER_SEARCH_ROWS = 30
-# 单位：万元, 金额单位:人民币万元, (万元), 金额（万元）: a unit for the amounts below; 万元/人 is not one
-_BANNER_UNIT = re.compile(r"(?<!编制)(?<!填报)(?<!填表)(?<!报送)(?:金额单位|单位)\s*[:：]\s*(?:人民币)?\s*(万元|元)(?![\u4e00-\u9fff/]|\s*/)|^\s*\((?:人民币)?(万元|元)\)\s*$|[^(\s]\s*\((?:人民币)?(万元|元)\)\s*$")
+# 单位：万元, 金额单位:人民币万元, (万元), 金额（万元）: a unit for the amounts below; 万元/人 is not one.
+# Other money units (千元, 亿元, 百万元, 万) are caught too, to be refused: ignoring them would load 元.
+_UNIT_WORD = r"(亿元|千万元|百万元|十万元|万元|千元|百元|元|亿|万|千)"
+_BANNER_UNIT = re.compile(
+    r"(?<!编制)(?<!填报)(?<!填表)(?<!报送)(?:金额单位|单位)\s*[:：]\s*(?:人民币)?\s*" + _UNIT_WORD.replace("元|", "元|万 *元|") + r"(?![\u4e00-\u9fff/]|\s*/)"
+    r"|^\s*\((?:人民币)?" + _UNIT_WORD + r"\)\s*$|[^(\s]\s*\((?:人民币)?" + _UNIT_WORD + r"\)\s*$"
+)
 _NOTE = re.compile(r"^(注|备注|说明|附注)[0-9]*[:：.、]|^注[0-9]|(负责人|填报人|填表人|审核人|制表人|经办人|联系电话|填报日期|制表日期)[:：]")
 
 
@@ -223,7 +228,11 @@ def banner_unit(raw: RawTable) -> tuple[str | None, list[Issue]]:
         for cell in cells:
             text = nfkc(cell).replace("\u3000", " ")
             for m in _BANNER_UNIT.finditer(text):
-                unit = next(g for g in m.groups() if g)
+                unit = re.sub(r"\s", "", next(g for g in m.groups() if g))
+                if unit not in ("元", "万元"):
+                    return None, [
+                        Issue(raw.file, raw.sheet, row, None, cell.strip(), f"表格上方写明的金额单位“{unit}”不支持：金额请以 元 或 万元 填写（并写明单位）")
+                    ]
                 found.setdefault(unit, (row, cell.strip()))
     if len(found) > 1:
         where = "；".join(f"第 {r} 行“{c}”" for r, c in sorted(found.values()))
@@ -239,7 +248,10 @@ def split_notes(raw: RawTable) -> list[Issue]:
     for i, cells in enumerate(raw.rows):
         filled = [c.strip() for c in cells if c.strip()]
         text = re.sub(r"\s", "", nfkc(filled[0])) if filled else ""
-        is_note = bool(filled) and (bool(_NOTE.search(text)) or any(_NOTE.search(re.sub(r"\s", "", nfkc(c))) for c in filled[1:]))
+        # a note or signature line holds words only, in a few cells; a row with a figure is data, whatever
+        # its remark column says (x_备注 = 说明：年中追加)
+        wordy = bool(filled) and len(filled) <= 4 and not any(_LOOKS_NUMERIC.match(c) for c in filled)
+        is_note = wordy and (bool(_NOTE.search(text)) or any(_NOTE.search(re.sub(r"\s", "", nfkc(c))) for c in filled[1:]))
         if is_note and first_note is None:
             first_note = i
         if first_note is not None and not is_note:
@@ -253,6 +265,10 @@ def split_notes(raw: RawTable) -> list[Issue]:
         if r in errors:
             continue
         filled = " | ".join(c.strip() for c in cells if c.strip())
+        stated = [m for c in cells for m in _BANNER_UNIT.finditer(nfkc(c).replace("\u3000", " "))]
+        if stated:  # 注：单位：万元 below the table — skipping it would load 万元 as 元
+            issues.append(Issue(raw.file, raw.sheet, r, None, filled[:200], "表格后的注释写明了金额单位：请把单位写在表头上方（如“单位：万元”）或表头中（如“年初预算(万元)”）"))
+            continue
         issues.append(Issue(raw.file, raw.sheet, r, None, filled[:200], "表格后的注释或签字行，已跳过", "warning"))
     raw.rows, raw.row_numbers = raw.rows[:first_note], raw.row_numbers[:first_note]
     return issues
@@ -264,6 +280,7 @@ _NOTE_REASONS = {
     "long": "单元格内容过长（超过 10,000 个字符）",
     "digits": "数字超过 15 位有效数字，Excel 无法按所写的值保存：请核对，或把这一列设为文本格式",
     "general_sci": "编码显示为科学计数法，原来的数字已经丢失：请把这一列设为文本格式后重新填写编码",
+    "rounded": "单元格按数字格式显示的是四舍五入后的数，与保存的数不同：请把单元格格式改为显示全部小数位后再报送",
     "scaled": "单元格的数字格式改变了显示的数字（如按千缩放的 0.00, 或在数字中插入小数点的 0!.0000），显示的数与保存的数不同：请改用普通数字格式",
 }
 
@@ -314,7 +331,11 @@ _BOOL_COLUMNS = {"is_key_project"}
 
 
 def _norm(s: pl.Series) -> pl.Series:
-    return s.str.replace_many(_FW_FROM, _FW_TO).str.replace_all(r"\s", "")
+    """A number as written, for the number parsers: full-width to ASCII, outer spaces dropped, a space
+    (or NBSP / thin space) that groups thousands read as a comma. Any other space stays — and makes the
+    cell unreadable: "100\n200" is two numbers, never 100200."""
+    t = s.str.replace_many(_FW_FROM[:-1], _FW_TO[:-1]).str.strip_chars()
+    return t.str.replace_all(r"([0-9])[ \u00a0\u2009\u202f]([0-9]{3})", "${1},${2}").str.replace_all(r"([0-9])[ \u00a0\u2009\u202f]([0-9]{3})", "${1},${2}")
 
 
 def _norm_text(s: pl.Series) -> pl.Series:
@@ -380,7 +401,8 @@ def parse_int(raw: pl.Series, max_value: int = MAX_INT) -> tuple[pl.Series, pl.S
     a located refusal, never a Polars overflow."""
     t = _norm(raw)
     empty = t.is_null() | (t == "")
-    valid = t.str.contains(r"^-?[0-9]+(\.0+)?$").fill_null(False)
+    t = pl.select(pl.when(t.str.contains(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.0+)?$")).then(t.str.replace_all(",", "")).otherwise(t).alias("t")).to_series()
+    valid = t.str.contains(r"^-?[0-9]+(\.0+)?$").fill_null(False)  # 1,042 people is 1042; 1,04 is not a count
     whole = t.str.replace(r"\.0+$", "")
     too_long = whole.str.replace(r"^-", "").str.strip_chars_start("0").str.len_chars().fill_null(0) > 12
     value = pl.select(
@@ -403,7 +425,7 @@ def parse_int(raw: pl.Series, max_value: int = MAX_INT) -> tuple[pl.Series, pl.S
 
 
 def parse_year(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
-    t = _norm(raw)
+    t = _norm(raw).str.replace(r"\s*(年度|年)$", "$1")
     empty = t.is_null() | (t == "")
     m = t.str.extract(r"^(\d{4})(?:\.0+)?(?:年|年度)?$")
     year = m.cast(pl.Int32, strict=False)
@@ -534,8 +556,10 @@ def _beyond_header(raw: RawTable, width: int) -> list[Issue]:
         if len(cells) <= width:
             continue
         extra = [(pos, c) for pos, c in enumerate(cells[width:], start=width) if c.strip()]
-        if not extra:
-            continue
+        if not extra and raw.sheet is not None:
+            continue  # XLSX: formatting beyond the table
+        if not extra:  # CSV: an empty field too many still means a comma too many (121,000.00 unquoted)
+            extra = [(len(cells) - 1, "")]
         if raw.sheet is None:
             issues.append(
                 Issue(
@@ -1143,6 +1167,9 @@ def _reported_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
     big = (yuan.abs() >= MAX_NUMBER).fill_null(False)
     for r, v in zip(frame["_row_number"].filter(big).to_list(), s.filter(big).to_list()):
         issues.append(Issue(file, sheet, r, "reported_value", v, "数值超出范围"))
+    percent_amount = (is_amount & _norm(s).str.ends_with("%")).fill_null(False)  # 年初预算 = 3,395,742%
+    for r, v in zip(frame["_row_number"].filter(percent_amount).to_list(), s.filter(percent_amount).to_list()):
+        issues.append(Issue(file, sheet, r, "reported_value", v, "金额项目的报告值不能带 %"))
     yuan = pl.select(pl.when(big).then(None).otherwise(yuan).alias("v")).to_series()
     wrong = (is_amount & (row_unit == "%")).fill_null(False) | (~is_amount & row_unit.is_in(["元", "万元"])).fill_null(False)
     for r, it in zip(frame["_row_number"].filter(wrong).to_list(), item.filter(wrong).to_list()):

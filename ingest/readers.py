@@ -20,6 +20,7 @@ from ingest.issues import Issue
 from ingest.xlsx_inspect import CellNote, WorkbookInspector, WorkbookRefused
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_NUMERIC_TEXT = re.compile(r"^[-(（+]?[¥￥]?[0-9０-９][0-9０-９,，.．]*[)）%]?(万元|元)?$")
 
 
 @dataclass
@@ -120,8 +121,18 @@ def _blank(cells: list[str]) -> bool:
     return all(not c.strip() for c in cells)
 
 
+MAX_CSV_BYTES = 256 * 1024 * 1024  # a province's ledger in one file is ~100 MB; parsing costs ~30× in memory
+MAX_CELL_CHARS = 10_000
+csv.field_size_limit(4 * MAX_CELL_CHARS)
+
+
 def read_csv(path: Path, display_name: str | None = None) -> RawTable:
     file = display_name or path.name
+    if not path.is_file():
+        raise ReadError(Issue(file, None, None, None, None, "不是普通文件（文件夹、管道或设备），不读取"))
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise ReadError(Issue(file, None, None, None, None, f"CSV 文件过大（{size / 2**20:,.0f} MB，上限 {MAX_CSV_BYTES // 2**20} MB）：请按地区或年度拆分成多个提交"))
     text, encoding = decode_csv(path.read_bytes(), file)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
@@ -138,8 +149,11 @@ def read_csv(path: Path, display_name: str | None = None) -> RawTable:
             raise ReadError(_csv_issue(file, text, start, str(e))) from None
         if _blank(cells):
             continue
+        long = next((j for j, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), None)
+        if long is not None:
+            raise ReadError(Issue(file, None, start, f"第 {long + 1} 列", None, "单元格内容过长（超过 10,000 个字符）"))
         if header is None:
-            header, header_row = cells, start
+            header, header_row = [c.lstrip("\ufeff") for c in cells], start  # a BOM written twice
             continue
         rows.append(cells)
         numbers.append(start)
@@ -151,7 +165,9 @@ def read_csv(path: Path, display_name: str | None = None) -> RawTable:
 def _csv_issue(file: str, text: str, start: int, error: str) -> Issue:
     lines = text.split("\n")
     written = lines[start - 1].rstrip("\r")[:200] if start - 1 < len(lines) else None
-    if "unexpected end of data" in error or "field larger than field limit" in error:
+    if "field larger than field limit" in error:
+        return Issue(file, None, start, None, None, f"CSV 第 {start} 行有一个字段超过 {4 * MAX_CELL_CHARS:,} 个字符：内容过长，或引号没有闭合")
+    if "unexpected end of data" in error:
         why = "引号没有闭合：从这一行起到文件末尾都被读成了同一个字段"
     elif "expected after" in error:
         why = "引号闭合后还有其他字符（应紧跟逗号）"
@@ -172,16 +188,22 @@ def cell_text(value: object, percent: bool = False, unit: str | None = None) -> 
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if unit is not None and unit.startswith("zeropad") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        text = cell_text(value)
+        return text.zfill(int(unit[7:])) if text.isdigit() else text  # 000000 shows 12345 as 012345
     if unit == "year" and isinstance(value, (datetime, date)):
         return f"{value.year}年"  # a date cell formatted yyyy"年" shows its year
     if unit is not None and unit.startswith("shift") and isinstance(value, (int, float)) and not isinstance(value, bool):
         places = int(unit[5:])  # 0!.0000: the digits shown with a point `places` from the right
-        return format((Decimal(cell_text(value)) / (Decimal(10) ** places)).quantize(Decimal(1).scaleb(-places)), "f")
+        try:
+            return format((Decimal(cell_text(value)) / (Decimal(10) ** places)).quantize(Decimal(1).scaleb(-places)), "f")
+        except ArithmeticError:  # beyond Decimal's context: shown as stored, refused downstream as too large
+            return cell_text(value)
     if unit in ("万元", "元") and isinstance(value, (int, float)) and not isinstance(value, bool):
         return cell_text(value) + unit
     if isinstance(value, float):
         if math.isnan(value) or math.isinf(value):
-            return ""
+            return str(value)  # nan / inf: not a number a person typed; refused where a number is expected
         if percent:
             shown = (Decimal(f"{value:.15g}") * 100).normalize()
             return format(shown, "f") + "%"
@@ -256,9 +278,11 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
         ) from None
     merged_rows: set[int] = set()
     fill_down: dict[int, list[tuple[int, int]]] = {}  # top row -> (column, last row) of one-column merges
+    across: dict[int, list[tuple[int, int]]] = {}  # row -> (first, last column) of merges across columns
     for (r0, c0), (r1, c1) in merged:
         if c1 > c0:  # a range across columns: a title or a merged banner, not data
             merged_rows.update(range(r0, r1 + 1))
+            across.setdefault(r0, []).append((c0, c1))
         elif r1 > r0:  # one column merged down several rows: its text shows beside each of them
             fill_down.setdefault(r0, []).append((c0, r1))
     percent, units = info.percent_cells, info.unit_cells
@@ -277,10 +301,10 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
         cells = lead + [cell_text(v, (i, start_col + j) in percent, units.get((i, start_col + j))) for j, v in enumerate(raw)]
         for c, last in fill_down.get(i, ()):
             top = raw[c - start_col] if 0 <= c - start_col < len(raw) else None
-            if c < len(cells) and cells[c].strip() and isinstance(top, str):
+            if c < len(cells) and cells[c].strip() and isinstance(top, str) and not _NUMERIC_TEXT.match(top.strip()):
                 for r in range(i + 1, last + 1):
                     filled.setdefault(r, {})[c] = cells[c]
-            elif isinstance(top, (int, float)) and not isinstance(top, bool) and header is not None:
+            elif header is not None and cells[c].strip():
                 # a figure merged down over several lines: which line does it belong to? refused
                 read_issues.append(
                     Issue(path.name, sheet, i + 1, f"第 {c + 1} 列", cells[c], f"数值单元格向下合并到第 {last + 1} 行：无法确定它属于哪一行，请拆分单元格、每行分别填写")
@@ -290,6 +314,19 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
                 cells[c] = text
         if _blank(cells):
             continue
+        if header is not None:
+            for c0, c1 in across.get(i, ()):
+                top = raw[c0 - start_col] if 0 <= c0 - start_col < len(raw) else None
+                if isinstance(top, (int, float)) and not isinstance(top, bool) or (isinstance(top, str) and _NUMERIC_TEXT.match(top.strip())):
+                    read_issues.append(
+                        Issue(path.name, sheet, i + 1, f"第 {c0 + 1} 列", cells[c0], f"数值单元格横向合并到第 {c1 + 1} 列：无法确定它属于哪一列，请拆分单元格分别填写")
+                    )
+            hidden_values = [c for c in sorted(info.hidden_cols) if c < len(cells) and cells[c].strip()]
+            if hidden_values:
+                c = hidden_values[0]
+                read_issues.append(
+                    Issue(path.name, sheet, i + 1, f"第 {c + 1} 列", cells[c], "这个单元格在隐藏的列中：隐藏的内容不会显示和打印，请删除它，或取消隐藏后确认其中的数据是要报送的")
+                )
         if i in info.hidden_rows:
             if header is not None:
                 # its figures are not what the document shows, and dropping them would change the table
@@ -307,7 +344,7 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
         # a merged title above the header, or a banner (一、基本支出) between lines, holds one text and is
         # skipped; a line whose label cells are merged (合计 across 项目类别:政府经济分类) holds figures too
         # and is data: skipping it would lose a row without a word
-        if i in merged_rows and (header is None or sum(1 for c in cells if c.strip()) <= 1):
+        if i in merged_rows and (header is None or (sum(1 for c in cells if c.strip()) <= 1 and not any(_NUMERIC_TEXT.match(c.strip()) for c in cells if c.strip()))):
             if header is None:
                 banners.append((i + 1, cells))
             continue

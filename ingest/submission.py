@@ -158,6 +158,9 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
         for f in entries:
             if f in escaping or f.name.startswith(".") or f.name.startswith("~$") or f.is_dir():
                 continue
+            if not f.is_file():  # a pipe or a device named budget_ledger.csv would block the read forever
+                issues.append(Issue(f.name, None, None, None, None, "不是普通文件（管道或设备），不读取"))
+                continue
             if f.suffix.lower() not in DATA_SUFFIXES:
                 tmpl = T.template_for(f.stem)
                 if tmpl is not None:  # three_public.xls: the department means it; ignoring it would lose it
@@ -229,7 +232,8 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
         except ReadError as e:
             issues.append(e.issue)
             continue
-        except (OSError, MemoryError, ValueError) as e:  # unreadable file, or a reader's own limit
+        except Exception as e:  # unreadable file, a reader's own limit, or a defect of ours: refuse, never abort the run
+            log.exception("reading %s failed", src)
             name = src.name if isinstance(src, Path) else src[0].name
             issues.append(Issue(name, None if isinstance(src, Path) else src[1], None, None, None, f"文件无法读取（{type(e).__name__}）"))
             continue

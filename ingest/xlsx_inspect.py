@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import posixpath
+from decimal import ROUND_HALF_UP, Decimal
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -41,6 +42,10 @@ _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _REF = re.compile(r"^([A-Z]{1,3})([0-9]{1,7})$")
 _BUILTIN_PERCENT = {9, 10}
+# built-in formats that show a fixed number of decimals: 0, 0.00, #,##0, #,##0.00, 0%, 0.00%, and the
+# accounting ones (37–40, 43/44 without currency)
+_BUILTIN_DECIMALS = {1: 0, 2: 2, 3: 0, 4: 2, 9: 0, 10: 2, 37: 0, 38: 0, 39: 2, 40: 2}
+_BUILTIN_SCIENTIFIC = {11, 48}
 
 
 class WorkbookRefused(Exception):
@@ -72,6 +77,7 @@ class SheetInfo:
     # numeric cells whose number format prints a unit after the number (0.00"万元"): (row0, col0) -> 万元 | 元
     unit_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)  # 0-based rows a person does not see
+    hidden_cols: set[int] = field(default_factory=set)  # 0-based columns hidden or of width 0
 
 
 def col_index(letters: str) -> int:
@@ -106,6 +112,19 @@ def beyond_15_digits(text: str) -> bool:
     return abs(x - shown) > 4 * math.ulp(x)
 
 
+def _float(text: str | None, default: float) -> float:
+    try:
+        return float(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def units_of(literal: str) -> set[str]:
+    """The money units a number format prints after (or before) the number: {"万元"}, {"千元"}, …"""
+    text = re.sub(r"\s", "", literal)
+    return set(re.findall(r"亿元|千万元|百万元|十万元|万元|千元|百元|元|亿|万", text))
+
+
 def excel_general(x: float) -> str:
     """A number of 12 digits or more as Excel's General format shows it: 4.3040623E+19 is ``4.30406E+19``."""
     mantissa, exponent = f"{x:.5E}".split("E")
@@ -130,8 +149,14 @@ class WorkbookInspector:
             if i.file_size > MAX_PART_BYTES:
                 raise WorkbookRefused(f"XLSX 文件的部件 {i.filename} 解压后过大（{i.file_size / 2**20:,.0f} MB）")
         self._names = {i.filename for i in infos}
-        self._sheets = self._sheet_parts()
-        self._style_kinds_by_id = self._style_kinds()
+        self._decimals_by_style: dict[int, int] = {}  # cellXfs index -> decimals its number format shows
+        try:
+            self._sheets = self._sheet_parts()
+            self._style_kinds_by_id = self._style_kinds()
+        except WorkbookRefused:
+            raise
+        except (etree.XMLSyntaxError, ValueError, KeyError, zipfile.BadZipFile, OSError, EOFError) as e:
+            raise WorkbookRefused(f"XLSX 文件无法打开（工作簿结构损坏：{type(e).__name__}）") from None
         self._long_strings: set[int] | None = None
 
     # -- workbook parts -------------------------------------------------------------------------
@@ -163,11 +188,30 @@ class WorkbookInspector:
         root = self._xml("xl/styles.xml")
         kinds_by_format: dict[int, str] = {i: "percent" for i in _BUILTIN_PERCENT}
         kinds_by_format[0] = "general"
+        kinds_by_format.update({i: "scaled" for i in _BUILTIN_SCIENTIFIC})
+        decimals_by_format: dict[int, int] = dict(_BUILTIN_DECIMALS)
         for nf in root.iter(f"{_NS}numFmt"):
-            section = nf.get("formatCode", "").split(";")[0]  # the format of positive numbers
+            sections = nf.get("formatCode", "").split(";")
+            section = sections[0]  # the format of positive numbers
+            other_sections = ["".join(q or e for q, e in re.findall(r'"([^"]*)"|\\(.)', x)) for x in sections[1:3]]
+            if len(sections) > 1 and ";;" in nf.get("formatCode", "") or re.fullmatch(r"\s*;*\s*", nf.get("formatCode", "")):
+                kinds_by_format[int(nf.get("numFmtId", "-1") or -1)] = "scaled"  # ;;; shows nothing: not what it holds
+                continue
+            if re.search(r"\[(?!\$|DBNum|红色|Red|Black|黑色|蓝色|Blue)[^\]]*\]", section):
+                kinds_by_format[int(nf.get("numFmtId", "-1") or -1)] = "scaled"  # [<10]"少": a condition decides what shows
+                continue
             literals = "".join(q or e for q, e in re.findall(r'"([^"]*)"|\\(.)', section))
             bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)
             fid = int(nf.get("numFmtId", "-1"))
+            plain = re.sub(r"[¥￥$€£\s()_*]|_.|\*.", "", bare)
+            fixed = re.fullmatch(r"[#,0]*0(?:\.(0+))?%?", plain)
+            if re.fullmatch(r"0{2,}", plain):  # 000000: a code shown with its leading zeros (012345)
+                kinds_by_format[fid] = f"zeropad{len(plain)}"
+                decimals_by_format[fid] = 0
+            elif fixed:  # 0.00, #,##0, 0.0%: what shows is the number rounded to these decimals
+                decimals_by_format[fid] = len(fixed.group(1) or "")
+            elif re.search(r"[0#?]\.?[0#?]*E[+-]", bare, re.I):
+                kinds_by_format[fid] = "scaled"  # 0.00E+00: three significant digits shown
             shift = re.fullmatch(r'[#,0]*0(?:!\.|\\\.|"\.")(0+)', section.strip())
             if shift:
                 # 0!.0000: a literal point four digits from the right, so 2865000 shows as 286.5000 (in 万元
@@ -181,17 +225,23 @@ class WorkbookInspector:
                 kinds_by_format[fid] = "scaled"
             elif "%" in bare:
                 kinds_by_format[fid] = "percent"
-            elif "万元" in literals:
-                kinds_by_format[fid] = "万元"
-            elif "元" in literals:
-                kinds_by_format[fid] = "元"
+            elif units_of(literals) or any(units_of(x) != units_of(literals) for x in other_sections):
+                shown = units_of(literals)
+                if shown in ({"万元"}, {"元"}) and all(units_of(x) in (set(), shown) for x in other_sections):
+                    kinds_by_format[fid] = shown.pop()  # 0.00"万元": the cell shows its unit
+                else:
+                    kinds_by_format[fid] = "scaled"  # 千元, 亿元, 万; or a unit only on negatives: refused
         out: dict[int, str] = {}
         xfs = root.find(f"{_NS}cellXfs")
         if xfs is not None:
             for i, xf in enumerate(xfs.findall(f"{_NS}xf")):
-                kind = kinds_by_format.get(int(xf.get("numFmtId", "0")))
+                fid = int(xf.get("numFmtId", "0"))
+                kind = kinds_by_format.get(fid)
                 if kind is not None:
                     out[i] = kind
+                if fid in decimals_by_format:
+                    self._decimals_by_style[i] = decimals_by_format[fid]
+                    out.setdefault(i, "fixed")
         return out
 
     def _shared_string_lengths(self) -> set[int]:
@@ -232,11 +282,18 @@ class WorkbookInspector:
         next_col = 0  # cells without r= follow the previous one in their row
         try:
             with self.zip.open(part) as fh:
-                for _, el in etree.iterparse(fh, events=("end",), tag=(row_tag, c_tag), huge_tree=True, resolve_entities=False):
+                col_tag = f"{_NS}col"
+                for _, el in etree.iterparse(fh, events=("end",), tag=(row_tag, c_tag, col_tag), huge_tree=True, resolve_entities=False):
+                    if el.tag == col_tag:
+                        hidden = el.get("hidden") in ("1", "true") or _float(el.get("width"), 1.0) == 0
+                        lo, hi = int(_float(el.get("min"), 0)), int(_float(el.get("max"), 0))
+                        if hidden and 0 < lo <= hi:
+                            info.hidden_cols.update(range(lo - 1, min(hi, MAX_COLUMNS)))
+                        continue
                     if el.tag == row_tag:
                         r = el.get("r")
                         last_row = int(r) if r and r.isdigit() else last_row + 1
-                        if el.get("hidden") in ("1", "true"):
+                        if el.get("hidden") in ("1", "true") or (el.get("ht") is not None and _float(el.get("ht"), 1.0) == 0):
                             info.hidden_rows.add(last_row - 1)
                         next_col = 0
                         el.clear()
@@ -283,12 +340,14 @@ class WorkbookInspector:
                         max_col = col + 1
                     t = el.get("t", "n")
                     style = el.get("s")
+                    if style is not None and not style.isdigit():
+                        style = None
                     if f is None and ((t == "s" and not long_strings) or (t == "str" and len(vtext or "") <= MAX_CELL_CHARS)):
                         continue  # the common case: a plain string
                     if f is None and t == "n" and (style is None or style_kinds.get(int(style), "general") == "general") and len(vtext) < 12:
                         continue  # the common case: a plain number of at most 11 characters (no note can apply)
                     key = (row - 1, col)
-                    if f is not None and not vtext and inline is None:
+                    if f is not None and not vtext and inline is None and not (t == "str" and v is not None):
                         info.notes[key] = CellNote("formula_no_value", "=" + (f.text or ""))
                     elif t == "e":
                         info.notes[key] = CellNote("error", vtext or "")
@@ -305,9 +364,16 @@ class WorkbookInspector:
                     elif t == "n" and vtext and beyond_15_digits(vtext):
                         info.notes[key] = CellNote("digits", vtext)
                     kind = style_kinds.get(int(style or 0), "general") if t == "n" and vtext else None
+                    shown_decimals = self._decimals_by_style.get(int(style or 0)) if kind else None
+                    if shown_decimals is not None and key not in info.notes:
+                        held = Decimal(f"{float(vtext):.15g}") * (100 if kind == "percent" else 1)
+                        step = Decimal(1).scaleb(-shown_decimals)
+                        if held != held.quantize(step, rounding=ROUND_HALF_UP):
+                            shown = format(held.quantize(step, rounding=ROUND_HALF_UP), "f") + ("%" if kind == "percent" else "")
+                            info.notes[key] = CellNote("rounded", f"{shown}（保存的值 {format(held.normalize(), 'f')}{'%' if kind == 'percent' else ''}）")
                     if kind == "percent":
                         info.percent_cells.add(key)
-                    elif kind in ("万元", "元", "year") or (kind or "").startswith("shift"):
+                    elif kind in ("万元", "元", "year") or (kind or "").startswith(("shift", "zeropad")):
                         info.unit_cells[key] = kind
                     elif kind == "scaled" and key not in info.notes:
                         info.notes[key] = CellNote("scaled", vtext or "")

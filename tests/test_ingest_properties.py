@@ -31,6 +31,8 @@ _ORACLE_WAN = re.compile(r"^(-)?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,6
 def oracle(text: str) -> Decimal | None | str:
     """The amount a person reads in `text`, in 元: a Decimal, None for blank, "refuse" for anything else."""
     t = text.translate(str.maketrans("０１２３４５６７８９．，－（）", "0123456789.,-()")).strip()
+    for _ in range(2):  # a space may group thousands, like a comma (1 234 567); any other space is not a digit
+        t = re.sub(r"([0-9]) ([0-9]{3})", r"\1,\2", t)
     if t == "":
         return None
     scale = 1
