@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+MAX_VALUE_CHARS = 500
+
+
 @dataclass(frozen=True)
 class Issue:
     file: str | None
@@ -14,6 +17,11 @@ class Issue:
     value: str | None
     reason: str
     severity: str = "error"  # error: the submission is refused; warning: loaded, reported
+
+    def __post_init__(self) -> None:
+        # the value as written, for a person to find it: a 3 MB cell is named by its first 500 characters
+        if self.value is not None and len(str(self.value)) > MAX_VALUE_CHARS:
+            object.__setattr__(self, "value", str(self.value)[:MAX_VALUE_CHARS] + "…")
 
     def where(self) -> str:
         parts = [self.file or "(提交)"]

@@ -153,6 +153,8 @@ def read_csv(path: Path, display_name: str | None = None) -> RawTable:
         if long is not None:
             raise ReadError(Issue(file, None, start, f"第 {long + 1} 列", None, "单元格内容过长（超过 10,000 个字符）"))
         if header is None:
+            if len(cells) > 256:
+                raise ReadError(Issue(file, None, start, None, None, f"表头有 {len(cells):,} 列，远超任何模板（最多 256 列）：这不是一张填报表"))
             header, header_row = [c.lstrip("\ufeff") for c in cells], start  # a BOM written twice
             continue
         rows.append(cells)

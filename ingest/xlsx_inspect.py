@@ -78,6 +78,7 @@ class SheetInfo:
     unit_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)  # 0-based rows a person does not see
     hidden_cols: set[int] = field(default_factory=set)  # 0-based columns hidden or of width 0
+    zeros_hidden: bool = False  # the sheet is set to show zero values as blank cells
 
 
 def col_index(letters: str) -> int:
@@ -194,6 +195,9 @@ class WorkbookInspector:
             sections = nf.get("formatCode", "").split(";")
             section = sections[0]  # the format of positive numbers
             other_sections = ["".join(q or e for q, e in re.findall(r'"([^"]*)"|\\(.)', x)) for x in sections[1:3]]
+            if len(sections) >= 3 and sections[2].strip() == "" and sections[0].strip():
+                kinds_by_format[int(nf.get("numFmtId", "-1") or -1)] = "zeroblank"  # 0.00;-0.00; shows 0 as blank
+                continue
             if len(sections) > 1 and ";;" in nf.get("formatCode", "") or re.fullmatch(r"\s*;*\s*", nf.get("formatCode", "")):
                 kinds_by_format[int(nf.get("numFmtId", "-1") or -1)] = "scaled"  # ;;; shows nothing: not what it holds
                 continue
@@ -282,8 +286,11 @@ class WorkbookInspector:
         next_col = 0  # cells without r= follow the previous one in their row
         try:
             with self.zip.open(part) as fh:
-                col_tag = f"{_NS}col"
-                for _, el in etree.iterparse(fh, events=("end",), tag=(row_tag, c_tag, col_tag), huge_tree=True, resolve_entities=False):
+                col_tag, view_tag = f"{_NS}col", f"{_NS}sheetView"
+                for _, el in etree.iterparse(fh, events=("end",), tag=(row_tag, c_tag, col_tag, view_tag), huge_tree=True, resolve_entities=False):
+                    if el.tag == view_tag:
+                        info.zeros_hidden = info.zeros_hidden or el.get("showZeros") in ("0", "false")
+                        continue
                     if el.tag == col_tag:
                         hidden = el.get("hidden") in ("1", "true") or _float(el.get("width"), 1.0) == 0
                         lo, hi = int(_float(el.get("min"), 0)), int(_float(el.get("max"), 0))
@@ -344,7 +351,7 @@ class WorkbookInspector:
                         style = None
                     if f is None and ((t == "s" and not long_strings) or (t == "str" and len(vtext or "") <= MAX_CELL_CHARS)):
                         continue  # the common case: a plain string
-                    if f is None and t == "n" and (style is None or style_kinds.get(int(style), "general") == "general") and len(vtext) < 12:
+                    if f is None and t == "n" and (style is None or style_kinds.get(int(style), "general") == "general") and len(vtext) < 12 and not (info.zeros_hidden and vtext in ("0", "0.0")):
                         continue  # the common case: a plain number of at most 11 characters (no note can apply)
                     key = (row - 1, col)
                     if f is not None and not vtext and inline is None and not (t == "str" and v is not None):
@@ -375,6 +382,8 @@ class WorkbookInspector:
                         info.percent_cells.add(key)
                     elif kind in ("万元", "元", "year") or (kind or "").startswith(("shift", "zeropad")):
                         info.unit_cells[key] = kind
+                    elif (kind == "zeroblank" or info.zeros_hidden) and key not in info.notes and float(vtext) == 0:
+                        info.notes[key] = CellNote("zero_blank", "0")
                     elif kind == "scaled" and key not in info.notes:
                         info.notes[key] = CellNote("scaled", vtext or "")
                     elif kind == "general" and key not in info.notes and abs(float(vtext)) >= 1e11:

@@ -187,3 +187,16 @@ def test_a_huge_number_in_a_shifted_format_is_refused_not_a_traceback(tmp_path):
 
     p = _xlsx(tmp_path, "carryover", huge)
     assert [e[:2] for e in _errors(p)] == [(2, "opening_balance")]
+
+
+def test_a_zero_shown_as_blank_is_refused(tmp_path):
+    def zero(wb, ws):
+        ws.write_row(0, 0, ["dept_code", "fiscal_year", "opening_balance", "closing_balance"])
+        ws.write_row(1, 0, ["D1", 2023])
+        ws.write_number(1, 2, 0, wb.add_format({"num_format": "0.00;-0.00;"}))
+        ws.write_number(1, 3, 5, wb.add_format({"num_format": "0.00;-0.00;"}))
+
+    p = _xlsx(tmp_path, "carryover", zero)
+    assert _errors(p) == [
+        (2, "opening_balance", "0", "单元格保存的是 0，却按格式或工作表设置显示为空白：空白表示未知，0 就请显示 0（取消“零值显示为空白”）")
+    ]

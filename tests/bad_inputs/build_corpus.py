@@ -305,9 +305,10 @@ def one_bad_file_refuses_all(d: Path) -> None:
 
 @case
 def header_missing_required_column(d: Path) -> None:
-    """The ledger has no 实际支付合计 (actual_paid) column."""
+    """The ledger has no 指标管理类型 (expense_type) column. (A missing 实际支付合计 column loads since input
+    templates v2: a budget-stage export prints no 执行数, which is unknown.)"""
     sub = sample(d)
-    drop_column(sub / "budget_ledger.csv", "实际支付合计")
+    drop_column(sub / "budget_ledger.csv", "指标管理类型")
 
 
 @case
