@@ -21,17 +21,20 @@ from rich.table import Table
 
 from app import warehouse as W
 from app.dashboard.serve import add_server_arguments
+# the one exit-code table of every command (app/errors.py)
+from app.errors import (
+    EXIT_BUSY,  # noqa: F401
+    EXIT_FAILED as EXIT_BUILD_FAILED,
+    EXIT_FINDINGS,
+    EXIT_INPUT_REFUSED,
+    EXIT_OK,
+    EXIT_STORAGE,  # noqa: F401
+    EXIT_UNREADABLE,  # noqa: F401
+    JixiaoError,
+)
 from app.report.cli import add_report_parser
 
 console = Console(highlight=False)
-
-EXIT_OK = 0
-EXIT_BUILD_FAILED = 1
-EXIT_INPUT_REFUSED = 2
-EXIT_FINDINGS = 3  # jixiao check: findings at or above --fail-on
-EXIT_BUSY = W.EXIT_BUSY  # 4: another program writes the warehouse in place; not swapped
-EXIT_STORAGE = W.EXIT_STORAGE  # 5: disk full, read-only folder, no permission; nothing changed, nothing left
-EXIT_UNREADABLE = W.EXIT_UNREADABLE  # 6: the warehouse file (or a backup) is corrupt or truncated
 
 
 def _is_submission_dir(path: Path) -> bool:
@@ -454,7 +457,11 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except JixiaoError as e:  # any jixiao error a command did not handle itself: its message, its exit code
+        console.print(f"[red]{e}[/red]")
+        return e.exit_code
 
 
 if __name__ == "__main__":

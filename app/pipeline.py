@@ -26,6 +26,7 @@ from typing import Callable, Iterator
 import duckdb
 
 from app import warehouse as W
+from app.errors import BuildFailed  # noqa: F401  (raised here; defined in app.errors so the checks need not import this module)
 from app.dbt import DbtResult, dbt_build
 from ingest.load import Coverage, LoadOutcome, known_departments, load_submission, record_issues
 from ingest.schema import ensure_schema
@@ -33,16 +34,6 @@ from ingest.submission import FrameworkCatalog, Submission, check_submission, pa
 
 # parse submissions in worker processes from this many on (a pool costs ~1 s to start)
 PARALLEL_FROM = 16
-
-
-class BuildFailed(Exception):
-    """The build did not complete; the live warehouse is unchanged."""
-
-    def __init__(self, stage: str, message: str, dbt: DbtResult | None = None):
-        super().__init__(f"{stage}: {message}")
-        self.stage = stage
-        self.message = message
-        self.dbt = dbt
 
 
 @dataclass

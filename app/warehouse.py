@@ -44,22 +44,19 @@ from typing import Callable
 
 import duckdb
 
+# the exit codes are app.errors' (one table for every command); re-exported for the callers that use W.EXIT_*
+from app.errors import EXIT_BUSY, EXIT_FAILED, EXIT_STORAGE, EXIT_UNREADABLE, JixiaoError  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT = ROOT / "dbt_project"
 SEEDS = ROOT / "seeds"
 SAMPLE = ROOT / "ingest" / "sample"
 
-# exit codes of `jixiao build` / `check` / `restore` for these errors (1–3 are in app/cli.py)
-EXIT_BUSY = 4
-EXIT_STORAGE = 5
-EXIT_UNREADABLE = 6
-
-
-class WarehouseError(Exception):
+class WarehouseError(JixiaoError):
     """A problem with the warehouse file or its folder that stopped a build or restore before the live
     file changed. `message` is one Chinese line for the user; `exit_code` is the command's exit code."""
 
-    exit_code = 1
+    exit_code = EXIT_FAILED
 
     def __init__(self, message: str):
         super().__init__(message)

@@ -37,7 +37,7 @@ import duckdb
 
 from app.warehouse import duckdb_config
 
-from app.pipeline import BuildFailed
+from app.errors import BuildFailed
 from expectations.kinds import FINDINGS, INTEGRITY
 
 SEVERITIES = ("error", "warning", "info")

@@ -278,13 +278,16 @@ def test_unknown_department_is_report_not_found(yanfeng_warehouse, tmp_path):
 
 def test_cli(yanfeng_warehouse, tmp_path, capsys):
     from app.cli import main
+    from app.errors import EXIT_NOT_FOUND
+
+    assert EXIT_NOT_FOUND == 7  # one exit-code table for every command: 1 is a failed build, never "not found"
 
     out = tmp_path / "报告.docx"
     assert main(["report", "--dept", DEPT, "--year", "2023", "--framework", FW, "--format", "docx", "--out", str(out), "--warehouse", str(yanfeng_warehouse)]) == 0
     assert out.read_bytes()[:2] == b"PK"
-    assert main(["report", "--dept", "nope", "--year", "2023", "--out", str(tmp_path / "n.md"), "-w", str(yanfeng_warehouse)]) == 1
+    assert main(["report", "--dept", "nope", "--year", "2023", "--out", str(tmp_path / "n.md"), "-w", str(yanfeng_warehouse)]) == EXIT_NOT_FOUND
     assert "没有找到部门 nope" in capsys.readouterr().err
-    assert main(["report", "--dept", DEPT, "--year", "2023", "--out", str(tmp_path / "m.md"), "-w", str(tmp_path / "missing.duckdb")]) == 1
+    assert main(["report", "--dept", DEPT, "--year", "2023", "--out", str(tmp_path / "m.md"), "-w", str(tmp_path / "missing.duckdb")]) == EXIT_NOT_FOUND
 
 
 # ---------------------------------------------------------------------------- 4. the demo sample: several years

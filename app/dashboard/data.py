@@ -32,11 +32,12 @@ import pandas as pd
 import streamlit as st
 
 from app import warehouse as W
+from app.errors import JixiaoError
 
 Version = tuple[str, int, int]  # (path, inode, mtime_ns)
 
 
-class WarehouseUnavailable(Exception):
+class WarehouseUnavailable(JixiaoError):
     """The warehouse file is missing or cannot be opened for reading right now."""
 
 
@@ -204,6 +205,13 @@ def frameworks() -> pd.DataFrame:
     )
 
 
+def labels(kind: str) -> dict[str, str]:
+    """Code → 中文 of one kind (severity, scored_by, scoring_status, rule_type, check_category, op):
+    marts.dim_label, the one source of the wording."""
+    df = q("select code, label from marts.dim_label where kind = ? order by sort_order", (kind,))
+    return dict(zip(df.code, df.label))
+
+
 def regions() -> pd.DataFrame:
     return q(
         """select region_code, any_value(region_name) as region_name, count(*) as departments
@@ -267,6 +275,32 @@ def department_scores(framework: str, region: str | None, year_list: list[int] |
           and (len(?::int[]) = 0 or list_contains(?::int[], s.fiscal_year))
         order by s.fiscal_year, s.dept_code
         """,
+        (framework, region, region, yrs, yrs),
+    )
+
+
+def region_year_scores(framework: str, region: str | None, year_list: list[int] | None = None) -> pd.DataFrame:
+    """Departments, mean / median / min / max score, the mean's change and errors of a region (None = all
+    regions) per year: marts.fct_region_year_scores."""
+    yrs = list(year_list or [])
+    return q(
+        """select * from marts.fct_region_year_scores
+           where framework_code = ? and (region_code = ? or (? is null and all_regions))
+             and (len(?::int[]) = 0 or list_contains(?::int[], fiscal_year))
+           order by fiscal_year""",
+        (framework, region, region, yrs, yrs),
+    )
+
+
+def region_year_grades(framework: str, region: str | None, year_list: list[int] | None = None) -> pd.DataFrame:
+    """Departments per grade (every grade of the framework, 0 when none; then other results and 未评级) of a
+    region (None = all regions) per year: marts.fct_region_year_grades."""
+    yrs = list(year_list or [])
+    return q(
+        """select fiscal_year, coalesce(grade, '未评级') as grade, sort_order, departments from marts.fct_region_year_grades
+           where framework_code = ? and (region_code = ? or (? is null and all_regions))
+             and (len(?::int[]) = 0 or list_contains(?::int[], fiscal_year))
+           order by fiscal_year, sort_order, grade""",
         (framework, region, region, yrs, yrs),
     )
 
@@ -428,8 +462,7 @@ def indicator_matrix(framework: str, year: int, region: str | None) -> pd.DataFr
     """Department-level indicator scores (no project rows) for one framework-year: the heatmap's cells."""
     return q(
         """select s.dept_code, d.dept_name, s.indicator_code, s.indicator_name, s.level1_code, s.sort_order,
-                  s.weight, s.score, s.value, s.unit, s.scored_by, s.assessable,
-                  case when s.weight > 0 and s.assessable then s.score / s.weight end as share
+                  s.weight, s.score, s.score_rate, s.value, s.unit, s.scored_by, s.assessable
            from marts.fct_indicator_scores s join marts.dim_department d using (dept_code)
            where s.framework_code = ? and s.fiscal_year = ? and (? is null or d.region_code = ?)
              and coalesce(s.project_code, '') = ''

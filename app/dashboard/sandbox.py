@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from app.errors import JixiaoError
+
 ROW_LIMIT = 10_000
 TIME_LIMIT_S = 10.0
 GRACE_S = 3.0
@@ -81,11 +83,11 @@ STATEMENT_ZH = {
 }
 
 
-class QueryRefused(Exception):
+class QueryRefused(JixiaoError):
     """The text is not one read-only SELECT, or touched something the sandbox forbids. Message in Chinese."""
 
 
-class QueryFailed(Exception):
+class QueryFailed(JixiaoError):
     """A legitimate query that failed (syntax, unknown column, out of time or memory). Message in Chinese."""
 
 

@@ -13,6 +13,7 @@ INDICATOR_COLUMNS = ["指标编码", "指标名称", "一级指标", "二级指�
 
 
 def indicator_frame(ind: pd.DataFrame, levels: pd.DataFrame | None = None) -> pd.DataFrame:
+    scored_by = data.labels("scored_by")
     names = {} if levels is None or levels.empty else dict(zip(levels.level_code, levels.level_name))
     out = pd.DataFrame(
         {
@@ -24,7 +25,7 @@ def indicator_frame(ind: pd.DataFrame, levels: pd.DataFrame | None = None) -> pd
             "得分": ind["score"],
             "指标值": [fmt.value(v, u, dash="") for v, u in zip(ind["value"], ind["unit"])],
             "评分方式": [
-                fmt.NOT_ASSESSABLE if not a else fmt.SCORED_BY_ZH.get(s, s or "")
+                data.labels("scoring_status")["not_assessable"] if not a else scored_by.get(s, s or "")
                 for s, a in zip(ind["scored_by"], ind["assessable"].fillna(False))
             ],
             "评分规则": ind["rule_text"].fillna(""),
@@ -77,9 +78,10 @@ def ledger_frame(bs: pd.DataFrame) -> pd.DataFrame:
 
 
 def findings_frame(fd: pd.DataFrame) -> pd.DataFrame:
+    severity = data.labels("severity")
     return pd.DataFrame(
         {
-            "严重程度": fd["severity"].map(lambda s: fmt.SEVERITY_ZH.get(s, s)),
+            "严重程度": fd["severity"].map(lambda s: severity.get(s, s)),
             "年度": fd["fiscal_year"],
             "检查": fd["check_name"].fillna(fd["check_code"]),
             "核对对象": fd["item"],

@@ -3,7 +3,8 @@
     jixiao report --dept 430406-hrss --year 2023 --framework hn_dept_overall --format docx --out 报告.docx
 
 Wired into app/cli.py by ``add_report_parser(sub)``; ``cmd_report`` returns 0 when the report was written,
-1 when the warehouse or the department-year-framework is not there (with a message in Chinese).
+7 (EXIT_NOT_FOUND of app/errors.py, the one exit-code table) when the warehouse or the
+department-year-framework is not there (with a message in Chinese).
 """
 
 from __future__ import annotations
@@ -14,9 +15,7 @@ import time
 from pathlib import Path
 
 from app import warehouse as W
-
-EXIT_OK = 0
-EXIT_NOT_FOUND = 1
+from app.errors import EXIT_NOT_FOUND, EXIT_OK, exit_codes_epilog
 
 FORMAT_HELP = "docx（Word）、pdf、md（Markdown）或 html"
 
@@ -28,7 +27,7 @@ def add_report_parser(sub) -> argparse.ArgumentParser:
         description="按评价报告的格式，为一个部门、一个年度、一个评价体系生成部门整体支出绩效评价报告："
         "基本情况、支出管理及使用情况（台账明细表）、评价结论与评分表、逐项指标的计算与评分、核对发现、历年趋势。"
         "数据全部取自仓库的公共表；措辞和版式在 app/report/templates/ 中修改。",
-        epilog="退出码：0 已生成；1 仓库不存在，或该部门年度在此评价体系下没有评分结果。",
+        epilog=exit_codes_epilog(EXIT_OK, EXIT_NOT_FOUND),
     )
     r.add_argument("--dept", required=True, metavar="部门编码", help="部门编码，如 430406-hrss（见 marts.dim_department）")
     r.add_argument("--year", required=True, type=int, metavar="年度", help="评价年度，如 2023")
@@ -70,6 +69,6 @@ def cmd_report(args: argparse.Namespace) -> int:
         out = render_report(warehouse, args.dept, args.year, args.framework, fmt, Path(args.out).expanduser())
     except ReportNotFound as e:
         print(str(e), file=sys.stderr)
-        return EXIT_NOT_FOUND
+        return e.exit_code
     print(f"已生成评价报告（{fmt}，用时 {time.perf_counter() - t0:.1f} 秒）：{out}")
     return EXIT_OK

@@ -26,29 +26,15 @@ from typing import Any, Iterable
 
 import duckdb
 
+from app.errors import EXIT_NOT_FOUND, JixiaoError
+
 Key = tuple[str, int, str]  # (dept_code, fiscal_year, framework_code)
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-SEVERITY_RANK = {"error": 1, "warning": 2, "info": 3}
-STATUS_ZH = {
-    "rule": "按规则计分",
-    "person": "评价人评分",
-    "not_assessable": "不可评价",
-    "insufficient": "信息不足",
-    "info": "参考值（不计分）",
-}
-CHECK_CATEGORY_ZH = {
-    "ledger_arithmetic": "台账算术",
-    "identity": "恒等关系",
-    "continuity": "跨年连续性",
-    "verification": "核实类",
-    "reported": "报告数与计算数",
-}
 
-
-
-class ReportNotFound(LookupError):
+class ReportNotFound(JixiaoError, LookupError):
     """No scores for this department-year-framework: there is nothing to report."""
+
+    exit_code = EXIT_NOT_FOUND
 
     def __init__(self, dept_code: str, year: int, framework_code: str, hint: str = ""):
         self.dept_code, self.year, self.framework_code = dept_code, year, framework_code
@@ -171,6 +157,10 @@ class ReportData:
             if r.get("parent_dept_code"):
                 self.units[r["parent_dept_code"]].append(r)
         self.fw_meta = {r["framework_code"]: r for r in _rows(con, "select * from marts.dim_framework")}
+        # the wording of codes (严重程度, 评分状态, 核对类别): marts.dim_label, the same as the dashboard's
+        self.labels: dict[str, dict[str, str]] = defaultdict(dict)
+        for r in _rows(con, "select kind, code, label from marts.dim_label"):
+            self.labels[r["kind"]][r["code"]] = r["label"]
         self.grade_bands: dict[str, list[dict]] = defaultdict(list)
         for r in _rows(con, "select * from marts.dim_framework_grade order by framework_code, sort_order"):
             self.grade_bands[r["framework_code"]].append(r)
@@ -380,7 +370,7 @@ class ReportData:
                     "scored_by": r.get("scored_by"),
                     "assessable": bool(r.get("assessable")),
                     "status": status,
-                    "status_zh": STATUS_ZH.get(status, status),
+                    "status_zh": self.labels["scoring_status"].get(status, status),
                     "is_info": r.get("rule_type") == "info" or status == "info",
                     "is_deduction": (_dec(r.get("weight")) or 0) < 0,
                     "value": _dec(r.get("value")),
@@ -526,13 +516,13 @@ class ReportData:
             if r.get("framework_code") not in (None, "", fw):
                 continue
             d = Row(r)
-            d["severity_zh"] = SEVERITY_ZH.get(r["severity"], r["severity"])
-            d["category_zh"] = CHECK_CATEGORY_ZH.get(r.get("check_category"), r.get("check_category"))
+            d["severity_zh"] = self.labels["severity"].get(r["severity"], r["severity"])
+            d["category_zh"] = self.labels["check_category"].get(r.get("check_category"), r.get("check_category"))
             d["source"] = "，".join(
                 x for x in (r.get("source_file"), f"第 {r['source_row']} 行" if r.get("source_row") else None) if x
             )
             out.append(d)
-        out.sort(key=lambda f: (SEVERITY_RANK.get(f["severity"], 9), f.get("check_code") or "", f.get("item") or ""))
+        out.sort(key=lambda f: (f["severity_rank"], f.get("check_code") or "", f.get("item") or ""))
         for n, f in enumerate(out, 1):
             f["n"] = n
         return out

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Literal
@@ -23,6 +22,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from app import warehouse as W
+from app.numbers import money, pct, score, value  # the one number formatter (also the dashboard's)
 from app.report import blocks as B
 from app.report import escape as E
 from app.report.data import Key, ReportContext, ReportData, ReportNotFound, load_context
@@ -41,55 +41,7 @@ MIME = {
 __all__ = ["FORMATS", "MIME", "ReportNotFound", "render_bytes", "render_many", "render_report", "render_context", "file_name"]
 
 
-# ---------------------------------------------------------------------------- number formats (filters)
-
-
-def _d(x) -> Decimal | None:
-    if x is None:
-        return None
-    if isinstance(x, Decimal):
-        return x
-    if isinstance(x, float):
-        if x != x:
-            return None
-        return Decimal(repr(x))
-    if isinstance(x, int):
-        return Decimal(x)
-    try:
-        return Decimal(str(x))
-    except Exception:
-        return None
-
-
-def money(x, dash: str = "—") -> str:
-    """88044648.36 -> '88,044,648.36' (yuan, two decimals, thousands separators)."""
-    v = _d(x)
-    if v is None:
-        return dash
-    v = v.quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return f"{v + 0:,.2f}"  # + 0 turns -0.00 into 0.00
-
-
-def pct(x, dash: str = "—") -> str:
-    """99.08 (already a percentage) -> '99.08%'."""
-    v = _d(x)
-    if v is None:
-        return dash
-    return f"{v.quantize(Decimal('0.01'), ROUND_HALF_UP) + 0:.2f}%"
-
-
-def score(x, dash: str = "—", signed: bool = False) -> str:
-    """90.00 -> '90'; 91.50 -> '91.5' (at most two decimals, as reports print points). Text passes through."""
-    if isinstance(x, str):
-        return x
-    v = _d(x)
-    if v is None:
-        return dash
-    v = v.quantize(Decimal("0.01"), ROUND_HALF_UP).normalize() + 0
-    if v == v.to_integral():
-        v = v.quantize(Decimal(1))
-    s = f"{v:f}"
-    return ("+" + s) if signed and v > 0 else s
+# ---------------------------------------------------------------------------- number formats (filters): app.numbers
 
 
 def num(x, dash: str = "—") -> str:
@@ -111,16 +63,6 @@ def cell_score(i) -> str:
     if not i.get("assessable"):
         return "不可评价"
     return score(i.get("score"))
-
-
-def value(x, unit: str | None = None, dash: str = "—") -> str:
-    if unit == "%":
-        return pct(x, dash)
-    if unit == "元":
-        s = money(x, dash)
-        return s if s == dash else s + " 元"
-    s = score(x, dash)
-    return f"{s} {unit}" if unit and s != dash else s
 
 
 _CN = "零一二三四五六七八九"

@@ -1,24 +1,24 @@
--- 核对检查目录（seeds/reconciliation_checks.csv）：每个检查一行，附类别的中文名称。
+-- 核对检查目录（seeds/reconciliation_checks.csv）：每个检查一行，附类别的中文名称（dim_label）。
 with checks as (
     select * from {{ ref('reconciliation_checks') }}
 ),
 
+labels as (
+    select code, label from {{ ref('dim_label') }}
+    where kind = 'check_category'
+),
+
 final as (
     select
-        check_code,
-        check_name,
-        category,
-        case category
-            when 'ledger_arithmetic' then '台账算术'
-            when 'identity' then '恒等关系'
-            when 'continuity' then '跨年连续性'
-            when 'verification' then '核实类'
-            when 'reported' then '报告数与计算数'
-            else category
-        end as category_name,
-        severity_rule,
-        description
+        checks.check_code,
+        checks.check_name,
+        checks.category,
+        coalesce(labels.label, checks.category) as category_name,
+        checks.severity_rule,
+        checks.description
     from checks
+    left join labels
+        on labels.code = checks.category
 )
 
 select * from final

@@ -24,6 +24,9 @@ final as (
         scores.weight,
         -- not assessable is never 0: the score is NULL and the weight counts as not_assessable_weight
         case when scores.assessable then scores.score end as score,
+        -- 得分率 = 得分 / 分值 × 100（%）：可评价、分值为正的指标
+        case when scores.assessable and scores.weight > 0 then {{ scoring_percent('scores.score', 'scores.weight') }} end
+            as score_rate,
         scores.letter,
         scores.rule_type,
         scores.rule_text,

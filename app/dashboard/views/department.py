@@ -109,7 +109,7 @@ with tab_score:
     if not ind.empty and not f.is_letter:
         ch = ind.assign(
             指标=[f"{c} {n}" for c, n in zip(ind.indicator_code, ind.indicator_name)],
-            评分方式=[(fmt.NOT_ASSESSABLE if not a else fmt.SCORED_BY_ZH.get(s, s)) for s, a in zip(ind.scored_by, ind.assessable.fillna(False))],
+            评分方式=[(data.labels("scoring_status")["not_assessable"] if not a else data.labels("scored_by").get(s, s)) for s, a in zip(ind.scored_by, ind.assessable.fillna(False))],
         )
         if ch["project_code"].ne("").any():
             ch["指标"] = ch["project_code"] + " " + ch["指标"]
@@ -136,11 +136,11 @@ with tab_score:
                 head += f"　分值 {fmt.score(sub['weight'].iloc[0])} 分，得分 {fmt.score(sub['score'].iloc[0])} 分"
             st.markdown(head)
             for _, r in g.iterrows():
-                who = fmt.NOT_ASSESSABLE if not r["assessable"] else fmt.SCORED_BY_ZH.get(r["scored_by"], r["scored_by"])
+                who = data.labels("scoring_status")["not_assessable"] if not r["assessable"] else data.labels("scored_by").get(r["scored_by"], r["scored_by"])
                 proj = f"\\[{ui.md(r['project_code'])}\\] " if r["project_code"] else ""
                 st.markdown(
                     f"- {proj}**{ui.md(r['indicator_code'])} {ui.md(r['indicator_name'])}**　分值 {fmt.score(r['weight'])} 分，"
-                    + (f"得分 {fmt.score(r['score'])} 分（{ui.md(who)}）  \n" if r["assessable"] else f"{fmt.NOT_ASSESSABLE}  \n")
+                    + (f"得分 {fmt.score(r['score'])} 分（{ui.md(who)}）  \n" if r["assessable"] else f"{data.labels('scoring_status')['not_assessable']}  \n")
                     + f"  规则：{ui.md(r['rule_text'] or '—')}  \n"
                     f"  说明：{ui.md(r['explanation'] or '—')}"
                 )
@@ -291,7 +291,7 @@ with tab_findings:
         ff = scoring_table.findings_frame(fd)
         for sev, col in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
             if this[col]:
-                st.markdown(f"- {fmt.SEVERITY_ZH[sev]}：{int(this[col])} 条")
+                st.markdown(f"- {data.labels('severity')[sev]}：{int(this[col])} 条")
         ui.table(ff, "d_findings", file_stem=f"核对发现_{dept}_{year}", wide=["说明"], medium=["核对对象", "检查"])
 
 # ---------------------------------------------------------------------------- history

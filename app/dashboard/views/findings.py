@@ -19,6 +19,8 @@ st.title("核对发现")
 st.caption(f.caption() + " · 台账类检查与评价体系无关，始终显示；报告得分类检查只显示所选评价体系的。")
 
 fd = data.findings(f.framework, list(f.years), f.region)
+severity_zh = data.labels("severity")
+category_zh = data.labels("check_category")
 
 # ---------------------------------------------------------------------------- filters
 
@@ -33,7 +35,7 @@ ui.keep("fi_checks", [], lambda v: isinstance(v, list) and all(c in check_opts f
 ui.keep("fi_dept", ui.ALL, lambda v: v in dept_opts)
 c1, c2, c3 = st.columns([1.2, 2, 1.6])
 with c1:
-    sev = st.multiselect("严重程度", sev_opts, key="fi_sev", format_func=lambda s: fmt.SEVERITY_ZH.get(s, s), placeholder="全部")
+    sev = st.multiselect("严重程度", sev_opts, key="fi_sev", format_func=lambda s: severity_zh.get(s, s), placeholder="全部")
 with c2:
     checks = st.multiselect("检查", check_opts, key="fi_checks", format_func=lambda c: check_names.get(c) or c, placeholder="全部检查")
 with c3:
@@ -54,12 +56,12 @@ if dept != ui.ALL:
 m = st.columns(4)
 m[0].metric("核对发现", f"{len(sel)}")
 for i, s in enumerate(("error", "warning", "info")):
-    m[1 + i].metric(fmt.SEVERITY_ZH[s], f"{int((sel.severity == s).sum())}")
+    m[1 + i].metric(severity_zh[s], f"{int((sel.severity == s).sum())}")
 
 if sel.empty:
     st.success("所选范围内没有核对发现。" if not fd.empty else "仓库中没有核对发现。", icon=":material/check_circle:")
 else:
-    by = sel.assign(检查=sel.check_name.fillna(sel.check_code), 严重程度=sel.severity.map(fmt.SEVERITY_ZH)).groupby(["检查", "严重程度"]).size().reset_index(name="条数")
+    by = sel.assign(检查=sel.check_name.fillna(sel.check_code), 严重程度=sel.severity.map(severity_zh)).groupby(["检查", "严重程度"]).size().reset_index(name="条数")
     chart = (
         alt.Chart(by)
         .mark_bar()
@@ -76,11 +78,11 @@ else:
     st.subheader("发现列表")
     table = pd.DataFrame(
         {
-            "严重程度": sel.severity.map(lambda s: fmt.SEVERITY_ZH.get(s, s)),
+            "严重程度": sel.severity.map(lambda s: severity_zh.get(s, s)),
             "年度": sel.fiscal_year,
             "部门": sel.dept_name.fillna(sel.dept_code),
             "检查": sel.check_name.fillna(sel.check_code),
-            "类别": sel.check_category.map(lambda c: fmt.CHECK_CATEGORY_ZH.get(c, c)),
+            "类别": sel.check_category.map(lambda c: category_zh.get(c, c)),
             "核对对象": sel.item,
             "应为": sel.expected,
             "实为": sel.actual,

@@ -55,14 +55,14 @@ if weighted.empty:
     st.caption("该评价体系的指标没有分值（如 PEFA 的 A–D 等级），不画热力图。")
 else:
     cell = weighted.assign(
-        得分率=weighted["share"] * 100,
+        得分率=weighted["score_rate"],
         部门=weighted["dept_name"],
         指标=weighted["indicator_code"],
         指标名称=weighted["indicator_name"],
         得分=weighted["score"],
         分值=weighted["weight"],
         指标值=[fmt.value(v, u, dash="") for v, u in zip(weighted["value"], weighted["unit"])],
-        评分方式=[(fmt.NOT_ASSESSABLE if not a else fmt.SCORED_BY_ZH.get(s, s)) for s, a in zip(weighted["scored_by"], weighted["assessable"].fillna(False))],
+        评分方式=[(data.labels("scoring_status")["not_assessable"] if not a else data.labels("scored_by").get(s, s)) for s, a in zip(weighted["scored_by"], weighted["assessable"].fillna(False))],
     )[["部门", "指标", "指标名称", "得分", "分值", "得分率", "指标值", "评分方式"]]
     n_all = cell["部门"].nunique()
     limit = ui.HEATMAP_ROWS
@@ -133,7 +133,7 @@ else:
         r = rule.iloc[0]
         st.caption(f"评分规则：{r['rule_text'] or '—'}")
         if r["rule_type"] in ("threshold", "per_point") and pd.notna(r["bound"]):
-            lines.append((float(r["bound"]), f"{fmt.OP_ZH.get(r['op'], r['op'] or '')} {fmt.score(r['bound'])}{unit}"))
+            lines.append((float(r["bound"]), f"{data.labels('op').get(r['op'], r['op'] or '')} {fmt.score(r['bound'])}{unit}"))
         if pd.notna(r.get("target")):
             lines.append((float(r["target"]), f"目标 {fmt.score(r['target'])}{unit}"))
         rp = data.rule_parts(f.framework, code)

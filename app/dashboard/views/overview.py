@@ -34,29 +34,29 @@ df["rank"] = range(1, len(df) + 1)
 
 # ---------------------------------------------------------------------------- headline numbers
 
-prev_all = data.department_scores(f.framework, f.region, [year - 1])
+stats = data.region_year_scores(f.framework, f.region, [year]).iloc[0]  # marts.fct_region_year_scores
+grade_rows = data.region_year_grades(f.framework, f.region, [year])  # marts.fct_region_year_grades
+stat = sc.removesuffix("_score")  # total / normalized
 m = st.columns(6)
-m[0].metric("参评部门", f"{len(df)}")
+m[0].metric("参评部门", f"{int(stats['departments'])}")
 if not f.is_letter:
-    mean = df["score"].mean()
-    prev_mean = prev_all[sc].mean() if not prev_all.empty else None
+    change = stats[f"mean_{stat}_score_change"]
     m[1].metric(
         "平均得分",
-        fmt.score(mean),
-        delta=None if prev_mean is None or pd.isna(prev_mean) else f"{mean - prev_mean:+.2f} 较上年",
+        fmt.score(stats[f"mean_{stat}_score"]),
+        delta=None if pd.isna(change) else f"{float(change):+.2f} 较上年",
     )
-counts = df["grade"].value_counts()
-for i, g in enumerate(data.grade_list(f.framework)[:4]):  # the framework's own grades (project_self: 优/良/中/差)
-    m[2 + i].metric(g, f"{int(counts.get(g, 0))}", help=f"等级为“{g}”的部门数")
+framework_grades = grade_rows[grade_rows.sort_order < 999]  # the framework's own grades (project_self: 优/良/中/差)
+for i, (g, n) in enumerate(zip(framework_grades.grade[:4], framework_grades.departments[:4])):
+    m[2 + i].metric(g, f"{int(n)}", help=f"等级为“{g}”的部门数")
 
 # ---------------------------------------------------------------------------- grade distribution and scores
 
 c1, c2 = st.columns(2)
 with c1:
     st.subheader("等级分布")
-    gd = df["grade"].fillna("未评级").value_counts().rename_axis("等级").reset_index(name="部门数")
-    grade_list = data.grade_list(f.framework)
-    order = [g for g in grade_list if g in set(gd["等级"])] + sorted(set(gd["等级"]) - set(grade_list))
+    gd = grade_rows[grade_rows.departments > 0].rename(columns={"grade": "等级", "departments": "部门数"})[["等级", "部门数"]]
+    order = gd["等级"].tolist()
     chart = (
         alt.Chart(gd)
         .mark_bar()

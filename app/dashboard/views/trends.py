@@ -41,20 +41,31 @@ sc = f.score_col
 
 st.subheader("得分")
 if f.is_letter:
-    g = scores if dept is None else scores[scores.dept_code == dept]
-    t = g.groupby(["fiscal_year", "grade"], dropna=False).size().reset_index(name="部门数")
+    if dept is None:
+        t = data.region_year_grades(f.framework, f.region, years).query("departments > 0")[["fiscal_year", "grade", "departments"]]
+    else:
+        t = scores[scores.dept_code == dept][["fiscal_year", "grade"]].assign(departments=1)
+    t = t.rename(columns={"departments": "部门数"})
     ui.table(t.rename(columns={"fiscal_year": "年度", "grade": "评定结果"}), "tr_letters", file_stem=f"评定结果_{f.framework}", ints=["年度", "部门数"])
 elif dept is None:
-    agg = (
-        scores.groupby("fiscal_year")
-        .agg(部门数=("dept_code", "nunique"), 平均分=(sc, "mean"), 中位数=(sc, "median"), 最低分=(sc, "min"), 最高分=(sc, "max"))
-        .reset_index()
-        .rename(columns={"fiscal_year": "年度"})
+    stat = sc.removesuffix("_score")  # total / normalized
+    rs = data.region_year_scores(f.framework, f.region, years)
+    agg = pd.DataFrame(
+        {
+            "年度": rs["fiscal_year"],
+            "部门数": rs["departments"],
+            "平均分": rs[f"mean_{stat}_score"],
+            "中位数": rs[f"median_{stat}_score"],
+            "最低分": rs[f"min_{stat}_score"],
+            "最高分": rs[f"max_{stat}_score"],
+        }
     )
     grade_list = data.grade_list(f.framework)  # the framework's own grades (project_self: 优/良/中/差)
+    rg = data.region_year_grades(f.framework, f.region, years)
+    counts = rg[rg.grade.isin(grade_list)].pivot(index="fiscal_year", columns="grade", values="departments")
     for g in grade_list:
-        agg[g] = agg["年度"].map(scores[scores.grade == g].groupby("fiscal_year").size()).fillna(0).astype(int)
-    agg["核对发现（错误）"] = agg["年度"].map(scores.groupby("fiscal_year")["errors"].sum()).fillna(0).astype(int)
+        agg[g] = agg["年度"].map(counts[g]).astype(int)
+    agg["核对发现（错误）"] = rs["errors"].values
     c1, c2 = st.columns(2)
     with c1:
         a = agg.assign(年=agg["年度"].astype(str))
@@ -78,7 +89,8 @@ elif dept is None:
     ui.table(agg, "tr_region_scores", file_stem=f"历年得分_{f.region_name}_{f.framework}", score=["平均分", "中位数", "最低分", "最高分"], ints=["年度", "部门数"])
 else:
     mine = scores[scores.dept_code == dept].sort_values("fiscal_year")
-    med = scores.groupby("fiscal_year")[sc].median().rename("区划中位数")
+    rs = data.region_year_scores(f.framework, f.region, years)
+    med = pd.Series(rs[f"median_{sc.removesuffix('_score')}_score"].values, index=rs["fiscal_year"], name="区划中位数")
     t = mine[["fiscal_year", sc, "grade", "not_assessable_weight", "findings", "errors"]].rename(
         columns={"fiscal_year": "年度", sc: "得分", "grade": "等级", "not_assessable_weight": "不可评价分值", "findings": "核对发现", "errors": "其中错误"}
     )
