@@ -504,16 +504,37 @@ def rule_parts(framework: str, indicator: str) -> pd.DataFrame:
 
 
 def budget_by_year(region: str | None, dept: str | None, year_list: list[int]) -> pd.DataFrame:
+    """Budget totals and 预算完成率 per year: of a department (fct_budget_execution_summary's total rows) or
+    of a region, None = all regions (fct_region_year_budget)."""
+    yrs = list(year_list or [])
+    if dept is not None:
+        return q(
+            """select fiscal_year, original_budget, adjusted_budget, actual_paid, balance, execution_rate
+               from marts.fct_budget_execution_summary
+               where row_level = 'total' and dept_code = ? and (len(?::int[]) = 0 or list_contains(?::int[], fiscal_year))
+               order by fiscal_year""",
+            (dept, yrs, yrs),
+        )
+    return q(
+        """select fiscal_year, original_budget, adjusted_budget, actual_paid, balance, execution_rate
+           from marts.fct_region_year_budget
+           where (region_code = ? or (? is null and all_regions))
+             and (len(?::int[]) = 0 or list_contains(?::int[], fiscal_year))
+           order by fiscal_year""",
+        (region, region, yrs, yrs),
+    )
+
+
+def region_indicator_medians(framework: str, region: str | None, year_list: list[int]) -> pd.DataFrame:
+    """The median of each rate indicator over a region's departments (None = all regions) per year:
+    marts.fct_region_year_indicator_values."""
     yrs = list(year_list or [])
     return q(
-        """select b.fiscal_year, b.expense_type, sum(b.original_budget) as original_budget,
-                  sum(b.adjusted_budget) as adjusted_budget, sum(b.actual_paid) as actual_paid,
-                  sum(b.balance) as balance
-           from marts.fct_budget_execution b join marts.dim_department d using (dept_code)
-           where (? is null or d.region_code = ?) and (? is null or b.dept_code = ?)
-             and (len(?::int[]) = 0 or list_contains(?::int[], b.fiscal_year))
-           group by all order by 1, 2""",
-        (region, region, dept, dept, yrs, yrs),
+        """select fiscal_year, indicator_code, median_value as value from marts.fct_region_year_indicator_values
+           where framework_code = ? and (region_code = ? or (? is null and all_regions))
+             and (len(?::int[]) = 0 or list_contains(?::int[], fiscal_year))
+           order by fiscal_year, indicator_code""",
+        (framework, region, region, yrs, yrs),
     )
 
 

@@ -132,7 +132,8 @@ else:
         series = v.groupby(["fiscal_year", "indicator_code"])["value"].first().reset_index()
         stat = "值"
     else:
-        series = v.groupby(["fiscal_year", "indicator_code"])["value"].median().reset_index()
+        medians = data.region_indicator_medians(f.framework, f.region, years)
+        series = medians[medians.indicator_code.isin(picked or preferred)].reset_index(drop=True)
         stat = "中位数"
     series["指标"] = series["indicator_code"].map(lambda c: f"{c} {iname.get(c, '')}")
     series["年"] = series["fiscal_year"].astype(str)
@@ -158,8 +159,7 @@ b = data.budget_by_year(f.region, dept, years)
 if b.empty:
     ui.no_data()
 else:
-    tot = b.groupby("fiscal_year", as_index=False)[["original_budget", "adjusted_budget", "actual_paid", "balance"]].sum()
-    tot["预算完成率"] = tot.actual_paid / tot.adjusted_budget * 100
+    tot = b.rename(columns={"execution_rate": "预算完成率"})
     long = tot.melt(id_vars=["fiscal_year"], value_vars=["adjusted_budget", "actual_paid"], var_name="k", value_name="金额")
     long["项目"] = long["k"].map({"adjusted_budget": "调整后预算", "actual_paid": "实际支出"})
     long["年"] = long["fiscal_year"].astype(str)
