@@ -302,6 +302,10 @@ def cell_note_issues(raw: RawTable, columns: dict[int, str], template: T.Templat
         elif note.kind == "bool":
             if column in columns.values() and column not in _BOOL_COLUMNS:
                 issues.append(Issue(raw.file, raw.sheet, row, column, note.shown, "单元格是逻辑值（TRUE/FALSE），不是数值或文本"))
+        elif note.kind == "rich":
+            # a superscript footnote mark or a struck-through digit is read as part of the number
+            if template is not None and column in columns.values() and template.column(column).kind in _NUMERIC_KINDS:
+                issues.append(Issue(raw.file, raw.sheet, row, column, _cell(raw, row, col), "单元格中的数字带有上标、下标或删除线：读出的数字与显示的不同，请改为普通格式后再填写"))
         elif note.kind == "general_sci":
             # a number of 12+ digits in General format: Excel shows 4.30406E+19 — for a code, the code is gone
             if template is not None and column in columns.values() and template.column(column).kind == T.CODE:
@@ -325,6 +329,18 @@ def cell_note_issues(raw: RawTable, columns: dict[int, str], template: T.Templat
 
 
 _BOOL_COLUMNS = {"is_key_project"}
+_NUMERIC_KINDS = {T.AMOUNT, T.INT, T.SCORE, T.NUMBER, T.MEASURE, T.YEAR, T.VALUE}
+
+
+def _cell(raw: RawTable, row: int, col: int) -> str | None:
+    """The text of a cell of the table by its row number, for a message."""
+    if row == raw.header_row:
+        return raw.header[col] if col < len(raw.header) else None
+    try:
+        cells = raw.rows[raw.row_numbers.index(row)]
+    except ValueError:
+        return None
+    return cells[col] if col < len(cells) else None
 
 
 # ---------------------------------------------------------------------------

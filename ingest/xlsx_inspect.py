@@ -159,6 +159,7 @@ class WorkbookInspector:
         except (etree.XMLSyntaxError, ValueError, KeyError, zipfile.BadZipFile, OSError, EOFError) as e:
             raise WorkbookRefused(f"XLSX 文件无法打开（工作簿结构损坏：{type(e).__name__}）") from None
         self._long_strings: set[int] | None = None
+        self._rich_strings: set[int] = set()
 
     # -- workbook parts -------------------------------------------------------------------------
 
@@ -262,6 +263,11 @@ class WorkbookInspector:
                     n = sum(len(t.text or "") for t in si.iter(f"{_NS}t"))
                     if n > MAX_CELL_CHARS:
                         self._long_strings.add(index)
+                    elif any(
+                        (va.get("val") in ("superscript", "subscript"))
+                        for va in si.iter(f"{_NS}vertAlign")
+                    ) or any(st.get("val", "1") not in ("0", "false") for st in si.iter(f"{_NS}strike")):
+                        self._rich_strings.add(index)  # 121000¹: a footnote mark that reads as a digit
                     index += 1
                     si.clear()
         except etree.XMLSyntaxError as e:
@@ -349,7 +355,7 @@ class WorkbookInspector:
                     style = el.get("s")
                     if style is not None and not style.isdigit():
                         style = None
-                    if f is None and ((t == "s" and not long_strings) or (t == "str" and len(vtext or "") <= MAX_CELL_CHARS)):
+                    if f is None and ((t == "s" and not long_strings and not self._rich_strings) or (t == "str" and len(vtext or "") <= MAX_CELL_CHARS)):
                         continue  # the common case: a plain string
                     if f is None and t == "n" and (style is None or style_kinds.get(int(style), "general") == "general") and len(vtext) < 12 and not (info.zeros_hidden and vtext in ("0", "0.0")):
                         continue  # the common case: a plain number of at most 11 characters (no note can apply)
@@ -362,6 +368,8 @@ class WorkbookInspector:
                         info.notes[key] = CellNote("bool", "TRUE" if vtext == "1" else "FALSE")
                     elif t == "s" and vtext and vtext.isdigit() and int(vtext) in long_strings:
                         info.notes[key] = CellNote("long", "")
+                    elif t == "s" and vtext and vtext.isdigit() and int(vtext) in self._rich_strings:
+                        info.notes[key] = CellNote("rich", "")
                     elif inline is not None and sum(len(x.text or "") for x in inline.iter(f"{_NS}t")) > MAX_CELL_CHARS:
                         info.notes[key] = CellNote("long", "")
                     elif t in ("str", "inlineStr") and vtext and len(vtext) > MAX_CELL_CHARS:

@@ -200,3 +200,13 @@ def test_a_zero_shown_as_blank_is_refused(tmp_path):
     assert _errors(p) == [
         (2, "opening_balance", "0", "单元格保存的是 0，却按格式或工作表设置显示为空白：空白表示未知，0 就请显示 0（取消“零值显示为空白”）")
     ]
+
+
+def test_a_footnote_mark_in_a_number_is_refused(tmp_path):
+    def rich(wb, ws):
+        ws.write_row(0, 0, ["dept_code", "fiscal_year", "opening_balance"])
+        ws.write_row(1, 0, ["D1", 2023])
+        ws.write_rich_string(1, 2, "121000", wb.add_format({"font_script": 1}), "1")
+
+    p = _xlsx(tmp_path, "carryover", rich)
+    assert _errors(p) == [(2, "opening_balance", "1210001", "单元格中的数字带有上标、下标或删除线：读出的数字与显示的不同，请改为普通格式后再填写")]
