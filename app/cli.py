@@ -228,7 +228,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _print_scores(warehouse: Path) -> None:
     with contextlib.closing(W.connect_readonly(warehouse)) as con:
-        if not W.has_table(con, "marts", "fct_department_scores"):
+        if not W.is_built(con):
             return
         rows = con.execute(
             """

@@ -64,7 +64,7 @@ def _marts_exist(path: Path) -> bool:
     if not path.exists():
         return False
     with contextlib.closing(duckdb.connect(str(path), read_only=True)) as con:
-        return W.has_table(con, "marts", "fct_department_scores") or W.has_table(con, "marts", "fct_budget_execution")
+        return W.is_built(con)
 
 
 def ingest(
@@ -211,10 +211,8 @@ def _recover_docs(live: Path) -> None:
         return
     try:
         with contextlib.closing(duckdb.connect(str(live), read_only=True)) as con:
-            if not W.has_table(con, "audit", "check_runs"):
-                return
             live_runs = {r[0] for r in con.execute("SELECT DISTINCT run_id FROM audit.check_runs").fetchall()}
-    except duckdb.Error:
+    except duckdb.Error:  # no checks ran on the live file yet (no audit.check_runs), or it cannot be read
         return
     from expectations.checkpoint import default_docs_dir
     from expectations.docs import publish

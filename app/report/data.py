@@ -5,13 +5,17 @@ generating every report of a warehouse costs a handful of queries, not a handful
 
 * public marts (the contract in shared/spec/warehouse-tables.md): ``dim_department``,
   ``fct_department_scores``, ``fct_level1_scores``, ``fct_indicator_scores``, ``fct_indicator_values``,
-  ``fct_budget_execution``, ``fct_project_scores``, ``fct_reconciliation_findings``;
-* the frameworks as published marts: ``dim_framework`` (titles, descriptions), ``dim_framework_grade``
-  (grade bands), ``dim_framework_level`` (level-2 names and weights);
-* ``fct_reported_totals``: a report's own total and the grade it earns by the framework's grade_basis;
-* ``marts.fct_budget_ledger_lines`` for the ledger table by economic classification.
+  ``fct_project_scores``, ``fct_reconciliation_findings``;
+* the frameworks and the wording: ``dim_framework`` (titles, descriptions), ``dim_framework_grade`` (grade
+  bands), ``dim_framework_level`` (level names), ``dim_label`` (严重程度, 评分状态, 核对类别);
+* every figure the report quotes, computed in SQL: ``fct_level2_scores`` (level-2 subtotals),
+  ``fct_budget_execution_summary`` (the budget tables: lines, subtotals, totals, rates),
+  ``fct_department_year_finance`` (shares, 三公, staffing, carryover, 重点支出),
+  ``fct_department_score_history`` (change on the previous year, finding counts) and
+  ``fct_reported_totals`` (a report's own total and the grade it earns by the framework's grade_basis).
 
-Only ``marts``: no staging, intermediate or seed table, and no probing of the schema.
+Only ``marts``, no probing of the schema, and no figure recomputed here: Python groups rows for the
+templates and formats nothing (formatting is app/numbers.py, through the template filters).
 
 Amounts stay ``Decimal`` (exact cents); formatting happens in the templates (filters in render.py).
 """
