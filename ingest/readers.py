@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from app.errors import EXIT_INPUT_REFUSED, JixiaoError
 from ingest.issues import Issue
 from ingest.xlsx_inspect import CellNote, WorkbookInspector, WorkbookRefused
 
@@ -52,7 +53,11 @@ class RawTable:
             self.header.pop()
 
 
-class ReadError(Exception):
+class ReadError(JixiaoError):
+    """A file or sheet that cannot be read at all; ``issue`` says where and why (the submission is refused)."""
+
+    exit_code = EXIT_INPUT_REFUSED
+
     def __init__(self, issue: Issue):
         super().__init__(issue.reason)
         self.issue = issue

@@ -30,6 +30,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from app.errors import EXIT_INPUT_REFUSED, JixiaoError
+
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024  # a whole workbook, unpacked
 MAX_PART_BYTES = 512 * 1024 * 1024  # one sheet's XML or the shared strings
 MAX_COLUMNS = 256  # no template has a tenth of that, even with x_ columns
@@ -48,8 +50,10 @@ _BUILTIN_DECIMALS = {1: 0, 2: 2, 3: 0, 4: 2, 9: 0, 10: 2, 37: 0, 38: 0, 39: 2, 4
 _BUILTIN_SCIENTIFIC = {11, 48}
 
 
-class WorkbookRefused(Exception):
+class WorkbookRefused(JixiaoError):
     """The workbook (or one sheet) cannot be read safely; ``reason`` is the Chinese sentence for the user."""
+
+    exit_code = EXIT_INPUT_REFUSED
 
     def __init__(self, reason: str, sheet: str | None = None, value: str | None = None):
         super().__init__(reason)
