@@ -116,6 +116,19 @@ XLSX cell over 10,000 characters                 refused                    xlsx
 XLSX cell formatted as % (0.9908 → 99.08)        loads as shown             xlsx_percent_format_and_hidden_sheet_ok
 hidden / veryHidden template sheet               warning, read              xlsx_percent_format_and_hidden_sheet_ok
 a million formatted blank rows                   loads (seconds)            test_hostile_inputs.py
+CSV row with an empty field too many             refused                    test_ingest_red_team.py
+unit 千元/亿元/万 in a banner, a note or a format  refused                    test_ingest_red_team.py
+number shown rounded by its format (#,##0),      refused                    test_ingest_red_team.py
+0.00, / ;;; / [<10] / 0.00E+00, zero shown blank
+0.00"万元", 0!.0000, 000000 codes, yyyy"年"        loads as shown             test_ingest_red_team.py, real tables
+hidden column, zero-height row, hidden row       refused                    test_ingest_red_team.py, real tables
+figure merged down or across cells               refused                    test_ingest_red_team.py
+superscript/strike-through run in a number       refused                    test_ingest_red_team.py
+spaces inside a number (100\n200, 12 000 5)      refused (a space may       test_ingest_red_team.py
+                                                 group thousands)
+damaged workbook parts, a pipe, CSV > 256 MB     refused, never a crash     test_ingest_red_team.py
+a data row with a remark like 说明：…             loads (notes hold no       test_ingest_red_team.py
+                                                 figures)
 指标结余 ≠ 可用 − 支付 (and the other                loads; reconciliation      ledger_balance_mismatch_ok
 arithmetic of figures that are each valid)       flags it after dbt
 ===============================================  =========================  ==================================
