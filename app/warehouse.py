@@ -521,9 +521,12 @@ def restore(
             raise WarehouseError(f"没有可用的备份：{backups_dir(warehouse)} 中没有仓库备份。")
         chosen = backups[0]
         if which:
-            matches = [
-                b for i, b in enumerate(backups, 1) if which in (b.run_id, b.path.name, str(i)) or b.run_id.endswith(which)
-            ]
+            # a position in the list first ("3"), then a run id or file name, then the end of a run id —
+            # a run id that happens to end in the digit asked for must not make "3" ambiguous
+            if which.isdigit() and 1 <= int(which) <= len(backups):
+                matches = [backups[int(which) - 1]]
+            else:
+                matches = [b for b in backups if which in (b.run_id, b.path.name)] or [b for b in backups if b.run_id.endswith(which)]
             if len(matches) != 1:
                 raise WarehouseError(f"找不到备份“{which}”；用 jixiao restore --list 查看可用的备份。")
             chosen = matches[0]

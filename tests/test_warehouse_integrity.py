@@ -523,3 +523,16 @@ def test_short_soak_nothing_lost(tmp_path):
     assert res["builds"] == 2 and res["restored"]
     assert res["succeeded"] + res["killed"] + res["refused_busy"] == 2
     assert res["stray_wals"] == 1 and res["readers"] == 2 and res["reader_reads"] > 0
+
+
+def test_restore_by_position_is_never_ambiguous_with_a_run_id_ending_in_that_digit(wh, monkeypatch):
+    """`jixiao restore 3` is the 3rd backup even when another backup's run id ends in 3."""
+    bk = W.backups_dir(wh)
+    bk.mkdir(parents=True)
+    for i, run in enumerate(["20260101-000003-aaa3", "20260101-000002-bbb2", "20260101-000001-ccc1"]):
+        f = bk / f"{wh.stem}-{run}{wh.suffix}"
+        shutil.copyfile(wh, f)
+        os.utime(f, ns=(10**18 - i * 10**9, 10**18 - i * 10**9))
+    assert [b.run_id for b in W.list_backups(wh)] == ["20260101-000003-aaa3", "20260101-000002-bbb2", "20260101-000001-ccc1"]
+    assert W.restore(wh, "3").run_id == "20260101-000001-ccc1"
+    assert W.restore(wh, "aaa3").run_id == "20260101-000003-aaa3"
