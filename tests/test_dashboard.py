@@ -598,3 +598,15 @@ def test_missing_warehouse_is_explained(tmp_path, monkeypatch):
     at = AppTest.from_file(MAIN, default_timeout=30).run()
     assert not at.exception
     assert at.error and "仓库文件不存在" in at.error[0].value
+
+
+def test_submit_page_offers_the_fill_in_template_prefilled_with_the_region(wh):
+    at = app("views/submit.py")
+    assert at.title[0].value == "报送与评价"
+    (button,) = [b for b in at.get("download_button") if b.label == "下载填报模板（.xlsx）"]
+    assert button.proto.url.endswith(".xlsx")
+    assert at.multiselect(key="tpl_years").value == [2024]  # the year after the warehouse's last
+    assert any(c.value == "已预填 1 个部门" for c in at.caption)
+    at.toggle(key="tpl_prefill").set_value(False).run()
+    ok(at)
+    assert any(c.value == "未预填部门（部门编码列不提供下拉列表）" for c in at.caption)

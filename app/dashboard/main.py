@@ -26,6 +26,7 @@ PAGES = [
     st.Page("views/trends.py", title="年度趋势", icon=":material/trending_up:", url_path="trends"),
     st.Page("views/findings.py", title="核对发现", icon=":material/fact_check:", url_path="findings"),
     st.Page("views/sql.py", title="SQL 查询", icon=":material/terminal:", url_path="sql"),
+    st.Page("views/submit.py", title="报送与评价", icon=":material/upload_file:", url_path="submit"),
 ]
 
 
