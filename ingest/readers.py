@@ -18,7 +18,7 @@ from pathlib import Path
 
 from app.errors import EXIT_INPUT_REFUSED, JixiaoError
 from ingest.issues import Issue
-from ingest.xlsx_inspect import CellNote, WorkbookInspector, WorkbookRefused
+from ingest.xlsx_inspect import MAX_CELL_CHARS, MAX_COLUMNS, CellNote, WorkbookInspector, WorkbookRefused
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _NUMERIC_TEXT = re.compile(r"^[-(（+]?[¥￥]?[0-9０-９][0-9０-９,，.．]*[)）%]?(万元|元)?$")
@@ -39,8 +39,12 @@ class RawTable:
     banners: list[tuple[int, list[str]]] = field(default_factory=list)
     # exceptional XLSX cells by (row number, 0-based column): see ingest.xlsx_inspect
     cell_notes: dict[tuple[int, int], "CellNote"] = field(default_factory=dict)
-    is_csv: bool = True
     read_issues: list[Issue] = field(default_factory=list)  # warnings of the reader (hidden rows)
+
+    @property
+    def is_csv(self) -> bool:
+        """A CSV file has no sheet; every XLSX table is a sheet."""
+        return self.sheet is None
 
     def relocate_header(self, index: int) -> None:
         """Make data row ``index`` the header: the header and the rows above it become banners."""
@@ -127,7 +131,6 @@ def _blank(cells: list[str]) -> bool:
 
 
 MAX_CSV_BYTES = 256 * 1024 * 1024  # a province's ledger in one file is ~100 MB; parsing costs ~30× in memory
-MAX_CELL_CHARS = 10_000
 csv.field_size_limit(4 * MAX_CELL_CHARS)
 
 
@@ -158,15 +161,15 @@ def read_csv(path: Path, display_name: str | None = None) -> RawTable:
         if long is not None:
             raise ReadError(Issue(file, None, start, f"第 {long + 1} 列", None, "单元格内容过长（超过 10,000 个字符）"))
         if header is None:
-            if len(cells) > 256:
-                raise ReadError(Issue(file, None, start, None, None, f"表头有 {len(cells):,} 列，远超任何模板（最多 256 列）：这不是一张填报表"))
+            if len(cells) > MAX_COLUMNS:
+                raise ReadError(Issue(file, None, start, None, None, f"表头有 {len(cells):,} 列，远超任何模板（最多 {MAX_COLUMNS} 列）：这不是一张填报表"))
             header, header_row = [c.lstrip("\ufeff") for c in cells], start  # a BOM written twice
             continue
         rows.append(cells)
         numbers.append(start)
     if header is None:
         raise ReadError(Issue(file, None, None, None, None, "文件为空：没有表头"))
-    return RawTable(file, None, header, header_row, rows, numbers, encoding, is_csv=True)
+    return RawTable(file, None, header, header_row, rows, numbers, encoding)
 
 
 def _csv_issue(file: str, text: str, start: int, error: str) -> Issue:
@@ -367,4 +370,4 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
     while header and not header[-1].strip():
         header.pop()
     notes = {(r + 1, c): n for (r, c), n in info.notes.items()}
-    return RawTable(path.name, sheet, header, header_row, rows, numbers, None, banners, notes, is_csv=False, read_issues=read_issues)
+    return RawTable(path.name, sheet, header, header_row, rows, numbers, None, banners, notes, read_issues=read_issues)

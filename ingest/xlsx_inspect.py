@@ -130,6 +130,60 @@ def units_of(literal: str) -> set[str]:
     return set(re.findall(r"亿元|千万元|百万元|十万元|万元|千元|百元|元|亿|万", text))
 
 
+def _literals(section: str) -> str:
+    """The text a number-format section prints as is: its quoted strings and backslash-escaped characters."""
+    return "".join(q or e for q, e in re.findall(r'"([^"]*)"|\\(.)', section))
+
+
+def format_kind(code: str) -> tuple[str | None, int | None]:
+    """What a custom number format does to the number a cell holds, and the decimals it shows.
+
+    Kinds: ``zeroblank`` (0.00;-0.00; shows 0 as blank), ``scaled`` (shows another number than it holds:
+    ;;;, a [condition], 0.00E+00, thousands scaling 0.00,, text between digits, a money unit other than
+    万元/元 or one only on negatives — refused), ``zeropad<n>`` (000000: a code with its leading zeros),
+    ``shift<n>`` (0!.0000: a literal point n digits from the right), ``year`` (yyyy"年"), ``percent``,
+    ``万元`` / ``元`` (0.00"万元": the unit printed after the number); None when it shows the number as is.
+    Decimals: for formats that show a fixed number of them (0.00, #,##0, 0.0%), else None.
+    """
+    sections = code.split(";")
+    section = sections[0]  # the format of positive numbers
+    if len(sections) >= 3 and sections[2].strip() == "" and section.strip():
+        return "zeroblank", None
+    if (len(sections) > 1 and ";;" in code) or re.fullmatch(r"\s*;*\s*", code):
+        return "scaled", None  # ;;; shows nothing
+    if re.search(r"\[(?!\$|DBNum|红色|Red|Black|黑色|蓝色|Blue)[^\]]*\]", section):
+        return "scaled", None  # [<10]"少": a condition decides what shows
+    literals = _literals(section)
+    other_units = [units_of(_literals(x)) for x in sections[1:3]]
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)
+    plain = re.sub(r"[¥￥$€£\s()_*]|_.|\*.", "", bare)
+    fixed = re.fullmatch(r"[#,0]*0(?:\.(0+))?%?", plain)
+    kind: str | None = None
+    decimals: int | None = None
+    if re.fullmatch(r"0{2,}", plain):
+        kind, decimals = f"zeropad{len(plain)}", 0
+    elif fixed:  # what shows is the number rounded to these decimals
+        decimals = len(fixed.group(1) or "")
+    elif re.search(r"[0#?]\.?[0#?]*E[+-]", bare, re.I):
+        kind = "scaled"  # three significant digits shown
+    shift = re.fullmatch(r'[#,0]*0(?:!\.|\\\.|"\.")(0+)', section.strip())
+    if shift:  # 2865000 shows as 286.5000 (in 万元 under a 单位：万元 banner): stored ÷ 10^4
+        kind = f"shift{len(shift.group(1))}"
+    elif re.search(r"[yY]", bare) and not re.search(r"[mMdDhHsS]", bare):
+        kind = "year"
+    elif re.search(r"[0#?],+(?![0#?])", bare) or re.search(r'[0#?](?:![^0#?]|\\.|"[^"]*")+[0#?]', section):
+        kind = "scaled"  # thousands scaling, or text between the digits
+    elif "%" in bare:
+        kind = "percent"
+    elif units_of(literals) or any(u != units_of(literals) for u in other_units):
+        shown = units_of(literals)
+        if shown in ({"万元"}, {"元"}) and all(u in (set(), shown) for u in other_units):
+            kind = shown.pop()
+        else:
+            kind = "scaled"
+    return kind, decimals
+
+
 def excel_general(x: float) -> str:
     """A number of 12 digits or more as Excel's General format shows it: 4.3040623E+19 is ``4.30406E+19``."""
     mantissa, exponent = f"{x:.5E}".split("E")
@@ -154,10 +208,10 @@ class WorkbookInspector:
             if i.file_size > MAX_PART_BYTES:
                 raise WorkbookRefused(f"XLSX 文件的部件 {i.filename} 解压后过大（{i.file_size / 2**20:,.0f} MB）")
         self._names = {i.filename for i in infos}
-        self._decimals_by_style: dict[int, int] = {}  # cellXfs index -> decimals its number format shows
         try:
             self._sheets = self._sheet_parts()
-            self._style_kinds_by_id = self._style_kinds()
+            # cellXfs index -> what its number format does; cellXfs index -> decimals it shows
+            self._style_kinds_by_id, self._decimals_by_style = self._number_formats()
         except WorkbookRefused:
             raise
         except (etree.XMLSyntaxError, ValueError, KeyError, zipfile.BadZipFile, OSError, EOFError) as e:
@@ -185,76 +239,38 @@ class WorkbookInspector:
             out[s.get("name", "")] = (rels.get(s.get(f"{_REL_NS}id", ""), ""), s.get("state", "visible"))
         return out
 
-    def _style_kinds(self) -> dict[int, str]:
-        """cellXfs index -> percent | 万元 | 元 | scaled | general, for the number formats that change what a
-        cell shows: a percentage (×100 and %), a unit printed after the number, a thousands scaling
-        (``0.00,`` shows 1234567 as 1234.57), or General (Excel shows 12+ digit numbers in scientific)."""
+    def _number_formats(self) -> tuple[dict[int, str], dict[int, int]]:
+        """cellXfs index -> what its number format does to a cell (see ``format_kind``; "general", or "fixed"
+        for a format that only rounds), and cellXfs index -> the decimals it shows."""
         if "xl/styles.xml" not in self._names:
-            return {}
+            return {}, {}
         root = self._xml("xl/styles.xml")
         kinds_by_format: dict[int, str] = {i: "percent" for i in _BUILTIN_PERCENT}
         kinds_by_format[0] = "general"
         kinds_by_format.update({i: "scaled" for i in _BUILTIN_SCIENTIFIC})
         decimals_by_format: dict[int, int] = dict(_BUILTIN_DECIMALS)
         for nf in root.iter(f"{_NS}numFmt"):
-            sections = nf.get("formatCode", "").split(";")
-            section = sections[0]  # the format of positive numbers
-            other_sections = ["".join(q or e for q, e in re.findall(r'"([^"]*)"|\\(.)', x)) for x in sections[1:3]]
-            if len(sections) >= 3 and sections[2].strip() == "" and sections[0].strip():
-                kinds_by_format[int(nf.get("numFmtId", "-1") or -1)] = "zeroblank"  # 0.00;-0.00; shows 0 as blank
-                continue
-            if len(sections) > 1 and ";;" in nf.get("formatCode", "") or re.fullmatch(r"\s*;*\s*", nf.get("formatCode", "")):
-                kinds_by_format[int(nf.get("numFmtId", "-1") or -1)] = "scaled"  # ;;; shows nothing: not what it holds
-                continue
-            if re.search(r"\[(?!\$|DBNum|红色|Red|Black|黑色|蓝色|Blue)[^\]]*\]", section):
-                kinds_by_format[int(nf.get("numFmtId", "-1") or -1)] = "scaled"  # [<10]"少": a condition decides what shows
-                continue
-            literals = "".join(q or e for q, e in re.findall(r'"([^"]*)"|\\(.)', section))
-            bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", section)
-            fid = int(nf.get("numFmtId", "-1"))
-            plain = re.sub(r"[¥￥$€£\s()_*]|_.|\*.", "", bare)
-            fixed = re.fullmatch(r"[#,0]*0(?:\.(0+))?%?", plain)
-            if re.fullmatch(r"0{2,}", plain):  # 000000: a code shown with its leading zeros (012345)
-                kinds_by_format[fid] = f"zeropad{len(plain)}"
-                decimals_by_format[fid] = 0
-            elif fixed:  # 0.00, #,##0, 0.0%: what shows is the number rounded to these decimals
-                decimals_by_format[fid] = len(fixed.group(1) or "")
-            elif re.search(r"[0#?]\.?[0#?]*E[+-]", bare, re.I):
-                kinds_by_format[fid] = "scaled"  # 0.00E+00: three significant digits shown
-            shift = re.fullmatch(r'[#,0]*0(?:!\.|\\\.|"\.")(0+)', section.strip())
-            if shift:
-                # 0!.0000: a literal point four digits from the right, so 2865000 shows as 286.5000 (in 万元
-                # under a 单位：万元 banner): what the cell shows is the stored number ÷ 10^4
-                kinds_by_format[fid] = f"shift{len(shift.group(1))}"
-            elif re.search(r"[yY]", bare) and not re.search(r"[mMdDhHsS]", bare):
-                kinds_by_format[fid] = "year"  # yyyy"年": a date shown as its year
-            elif re.search(r"[0#?],+(?![0#?])", bare) or re.search(r'[0#?](?:![^0#?]|\\.|"[^"]*")+[0#?]', section):
-                # thousands scaling (0.00,) or text between the digits (0!.0000 shows 12345 as 1.2345):
-                # what the cell shows is not the number it holds
-                kinds_by_format[fid] = "scaled"
-            elif "%" in bare:
-                kinds_by_format[fid] = "percent"
-            elif units_of(literals) or any(units_of(x) != units_of(literals) for x in other_sections):
-                shown = units_of(literals)
-                if shown in ({"万元"}, {"元"}) and all(units_of(x) in (set(), shown) for x in other_sections):
-                    kinds_by_format[fid] = shown.pop()  # 0.00"万元": the cell shows its unit
-                else:
-                    kinds_by_format[fid] = "scaled"  # 千元, 亿元, 万; or a unit only on negatives: refused
-        out: dict[int, str] = {}
+            fid = int(nf.get("numFmtId", "-1") or -1)
+            kind, decimals = format_kind(nf.get("formatCode", ""))
+            if kind is not None:
+                kinds_by_format[fid] = kind
+            if decimals is not None:
+                decimals_by_format[fid] = decimals
+        kinds: dict[int, str] = {}
+        decimals_by_style: dict[int, int] = {}
         xfs = root.find(f"{_NS}cellXfs")
-        if xfs is not None:
-            for i, xf in enumerate(xfs.findall(f"{_NS}xf")):
-                fid = int(xf.get("numFmtId", "0"))
-                kind = kinds_by_format.get(fid)
-                if kind is not None:
-                    out[i] = kind
-                if fid in decimals_by_format:
-                    self._decimals_by_style[i] = decimals_by_format[fid]
-                    out.setdefault(i, "fixed")
-        return out
+        for i, xf in enumerate(xfs.findall(f"{_NS}xf") if xfs is not None else ()):
+            fid = int(xf.get("numFmtId", "0"))
+            if fid in kinds_by_format:
+                kinds[i] = kinds_by_format[fid]
+            if fid in decimals_by_format:
+                decimals_by_style[i] = decimals_by_format[fid]
+                kinds.setdefault(i, "fixed")
+        return kinds, decimals_by_style
 
-    def _shared_string_lengths(self) -> set[int]:
-        """Indexes of shared strings longer than MAX_CELL_CHARS."""
+    def _shared_string_notes(self) -> set[int]:
+        """Indexes of shared strings longer than MAX_CELL_CHARS (returned) and of rich strings with a
+        superscript, subscript or strike-through run (kept in ``_rich_strings``); one pass, cached."""
         if self._long_strings is not None:
             return self._long_strings
         self._long_strings = set()
@@ -288,7 +304,7 @@ class WorkbookInspector:
         info = SheetInfo(name, visible)
         if part not in self._names:
             return info  # calamine will say what is wrong
-        long_strings = self._shared_string_lengths()
+        long_strings = self._shared_string_notes()
         style_kinds = self._style_kinds_by_id
         row_tag, c_tag, f_tag, v_tag, is_tag = (f"{_NS}row", f"{_NS}c", f"{_NS}f", f"{_NS}v", f"{_NS}is")
         max_row = max_col = 0
