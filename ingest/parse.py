@@ -27,6 +27,7 @@ MAX_AMOUNT = 10**13
 
 _FW_FROM = list("０１２３４５６７８９．，（）－＋％　") + ["−", "¥", "￥", "\u00a0"]
 _FW_TO = list("0123456789.,()-+% ") + ["-", "", "", ""]
+_FW_TO_KEEPING_NBSP = _FW_TO[:-1] + ["\u00a0"]  # for numbers: a no-break space may group thousands
 _NUMBER_RE = r"^-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$"  # ASCII digits only: \d would take ७ and ٣
 MAX_INTEGER_DIGITS = 20  # before the point; DECIMAL(38,6) holds 32, every column's own range is checked after
 MAX_INT = 10**9  # people, months, respondents: far beyond any real count, far inside BIGINT
@@ -351,8 +352,10 @@ def _norm(s: pl.Series) -> pl.Series:
     """A number as written, for the number parsers: full-width to ASCII, outer spaces dropped, a space
     (or NBSP / thin space) that groups thousands read as a comma. Any other space stays — and makes the
     cell unreadable: "100\n200" is two numbers, never 100200."""
-    t = s.str.replace_many(_FW_FROM[:-1], _FW_TO[:-1]).str.strip_chars()
-    return t.str.replace_all(r"([0-9])[ \u00a0\u2009\u202f]([0-9]{3})", "${1},${2}").str.replace_all(r"([0-9])[ \u00a0\u2009\u202f]([0-9]{3})", "${1},${2}")
+    t = s.str.replace_many(_FW_FROM, _FW_TO_KEEPING_NBSP).str.strip_chars()
+    group = r"([0-9])[ \u00a0\u2009\u202f]([0-9]{3})"
+    # twice: matches cannot overlap, so "1 234 567" needs a second pass for its second space
+    return t.str.replace_all(group, "${1},${2}").str.replace_all(group, "${1},${2}")
 
 
 def _norm_text(s: pl.Series) -> pl.Series:
@@ -413,7 +416,7 @@ def parse_decimal(raw: pl.Series, max_decimals: int, allow_percent: bool = True)
     return value, reason, decimals.cast(pl.Int32)
 
 
-def parse_int(raw: pl.Series, max_value: int = MAX_INT) -> tuple[pl.Series, pl.Series]:
+def parse_int(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     """Whole numbers (people, months, respondents); range-checked before the cast, so a 30-digit count is
     a located refusal, never a Polars overflow."""
     t = _norm(raw)
@@ -425,14 +428,14 @@ def parse_int(raw: pl.Series, max_value: int = MAX_INT) -> tuple[pl.Series, pl.S
     value = pl.select(
         pl.when(valid & ~too_long).then(whole).otherwise(None).cast(pl.Int64, strict=False).alias("v")
     ).to_series()
-    out_of_range = too_long | (value.abs() > max_value).fill_null(False)
+    out_of_range = too_long | (value.abs() > MAX_INT).fill_null(False)
     reason = pl.select(
         pl.when(empty)
         .then(None)
         .when(~valid)
         .then(pl.lit("应为整数"))
         .when(out_of_range)
-        .then(pl.lit(f"数值超出范围（最大 {max_value:,}）"))
+        .then(pl.lit(f"数值超出范围（最大 {MAX_INT:,}）"))
         .otherwise(None)
         .cast(pl.Utf8)
         .alias("r")
@@ -562,6 +565,12 @@ def _issues_from(frame: pl.DataFrame, reason: pl.Series, raw: pl.Series, column:
     return [Issue(file, sheet, r, column, v, why) for r, v, why in zip(rows, values, reasons)]
 
 
+def _issues_where(frame: pl.DataFrame, mask: pl.Series, raw: pl.Series, column: str, reason: str, file: str, sheet: str | None) -> list[Issue]:
+    """One issue, with the same reason, for every row where ``mask`` holds (its cell as written)."""
+    mask = mask.fill_null(False)
+    return [Issue(file, sheet, r, column, v, reason) for r, v in zip(frame["_row_number"].filter(mask).to_list(), raw.filter(mask).to_list())]
+
+
 def _beyond_header(raw: RawTable, width: int) -> list[Issue]:
     """Cells to the right of the last header cell: data without a column name is never dropped silently.
 
@@ -573,11 +582,11 @@ def _beyond_header(raw: RawTable, width: int) -> list[Issue]:
         if len(cells) <= width:
             continue
         extra = [(pos, c) for pos, c in enumerate(cells[width:], start=width) if c.strip()]
-        if not extra and raw.sheet is not None:
+        if not extra and not raw.is_csv:
             continue  # XLSX: formatting beyond the table
         if not extra:  # CSV: an empty field too many still means a comma too many (121,000.00 unquoted)
             extra = [(len(cells) - 1, "")]
-        if raw.sheet is None:
+        if raw.is_csv:
             issues.append(
                 Issue(
                     raw.file,
@@ -840,6 +849,16 @@ def _label(s: pl.Series) -> pl.Series:
     return _norm_text(s.cast(pl.Utf8)).str.replace_all(r"\s", "").str.replace(r"[:：]+$", "")
 
 
+def _is_total(label: pl.Series) -> pl.Series:
+    """The whole label is a total: 合计, 小计, …, or 基本支出合计 / 人员经费小计."""
+    return (label.is_in(list(SUBTOTAL_LABELS)) | label.str.contains(_SCOPED_TOTAL.pattern)).fill_null(False)
+
+
+def _unless_total(label: pl.Series) -> pl.Series:
+    """The label, or NULL where the label is the total's own word (the row names no category by it)."""
+    return pl.select(pl.when(_is_total(label)).then(None).otherwise(label).alias("l")).to_series()
+
+
 def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     """Subtotals, breakdowns and scopes of a ledger (spec "Subtotals", "Department totals without lines").
 
@@ -870,7 +889,8 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
         level = None  # the indentation of the 其中 row whose list is open
         for b, ind in zip(breakdown.to_list(), indent.to_list()):
             if b:
-                level = ind if level is None or not flags or not flags[-1] else level
+                if not (flags and flags[-1]):  # a 其中 row opens a list at its own indentation
+                    level = ind
                 flags.append(True)
             elif level is not None and flags and flags[-1] and ind > level:
                 flags.append(True)
@@ -886,9 +906,8 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     scoped_type = empty  # 基本支出合计 → 基本支出
     scoped_cat = empty  # 人员经费小计 → 人员经费
     for lab in [et_label, *labels.values()]:
-        plain = lab.is_in(list(SUBTOTAL_LABELS)).fill_null(False)
         scoped = lab.str.contains(_SCOPED_TOTAL.pattern).fill_null(False)
-        hit = plain | scoped
+        hit = _is_total(lab)
         sub_label = pl.select(pl.when(hit & sub_label.is_null()).then(lab).otherwise(sub_label).alias("l")).to_series()
         word = lab.str.extract(_SCOPED_TOTAL.pattern, 1)
         scoped_type = pl.select(
@@ -903,19 +922,11 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     cat_col = T.TEMPLATES["budget_ledger"].column("category")
     et_col = T.TEMPLATES["budget_ledger"].column("expense_type")
     # the category a row names: its category cell, unless that cell is the subtotal label itself
-    cat_text = pl.select(
-        pl.when(labels["category"].is_in(list(SUBTOTAL_LABELS)).fill_null(False)).then(None)
-        .when(labels["category"].str.contains(_SCOPED_TOTAL.pattern).fill_null(False)).then(None)
-        .otherwise(labels["category"]).alias("c")
-    ).to_series()
+    cat_text = _unless_total(labels["category"])
     cat_text = pl.select(pl.when(cat_text.is_null()).then(scoped_cat).otherwise(cat_text).alias("c")).to_series()
     cat_value, cat_reason = parse_enum(cat_text, cat_col)
     cat_empty = cat_text.is_null() | (cat_text == "")
-    et_text = pl.select(
-        pl.when(et_label.is_in(list(SUBTOTAL_LABELS)).fill_null(False)).then(None)
-        .when(et_label.str.contains(_SCOPED_TOTAL.pattern).fill_null(False)).then(None)
-        .otherwise(et_label).alias("e")
-    ).to_series()
+    et_text = _unless_total(et_label)
     et_text = pl.select(pl.when(et_text.is_null() | (et_text == "")).then(scoped_type).otherwise(et_text).alias("e")).to_series()
     et_value, et_reason = parse_enum(et_text, et_col)
     et_empty = et_text.is_null() | (et_text == "")
@@ -933,7 +944,7 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
 
     # the row a breakdown belongs to: the nearest row above it that is not a breakdown
     rows = frame["_row_number"]
-    parent = pl.select(pl.when(~breakdown).then(rows).otherwise(None).alias("p")).to_series().fill_null(strategy="forward").shift(1)
+    parent = pl.select(pl.when(~breakdown).then(rows).otherwise(None).alias("p")).to_series().fill_null(strategy="forward")
     parent = pl.select(pl.when(breakdown).then(parent).otherwise(None).alias("p")).to_series()
     orphan = breakdown & parent.is_null()
     for r in rows.filter(orphan).to_list():
@@ -993,8 +1004,7 @@ def _three_public_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     lab = lab.str.replace_all(r"[“”\"]", "")
     item = lab.replace_strict(THREE_PUBLIC_ALIASES, default=None, return_dtype=pl.Utf8)
     bad = item.is_null() & lab.is_not_null() & (lab != "")
-    for r, v in zip(frame["_row_number"].filter(bad).to_list(), raw_cols["item"].filter(bad).to_list()):
-        issues.append(Issue(file, sheet, r, "item", v, "取值无效，应为：" + "、".join((*T.THREE_PUBLIC_ITEMS, T.VEHICLE_GROUP, "合计"))))
+    issues += _issues_where(frame, bad, raw_cols["item"], "item", "取值无效，应为：" + "、".join((*T.THREE_PUBLIC_ITEMS, T.VEHICLE_GROUP, "合计")), file, sheet)
     for r in frame["_row_number"].filter(item.is_null() & ~bad).to_list():
         issues.append(Issue(file, sheet, r, "item", "", "不能为空"))
     frame = frame.with_columns(item.alias("item"), (item == "合计").fill_null(False).alias("is_subtotal"))
@@ -1032,8 +1042,7 @@ def _facts_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
         ((is_amount & ~unit.is_in(["", "元", "万元"])).fill_null(False), "unit", "金额类数据的单位应为 元 或 万元"),
     ]
     for mask, column, why in checks:
-        for r, v in zip(frame["_row_number"].filter(mask).to_list(), raw_cols["value"].filter(mask).to_list()):
-            issues.append(Issue(file, sheet, r, column, v, why))
+        issues += _issues_where(frame, mask, raw_cols["value"], column, why, file, sheet)
     frame = frame.with_columns(
         yuan.cast(AMOUNT_DTYPE, strict=False).alias("value"),
         pl.when(is_amount).then(pl.lit("元")).otherwise(pl.when(unit == "").then(None).otherwise(unit)).alias("unit"),
@@ -1144,9 +1153,7 @@ def _targets_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
         )
     )
     for mask, column, raw, why in checks:
-        mask = mask.fill_null(False)
-        for r, v in zip(rows.filter(mask).to_list(), raw.filter(mask).to_list()):
-            issues.append(Issue(file, sheet, r, column, v, why))
+        issues += _issues_where(frame, mask, raw, column, why, file, sheet)
     unit = pl.select(pl.when(unit_given.is_null() | (unit_given == "")).then(t_unit).otherwise(frame["unit"]).alias("u")).to_series()
     frame = frame.with_columns(
         direction.alias("direction"),
@@ -1182,11 +1189,9 @@ def _reported_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
     ).to_series()
     yuan = pl.select(pl.when(unit == "万元").then(value * 10000).otherwise(value).alias("v")).to_series()
     big = (yuan.abs() >= MAX_NUMBER).fill_null(False)
-    for r, v in zip(frame["_row_number"].filter(big).to_list(), s.filter(big).to_list()):
-        issues.append(Issue(file, sheet, r, "reported_value", v, "数值超出范围"))
-    percent_amount = (is_amount & _norm(s).str.ends_with("%")).fill_null(False)  # 年初预算 = 3,395,742%
-    for r, v in zip(frame["_row_number"].filter(percent_amount).to_list(), s.filter(percent_amount).to_list()):
-        issues.append(Issue(file, sheet, r, "reported_value", v, "金额项目的报告值不能带 %"))
+    issues += _issues_where(frame, big, s, "reported_value", "数值超出范围", file, sheet)
+    percent_amount = is_amount & _norm(s).str.ends_with("%")  # 年初预算 = 3,395,742%
+    issues += _issues_where(frame, percent_amount, s, "reported_value", "金额项目的报告值不能带 %", file, sheet)
     yuan = pl.select(pl.when(big).then(None).otherwise(yuan).alias("v")).to_series()
     wrong = (is_amount & (row_unit == "%")).fill_null(False) | (~is_amount & row_unit.is_in(["元", "万元"])).fill_null(False)
     for r, it in zip(frame["_row_number"].filter(wrong).to_list(), item.filter(wrong).to_list()):
