@@ -210,3 +210,44 @@ def test_a_footnote_mark_in_a_number_is_refused(tmp_path):
 
     p = _xlsx(tmp_path, "carryover", rich)
     assert _errors(p) == [(2, "opening_balance", "1210001", "单元格中的数字带有上标、下标或删除线：读出的数字与显示的不同，请改为普通格式后再填写")]
+
+
+def test_csv_limits_are_located_refusals(tmp_path):
+    from ingest.issues import Issue
+    from ingest.readers import ReadError
+
+    wide = tmp_path / "carryover.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(300)) + "\n1\n", encoding="utf-8")
+    try:
+        read_csv(wide)
+        raise AssertionError("a 300-column header must be refused")
+    except ReadError as e:
+        assert (e.issue.row, e.issue.reason) == (1, "表头有 300 列，远超任何模板（最多 256 列）：这不是一张填报表")
+    long = tmp_path / "departments.csv"
+    long.write_text("dept_code,dept_name,region_code,region_name\nD1," + "名" * 10_001 + ",430406,雁峰区\n", encoding="utf-8")
+    try:
+        read_csv(long)
+        raise AssertionError("a 10,001-character cell must be refused")
+    except ReadError as e:
+        assert (e.issue.row, e.issue.column, e.issue.reason) == (2, "第 2 列", "单元格内容过长（超过 10,000 个字符）")
+    assert len(Issue("f", None, 1, None, "x" * 3_000_000, "r").value) == 501  # 500 characters and an ellipsis
+
+
+def test_a_bom_written_twice_and_counts_with_thousands_separators(tmp_path):
+    path = tmp_path / "staffing.csv"
+    path.write_bytes("\ufeff\ufeffdept_code,fiscal_year,staff_type,authorized,actual\nD1,2023,行政编制,\"1,042\",998\n".encode("utf-8"))
+    p = parse_table(read_csv(path), T.TEMPLATES["staffing"])
+    assert p.issues == []
+    assert p.frame.select("authorized", "actual").row(0) == (1042, 998)
+
+
+def test_a_sheet_set_to_show_zeros_as_blank_refuses_its_zeros(tmp_path):
+    def zeros(wb, ws):
+        ws.write_row(0, 0, ["dept_code", "fiscal_year", "opening_balance"])
+        ws.write_row(1, 0, ["D1", 2023, 0])
+        ws.hide_zero()
+
+    p = _xlsx(tmp_path, "carryover", zeros)
+    assert _errors(p) == [
+        (2, "opening_balance", "0", "单元格保存的是 0，却按格式或工作表设置显示为空白：空白表示未知，0 就请显示 0（取消“零值显示为空白”）")
+    ]
