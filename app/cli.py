@@ -1,12 +1,12 @@
 """`jixiao`: 部门整体支出绩效评价数据仓库的命令行。
 
-    jixiao build --input 报送/2023        导入提交、计算指标与得分、核对，生成仓库
-    jixiao demo                           用内置样例生成仓库并打开看板
-    jixiao app                            在已有仓库上打开看板
-    jixiao check --fail-on error          只运行检查（Great Expectations），供 CI 使用
-    jixiao restore [--list]               用 backups/ 中保留的成功构建恢复仓库
-    jixiao generate --departments 100 --years 5 --seed 7 --out 样例/   生成带植入错误的填报样例
-    jixiao report --dept D01 --year 2023 --framework hn_dept_overall --format docx --out 报告.docx
+jixiao build --input 报送/2023        导入提交、计算指标与得分、核对，生成仓库
+jixiao demo                           用内置样例生成仓库并打开看板
+jixiao app                            在已有仓库上打开看板
+jixiao check --fail-on error          只运行检查（Great Expectations），供 CI 使用
+jixiao restore [--list]               用 backups/ 中保留的成功构建恢复仓库
+jixiao generate --departments 100 --years 5 --seed 7 --out 样例/   生成带植入错误的填报样例
+jixiao report --dept D01 --year 2023 --framework hn_dept_overall --format docx --out 报告.docx
 """
 
 from __future__ import annotations
@@ -21,16 +21,19 @@ from rich.table import Table
 
 from app import warehouse as W
 from app.dashboard.serve import add_server_arguments
+
 # the one exit-code table of every command (app/errors.py)
 from app.errors import (
     EXIT_BUSY,  # noqa: F401
-    EXIT_FAILED as EXIT_BUILD_FAILED,
     EXIT_FINDINGS,
     EXIT_INPUT_REFUSED,
     EXIT_OK,
     EXIT_STORAGE,  # noqa: F401
     EXIT_UNREADABLE,  # noqa: F401
     JixiaoError,
+)
+from app.errors import (
+    EXIT_FAILED as EXIT_BUILD_FAILED,
 )
 from app.report.cli import add_report_parser
 
@@ -53,7 +56,10 @@ def expand_inputs(paths: list[str]) -> list[Path]:
         p = Path(raw).expanduser().resolve()
         if p.is_dir() and not _is_submission_dir(p):
             children = sorted(
-                c for c in p.iterdir() if not c.name.startswith((".", "~$")) and (c.is_dir() or c.suffix.lower() in (".xlsx", ".xlsm"))
+                c
+                for c in p.iterdir()
+                if not c.name.startswith((".", "~$"))
+                and (c.is_dir() or c.suffix.lower() in (".xlsx", ".xlsm"))
             )
             out.extend(children if children else [p])
         else:
@@ -89,12 +95,20 @@ def cmd_build(args: argparse.Namespace) -> int:
                 console.print(f"  · {STAGES.get(s, s)}")
 
         def on_submission(o) -> None:
-            console.print(f"    {o.submission_id}: {STATUS_ZH[o.status]}" + (f"（{sum(o.rows.values())} 行）" if o.rows else ""))
+            console.print(
+                f"    {o.submission_id}: {STATUS_ZH[o.status]}"
+                + (f"（{sum(o.rows.values())} 行）" if o.rows else "")
+            )
 
         try:
             result = build(
-                pairs, warehouse, rebuild=args.rebuild, run_checks=not args.skip_checks,
-                on_stage=on_stage, on_submission=on_submission, on_notice=lambda m: console.print(f"[yellow]{m}[/yellow]"),
+                pairs,
+                warehouse,
+                rebuild=args.rebuild,
+                run_checks=not args.skip_checks,
+                on_stage=on_stage,
+                on_submission=on_submission,
+                on_notice=lambda m: console.print(f"[yellow]{m}[/yellow]"),
             )
         except W.WarehouseError as e:
             console.print(f"[red bold]构建未完成[/red bold]：{e.message}", soft_wrap=True)
@@ -151,9 +165,14 @@ def _print_build_summary(result) -> None:
             console.print(line)
     if result.swapped:
         _print_scores(result.warehouse)
-        console.print(f"[green]完成[/green]：{result.warehouse}（用时 {result.timings.get('total', 0):.1f} 秒）")
+        console.print(
+            f"[green]完成[/green]：{result.warehouse}（用时 {result.timings.get('total', 0):.1f} 秒）"
+        )
     if result.refused:
-        console.print(f"[red]{len(result.refused)} 个提交被拒绝，未导入任何数据[/red]：" + "、".join(o.submission_id for o in result.refused))
+        console.print(
+            f"[red]{len(result.refused)} 个提交被拒绝，未导入任何数据[/red]："
+            + "、".join(o.submission_id for o in result.refused)
+        )
 
 
 FAIL_ON_ZH = {"error": "错误", "warning": "警告及以上"}
@@ -185,7 +204,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
             raise
         console.print(f"[red bold]恢复未完成[/red bold]：{err.message}", soft_wrap=True)
         return err.exit_code
-    console.print(f"[green]已恢复[/green]：{warehouse} ← 备份 {chosen.run_id}（{chosen.created:%Y-%m-%d %H:%M:%S}）", soft_wrap=True)
+    console.print(
+        f"[green]已恢复[/green]：{warehouse} ← 备份 {chosen.run_id}（{chosen.created:%Y-%m-%d %H:%M:%S}）",
+        soft_wrap=True,
+    )
     return EXIT_OK
 
 
@@ -202,7 +224,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     console.print(f"仓库：{warehouse}")
     try:
         with console.status("Great Expectations 检查 …"):
-            result = build([], warehouse, run_dbt=False, run_checks=True, on_notice=lambda m: console.print(f"[yellow]{m}[/yellow]"))
+            result = build(
+                [],
+                warehouse,
+                run_dbt=False,
+                run_checks=True,
+                on_notice=lambda m: console.print(f"[yellow]{m}[/yellow]"),
+            )
     except W.WarehouseError as e:
         console.print(f"[red bold]检查未完成[/red bold]：{e.message}", soft_wrap=True)
         return e.exit_code
@@ -211,7 +239,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         if outcome is not None:
             for line in outcome.summary_lines():
                 console.print(line)
-        console.print(f"[red bold]检查失败（{e.stage}）[/red bold]：仓库保持不变。" + ("" if outcome else e.message))
+        console.print(
+            f"[red bold]检查失败（{e.stage}）[/red bold]：仓库保持不变。" + ("" if outcome else e.message)
+        )
         return EXIT_BUILD_FAILED
     if result.checks is None:
         console.print("[red]仓库中还没有计算结果（marts），无法检查[/red]。先运行 jixiao build。")
@@ -221,7 +251,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.fail_on != "never":
         n = result.checks.findings_at_least(args.fail_on)
         if n:
-            console.print(f"[red]有 {n} 条{FAIL_ON_ZH[args.fail_on]}级别的核对发现（--fail-on {args.fail_on}）[/red]")
+            console.print(
+                f"[red]有 {n} 条{FAIL_ON_ZH[args.fail_on]}级别的核对发现（--fail-on {args.fail_on}）[/red]"
+            )
             return EXIT_FINDINGS
     return EXIT_OK
 
@@ -260,7 +292,9 @@ def _serve(warehouse: Path, port: int, headless: bool, address: str = "127.0.0.1
     """The dashboard on `address` (this computer only unless asked): see app/dashboard/serve.py."""
     from app.dashboard.serve import serve
 
-    return serve(warehouse, port, address, open_browser=not headless, say=lambda m: console.print(m, soft_wrap=True))
+    return serve(
+        warehouse, port, address, open_browser=not headless, say=lambda m: console.print(m, soft_wrap=True)
+    )
 
 
 def cmd_app(args: argparse.Namespace) -> int:
@@ -280,7 +314,9 @@ def demo_inputs() -> list[str]:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     warehouse = Path(args.warehouse).resolve() if args.warehouse else W.default_warehouse()
-    console.print("[bold]jixiao 演示[/bold]：导入内置样例（雁峰区人社局 2023 年评价的实际数据 + 生成的示例地区），计算、核对，然后打开看板。")
+    console.print(
+        "[bold]jixiao 演示[/bold]：导入内置样例（雁峰区人社局 2023 年评价的实际数据 + 生成的示例地区），计算、核对，然后打开看板。"
+    )
     build_args = argparse.Namespace(
         input=demo_inputs(), warehouse=str(warehouse), submission_id=None, rebuild=True, skip_checks=False
     )
@@ -309,8 +345,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
         try:
             with console.status("生成样例 …"):
                 res = generate(
-                    args.departments, args.years, args.seed, Path(args.out), args.fault_rate, types,
-                    last_year=args.last_year, regions=args.regions, overwrite=args.overwrite,
+                    args.departments,
+                    args.years,
+                    args.seed,
+                    Path(args.out),
+                    args.fault_rate,
+                    types,
+                    last_year=args.last_year,
+                    regions=args.regions,
+                    overwrite=args.overwrite,
                 )
         except FileExistsError:
             console.print(f"[red]输出文件夹不为空：{args.out}[/red]（先前生成的结果可加 --overwrite 覆盖）")
@@ -370,7 +413,12 @@ def add_template_parser(sub) -> argparse.ArgumentParser:
     t.add_argument("--year", type=int, action="append", metavar="年度", help="年度下拉列表中的年度，可重复")
     t.add_argument("--dept", action="append", metavar="部门编码", help="预填的部门，可重复")
     t.add_argument("--region", metavar="区划编码", help="预填该区划的全部部门")
-    t.add_argument("--warehouse", "-w", metavar="文件", help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）")
+    t.add_argument(
+        "--warehouse",
+        "-w",
+        metavar="文件",
+        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
+    )
     t.set_defaults(func=cmd_template)
     return t
 
@@ -386,7 +434,13 @@ def add_generate_parser(sub) -> argparse.ArgumentParser:
     g.add_argument("--years", type=int, default=3, metavar="Y", help="年度数，截至 --last-year（默认 3）")
     g.add_argument("--seed", type=int, default=1, metavar="S", help="随机种子（默认 1）")
     g.add_argument("--out", metavar="文件夹", help="输出文件夹（须为空，或为先前生成的结果并加 --overwrite）")
-    g.add_argument("--fault-rate", type=float, default=0.05, metavar="比例", help="植入不一致的部门年度比例，0–1（默认 0.05）")
+    g.add_argument(
+        "--fault-rate",
+        type=float,
+        default=0.05,
+        metavar="比例",
+        help="植入不一致的部门年度比例，0–1（默认 0.05）",
+    )
     g.add_argument("--fault-types", metavar="类型", help="只植入这些类型（逗号分隔）")
     g.add_argument("--regions", type=int, metavar="N", help="地区数（默认每约 60 个部门一个）")
     g.add_argument("--last-year", type=int, default=2023, metavar="年度", help="最后一个年度（默认 2023）")
@@ -404,10 +458,29 @@ def make_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="命令")
 
-    b = sub.add_parser("build", help="导入提交并生成仓库（指标、得分、核对）", description="导入一个或多个提交（文件夹或 .xlsx 工作簿），运行 dbt build 与检查。构建成功后才替换仓库并在 backups/ 保留一份；失败时仓库保持不变。退出码：0 完成；1 构建失败；2 有提交被拒绝；4 仓库正被其他程序写入；5 磁盘空间不足、文件夹只读或没有权限；6 仓库文件已损坏（可用 jixiao restore 恢复）。")
-    b.add_argument("--input", "-i", action="append", metavar="路径", help="提交：每个模板一个文件的文件夹，或一个 .xlsx 工作簿；也可以是包含多个提交的文件夹。可重复。不给则只重新计算。")
-    b.add_argument("--warehouse", "-w", metavar="文件", help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）")
-    b.add_argument("--submission-id", metavar="编号", help="提交编号（默认取文件夹或工作簿名称）。同一编号再次导入时替换上一版本。")
+    b = sub.add_parser(
+        "build",
+        help="导入提交并生成仓库（指标、得分、核对）",
+        description="导入一个或多个提交（文件夹或 .xlsx 工作簿），运行 dbt build 与检查。构建成功后才替换仓库并在 backups/ 保留一份；失败时仓库保持不变。退出码：0 完成；1 构建失败；2 有提交被拒绝；4 仓库正被其他程序写入；5 磁盘空间不足、文件夹只读或没有权限；6 仓库文件已损坏（可用 jixiao restore 恢复）。",
+    )
+    b.add_argument(
+        "--input",
+        "-i",
+        action="append",
+        metavar="路径",
+        help="提交：每个模板一个文件的文件夹，或一个 .xlsx 工作簿；也可以是包含多个提交的文件夹。可重复。不给则只重新计算。",
+    )
+    b.add_argument(
+        "--warehouse",
+        "-w",
+        metavar="文件",
+        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
+    )
+    b.add_argument(
+        "--submission-id",
+        metavar="编号",
+        help="提交编号（默认取文件夹或工作簿名称）。同一编号再次导入时替换上一版本。",
+    )
     b.add_argument("--rebuild", action="store_true", help="即使没有新数据也重新运行 dbt build")
     b.add_argument("--skip-checks", action="store_true", help="不运行 Great Expectations 检查")
     b.set_defaults(func=cmd_build)
@@ -424,7 +497,12 @@ def make_parser() -> argparse.ArgumentParser:
         description="在仓库副本上运行全部 Great Expectations 套件，生成 Data Docs（仓库旁的 data_docs/），把结果写入 audit.check_runs / audit.check_results 后替换仓库。"
         "退出码：0 通过；1 完整性检查未通过（仓库保持不变）；3 存在 --fail-on 指定级别及以上的核对发现。",
     )
-    c.add_argument("--warehouse", "-w", metavar="文件", help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）")
+    c.add_argument(
+        "--warehouse",
+        "-w",
+        metavar="文件",
+        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
+    )
     c.add_argument(
         "--fail-on",
         choices=("error", "warning", "never"),
@@ -443,9 +521,16 @@ def make_parser() -> argparse.ArgumentParser:
         description="把 backups/（仓库文件旁）中保留的一次成功构建原子地恢复为仓库。不给备份则恢复最新的一份。"
         "退出码：0 已恢复；1 没有或找不到备份；4 仓库正被其他程序写入；5 磁盘空间不足或没有权限；6 备份已损坏。",
     )
-    r.add_argument("backup", nargs="?", metavar="备份", help="构建编号、文件名或 --list 中的序号（默认最新的一份）")
+    r.add_argument(
+        "backup", nargs="?", metavar="备份", help="构建编号、文件名或 --list 中的序号（默认最新的一份）"
+    )
     r.add_argument("--list", action="store_true", help="列出保留的备份，不恢复")
-    r.add_argument("--warehouse", "-w", metavar="文件", help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）")
+    r.add_argument(
+        "--warehouse",
+        "-w",
+        metavar="文件",
+        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
+    )
     r.set_defaults(func=cmd_restore)
 
     a = sub.add_parser("app", help="在已有仓库上打开看板")

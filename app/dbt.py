@@ -89,7 +89,9 @@ def run_dbt(args: list[str], warehouse_file: Path, live_warehouse: Path) -> DbtR
             )
         finally:
             _release_duckdb()
-    result = DbtResult(bool(res.success), time.perf_counter() - started, log_file=Path(paths["DBT_LOG_PATH"]) / "dbt.log")
+    result = DbtResult(
+        bool(res.success), time.perf_counter() - started, log_file=Path(paths["DBT_LOG_PATH"]) / "dbt.log"
+    )
     for r in getattr(res.result, "results", None) or []:
         status = str(getattr(r.status, "value", r.status))
         result.counts[status] = result.counts.get(status, 0) + 1

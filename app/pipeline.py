@@ -17,17 +17,17 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
 
 import duckdb
 
 from app import warehouse as W
-from app.errors import BuildFailed  # noqa: F401  (raised here; defined in app.errors so the checks need not import this module)
 from app.dbt import DbtResult, dbt_build
+from app.errors import BuildFailed
 from ingest.load import Coverage, LoadOutcome, known_departments, load_submission, record_issues
 from ingest.schema import ensure_schema
 from ingest.submission import FrameworkCatalog, Submission, check_submission, parse_submission
@@ -99,7 +99,14 @@ def ingest(
     n = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "unchanged", "refused")}
     con.execute(
         "UPDATE audit.ingest_runs SET finished_at = ?, accepted = ?, unchanged = ?, refused = ?, status = ? WHERE run_id = ?",
-        [datetime.now().replace(microsecond=0), n["loaded"], n["unchanged"], n["refused"], "refused" if n["refused"] else "ok", run_id],
+        [
+            datetime.now().replace(microsecond=0),
+            n["loaded"],
+            n["unchanged"],
+            n["refused"],
+            "refused" if n["refused"] else "ok",
+            run_id,
+        ],
     )
     return outcomes
 
@@ -171,7 +178,9 @@ def build(
                     result.dbt = dbt_build(work, live)
                     result.timings["dbt"] = time.perf_counter() - t1
                     if not result.dbt.ok:
-                        code = next((c for _, _, m in result.dbt.failures if (c := W.storage_errno_in(m))), None)
+                        code = next(
+                            (c for _, _, m in result.dbt.failures if (c := W.storage_errno_in(m))), None
+                        )
                         if code is not None:
                             raise W.storage_error(code, live.parent)
                         raise BuildFailed("dbt build", "dbt build 失败", result.dbt)

@@ -37,20 +37,21 @@ import re
 import shutil
 import struct
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 
 # the exit codes are app.errors' (one table for every command); re-exported for the callers that use W.EXIT_*
-from app.errors import EXIT_BUSY, EXIT_FAILED, EXIT_STORAGE, EXIT_UNREADABLE, JixiaoError  # noqa: F401
+from app.errors import EXIT_BUSY, EXIT_FAILED, EXIT_STORAGE, EXIT_UNREADABLE, JixiaoError
 
 ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT = ROOT / "dbt_project"
 SEEDS = ROOT / "seeds"
 SAMPLE = ROOT / "ingest" / "sample"
+
 
 class WarehouseError(JixiaoError):
     """A problem with the warehouse file or its folder that stopped a build or restore before the live
@@ -122,7 +123,10 @@ def writer_wait() -> float:
 
 
 _STORAGE_PATTERNS = (
-    (re.compile(r"No space left on device|Disk quota exceeded|disk is full|not enough space", re.I), errno.ENOSPC),
+    (
+        re.compile(r"No space left on device|Disk quota exceeded|disk is full|not enough space", re.I),
+        errno.ENOSPC,
+    ),
     (re.compile(r"Read-only file system", re.I), errno.EROFS),
     (re.compile(r"Permission denied|Operation not permitted", re.I), errno.EACCES),
 )
@@ -134,7 +138,13 @@ _CORRUPT = re.compile(
 
 def storage_errno(exc: BaseException) -> int | None:
     """ENOSPC / EROFS / EACCES when `exc` (an OSError, a DuckDB error or a dbt message) is about storage."""
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
+    if isinstance(exc, OSError) and exc.errno in (
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EROFS,
+        errno.EACCES,
+        errno.EPERM,
+    ):
         return {errno.EDQUOT: errno.ENOSPC, errno.EPERM: errno.EACCES}.get(exc.errno, exc.errno)
     return storage_errno_in(str(exc))
 
@@ -150,9 +160,13 @@ def storage_error(code: int, folder: Path, filename: str | None = None) -> Stora
     # name the file when it is a warehouse file (the live one, a copy, a backup), else its folder
     where = filename if filename and str(filename).endswith((".duckdb", ".wal")) else str(folder)
     if code == errno.ENOSPC:
-        return StorageError(f"磁盘空间不足：{folder} 所在的磁盘写不下新仓库，仓库保持不变，未留下部分文件；请腾出空间后重试。")
+        return StorageError(
+            f"磁盘空间不足：{folder} 所在的磁盘写不下新仓库，仓库保持不变，未留下部分文件；请腾出空间后重试。"
+        )
     if code == errno.EROFS:
-        return StorageError(f"仓库所在的文件夹是只读的：{folder}，仓库保持不变；请把仓库放在可写的位置（--warehouse 或 JIXIAO_WAREHOUSE）。")
+        return StorageError(
+            f"仓库所在的文件夹是只读的：{folder}，仓库保持不变；请把仓库放在可写的位置（--warehouse 或 JIXIAO_WAREHOUSE）。"
+        )
     return StorageError(f"没有权限读写：{where}，仓库保持不变；请检查该文件和所在文件夹的权限。")
 
 
@@ -404,7 +418,9 @@ def prepare_work_copy(
 def read_everything(con: duckdb.DuckDBPyConnection) -> None:
     """Read every column of every table (DuckDB checks each block as it reads it): a truncated or damaged
     file fails here, at the start of the build, not halfway through it. ~0.1 s for the worked example."""
-    for schema, table in con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary").fetchall():
+    for schema, table in con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary"
+    ).fetchall():
         con.execute(f'SELECT count(*), bit_xor(hash(COLUMNS(*))) FROM "{schema}"."{table}"').fetchall()
 
 
@@ -510,7 +526,11 @@ def prune_backups(warehouse: Path, keep: int | None = None) -> None:
 
 
 def restore(
-    warehouse: Path, which: str | None = None, *, wait: float | None = None, on_wait: Callable[[str], None] | None = None
+    warehouse: Path,
+    which: str | None = None,
+    *,
+    wait: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Backup:
     """Put a kept warehouse back as the live file, atomically (newest when `which` is None; else a run id,
     a file name or a 1-based position in `list_backups`)."""
@@ -526,7 +546,9 @@ def restore(
             if which.isdigit() and 1 <= int(which) <= len(backups):
                 matches = [backups[int(which) - 1]]
             else:
-                matches = [b for b in backups if which in (b.run_id, b.path.name)] or [b for b in backups if b.run_id.endswith(which)]
+                matches = [b for b in backups if which in (b.run_id, b.path.name)] or [
+                    b for b in backups if b.run_id.endswith(which)
+                ]
             if len(matches) != 1:
                 raise WarehouseError(f"找不到备份“{which}”；用 jixiao restore --list 查看可用的备份。")
             chosen = matches[0]
@@ -540,7 +562,9 @@ def restore(
             except duckdb.Error as e:
                 if storage_errno(e) is not None:
                     raise
-                raise WarehouseUnreadable(f"备份文件已损坏，无法读取：{chosen.path}；请选择另一个备份（jixiao restore --list）。") from None
+                raise WarehouseUnreadable(
+                    f"备份文件已损坏，无法读取：{chosen.path}；请选择另一个备份（jixiao restore --list）。"
+                ) from None
             with readers_only(warehouse, wait, on_wait):
                 _replace_live(tmp, warehouse)
         except BaseException as e:

@@ -41,7 +41,14 @@ WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results"
 MAIN = ROOT / "app" / "dashboard" / "main.py"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PAGES = ["总览", "部门详情", "指标分析", "年度趋势", "核对发现", "SQL 查询"]
 BUDGET_S = 2.0
 SEED = 7
@@ -90,8 +97,15 @@ def describe(wh: Path) -> dict:
         one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
         out = {
             "departments": one("select count(*) from marts.dim_department"),
-            "years": [r[0] for r in con.execute("select distinct fiscal_year from marts.fct_department_scores order by 1").fetchall()],
-            "department_years_hn": one("select count(*) from marts.fct_department_scores where framework_code = 'hn_dept_overall'"),
+            "years": [
+                r[0]
+                for r in con.execute(
+                    "select distinct fiscal_year from marts.fct_department_scores order by 1"
+                ).fetchall()
+            ],
+            "department_years_hn": one(
+                "select count(*) from marts.fct_department_scores where framework_code = 'hn_dept_overall'"
+            ),
             "indicator_score_rows": one("select count(*) from marts.fct_indicator_scores"),
             "findings": one("select count(*) from marts.fct_reconciliation_findings"),
         }
@@ -110,11 +124,26 @@ def serve(wh: Path):
     port = _free_port()
     log = wh.parent / "streamlit-bench.log"
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(MAIN), "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(MAIN),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
     ]
     with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ, JIXIAO_WAREHOUSE=str(wh)), stdout=fh, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=dict(os.environ, JIXIAO_WAREHOUSE=str(wh)), stdout=fh, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -172,7 +201,9 @@ def measure(url: str, runs: int) -> dict[str, dict]:
 
 def write(results: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "dashboard_latency.json").write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (RESULTS / "dashboard_latency.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     d = results["dataset"]
     lines = [
         "# 看板页面渲染时间",
@@ -190,8 +221,14 @@ def write(results: dict) -> None:
         "|---|---:|---:|---:|:---:|",
     ]
     for title, r in results["pages"].items():
-        ok = "✔" if max(r["first_s"], r["again_max_s"]) < BUDGET_S else ("再次 ✔，首次 ✘" if r["again_max_s"] < BUDGET_S else "✘")
-        lines.append(f"| {title} | {r['first_s']:.2f} | {r['again_median_s']:.2f} | {r['again_max_s']:.2f} | {ok} |")
+        ok = (
+            "✔"
+            if max(r["first_s"], r["again_max_s"]) < BUDGET_S
+            else ("再次 ✔，首次 ✘" if r["again_max_s"] < BUDGET_S else "✘")
+        )
+        lines.append(
+            f"| {title} | {r['first_s']:.2f} | {r['again_median_s']:.2f} | {r['again_max_s']:.2f} | {ok} |"
+        )
     lines += ["", "原始数据：`bench/results/dashboard_latency.json`。", ""]
     (RESULTS / "dashboard_latency.md").write_text("\n".join(lines), encoding="utf-8")
 
@@ -219,10 +256,16 @@ def measure_queries(wh: Path, runs: int = 30, framework: str = "hn_dept_overall"
     from app.dashboard import data as D
 
     with contextlib.closing(duckdb.connect(str(wh), read_only=True)) as con:
-        year = con.execute("select max(fiscal_year) from marts.fct_department_scores where framework_code = ?", [framework]).fetchone()[0]
-        depts = [r[0] for r in con.execute(
-            "select dept_code from marts.fct_department_scores where framework_code = ? and fiscal_year = ? order by 1",
-            [framework, year]).fetchall()]
+        year = con.execute(
+            "select max(fiscal_year) from marts.fct_department_scores where framework_code = ?", [framework]
+        ).fetchone()[0]
+        depts = [
+            r[0]
+            for r in con.execute(
+                "select dept_code from marts.fct_department_scores where framework_code = ? and fiscal_year = ? order by 1",
+                [framework, year],
+            ).fetchall()
+        ]
     rng = random.Random(20261123)
 
     def league() -> None:
@@ -253,32 +296,46 @@ def measure_queries(wh: Path, runs: int = 30, framework: str = "hn_dept_overall"
         times.sort()
         out[name] = {
             "p50_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))], 1),
+            "p95_ms": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 1),
             "runs": runs,
         }
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench.dashboard_latency", description="看板各页面在浏览器中的渲染时间")
+    ap = argparse.ArgumentParser(
+        prog="python -m bench.dashboard_latency", description="看板各页面在浏览器中的渲染时间"
+    )
     ap.add_argument("--warehouse", type=Path, help="measure this warehouse instead of building one")
     ap.add_argument("--departments", type=int, default=500)
     ap.add_argument("--years", type=int, default=3)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--rebuild", action="store_true", help="regenerate and rebuild the warehouse")
     args = ap.parse_args(argv)
-    wh = args.warehouse.resolve() if args.warehouse else ensure_warehouse(args.departments, args.years, args.rebuild)
+    wh = (
+        args.warehouse.resolve()
+        if args.warehouse
+        else ensure_warehouse(args.departments, args.years, args.rebuild)
+    )
     dataset = describe(wh)
     load_before = round(os.getloadavg()[0], 2)
     with serve(wh) as url:
         pages = measure(url, args.runs)
     results = {
-        "command": " ".join(["python -m bench.dashboard_latency", *(argv if argv is not None else sys.argv[1:])]).strip(),
+        "command": " ".join(
+            ["python -m bench.dashboard_latency", *(argv if argv is not None else sys.argv[1:])]
+        ).strip(),
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}",
         "load_before": load_before,
         "load_after": round(os.getloadavg()[0], 2),
-        "parameters": {"departments": args.departments, "years": args.years, "runs": args.runs, "seed": SEED, "warehouse": str(wh)},
+        "parameters": {
+            "departments": args.departments,
+            "years": args.years,
+            "runs": args.runs,
+            "seed": SEED,
+            "warehouse": str(wh),
+        },
         "dataset": dataset,
         "pages": pages,
     }

@@ -95,7 +95,9 @@ def read_all(root: Path) -> dict[str, pd.DataFrame]:
                     except UnicodeDecodeError:
                         df = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="gb18030")
                 else:
-                    df = _header_at(pd.read_excel(f, dtype=str, header=None, engine="calamine").fillna(""), t.name)
+                    df = _header_at(
+                        pd.read_excel(f, dtype=str, header=None, engine="calamine").fillna(""), t.name
+                    )
                 parts[t.name].append(_frame(df, t.name))
         else:
             book = pd.read_excel(sub, sheet_name=None, dtype=str, header=None, engine="calamine")

@@ -27,7 +27,9 @@ from app import warehouse as W
 from app.report import render_many
 
 
-def report_keys(con, year: int | None, framework: str | None, limit: int | None) -> list[tuple[str, int, str]]:
+def report_keys(
+    con, year: int | None, framework: str | None, limit: int | None
+) -> list[tuple[str, int, str]]:
     rows = con.execute(
         """select dept_code, fiscal_year, framework_code from marts.fct_department_scores
            where (? is null or fiscal_year = ?) and (? is null or framework_code = ?)
@@ -39,9 +41,16 @@ def report_keys(con, year: int | None, framework: str | None, limit: int | None)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench.report_bench", description="评价报告生成耗时（每个部门 × 年度 × 评价体系一份）")
+    ap = argparse.ArgumentParser(
+        prog="python -m bench.report_bench", description="评价报告生成耗时（每个部门 × 年度 × 评价体系一份）"
+    )
     ap.add_argument("--warehouse", "-w", required=True, metavar="文件", help="仓库文件")
-    ap.add_argument("--format", action="append", choices=("md", "docx", "pdf", "html"), help="格式，可重复（默认 md 和 docx）")
+    ap.add_argument(
+        "--format",
+        action="append",
+        choices=("md", "docx", "pdf", "html"),
+        help="格式，可重复（默认 md 和 docx）",
+    )
     ap.add_argument("--year", type=int, help="只生成该年度")
     ap.add_argument("--framework", help="只生成该评价体系")
     ap.add_argument("--limit", type=int, help="最多生成的报告数（PDF 较慢时用）")
@@ -70,9 +79,18 @@ def main(argv: list[str] | None = None) -> int:
                 paths = render_many(warehouse, Path(tmp), fmt, keys=keys, con=con, jobs=args.jobs)
                 secs = time.perf_counter() - t0
                 size = sum(p.stat().st_size for p in paths) / max(len(paths), 1) / 1024
-            row = {"format": fmt, "reports": len(paths), "seconds": round(secs, 2), "ms_per_report": round(secs * 1000 / len(paths), 1), "avg_kb": round(size, 1)}
+            row = {
+                "format": fmt,
+                "reports": len(paths),
+                "seconds": round(secs, 2),
+                "ms_per_report": round(secs * 1000 / len(paths), 1),
+                "avg_kb": round(size, 1),
+            }
             results.append(row)
-            print(f"{fmt:<6}{row['reports']:>10}{row['seconds']:>16.2f}{row['ms_per_report']:>16.1f}{row['avg_kb']:>18.1f}", flush=True)
+            print(
+                f"{fmt:<6}{row['reports']:>10}{row['seconds']:>16.2f}{row['ms_per_report']:>16.1f}{row['avg_kb']:>18.1f}",
+                flush=True,
+            )
     if args.json:
         Path(args.json).write_text(
             json.dumps(

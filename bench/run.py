@@ -58,7 +58,7 @@ def _popen_wait4(cmd: list[str]) -> tuple[str, str, float, float]:
 
 def stage(*args: str) -> dict:
     out, _, wall, peak = _popen_wait4([sys.executable, "-m", "bench.stages", *args])
-    line = [l for l in out.splitlines() if l.startswith("{")][-1]
+    line = [ln for ln in out.splitlines() if ln.startswith("{")][-1]
     result = json.loads(line)
     result["wall_seconds"] = round(wall, 2)
     result["peak_mib"] = round(peak, 1)
@@ -74,7 +74,17 @@ def dataset(x: int) -> Path:
         if all(params.get(k) == v for k, v in want.items()):
             return out
     shutil.rmtree(out, ignore_errors=True)
-    r = stage("generate", "--out", str(out), "--departments", str(want["departments"]), "--years", str(YEARS), "--seed", str(SEED))
+    r = stage(
+        "generate",
+        "--out",
+        str(out),
+        "--departments",
+        str(want["departments"]),
+        "--years",
+        str(YEARS),
+        "--seed",
+        str(SEED),
+    )
     print(f"  generated {x}× in {r['wall_seconds']} s")
     return out
 
@@ -85,7 +95,11 @@ def core_seconds(target: Path) -> tuple[float, float, list[str]]:
     results = json.loads((target / "run_results.json").read_text())
     timing = {r["unique_id"]: r.get("execution_time", 0.0) for r in results["results"]}
     nodes = manifest["nodes"]
-    wanted = [uid for uid, n in nodes.items() if n["resource_type"] == "model" and any(f in n["name"] for f in CORE_FORMULAS)]
+    wanted = [
+        uid
+        for uid, n in nodes.items()
+        if n["resource_type"] == "model" and any(f in n["name"] for f in CORE_FORMULAS)
+    ]
     seen, stack = set(), list(wanted)
     while stack:
         uid = stack.pop()
@@ -109,13 +123,26 @@ def check_pandas_agrees(warehouse: Path, data_dir: Path) -> dict:
            where framework_code = 'hn_dept_overall' and indicator_code in ('B11','B12','B21','B23','B24')"""
     ).df()
     con.close()
-    names = {"B11": "预算完成率", "B12": "预算调整率", "B21": "结转结余率", "B23": "公用经费控制率", "B24": "三公经费控制率"}
-    merged = ours.merge(result.melt(id_vars=["dept_code", "fiscal_year"], var_name="name", value_name="pandas"), how="left",
-                        left_on=["dept_code", "fiscal_year", ours["indicator_code"].map(names)],
-                        right_on=["dept_code", "fiscal_year", "name"])
+    names = {
+        "B11": "预算完成率",
+        "B12": "预算调整率",
+        "B21": "结转结余率",
+        "B23": "公用经费控制率",
+        "B24": "三公经费控制率",
+    }
+    merged = ours.merge(
+        result.melt(id_vars=["dept_code", "fiscal_year"], var_name="name", value_name="pandas"),
+        how="left",
+        left_on=["dept_code", "fiscal_year", ours["indicator_code"].map(names)],
+        right_on=["dept_code", "fiscal_year", "name"],
+    )
     both = merged.dropna(subset=["value", "pandas"])
     diff = (both["value"].astype(float) - both["pandas"].astype(float)).abs()
-    return {"compared": int(len(both)), "max_abs_diff": float(diff.max()) if len(both) else None, "over_0_01": int((diff > 0.0101).sum())}
+    return {
+        "compared": len(both),
+        "max_abs_diff": float(diff.max()) if len(both) else None,
+        "over_0_01": int((diff > 0.0101).sum()),
+    }
 
 
 def machine() -> dict:
@@ -128,7 +155,7 @@ def machine() -> dict:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-    mem = int(open("/proc/meminfo").read().split()[1]) // 1024 // 1024
+    mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
     from importlib.metadata import version
 
     return {
@@ -154,7 +181,9 @@ def bench_size(x: int, with_dashboard: bool) -> dict:
     wh = wdir / "jixiao.duckdb"
     row: dict = {"x": x, "departments": DEPARTMENTS_PER_X * x, "years": YEARS}
     row["ingest"] = stage("ingest", "--warehouse", str(wh), "--input", str(data))
-    print(f"  ingest {row['ingest']['wall_seconds']} s, {row['ingest']['peak_mib']} MiB, {row['ingest']['ledger_rows']} ledger rows")
+    print(
+        f"  ingest {row['ingest']['wall_seconds']} s, {row['ingest']['peak_mib']} MiB, {row['ingest']['ledger_rows']} ledger rows"
+    )
     row["dbt"] = stage("dbt", "--warehouse", str(wh))
     print(f"  dbt build {row['dbt']['wall_seconds']} s, {row['dbt']['peak_mib']} MiB, ok={row['dbt']['ok']}")
     if not row["dbt"]["ok"]:
@@ -167,7 +196,9 @@ def bench_size(x: int, with_dashboard: bool) -> dict:
     print(f"  checks {row['checks']['wall_seconds']} s, {row['checks']['peak_mib']} MiB")
     row["floor"] = stage("floor", "--warehouse", str(wh))
     row["pandas"] = stage("pandas", "--input", str(data))
-    print(f"  floor {row['floor']['seconds']} s; pandas {row['pandas']['wall_seconds']} s ({row['pandas']['peak_mib']} MiB)")
+    print(
+        f"  floor {row['floor']['seconds']} s; pandas {row['pandas']['wall_seconds']} s ({row['pandas']['peak_mib']} MiB)"
+    )
     row["pandas_agrees"] = check_pandas_agrees(wh, data)
     if with_dashboard:
         try:
@@ -217,7 +248,11 @@ def markdown(rows: list[dict], mach: dict) -> str:
         if "error" in d or not d:
             m.append(f"- {r['x']}×: not measured ({d.get('error', 'skipped')})")
         else:
-            parts = [f"{k} {v['p50_ms']:.0f} / {v['p95_ms']:.0f}" for k, v in d.items() if isinstance(v, dict) and "p50_ms" in v]
+            parts = [
+                f"{k} {v['p50_ms']:.0f} / {v['p95_ms']:.0f}"
+                for k, v in d.items()
+                if isinstance(v, dict) and "p50_ms" in v
+            ]
             m.append(f"- {r['x']}×: " + "; ".join(parts))
     m += [
         "",
@@ -242,7 +277,9 @@ def main(argv=None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     mach = machine()
     rows = [bench_size(x, not a.no_dashboard) for x in sizes]
-    (RESULTS / "bench.json").write_text(json.dumps({"machine": mach, "sizes": rows}, ensure_ascii=False, indent=2))
+    (RESULTS / "bench.json").write_text(
+        json.dumps({"machine": mach, "sizes": rows}, ensure_ascii=False, indent=2)
+    )
     (RESULTS / "bench.md").write_text(markdown(rows, mach))
     print(markdown(rows, mach))
     return 0

@@ -94,15 +94,21 @@ def snapshot(warehouse: Path, exclude=("audit", "hand")) -> dict[str, list[tuple
     """Every row of every table and view outside `exclude`, sorted (as tests/conftest.py's snapshot)."""
     out: dict[str, list[tuple]] = {}
     with contextlib.closing(duckdb.connect(str(warehouse), read_only=True)) as con:
-        for schema, table in sorted(con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()):
+        for schema, table in sorted(
+            con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+        ):
             if schema not in exclude:
-                out[f"{schema}.{table}"] = sorted(con.execute(f'SELECT * FROM "{schema}"."{table}"').fetchall(), key=repr)
+                out[f"{schema}.{table}"] = sorted(
+                    con.execute(f'SELECT * FROM "{schema}"."{table}"').fetchall(), key=repr
+                )
     return out
 
 
 def hand_ids(warehouse: Path) -> list[int]:
     with contextlib.closing(duckdb.connect(str(warehouse), read_only=True)) as con:
-        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hand'").fetchone()[0]:
+        if not con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hand'"
+        ).fetchone()[0]:
             return []
         return sorted(r[0] for r in con.execute("SELECT id FROM hand.notes").fetchall())
 
@@ -179,14 +185,22 @@ def run(
         build_args = ["--skip-checks"] if skip_checks else []
 
         def jixiao(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-            return subprocess.run([JIXIAO, *args, "--warehouse", str(wh)], capture_output=True, text=True, env=env, timeout=timeout)
+            return subprocess.run(
+                [JIXIAO, *args, "--warehouse", str(wh)],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=timeout,
+            )
 
         # round 0: the first good warehouse, and how long a build takes
         t = time.perf_counter()
         first = jixiao("build", "--input", str(inputs["A"]), *build_args)
         duration = time.perf_counter() - t
         if first.returncode != 0:
-            res.failures.append(f"first build exit {first.returncode}: {first.stdout[-500:]} {first.stderr[-500:]}")
+            res.failures.append(
+                f"first build exit {first.returncode}: {first.stdout[-500:]} {first.stderr[-500:]}"
+            )
             return res
         expected, expected_variant = snapshot(wh), "A"
         committed: list[int] = []
@@ -201,7 +215,9 @@ def run(
             readers: list[subprocess.Popen] = []
             stop = work / f"stop-readers-{n}"
             if rng.random() < wal_rate:  # a hand writer killed after a commit: stray WAL
-                w = subprocess.run([PY, "-c", _HAND_WRITE, str(wh), str(next_id), "-1"], capture_output=True, text=True)
+                w = subprocess.run(
+                    [PY, "-c", _HAND_WRITE, str(wh), str(next_id), "-1"], capture_output=True, text=True
+                )
                 if "committed" in w.stdout:
                     committed.append(next_id)
                     res.stray_wals += 1
@@ -211,7 +227,11 @@ def run(
             rnd["writer"] = writer_mode
             if writer_mode == "hold":
                 hold = rng.uniform(0.5, 2.5)
-                wp = subprocess.Popen([PY, "-c", _HAND_WRITE, str(wh), str(next_id), f"{hold:.2f}"], stdout=subprocess.PIPE, text=True)
+                wp = subprocess.Popen(
+                    [PY, "-c", _HAND_WRITE, str(wh), str(next_id), f"{hold:.2f}"],
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
                 line = wp.stdout.readline()
                 if "committed" in line:
                     committed.append(next_id)
@@ -221,13 +241,21 @@ def run(
             if rng.random() < reader_rate:
                 for mode in rng.sample(["hold", "loop"], rng.randint(1, 2)):
                     readers.append(
-                        subprocess.Popen([PY, "-c", _READER, str(wh), mode, f"{duration * 1.5:.1f}", str(stop)], stdout=subprocess.PIPE, text=True)
+                        subprocess.Popen(
+                            [PY, "-c", _READER, str(wh), mode, f"{duration * 1.5:.1f}", str(stop)],
+                            stdout=subprocess.PIPE,
+                            text=True,
+                        )
                     )
                     res.readers += 1
                 rnd["readers"] = len(readers)
             build = subprocess.Popen(
                 [JIXIAO, "build", "--input", str(inputs[variant]), "--warehouse", str(wh), *build_args],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                start_new_session=True,
             )
             kill_at = rng.uniform(0.3, duration * 1.1) if rng.random() < kill_rate else None
             during_at = rng.uniform(0.5, duration * 0.8) if writer_mode == "during" else None
@@ -236,7 +264,9 @@ def run(
             while build.poll() is None:
                 el = time.perf_counter() - t0
                 if during_at is not None and not during_done and el >= during_at:
-                    w = subprocess.run([PY, "-c", _HAND_WRITE, str(wh), str(next_id), "-1"], capture_output=True, text=True)
+                    w = subprocess.run(
+                        [PY, "-c", _HAND_WRITE, str(wh), str(next_id), "-1"], capture_output=True, text=True
+                    )
                     if "committed" in w.stdout:
                         committed.append(next_id)
                         res.writers_during_build += 1
@@ -269,7 +299,11 @@ def run(
             if rc == 0:
                 res.succeeded += 1
                 expected, expected_variant = snapshot(wh), variant
-                left = [p.name for p in (wh.parent / ".build").glob("*") if p.name not in ("dbt-target", "dbt-logs")]
+                left = [
+                    p.name
+                    for p in (wh.parent / ".build").glob("*")
+                    if p.name not in ("dbt-target", "dbt-logs")
+                ]
                 left += [p.name for p in (wh.parent / "backups").glob(".partial-*")]
                 if left:
                     res.failures.append(f"round {n}: leftovers after a successful build: {left}")
@@ -291,7 +325,9 @@ def run(
                 break
             if got != expected:
                 diff = sorted(k for k in set(got) | set(expected) if got.get(k) != expected.get(k))
-                res.failures.append(f"round {n}: content differs from the last successful build ({expected_variant}): {diff[:5]}")
+                res.failures.append(
+                    f"round {n}: content differs from the last successful build ({expected_variant}): {diff[:5]}"
+                )
                 expected = got  # report each divergence once
             if ids != sorted(committed):
                 res.failures.append(f"round {n}: hand.notes {ids} != committed {sorted(committed)}")
@@ -300,7 +336,9 @@ def run(
                 res.checks_run += 1
                 rnd["check"] = c.returncode
                 if c.returncode != 0:
-                    res.failures.append(f"round {n}: jixiao check exit {c.returncode}: {(c.stdout + c.stderr)[-500:]}")
+                    res.failures.append(
+                        f"round {n}: jixiao check exit {c.returncode}: {(c.stdout + c.stderr)[-500:]}"
+                    )
                 elif snapshot(wh) != expected:
                     res.failures.append(f"round {n}: jixiao check changed the content")
             res.rounds.append(rnd)
@@ -308,7 +346,9 @@ def run(
 
         if final_restore and not res.failures:
             # a truncated live file: the build says so (exit 6), restore brings back the last good build
-            subprocess.run([PY, "-c", _HAND_WRITE, str(wh), "0", "0"], capture_output=True)  # checkpoint any WAL into the file
+            subprocess.run(
+                [PY, "-c", _HAND_WRITE, str(wh), "0", "0"], capture_output=True
+            )  # checkpoint any WAL into the file
             committed.append(0)
             with open(wh, "r+b") as fh:
                 fh.truncate(wh.stat().st_size // 3)
@@ -339,16 +379,34 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-checks", action="store_true", help="builds run with --skip-checks (faster)")
     ap.add_argument("--out", type=Path, default=RESULTS / "soak.json")
     for name, default in (("kill", 0.35), ("wal", 0.35), ("reader", 0.6), ("writer", 0.35)):
-        ap.add_argument(f"--{name}-rate", type=float, default=default, help=f"share of rounds with a {name} (default {default})")
+        ap.add_argument(
+            f"--{name}-rate",
+            type=float,
+            default=default,
+            help=f"share of rounds with a {name} (default {default})",
+        )
     a = ap.parse_args(argv)
     res = run(
-        a.builds, a.seed, a.workdir, check_each=not a.no_check_each, skip_checks=a.skip_checks,
-        kill_rate=a.kill_rate, wal_rate=a.wal_rate, reader_rate=a.reader_rate, writer_rate=a.writer_rate,
+        a.builds,
+        a.seed,
+        a.workdir,
+        check_each=not a.no_check_each,
+        skip_checks=a.skip_checks,
+        kill_rate=a.kill_rate,
+        wal_rate=a.wal_rate,
+        reader_rate=a.reader_rate,
+        writer_rate=a.writer_rate,
     )
     summary = {k: v for k, v in asdict(res).items() if k != "rounds"}
     print(json.dumps(summary, ensure_ascii=False, indent=1))
     a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text(json.dumps({"command": "python -m bench.soak " + " ".join(argv or sys.argv[1:]), **asdict(res)}, ensure_ascii=False, indent=1))
+    a.out.write_text(
+        json.dumps(
+            {"command": "python -m bench.soak " + " ".join(argv or sys.argv[1:]), **asdict(res)},
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
     return 0 if res.ok else 1
 
 

@@ -22,14 +22,20 @@ from pathlib import Path
 
 
 def _emit(stage: str, started: float, **extra) -> None:
-    print(json.dumps({"stage": stage, "seconds": round(time.perf_counter() - started, 3), **extra}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"stage": stage, "seconds": round(time.perf_counter() - started, 3), **extra}, ensure_ascii=False
+        )
+    )
 
 
 def stage_generate(a) -> None:
     from ingest.generator import generate
 
     t = time.perf_counter()
-    res = generate(departments=a.departments, years=a.years, seed=a.seed, out=Path(a.out), fault_rate=a.fault_rate)
+    res = generate(
+        departments=a.departments, years=a.years, seed=a.seed, out=Path(a.out), fault_rate=a.fault_rate
+    )
     _emit("generate", t, submissions=len(res.submissions), faults=len(res.faults))
 
 
@@ -55,7 +61,9 @@ def stage_dbt(a) -> None:
 
     t = time.perf_counter()
     wh = Path(a.warehouse)
-    res = dbt_build(wh, wh)  # what `jixiao build` runs: seeds, models, data tests (unit tests are the suite's)
+    res = dbt_build(
+        wh, wh
+    )  # what `jixiao build` runs: seeds, models, data tests (unit tests are the suite's)
     _emit("dbt", t, ok=res.ok, counts=res.counts, failures=res.failures[:5])
 
 
@@ -90,7 +98,9 @@ def stage_pandas(a) -> None:
 
     t = time.perf_counter()
     result, timings = run(Path(a.input))
-    _emit("pandas", t, dept_years=len(result), read_seconds=timings["read"], compute_seconds=timings["compute"])
+    _emit(
+        "pandas", t, dept_years=len(result), read_seconds=timings["read"], compute_seconds=timings["compute"]
+    )
 
 
 def main(argv=None) -> None:

@@ -35,9 +35,8 @@ from pathlib import Path
 
 import duckdb
 
-from app.warehouse import duckdb_config
-
 from app.errors import BuildFailed
+from app.warehouse import duckdb_config
 from expectations.kinds import FINDINGS, INTEGRITY
 
 SEVERITIES = ("error", "warning", "info")
@@ -57,7 +56,10 @@ CHECK_RUNS: list[tuple[str, str]] = [
     ("run_at", "TIMESTAMP"),
     ("suite_kind", "VARCHAR"),  # integrity (a failure stops the build) / findings (reported only)
     ("suite_title", "VARCHAR"),  # 中文标题
-    ("problem", "VARCHAR"),  # why the suite could not look at its data, e.g. 表不存在：marts.fct_level1_scores
+    (
+        "problem",
+        "VARCHAR",
+    ),  # why the suite could not look at its data, e.g. 表不存在：marts.fct_level1_scores
     ("docs_dir", "VARCHAR"),  # where this run's Data Docs were published
     ("docs_page", "VARCHAR"),  # the suite's validation page, relative to docs_dir
 ]
@@ -86,9 +88,17 @@ class ChecksFailed(BuildFailed):
                 lines.append(f"  {s.name}：{s.problem}")
                 continue
             for r in [r for r in s.results if not r.success][:3]:
-                lines.append(f"  {s.name}：{r.description or r.expectation} → {r.observed}" + (f"；{r.details}" if r.details else ""))
+                lines.append(
+                    f"  {s.name}：{r.description or r.expectation} → {r.observed}"
+                    + (f"；{r.details}" if r.details else "")
+                )
         where = f"\n  Data Docs：{outcome.docs_index}" if outcome.docs_index else ""
-        super().__init__("checks", f"Great Expectations 完整性检查未通过：{names}\n" + "\n".join(_short(x, 240) for x in lines[:15]) + where)
+        super().__init__(
+            "checks",
+            f"Great Expectations 完整性检查未通过：{names}\n"
+            + "\n".join(_short(x, 240) for x in lines[:15])
+            + where,
+        )
         self.outcome = outcome
 
 
@@ -162,7 +172,9 @@ class CheckpointOutcome:
         lines.append(f"核对发现：共 {total} 条（{counts}），见 marts.fct_reconciliation_findings")
         for f in self.top_findings:
             style = {"error": "red", "warning": "yellow"}.get(f["severity"], "dim")
-            where = " ".join(str(x) for x in (f["dept_code"], f["fiscal_year"], f.get("framework_code") or "") if x)
+            where = " ".join(
+                str(x) for x in (f["dept_code"], f["fiscal_year"], f.get("framework_code") or "") if x
+            )
             item, message = f["item"] or "", f["message"] or ""
             text = message if message.startswith(item) else f"{item}：{message}"
             lines.append(
@@ -182,7 +194,9 @@ class CheckpointOutcome:
         )
         for s in self.failed():
             kind = "完整性" if s.kind == INTEGRITY else "核对发现，不影响构建"
-            lines.append(f"  [red]✘[/red] {_esc(s.name)}（{_esc(s.title)}，{kind}）：{s.unsuccessful}/{s.evaluated} 项未通过")
+            lines.append(
+                f"  [red]✘[/red] {_esc(s.name)}（{_esc(s.title)}，{kind}）：{s.unsuccessful}/{s.evaluated} 项未通过"
+            )
             if s.problem:
                 lines.append(f"      {_esc(s.problem)}")
                 continue
@@ -232,7 +246,10 @@ class _Frame:
 def _pull(con: duckdb.DuckDBPyConnection, suites, ctx) -> list[_Frame]:
     import pandas as pd
 
-    tables = {f"{s}.{t}" for s, t in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()}
+    tables = {
+        f"{s}.{t}"
+        for s, t in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+    }
     out = []
     for suite in suites:
         missing = [t for t in suite.tables if t not in tables]
@@ -255,15 +272,22 @@ def _context(con: duckdb.DuckDBPyConnection):
     from expectations.suites import Context
 
     columns: dict[str, set[str]] = {}
-    for s, t, c in con.execute("SELECT table_schema, table_name, column_name FROM information_schema.columns").fetchall():
+    for s, t, c in con.execute(
+        "SELECT table_schema, table_name, column_name FROM information_schema.columns"
+    ).fetchall():
         columns.setdefault(f"{s}.{t}", set()).add(c)
 
     def codes(sql: str, table: str) -> list[str]:
         return [r[0] for r in con.execute(sql).fetchall()] if table in columns else []
 
     return Context(
-        framework_codes=codes("SELECT framework_code FROM marts.dim_framework ORDER BY 1", "marts.dim_framework"),
-        check_codes=codes("SELECT check_code FROM marts.dim_reconciliation_check ORDER BY 1", "marts.dim_reconciliation_check"),
+        framework_codes=codes(
+            "SELECT framework_code FROM marts.dim_framework ORDER BY 1", "marts.dim_framework"
+        ),
+        check_codes=codes(
+            "SELECT check_code FROM marts.dim_reconciliation_check ORDER BY 1",
+            "marts.dim_reconciliation_check",
+        ),
         columns=columns,
     )
 
@@ -332,7 +356,10 @@ def _validate(frames: list[_Frame], ctx, scratch: Path, run_id: str, run_at: dat
             "jixiao": {
                 "class_name": "SiteBuilder",
                 "show_how_to_buttons": False,
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir)},
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(site_dir),
+                },
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             }
         },
@@ -354,7 +381,9 @@ def _validate(frames: list[_Frame], ctx, scratch: Path, run_id: str, run_at: dat
                 meta={"notes": {"format": "markdown", "content": notes}, "kind": s.kind},
             )
         )
-        definitions.append(context.validation_definitions.add(gx.ValidationDefinition(name=s.name, data=batch, suite=suite)))
+        definitions.append(
+            context.validation_definitions.add(gx.ValidationDefinition(name=s.name, data=batch, suite=suite))
+        )
     checkpoint = context.checkpoints.add(
         gx.Checkpoint(
             name="jixiao",
@@ -369,7 +398,10 @@ def _validate(frames: list[_Frame], ctx, scratch: Path, run_id: str, run_at: dat
     )
     result = checkpoint.run(run_id=RunIdentifier(run_name=run_id, run_time=run_at))
     context.build_data_docs(site_names=["jixiao"])
-    by_suite = {r.suite_name if hasattr(r, "suite_name") else r.meta.get("expectation_suite_name"): r for r in result.run_results.values()}
+    by_suite = {
+        r.suite_name if hasattr(r, "suite_name") else r.meta.get("expectation_suite_name"): r
+        for r in result.run_results.values()
+    }
     return by_suite, site_dir
 
 
@@ -446,7 +478,9 @@ def _collect(frames: list[_Frame], results: dict) -> list[SuiteOutcome]:
                         success=bool(r.success) and f.problem is None,
                         observed=observed,
                         details=details,
-                        description=getattr(cfg, "description", None) or (cfg.meta or {}).get("description", "") or "",
+                        description=getattr(cfg, "description", None)
+                        or (cfg.meta or {}).get("description", "")
+                        or "",
                         position=i + 1,
                     )
                 )
@@ -461,16 +495,24 @@ def _collect(frames: list[_Frame], results: dict) -> list[SuiteOutcome]:
 
 
 def _ensure_table(con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, str]]) -> None:
-    con.execute(f"CREATE TABLE IF NOT EXISTS audit.{name} (" + ", ".join(f"{c} {t}" for c, t in columns) + ")")
-    have = {r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'audit' AND table_name = ?", [name]
-    ).fetchall()}
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS audit.{name} (" + ", ".join(f"{c} {t}" for c, t in columns) + ")"
+    )
+    have = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'audit' AND table_name = ?",
+            [name],
+        ).fetchall()
+    }
     for c, t in columns:
         if c not in have:
             con.execute(f"ALTER TABLE audit.{name} ADD COLUMN {c} {t}")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:
+def _insert(
+    con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, str]], rows: list[tuple]
+) -> None:
     if rows:
         names = ", ".join(c for c, _ in columns)
         con.executemany(f"INSERT INTO audit.{name} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
@@ -479,12 +521,34 @@ def _insert(con: duckdb.DuckDBPyConnection, name: str, columns: list[tuple[str, 
 def _write_audit(warehouse_file: Path, outcome: CheckpointOutcome) -> None:
     docs_dir = str(outcome.docs_index.parent) if outcome.docs_index else None
     runs = [
-        (outcome.run_id, s.name, s.success, s.evaluated, s.successful, s.unsuccessful, outcome.run_at, s.kind, s.title,
-         s.problem, docs_dir, s.docs_page)
+        (
+            outcome.run_id,
+            s.name,
+            s.success,
+            s.evaluated,
+            s.successful,
+            s.unsuccessful,
+            outcome.run_at,
+            s.kind,
+            s.title,
+            s.problem,
+            docs_dir,
+            s.docs_page,
+        )
         for s in outcome.suites
     ]
     results = [
-        (outcome.run_id, s.name, r.expectation, r.column, r.success, r.observed, r.details, r.description, r.position)
+        (
+            outcome.run_id,
+            s.name,
+            r.expectation,
+            r.column,
+            r.success,
+            r.observed,
+            r.details,
+            r.description,
+            r.position,
+        )
         for s in outcome.suites
         for r in s.results
     ]
@@ -525,14 +589,19 @@ def run_checkpoint(
     warehouse_file = Path(warehouse_file).resolve()
     run_at = datetime.now().replace(microsecond=0)
     outcome = CheckpointOutcome(
-        run_id=run_id, run_at=run_at, warehouse=warehouse_file, live_warehouse=live_dir(warehouse_file) / warehouse_file.name
+        run_id=run_id,
+        run_at=run_at,
+        warehouse=warehouse_file,
+        live_warehouse=live_dir(warehouse_file) / warehouse_file.name,
     )
 
     from expectations.suites import SUITES  # imports great_expectations
 
     outcome.timings["import"] = time.perf_counter() - t0
     t = time.perf_counter()
-    with contextlib.closing(duckdb.connect(str(warehouse_file), read_only=True, config=duckdb_config())) as con:
+    with contextlib.closing(
+        duckdb.connect(str(warehouse_file), read_only=True, config=duckdb_config())
+    ) as con:
         ctx = _context(con)
         frames = _pull(con, suites if suites is not None else SUITES, ctx)
         outcome.findings_by_severity, outcome.top_findings = _findings(con, ctx)
@@ -577,4 +646,12 @@ def run_checkpoint(
     return outcome
 
 
-__all__ = ["ChecksFailed", "CheckpointOutcome", "SuiteOutcome", "ExpectationOutcome", "run_checkpoint", "FINDINGS", "INTEGRITY"]
+__all__ = [
+    "FINDINGS",
+    "INTEGRITY",
+    "CheckpointOutcome",
+    "ChecksFailed",
+    "ExpectationOutcome",
+    "SuiteOutcome",
+    "run_checkpoint",
+]

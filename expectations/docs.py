@@ -46,7 +46,7 @@ footer, .fixed-bottom, .sticky-top, nav.navbar { position: static !important; }
 h1 { font-size: 1.5rem; margin: 1rem 0 .3rem; } h2 { font-size: 1.15rem; margin: 1.4rem 0 .4rem; }
 """
 
-_STYLE_TAG = "<style id=\"jixiao-offline\">" + OFFLINE_CSS + "</style>"
+_STYLE_TAG = '<style id="jixiao-offline">' + OFFLINE_CSS + "</style>"
 
 
 def make_offline(site: Path) -> None:
@@ -89,7 +89,11 @@ def write_index(site: Path, outcome) -> Path:
     for s in outcome.suites:
         status = '<span class="jx-ok">✔ 通过</span>' if s.success else '<span class="jx-fail">✘ 未通过</span>'
         page = f'<a href="{e(s.docs_page)}">{e(s.name)}</a>' if s.docs_page else e(s.name)
-        suite_page = f' · <a href="expectations/{e(s.name)}.html">期望</a>' if (site / "expectations" / f"{s.name}.html").exists() else ""
+        suite_page = (
+            f' · <a href="expectations/{e(s.name)}.html">期望</a>'
+            if (site / "expectations" / f"{s.name}.html").exists()
+            else ""
+        )
         failed = [] if s.problem else [r for r in s.results if not r.success]
         problems = ""
         if s.problem:
@@ -99,18 +103,24 @@ def write_index(site: Path, outcome) -> Path:
                 f"<li>{e(r.description or r.expectation)}"
                 + (f"（{e(r.column)}）" if r.column else "")
                 + f'：<span class="jx-note">{e(r.observed or "")}</span>'
-                + (f'<div class="jx-small">{e(r.details)}</div>' if r.details and r.details != r.description else "")
+                + (
+                    f'<div class="jx-small">{e(r.details)}</div>'
+                    if r.details and r.details != r.description
+                    else ""
+                )
                 + "</li>"
                 for r in failed[:20]
             )
             problems += f"<ul>{items}</ul>"
         rows.append(
-            f"<tr><td class=\"jx-nw\">{status}</td><td>{e(s.title)}<div class=\"jx-small\">{page}{suite_page}</div></td>"
+            f'<tr><td class="jx-nw">{status}</td><td>{e(s.title)}<div class="jx-small">{page}{suite_page}</div></td>'
             f"<td>{e(KIND_ZH.get(s.kind, s.kind))}</td><td>{s.successful} / {s.evaluated}</td><td>{problems}</td></tr>"
         )
-    counts = "，".join(f"{SEVERITY_ZH.get(k, k)} {v} 条" for k, v in outcome.findings_by_severity.items()) or "无"
+    counts = (
+        "，".join(f"{SEVERITY_ZH.get(k, k)} {v} 条" for k, v in outcome.findings_by_severity.items()) or "无"
+    )
     top = "".join(
-        f"<tr><td class=\"jx-nw\">{e(SEVERITY_ZH.get(f['severity'], f['severity']))}</td><td class=\"jx-nw\">{e(f['dept_code'])}</td>"
+        f'<tr><td class="jx-nw">{e(SEVERITY_ZH.get(f["severity"], f["severity"]))}</td><td class="jx-nw">{e(f["dept_code"])}</td>'
         f"<td>{e(str(f['fiscal_year']))}</td><td>{e(f['check_code'])}</td><td>{e(f['item'] or '')}</td><td>{e(f['message'] or '')}</td></tr>"
         for f in outcome.top_findings
     )
@@ -126,14 +136,14 @@ def write_index(site: Path, outcome) -> Path:
 <html lang="zh-CN"><head><meta charset="utf-8"><title>jixiao 数据检查（Great Expectations Data Docs）</title>
 {_STYLE_TAG}</head><body>
 <h1>jixiao 数据检查 · Great Expectations Data Docs</h1>
-<div>运行编号 <code>{e(outcome.run_id)}</code>，时间 {e(outcome.run_at.strftime('%Y-%m-%d %H:%M:%S'))}，仓库 <code>{e(str(outcome.live_warehouse or outcome.warehouse))}</code></div>
+<div>运行编号 <code>{e(outcome.run_id)}</code>，时间 {e(outcome.run_at.strftime("%Y-%m-%d %H:%M:%S"))}，仓库 <code>{e(str(outcome.live_warehouse or outcome.warehouse))}</code></div>
 <div>{verdict}；{len(outcome.suites)} 个套件，{passed} 个通过，{len(outcome.suites) - passed} 个未通过。</div>
 <h2>核对发现（marts.fct_reconciliation_findings）</h2>
 <div>按严重程度：{e(counts)}{more}</div>
-{f'<table><tr><th>级别</th><th>部门</th><th>年度</th><th>检查</th><th>对象</th><th>说明</th></tr>{top}</table>' if top else ''}
+{f"<table><tr><th>级别</th><th>部门</th><th>年度</th><th>检查</th><th>对象</th><th>说明</th></tr>{top}</table>" if top else ""}
 <h2>套件</h2>
 <table><tr><th>状态</th><th>套件</th><th>类别</th><th>通过 / 期望</th><th>未通过的期望</th></tr>
-{''.join(rows)}
+{"".join(rows)}
 </table>
 <p class="jx-small">每个套件的逐条结果见其链接（Great Expectations 生成的静态页面）。GX 自带的索引页
 <a href="gx_index.html">gx_index.html</a> 需要联网加载脚本。结果也保存在仓库的 audit.check_runs 与 audit.check_results 中。</p>

@@ -79,7 +79,9 @@ def sheet_name(template: T.Template) -> str:
     return _ZH_SHEET.get(template.name, template.zh)
 
 
-def write_blank_template(out: Path, departments: list[Department] | None = None, years: list[int] | None = None) -> Path:
+def write_blank_template(
+    out: Path, departments: list[Department] | None = None, years: list[int] | None = None
+) -> Path:
     """Write the fill-in workbook to ``out`` (.xlsx).
 
     Args:
@@ -94,8 +96,12 @@ def write_blank_template(out: Path, departments: list[Department] | None = None,
     years = years or []
     wb = xlsxwriter.Workbook(str(out), {"strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties({"title": "部门整体支出绩效评价 填报模板", "created": datetime.datetime(2024, 1, 1)})
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
-    required_head = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "vcenter"})
+    head = wb.add_format(
+        {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"}
+    )
+    required_head = wb.add_format(
+        {"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True, "valign": "vcenter"}
+    )
     text = wb.add_format({"num_format": "@"})
     money = wb.add_format({"num_format": "#,##0.00"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -125,8 +131,16 @@ def write_blank_template(out: Path, departments: list[Department] | None = None,
             label = col.aliases[0] if col.aliases else col.name
             ws.write_string(0, c, label, required_head if _must_fill(template, col) else head)
             ws.write_comment(0, c, f"{col.name}：{_KIND_ZH.get(col.kind, '')}", {"x_scale": 2})
-            width = 14 if col.kind in (T.AMOUNT, T.NUMBER, T.MEASURE) else max(10, min(28, 2 * len(label) + 4))
-            fmt = money if col.kind == T.AMOUNT else text if col.kind in (T.CODE, T.TEXT, T.ENUM, T.VALUE) else None
+            width = (
+                14 if col.kind in (T.AMOUNT, T.NUMBER, T.MEASURE) else max(10, min(28, 2 * len(label) + 4))
+            )
+            fmt = (
+                money
+                if col.kind == T.AMOUNT
+                else text
+                if col.kind in (T.CODE, T.TEXT, T.ENUM, T.VALUE)
+                else None
+            )
             ws.set_column(c, c, width, fmt)
             values: tuple[str, ...] = ()
             if col.kind == T.ENUM:
@@ -155,8 +169,14 @@ def write_blank_template(out: Path, departments: list[Department] | None = None,
                 )
         if template.name == "departments":
             for r, d in enumerate(departments, start=1):
-                row = {"dept_code": d.dept_code, "dept_name": d.dept_name, "region_code": d.region_code, "region_name": d.region_name,
-                       "parent_dept_code": d.parent_dept_code, "sector": d.sector}
+                row = {
+                    "dept_code": d.dept_code,
+                    "dept_name": d.dept_name,
+                    "region_code": d.region_code,
+                    "region_name": d.region_name,
+                    "parent_dept_code": d.parent_dept_code,
+                    "sector": d.sector,
+                }
                 for c, col in enumerate(template.columns):
                     if row.get(col.name):
                         ws.write_string(r, c, row[col.name])
@@ -172,7 +192,12 @@ def write_blank_template(out: Path, departments: list[Department] | None = None,
         r += 1
     r += 1
     for template in T.TEMPLATES.values():
-        notes.write_string(r, 0, f"{sheet_name(template)}（{template.name}）" + ("　必填" if template.required else "　可选"), title)
+        notes.write_string(
+            r,
+            0,
+            f"{sheet_name(template)}（{template.name}）" + ("　必填" if template.required else "　可选"),
+            title,
+        )
         r += 1
         notes.write_row(r, 0, ["列名", "英文列名", "填写说明"], head)
         r += 1
@@ -193,4 +218,6 @@ def _must_fill(template: T.Template, col: T.Column) -> bool:
     """Keys must be filled (spec "Amounts": only keys); everything else may be blank (unknown)."""
     if col.name in ("dept_code", "fiscal_year") or col.name in template.key:
         return True
-    return col.required and not col.nullable and col.kind not in (T.AMOUNT, T.INT, T.MEASURE, T.VALUE, T.NUMBER)
+    return (
+        col.required and not col.nullable and col.kind not in (T.AMOUNT, T.INT, T.MEASURE, T.VALUE, T.NUMBER)
+    )

@@ -83,7 +83,7 @@ def _frame_for_insert(sub: Submission, name: str, loaded_at: datetime) -> pl.Dat
 def _covers(sub: Submission) -> set[tuple]:
     """The department-years a parsed submission holds (departments only: its department codes)."""
     out: set[tuple] = set()
-    for name, t in sub.tables.items():
+    for _name, t in sub.tables.items():
         if t.frame.height and "fiscal_year" in t.frame.columns:
             out |= set(t.frame.select("dept_code", "fiscal_year").unique().iter_rows())
     if not out and "departments" in sub.tables:
@@ -99,7 +99,12 @@ def _loaded_covers(con: duckdb.DuckDBPyConnection, submission_id: str) -> set[tu
     ]
     out = set(con.execute(" UNION ".join(parts), {"sid": submission_id}).fetchall())
     if not out:
-        out = {(c, None) for (c,) in con.execute("SELECT dept_code FROM raw.departments WHERE _submission_id = ?", [submission_id]).fetchall()}
+        out = {
+            (c, None)
+            for (c,) in con.execute(
+                "SELECT dept_code FROM raw.departments WHERE _submission_id = ?", [submission_id]
+            ).fetchall()
+        }
     return out
 
 
@@ -117,7 +122,11 @@ def _resolve_identity(con: duckdb.DuckDBPyConnection, sub: Submission) -> tuple[
         "SELECT submission_id, content_hash FROM audit.submissions WHERE submission_id = ? OR starts_with(submission_id, ?) ORDER BY load_seq",
         [base, base + "("],
     ).fetchall()
-    versions = [(sid, h) for sid, h in rows if sid == base or (sid[len(base) :].startswith("(") and sid[len(base) + 1 : -1].isdigit())]
+    versions = [
+        (sid, h)
+        for sid, h in rows
+        if sid == base or (sid[len(base) :].startswith("(") and sid[len(base) + 1 : -1].isdigit())
+    ]
     if not versions:
         return None, None
     if any(h == sub.content_hash for _, h in versions):
@@ -170,7 +179,7 @@ def load_submission(
             out.replaced_previous_version = True
             for t in T.TEMPLATES.values():
                 con.execute(f"DELETE FROM raw.{t.name} WHERE _submission_id = ?", [sub.submission_id])
-        for name, parsed in sub.tables.items():
+        for name, _parsed in sub.tables.items():
             tmpl = T.TEMPLATES[name]
             frame = _frame_for_insert(sub, name, loaded_at)
             if frame.height == 0:
@@ -215,14 +224,27 @@ def load_submission(
     return out
 
 
-def record_issues(con: duckdb.DuckDBPyConnection, run_id: str, submission_id: str, issues: list[Issue]) -> None:
+def record_issues(
+    con: duckdb.DuckDBPyConnection, run_id: str, submission_id: str, issues: list[Issue]
+) -> None:
     if not issues:
         return
     now = datetime.now().replace(microsecond=0)
     con.executemany(
         "INSERT INTO audit.ingest_rejects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            [run_id, submission_id, i.file, i.sheet, i.row, i.column, None if i.value is None else str(i.value)[:500], i.reason, i.severity, now]
+            [
+                run_id,
+                submission_id,
+                i.file,
+                i.sheet,
+                i.row,
+                i.column,
+                None if i.value is None else str(i.value)[:500],
+                i.reason,
+                i.severity,
+                now,
+            ]
             for i in issues
         ],
     )

@@ -77,7 +77,7 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
     units: dict[str, str] = {}
     extras: dict[str, int] = {}
     unknown: list[tuple[int, str]] = []
-    here = dict(file=raw.file, sheet=raw.sheet, row=raw.header_row)
+    here = {"file": raw.file, "sheet": raw.sheet, "row": raw.header_row}
     for pos, cell in enumerate(raw.header):
         label, unit = split_unit(cell)
         if not label:
@@ -93,7 +93,12 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
             continue
         if name in columns:
             issues.append(
-                Issue(**here, column=cell, value=cell, reason=f"列重复：“{cell}”与第 {columns[name] + 1} 列都是 {name}")
+                Issue(
+                    **here,
+                    column=cell,
+                    value=cell,
+                    reason=f"列重复：“{cell}”与第 {columns[name] + 1} 列都是 {name}",
+                )
             )
             continue
         columns[name] = pos
@@ -110,7 +115,7 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
                 f"最像表头的是第 {raw.header_row} 行",
             )
         ]
-    for pos, cell in unknown:
+    for _pos, cell in unknown:
         issues.append(
             Issue(
                 **here,
@@ -123,14 +128,23 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
         if col.required and col.name not in columns:
             alias = f"（{col.aliases[0]}）" if col.aliases else ""
             issues.append(Issue(**here, column=col.name, value=None, reason=f"缺少必填列 {col.name}{alias}"))
-    if template.name == "budget_ledger" and not {"original_budget", "adjusted_budget", "actual_paid"} & set(columns):
+    if template.name == "budget_ledger" and not {"original_budget", "adjusted_budget", "actual_paid"} & set(
+        columns
+    ):
         issues.append(
-            Issue(**here, column=None, value=None, reason="缺少金额列：至少要有 原始指标金额（年初预算）、实际指标可用金额（调整后预算）、实际支付合计（决算数）中的一列")
+            Issue(
+                **here,
+                column=None,
+                value=None,
+                reason="缺少金额列：至少要有 原始指标金额（年初预算）、实际指标可用金额（调整后预算）、实际支付合计（决算数）中的一列",
+            )
         )
     for name, unit in units.items():
         kind = template.column(name).kind
         if unit in ("元", "万元") and kind not in (T.AMOUNT, T.MEASURE, T.NUMBER):
-            issues.append(Issue(**here, column=name, value=unit, reason=f"列 {name} 不是金额列，不能标注单位（{unit}）"))
+            issues.append(
+                Issue(**here, column=name, value=unit, reason=f"列 {name} 不是金额列，不能标注单位（{unit}）")
+            )
         if unit == "%" and kind not in (T.MEASURE, T.VALUE):
             issues.append(Issue(**here, column=name, value=unit, reason=f"列 {name} 不是比率列，不能标注 %"))
     banner, banner_issues = banner_unit(raw)
@@ -139,7 +153,12 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
         for name, unit in units.items():
             if unit in ("元", "万元") and unit != banner:
                 issues.append(
-                    Issue(**here, column=name, value=raw.header[columns[name]], reason=f"表头标注的单位（{unit}）与表格上方的“单位：{banner}”不一致")
+                    Issue(
+                        **here,
+                        column=name,
+                        value=raw.header[columns[name]],
+                        reason=f"表头标注的单位（{unit}）与表格上方的“单位：{banner}”不一致",
+                    )
                 )
         for col in template.columns:
             if col.kind in (T.AMOUNT, T.NUMBER, T.MEASURE) and col.name in columns and col.name not in units:
@@ -172,7 +191,6 @@ def map_header(raw: RawTable, template: T.Template) -> tuple[HeaderMap | None, l
     return HeaderMap(columns, units, extras), issues
 
 
-
 # ---------------------------------------------------------------------------
 # where the table is: header search, banners above it, notes below it (spec "Header and banners")
 
@@ -181,10 +199,14 @@ HEADER_SEARCH_ROWS = 30
 # Other money units (千元, 亿元, 百万元, 万) are caught too, to be refused: ignoring them would load 元.
 _UNIT_WORD = r"(亿元|千万元|百万元|十万元|万元|千元|百元|元|亿|万|千)"
 _BANNER_UNIT = re.compile(
-    r"(?<!编制)(?<!填报)(?<!填表)(?<!报送)(?:金额单位|单位)\s*[:：]\s*(?:人民币)?\s*" + _UNIT_WORD.replace("元|", "元|万 *元|") + r"(?![\u4e00-\u9fff/]|\s*/)"
+    r"(?<!编制)(?<!填报)(?<!填表)(?<!报送)(?:金额单位|单位)\s*[:：]\s*(?:人民币)?\s*"
+    + _UNIT_WORD.replace("元|", "元|万 *元|")
+    + r"(?![\u4e00-\u9fff/]|\s*/)"
     r"|^\s*\((?:人民币)?" + _UNIT_WORD + r"\)\s*$|[^(\s]\s*\((?:人民币)?" + _UNIT_WORD + r"\)\s*$"
 )
-_NOTE = re.compile(r"^(注|备注|说明|附注)[0-9]*[:：.、]|^注[0-9]|(负责人|填报人|填表人|审核人|制表人|经办人|联系电话|填报日期|制表日期)[:：]")
+_NOTE = re.compile(
+    r"^(注|备注|说明|附注)[0-9]*[:：.、]|^注[0-9]|(负责人|填报人|填表人|审核人|制表人|经办人|联系电话|填报日期|制表日期)[:：]"
+)
 
 
 def _header_score(cells: list[str], lookup: dict[str, str]) -> int:
@@ -213,7 +235,14 @@ def locate_header(raw: RawTable, template: T.Template) -> list[Issue]:
         numbers = [c for c in cells if _LOOKS_NUMERIC.match(c.strip())]
         if len(numbers) >= 2:  # a title or a unit line holds words; two figures make it a data row
             issues.append(
-                Issue(raw.file, raw.sheet, row, None, " | ".join(c.strip() for c in cells if c.strip())[:200], f"表头（第 {raw.header_row} 行）上方的这一行有数值，像是数据行：数据只能写在表头下面")
+                Issue(
+                    raw.file,
+                    raw.sheet,
+                    row,
+                    None,
+                    " | ".join(c.strip() for c in cells if c.strip())[:200],
+                    f"表头（第 {raw.header_row} 行）上方的这一行有数值，像是数据行：数据只能写在表头下面",
+                )
             )
     return issues
 
@@ -232,12 +261,28 @@ def banner_unit(raw: RawTable) -> tuple[str | None, list[Issue]]:
                 unit = re.sub(r"\s", "", next(g for g in m.groups() if g))
                 if unit not in ("元", "万元"):
                     return None, [
-                        Issue(raw.file, raw.sheet, row, None, cell.strip(), f"表格上方写明的金额单位“{unit}”不支持：金额请以 元 或 万元 填写（并写明单位）")
+                        Issue(
+                            raw.file,
+                            raw.sheet,
+                            row,
+                            None,
+                            cell.strip(),
+                            f"表格上方写明的金额单位“{unit}”不支持：金额请以 元 或 万元 填写（并写明单位）",
+                        )
                     ]
                 found.setdefault(unit, (row, cell.strip()))
     if len(found) > 1:
         where = "；".join(f"第 {r} 行“{c}”" for r, c in sorted(found.values()))
-        return None, [Issue(raw.file, raw.sheet, min(r for r, _ in found.values()), None, where, f"表格上方的单位说明不一致（{where}）")]
+        return None, [
+            Issue(
+                raw.file,
+                raw.sheet,
+                min(r for r, _ in found.values()),
+                None,
+                where,
+                f"表格上方的单位说明不一致（{where}）",
+            )
+        ]
     return (next(iter(found)) if found else None), []
 
 
@@ -252,12 +297,21 @@ def split_notes(raw: RawTable) -> list[Issue]:
         # a note or signature line holds words only, in a few cells; a row with a figure is data, whatever
         # its remark column says (x_备注 = 说明：年中追加)
         wordy = bool(filled) and len(filled) <= 4 and not any(_LOOKS_NUMERIC.match(c) for c in filled)
-        is_note = wordy and (bool(_NOTE.search(text)) or any(_NOTE.search(re.sub(r"\s", "", nfkc(c))) for c in filled[1:]))
+        is_note = wordy and (
+            bool(_NOTE.search(text)) or any(_NOTE.search(re.sub(r"\s", "", nfkc(c))) for c in filled[1:])
+        )
         if is_note and first_note is None:
             first_note = i
         if first_note is not None and not is_note:
             issues.append(
-                Issue(raw.file, raw.sheet, raw.row_numbers[i], None, " | ".join(filled)[:200], f"表格后的注释行（第 {raw.row_numbers[first_note]} 行）之后还有数据：注释和签字只能放在表格最后")
+                Issue(
+                    raw.file,
+                    raw.sheet,
+                    raw.row_numbers[i],
+                    None,
+                    " | ".join(filled)[:200],
+                    f"表格后的注释行（第 {raw.row_numbers[first_note]} 行）之后还有数据：注释和签字只能放在表格最后",
+                )
             )
     if first_note is None:
         return issues
@@ -268,9 +322,20 @@ def split_notes(raw: RawTable) -> list[Issue]:
         filled = " | ".join(c.strip() for c in cells if c.strip())
         stated = [m for c in cells for m in _BANNER_UNIT.finditer(nfkc(c).replace("\u3000", " "))]
         if stated:  # 注：单位：万元 below the table — skipping it would load 万元 as 元
-            issues.append(Issue(raw.file, raw.sheet, r, None, filled[:200], "表格后的注释写明了金额单位：请把单位写在表头上方（如“单位：万元”）或表头中（如“年初预算(万元)”）"))
+            issues.append(
+                Issue(
+                    raw.file,
+                    raw.sheet,
+                    r,
+                    None,
+                    filled[:200],
+                    "表格后的注释写明了金额单位：请把单位写在表头上方（如“单位：万元”）或表头中（如“年初预算(万元)”）",
+                )
+            )
             continue
-        issues.append(Issue(raw.file, raw.sheet, r, None, filled[:200], "表格后的注释或签字行，已跳过", "warning"))
+        issues.append(
+            Issue(raw.file, raw.sheet, r, None, filled[:200], "表格后的注释或签字行，已跳过", "warning")
+        )
     raw.rows, raw.row_numbers = raw.rows[:first_note], raw.row_numbers[:first_note]
     return issues
 
@@ -287,7 +352,9 @@ _NOTE_REASONS = {
 }
 
 
-def cell_note_issues(raw: RawTable, columns: dict[int, str], template: T.Template | None = None) -> list[Issue]:
+def cell_note_issues(
+    raw: RawTable, columns: dict[int, str], template: T.Template | None = None
+) -> list[Issue]:
     """Issues for the exceptional XLSX cells in the header and data rows (see ingest.xlsx_inspect)."""
     if not raw.cell_notes:
         return []
@@ -302,15 +369,39 @@ def cell_note_issues(raw: RawTable, columns: dict[int, str], template: T.Templat
             formulas.append((row, col))
         elif note.kind == "bool":
             if column in columns.values() and column not in _BOOL_COLUMNS:
-                issues.append(Issue(raw.file, raw.sheet, row, column, note.shown, "单元格是逻辑值（TRUE/FALSE），不是数值或文本"))
+                issues.append(
+                    Issue(
+                        raw.file,
+                        raw.sheet,
+                        row,
+                        column,
+                        note.shown,
+                        "单元格是逻辑值（TRUE/FALSE），不是数值或文本",
+                    )
+                )
         elif note.kind == "rich":
             # a superscript footnote mark or a struck-through digit is read as part of the number
-            if template is not None and column in columns.values() and template.column(column).kind in _NUMERIC_KINDS:
-                issues.append(Issue(raw.file, raw.sheet, row, column, _cell(raw, row, col), "单元格中的数字带有上标、下标或删除线：读出的数字与显示的不同，请改为普通格式后再填写"))
+            if (
+                template is not None
+                and column in columns.values()
+                and template.column(column).kind in _NUMERIC_KINDS
+            ):
+                issues.append(
+                    Issue(
+                        raw.file,
+                        raw.sheet,
+                        row,
+                        column,
+                        _cell(raw, row, col),
+                        "单元格中的数字带有上标、下标或删除线：读出的数字与显示的不同，请改为普通格式后再填写",
+                    )
+                )
         elif note.kind == "general_sci":
             # a number of 12+ digits in General format: Excel shows 4.30406E+19 — for a code, the code is gone
             if template is not None and column in columns.values() and template.column(column).kind == T.CODE:
-                issues.append(Issue(raw.file, raw.sheet, row, column, note.shown, _NOTE_REASONS["general_sci"]))
+                issues.append(
+                    Issue(raw.file, raw.sheet, row, column, note.shown, _NOTE_REASONS["general_sci"])
+                )
         elif note.kind in _NOTE_REASONS:
             issues.append(Issue(raw.file, raw.sheet, row, column, note.shown, _NOTE_REASONS[note.kind]))
     if formulas:
@@ -375,7 +466,9 @@ _LINE_BREAK = "[\r\n\u2028\u2029]"
 FREE_TEXT = frozenset({"evidence", "note", "source"})  # may hold line breaks; never control characters
 
 
-def parse_decimal(raw: pl.Series, max_decimals: int, allow_percent: bool = True) -> tuple[pl.Series, pl.Series, pl.Series]:
+def parse_decimal(
+    raw: pl.Series, max_decimals: int, allow_percent: bool = True
+) -> tuple[pl.Series, pl.Series, pl.Series]:
     """Text -> Decimal(38,6). Returns (value, reason, decimals as written). Empty -> null, no reason.
 
     Digits are ASCII or full-width (spec "Amounts"); any other Unicode digit (७, ٣) is refused, never
@@ -395,7 +488,13 @@ def parse_decimal(raw: pl.Series, max_decimals: int, allow_percent: bool = True)
     valid = t.str.contains(_NUMBER_RE).fill_null(False)
     digits = t.str.replace_all(",", "")
     decimals = digits.str.extract(r"\.([0-9]+)$").str.len_chars().fill_null(0)
-    int_digits = digits.str.replace(r"^-", "").str.replace(r"\..*$", "").str.strip_chars_start("0").str.len_chars().fill_null(0)
+    int_digits = (
+        digits.str.replace(r"^-", "")
+        .str.replace(r"\..*$", "")
+        .str.strip_chars_start("0")
+        .str.len_chars()
+        .fill_null(0)
+    )
     too_precise = decimals > max_decimals
     reason = pl.select(
         pl.when(empty)
@@ -412,7 +511,9 @@ def parse_decimal(raw: pl.Series, max_decimals: int, allow_percent: bool = True)
         .alias("r")
     ).to_series()
     ok = reason.is_null() & ~empty
-    value = pl.select(pl.when(ok).then(digits).otherwise(None).cast(WIDE_DTYPE, strict=False).alias("v")).to_series()
+    value = pl.select(
+        pl.when(ok).then(digits).otherwise(None).cast(WIDE_DTYPE, strict=False).alias("v")
+    ).to_series()
     return value, reason, decimals.cast(pl.Int32)
 
 
@@ -421,7 +522,12 @@ def parse_int(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
     a located refusal, never a Polars overflow."""
     t = _norm(raw)
     empty = t.is_null() | (t == "")
-    t = pl.select(pl.when(t.str.contains(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.0+)?$")).then(t.str.replace_all(",", "")).otherwise(t).alias("t")).to_series()
+    t = pl.select(
+        pl.when(t.str.contains(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.0+)?$"))
+        .then(t.str.replace_all(",", ""))
+        .otherwise(t)
+        .alias("t")
+    ).to_series()
     valid = t.str.contains(r"^-?[0-9]+(\.0+)?$").fill_null(False)  # 1,042 people is 1042; 1,04 is not a count
     whole = t.str.replace(r"\.0+$", "")
     too_long = whole.str.replace(r"^-", "").str.strip_chars_start("0").str.len_chars().fill_null(0) > 12
@@ -477,7 +583,9 @@ def parse_bool(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
         .cast(pl.Utf8)
         .alias("r")
     ).to_series()
-    value = pl.select(pl.when(is_true).then(True).when(is_false).then(False).otherwise(None).alias("v")).to_series()
+    value = pl.select(
+        pl.when(is_true).then(True).when(is_false).then(False).otherwise(None).alias("v")
+    ).to_series()
     return value, reason
 
 
@@ -486,7 +594,7 @@ def parse_enum(raw: pl.Series, col: T.Column) -> tuple[pl.Series, pl.Series]:
     t = _norm_text(raw).str.replace_all(r"\s", "").str.replace(r"\([0-9.]+分\)$", "")
     aliases = {normalize_label(k): v for k, v in col.choice_aliases.items()}
     choices = {normalize_label(c): c for c in col.choices}
-    mapping = {**{k: v for k, v in choices.items()}, **aliases}
+    mapping = {**dict(choices.items()), **aliases}
     value = t.replace_strict(mapping, default=None, return_dtype=pl.Utf8)
     empty = t.is_null() | (t == "")
     reason = pl.select(
@@ -523,7 +631,11 @@ def parse_code(raw: pl.Series) -> tuple[pl.Series, pl.Series, pl.Series]:
         .alias("r")
     ).to_series()
     warning = pl.select(
-        pl.when(invisible & reason.is_null()).then(pl.lit("编码中有不可见字符（零宽空格、不换行空格等），已删除")).otherwise(None).cast(pl.Utf8).alias("w")
+        pl.when(invisible & reason.is_null())
+        .then(pl.lit("编码中有不可见字符（零宽空格、不换行空格等），已删除"))
+        .otherwise(None)
+        .cast(pl.Utf8)
+        .alias("w")
     ).to_series()
     return value, reason, warning
 
@@ -533,7 +645,11 @@ def text_reason(value: pl.Series, column: str) -> pl.Series:
     cannot open); free text (evidence, note, source) may break lines but holds no control characters."""
     if column in FREE_TEXT:
         return pl.select(
-            pl.when(value.str.contains(_CONTROL).fill_null(False)).then(pl.lit("文本中不能有控制字符")).otherwise(None).cast(pl.Utf8).alias("r")
+            pl.when(value.str.contains(_CONTROL).fill_null(False))
+            .then(pl.lit("文本中不能有控制字符"))
+            .otherwise(None)
+            .cast(pl.Utf8)
+            .alias("r")
         ).to_series()
     return pl.select(
         pl.when(value.str.contains(_LINE_BREAK).fill_null(False))
@@ -555,7 +671,9 @@ def parse_text(raw: pl.Series) -> pl.Series:
 # table
 
 
-def _issues_from(frame: pl.DataFrame, reason: pl.Series, raw: pl.Series, column: str, file: str, sheet: str | None) -> list[Issue]:
+def _issues_from(
+    frame: pl.DataFrame, reason: pl.Series, raw: pl.Series, column: str, file: str, sheet: str | None
+) -> list[Issue]:
     bad = reason.is_not_null()
     if not bad.any():
         return []
@@ -565,10 +683,21 @@ def _issues_from(frame: pl.DataFrame, reason: pl.Series, raw: pl.Series, column:
     return [Issue(file, sheet, r, column, v, why) for r, v, why in zip(rows, values, reasons)]
 
 
-def _issues_where(frame: pl.DataFrame, mask: pl.Series, raw: pl.Series, column: str, reason: str, file: str, sheet: str | None) -> list[Issue]:
+def _issues_where(
+    frame: pl.DataFrame,
+    mask: pl.Series,
+    raw: pl.Series,
+    column: str,
+    reason: str,
+    file: str,
+    sheet: str | None,
+) -> list[Issue]:
     """One issue, with the same reason, for every row where ``mask`` holds (its cell as written)."""
     mask = mask.fill_null(False)
-    return [Issue(file, sheet, r, column, v, reason) for r, v in zip(frame["_row_number"].filter(mask).to_list(), raw.filter(mask).to_list())]
+    return [
+        Issue(file, sheet, r, column, v, reason)
+        for r, v in zip(frame["_row_number"].filter(mask).to_list(), raw.filter(mask).to_list())
+    ]
 
 
 def _beyond_header(raw: RawTable, width: int) -> list[Issue]:
@@ -594,14 +723,18 @@ def _beyond_header(raw: RawTable, width: int) -> list[Issue]:
                     r,
                     None,
                     ",".join(cells[width : extra[-1][0] + 1]),
-                    f"这一行有 {len(cells)} 个字段，表头只有 {width} 列：金额中的千分位逗号要加引号（如 \"121,000.00\"），多余的字段请删除",
+                    f'这一行有 {len(cells)} 个字段，表头只有 {width} 列：金额中的千分位逗号要加引号（如 "121,000.00"），多余的字段请删除',
                 )
             )
         else:
             for pos, _ in extra:
                 if pos not in columns_seen:
                     columns_seen.add(pos)
-                    issues.append(Issue(raw.file, raw.sheet, raw.header_row, f"第 {pos + 1} 列", "", "有数据的列没有表头"))
+                    issues.append(
+                        Issue(
+                            raw.file, raw.sheet, raw.header_row, f"第 {pos + 1} 列", "", "有数据的列没有表头"
+                        )
+                    )
     return issues
 
 
@@ -624,7 +757,14 @@ def _short_rows(raw: RawTable, width: int) -> list[Issue]:
     ]
 
 
-def _row_units(frame: pl.DataFrame, hm: HeaderMap, raw_cols: dict[str, pl.Series], template: T.Template, file: str, sheet: str | None):
+def _row_units(
+    frame: pl.DataFrame,
+    hm: HeaderMap,
+    raw_cols: dict[str, pl.Series],
+    template: T.Template,
+    file: str,
+    sheet: str | None,
+):
     """Per-row multiplier to yuan (1 or 10000) for one amount column, from the unit column or the header suffix."""
     issues: list[Issue] = []
     row_unit = None
@@ -668,9 +808,18 @@ def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
             if row_unit is not None:
                 clash = row_unit.is_not_null() & (row_unit != unit)
                 if clash.any():
-                    for r, written in zip(base["_row_number"].filter(clash).to_list(), raw_cols["unit"].filter(clash).to_list()):
+                    for r, written in zip(
+                        base["_row_number"].filter(clash).to_list(), raw_cols["unit"].filter(clash).to_list()
+                    ):
                         issues.append(
-                            Issue(file, sheet, r, "unit", written, f"单位列与表头“{name}({unit})”标注的单位不一致")
+                            Issue(
+                                file,
+                                sheet,
+                                r,
+                                "unit",
+                                written,
+                                f"单位列与表头“{name}({unit})”标注的单位不一致",
+                            )
                         )
     if row_unit is not None:
         units_seen.update(u for u in row_unit.unique().to_list() if u)
@@ -705,12 +854,23 @@ def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
                 value, reason = parse_enum(s, col)
         elif col.kind == T.AMOUNT:
             value, reason = _amount(s, hm.units.get(col.name), row_unit)
-            units_seen.update(u for u in s.str.strip_chars().str.extract(r"(万元|元)$").unique().to_list() if u)
+            units_seen.update(
+                u for u in s.str.strip_chars().str.extract(r"(万元|元)$").unique().to_list() if u
+            )
         elif col.kind == T.SCORE:
             v, reason, _ = parse_decimal(s, 2, allow_percent=False)
             too_big = (v.abs() >= MAX_SCORE).fill_null(False)
-            reason = pl.select(pl.when(too_big & reason.is_null()).then(pl.lit(f"分值超出范围（最大 {MAX_SCORE:,}）")).otherwise(reason).alias("r")).to_series()
-            value = pl.select(pl.when(too_big).then(None).otherwise(v).alias("v")).to_series().cast(pl.Decimal(9, 2))
+            reason = pl.select(
+                pl.when(too_big & reason.is_null())
+                .then(pl.lit(f"分值超出范围（最大 {MAX_SCORE:,}）"))
+                .otherwise(reason)
+                .alias("r")
+            ).to_series()
+            value = (
+                pl.select(pl.when(too_big).then(None).otherwise(v).alias("v"))
+                .to_series()
+                .cast(pl.Decimal(9, 2))
+            )
         elif col.kind in (T.NUMBER, T.MEASURE, T.VALUE):
             value, reason = s, None  # resolved below, they depend on other columns
         else:  # pragma: no cover - a template with an unknown kind is a programming error
@@ -729,7 +889,12 @@ def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
         )
         # blank means unknown (spec "Amounts"): only keys must be filled; an unknown amount or count is NULL
         unknown_allowed = col.kind in (T.AMOUNT, T.INT) and col.name not in template.key
-        if not col.nullable and not deferred and not unknown_allowed and col.kind not in (T.MEASURE, T.VALUE, T.NUMBER):
+        if (
+            not col.nullable
+            and not deferred
+            and not unknown_allowed
+            and col.kind not in (T.MEASURE, T.VALUE, T.NUMBER)
+        ):
             empty = value.is_null() & (reason.is_null() if reason is not None else True)
             if empty.any():
                 issues += [
@@ -748,9 +913,14 @@ def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
     frame = pl.DataFrame(out).with_columns(base["_row_number"])
     frame, more = _template_rules(frame, template, raw_cols, hm, file, sheet)
     issues += more
-    extras = {k: pl.Series(k, list(cols_data[p]) if rows else [], dtype=pl.Utf8) for k, p in hm.extras.items()}
+    extras = {
+        k: pl.Series(k, list(cols_data[p]) if rows else [], dtype=pl.Utf8) for k, p in hm.extras.items()
+    }
     if extras:
-        extra_json = [json.dumps(dict(zip(extras, vals)), ensure_ascii=False) for vals in zip(*[e.to_list() for e in extras.values()])]
+        extra_json = [
+            json.dumps(dict(zip(extras, vals)), ensure_ascii=False)
+            for vals in zip(*[e.to_list() for e in extras.values()])
+        ]
         frame = frame.with_columns(pl.Series("_extra", extra_json, dtype=pl.Utf8))
     else:
         frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("_extra"))
@@ -775,19 +945,28 @@ def _amount(s: pl.Series, header_unit: str | None, row_unit: pl.Series | None) -
     cell_unit = t.str.extract(r"(万元|元)$")
     number = t.str.replace(r"(万元|元)$", "")
     value, reason, _ = parse_decimal(number, 6, allow_percent=False)
-    unit_alone = (cell_unit.is_not_null() & (number.str.strip_chars() == "")).fill_null(False)  # 元 with no number
-    reason = pl.select(pl.when(unit_alone).then(pl.lit("数值格式无法识别")).otherwise(reason).alias("r")).to_series()
+    unit_alone = (cell_unit.is_not_null() & (number.str.strip_chars() == "")).fill_null(
+        False
+    )  # 元 with no number
+    reason = pl.select(
+        pl.when(unit_alone).then(pl.lit("数值格式无法识别")).otherwise(reason).alias("r")
+    ).to_series()
     stated = header_unit if header_unit in ("元", "万元") else None
     if stated is not None or row_unit is not None:
         other = pl.Series([stated] * len(s), dtype=pl.Utf8) if stated is not None else row_unit
         clash = (cell_unit.is_not_null() & other.is_not_null() & (cell_unit != other)).fill_null(False)
         reason = pl.select(
-            pl.when(clash & reason.is_null()).then(pl.lit("单元格显示的单位与表头或单位列的单位不一致")).otherwise(reason).alias("r")
+            pl.when(clash & reason.is_null())
+            .then(pl.lit("单元格显示的单位与表头或单位列的单位不一致"))
+            .otherwise(reason)
+            .alias("r")
         ).to_series()
     if header_unit is None and row_unit is None:
         row_unit = cell_unit
     elif row_unit is not None:
-        row_unit = pl.select(pl.when(cell_unit.is_not_null()).then(cell_unit).otherwise(row_unit).alias("u")).to_series()
+        row_unit = pl.select(
+            pl.when(cell_unit.is_not_null()).then(cell_unit).otherwise(row_unit).alias("u")
+        ).to_series()
     if header_unit == "万元":
         wan = pl.Series([True] * len(s), dtype=pl.Boolean)
     elif header_unit == "元":
@@ -801,7 +980,11 @@ def _amount(s: pl.Series, header_unit: str | None, row_unit: pl.Series | None) -
     too_big = (yuan.abs() >= MAX_AMOUNT).fill_null(False)
     reason = pl.select(
         pl.when(reason.is_not_null())
-        .then(reason.str.replace("数值格式无法识别", "金额格式无法识别").str.replace("这一列不是比率列，不能带 %", "金额列不能带 %"))
+        .then(
+            reason.str.replace("数值格式无法识别", "金额格式无法识别").str.replace(
+                "这一列不是比率列，不能带 %", "金额列不能带 %"
+            )
+        )
         .when(not_cents)
         .then(pl.lit("金额精确到分（元的两位小数；万元的六位小数）"))
         .when(too_big)
@@ -809,7 +992,11 @@ def _amount(s: pl.Series, header_unit: str | None, row_unit: pl.Series | None) -
         .otherwise(None)
         .alias("r")
     ).to_series()
-    value = pl.select(pl.when(reason.is_null()).then(yuan).otherwise(None).alias("v")).to_series().cast(AMOUNT_DTYPE)
+    value = (
+        pl.select(pl.when(reason.is_null()).then(yuan).otherwise(None).alias("v"))
+        .to_series()
+        .cast(AMOUNT_DTYPE)
+    )
     return value, reason
 
 
@@ -825,7 +1012,9 @@ def _template_rules(frame: pl.DataFrame, template: T.Template, raw_cols, hm: Hea
     elif name == "three_public":
         frame, issues = _three_public_rules(frame, raw_cols, file, sheet)
     elif name == "staffing":
-        frame = frame.with_columns(_label(frame["staff_type"]).is_in(list(SUBTOTAL_LABELS)).fill_null(False).alias("is_total"))
+        frame = frame.with_columns(
+            _label(frame["staff_type"]).is_in(list(SUBTOTAL_LABELS)).fill_null(False).alias("is_total")
+        )
     elif name == "monthly_execution":
         bad = ~pl.col("month").is_between(1, 12)
         for r, m in frame.filter(bad.fill_null(False)).select("_row_number", "month").iter_rows():
@@ -840,7 +1029,9 @@ def _template_rules(frame: pl.DataFrame, template: T.Template, raw_cols, hm: Hea
 
 
 SUBTOTAL_LABELS = ("合计", "小计", "总计", "总额", "年度资金总额", "合计数")
-_SCOPED_TOTAL = re.compile("^(" + "|".join(T.EXPENSE_TYPES + T.CATEGORIES + ("人员类", "公用类")) + ")(合计|小计|总计)$")
+_SCOPED_TOTAL = re.compile(
+    "^(" + "|".join(T.EXPENSE_TYPES + T.CATEGORIES + ("人员类", "公用类")) + ")(合计|小计|总计)$"
+)
 LEDGER_LABELS = ("category", "econ_class", "project_name", "fund_source")
 
 
@@ -873,7 +1064,7 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     labels = {c: _label(raw_cols[c]) if c in raw_cols else empty for c in LEDGER_LABELS}
     et_label = _label(raw_cols["expense_type"])
     breakdown = pl.Series([False] * n, dtype=pl.Boolean)
-    for c, lab in labels.items():
+    for lab in labels.values():
         breakdown = breakdown | lab.str.starts_with("其中").fill_null(False)
     breakdown = breakdown | et_label.str.starts_with("其中").fill_null(False)
     # the rows a printed form indents under a 其中 row (　　上年结转资金, 　　其他资金) continue its list
@@ -908,13 +1099,21 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     for lab in [et_label, *labels.values()]:
         scoped = lab.str.contains(_SCOPED_TOTAL.pattern).fill_null(False)
         hit = _is_total(lab)
-        sub_label = pl.select(pl.when(hit & sub_label.is_null()).then(lab).otherwise(sub_label).alias("l")).to_series()
+        sub_label = pl.select(
+            pl.when(hit & sub_label.is_null()).then(lab).otherwise(sub_label).alias("l")
+        ).to_series()
         word = lab.str.extract(_SCOPED_TOTAL.pattern, 1)
         scoped_type = pl.select(
-            pl.when(scoped & word.is_in(list(T.EXPENSE_TYPES)) & scoped_type.is_null()).then(word).otherwise(scoped_type).alias("t")
+            pl.when(scoped & word.is_in(list(T.EXPENSE_TYPES)) & scoped_type.is_null())
+            .then(word)
+            .otherwise(scoped_type)
+            .alias("t")
         ).to_series()
         scoped_cat = pl.select(
-            pl.when(scoped & ~word.is_in(list(T.EXPENSE_TYPES)) & scoped_cat.is_null()).then(word).otherwise(scoped_cat).alias("c")
+            pl.when(scoped & ~word.is_in(list(T.EXPENSE_TYPES)) & scoped_cat.is_null())
+            .then(word)
+            .otherwise(scoped_cat)
+            .alias("c")
         ).to_series()
         is_sub = is_sub | hit
     is_sub = is_sub & ~breakdown
@@ -923,28 +1122,50 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     et_col = T.TEMPLATES["budget_ledger"].column("expense_type")
     # the category a row names: its category cell, unless that cell is the subtotal label itself
     cat_text = _unless_total(labels["category"])
-    cat_text = pl.select(pl.when(cat_text.is_null()).then(scoped_cat).otherwise(cat_text).alias("c")).to_series()
+    cat_text = pl.select(
+        pl.when(cat_text.is_null()).then(scoped_cat).otherwise(cat_text).alias("c")
+    ).to_series()
     cat_value, cat_reason = parse_enum(cat_text, cat_col)
     cat_empty = cat_text.is_null() | (cat_text == "")
     et_text = _unless_total(et_label)
-    et_text = pl.select(pl.when(et_text.is_null() | (et_text == "")).then(scoped_type).otherwise(et_text).alias("e")).to_series()
+    et_text = pl.select(
+        pl.when(et_text.is_null() | (et_text == "")).then(scoped_type).otherwise(et_text).alias("e")
+    ).to_series()
     et_value, et_reason = parse_enum(et_text, et_col)
     et_empty = et_text.is_null() | (et_text == "")
     line = ~is_sub & ~breakdown
     # a line needs its expense type and category; a subtotal's empty one means "all of them"; a
     # breakdown (其中) is never added, so a label it does not name in the enum is kept as written only
     cat_reason = pl.select(
-        pl.when(breakdown).then(None).when(cat_reason.is_not_null()).then(cat_reason).when(cat_empty & line).then(pl.lit("不能为空")).otherwise(None).alias("r")
+        pl.when(breakdown)
+        .then(None)
+        .when(cat_reason.is_not_null())
+        .then(cat_reason)
+        .when(cat_empty & line)
+        .then(pl.lit("不能为空"))
+        .otherwise(None)
+        .alias("r")
     ).to_series()
     et_reason = pl.select(
-        pl.when(breakdown).then(None).when(et_reason.is_not_null()).then(et_reason).when(et_empty & line).then(pl.lit("不能为空")).otherwise(None).alias("r")
+        pl.when(breakdown)
+        .then(None)
+        .when(et_reason.is_not_null())
+        .then(et_reason)
+        .when(et_empty & line)
+        .then(pl.lit("不能为空"))
+        .otherwise(None)
+        .alias("r")
     ).to_series()
     issues += _issues_from(frame, cat_reason, raw_cols["category"], "category", file, sheet)
     issues += _issues_from(frame, et_reason, raw_cols["expense_type"], "expense_type", file, sheet)
 
     # the row a breakdown belongs to: the nearest row above it that is not a breakdown
     rows = frame["_row_number"]
-    parent = pl.select(pl.when(~breakdown).then(rows).otherwise(None).alias("p")).to_series().fill_null(strategy="forward")
+    parent = (
+        pl.select(pl.when(~breakdown).then(rows).otherwise(None).alias("p"))
+        .to_series()
+        .fill_null(strategy="forward")
+    )
     parent = pl.select(pl.when(breakdown).then(parent).otherwise(None).alias("p")).to_series()
     orphan = breakdown & parent.is_null()
     for r in rows.filter(orphan).to_list():
@@ -953,14 +1174,18 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
         et_value.alias("expense_type"),
         cat_value.alias("category"),
         is_sub.alias("is_subtotal"),
-        pl.select(pl.when(is_sub).then(sub_label).otherwise(None).alias("l")).to_series().alias("subtotal_label"),
+        pl.select(pl.when(is_sub).then(sub_label).otherwise(None).alias("l"))
+        .to_series()
+        .alias("subtotal_label"),
         breakdown.alias("is_breakdown"),
         parent.cast(pl.Int32).alias("breakdown_parent_row"),
     )
     # adjusted budget: as reported, else original + adjustment (adjustment empty = 0); an unknown
     # original leaves it unknown (spec: derivations stay NULL when an input is NULL)
     frame = frame.with_columns(
-        (pl.col("adjusted_budget").is_null() & pl.col("original_budget").is_not_null()).alias("adjusted_budget_derived"),
+        (pl.col("adjusted_budget").is_null() & pl.col("original_budget").is_not_null()).alias(
+            "adjusted_budget_derived"
+        ),
         pl.coalesce(
             pl.col("adjusted_budget"),
             (pl.col("original_budget") + pl.col("adjustment").fill_null(0)).cast(AMOUNT_DTYPE),
@@ -973,7 +1198,9 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
 
 
 # 1. / 1、 / (1) / 一、 / (一) / ① — NFKC has already turned ① into 1, so a bare number before the name counts
-_THREE_PUBLIC_NUMBERING = r"^(\(?[0-9]+\)|[0-9]+[.、]?|\(?[一二三四五六七八九十]+\)|[一二三四五六七八九十]+[、.]|[①②③④⑤⑥⑦⑧⑨⑩])"
+_THREE_PUBLIC_NUMBERING = (
+    r"^(\(?[0-9]+\)|[0-9]+[.、]?|\(?[一二三四五六七八九十]+\)|[一二三四五六七八九十]+[、.]|[①②③④⑤⑥⑦⑧⑨⑩])"
+)
 THREE_PUBLIC_ALIASES = {
     "因公出国(境)费": "因公出国(境)费",
     "因公出国费": "因公出国(境)费",
@@ -1004,7 +1231,15 @@ def _three_public_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     lab = lab.str.replace_all(r"[“”\"]", "")
     item = lab.replace_strict(THREE_PUBLIC_ALIASES, default=None, return_dtype=pl.Utf8)
     bad = item.is_null() & lab.is_not_null() & (lab != "")
-    issues += _issues_where(frame, bad, raw_cols["item"], "item", "取值无效，应为：" + "、".join((*T.THREE_PUBLIC_ITEMS, T.VEHICLE_GROUP, "合计")), file, sheet)
+    issues += _issues_where(
+        frame,
+        bad,
+        raw_cols["item"],
+        "item",
+        "取值无效，应为：" + "、".join((*T.THREE_PUBLIC_ITEMS, T.VEHICLE_GROUP, "合计")),
+        file,
+        sheet,
+    )
     for r in frame["_row_number"].filter(item.is_null() & ~bad).to_list():
         issues.append(Issue(file, sheet, r, "item", "", "不能为空"))
     frame = frame.with_columns(item.alias("item"), (item == "合计").fill_null(False).alias("is_subtotal"))
@@ -1012,9 +1247,11 @@ def _three_public_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     group = (pl.col("item") == T.VEHICLE_GROUP) & pl.col("budget").is_null() & pl.col("actual").is_null()
     groups = frame.filter(pl.col("item") == T.VEHICLE_GROUP).group_by("dept_code", "fiscal_year").len()
     if groups.height and (groups["len"] > 1).any():
-        frame = frame.join(groups.rename({"len": "_groups"}), on=["dept_code", "fiscal_year"], how="left").filter(
-            ~(group & (pl.col("_groups") > 1)).fill_null(False)
-        ).drop("_groups")
+        frame = (
+            frame.join(groups.rename({"len": "_groups"}), on=["dept_code", "fiscal_year"], how="left")
+            .filter(~(group & (pl.col("_groups") > 1)).fill_null(False))
+            .drop("_groups")
+        )
     return frame, issues
 
 
@@ -1028,24 +1265,45 @@ def _facts_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
     if header_unit in ("元", "万元"):
         # 数值(万元): the amount facts are in 万元 unless their unit cell says so too (or contradicts it)
         clash = (is_amount & (unit != "") & (unit != header_unit)).fill_null(False)
-        for r, written in zip(frame["_row_number"].filter(clash).to_list(), frame["unit"].filter(clash).to_list()):
-            issues.append(Issue(file, sheet, r, "unit", written, f"单位列与表头“value({header_unit})”标注的单位不一致"))
-        unit = pl.select(pl.when(is_amount & (unit == "")).then(pl.lit(header_unit)).otherwise(unit).alias("u")).to_series()
+        for r, written in zip(
+            frame["_row_number"].filter(clash).to_list(), frame["unit"].filter(clash).to_list()
+        ):
+            issues.append(
+                Issue(file, sheet, r, "unit", written, f"单位列与表头“value({header_unit})”标注的单位不一致")
+            )
+        unit = pl.select(
+            pl.when(is_amount & (unit == "")).then(pl.lit(header_unit)).otherwise(unit).alias("u")
+        ).to_series()
     wan = is_amount & (unit == "万元")
     yuan = pl.select(pl.when(wan).then(value * 10000).otherwise(value).alias("v")).to_series()
     checks = [
         ((yuan < 0).fill_null(False), "value", "不能为负数"),
-        ((is_amount & (yuan.abs() >= MAX_AMOUNT)).fill_null(False), "value", "金额超出合理范围（单项不超过 10 万亿元）：请核对单位是元还是万元"),
-        ((~is_amount & (yuan.abs() > MAX_INT)).fill_null(False), "value", f"数值超出范围（最大 {MAX_INT:,}）"),
+        (
+            (is_amount & (yuan.abs() >= MAX_AMOUNT)).fill_null(False),
+            "value",
+            "金额超出合理范围（单项不超过 10 万亿元）：请核对单位是元还是万元",
+        ),
+        (
+            (~is_amount & (yuan.abs() > MAX_INT)).fill_null(False),
+            "value",
+            f"数值超出范围（最大 {MAX_INT:,}）",
+        ),
         ((is_amount & (yuan.round(2) != yuan)).fill_null(False), "value", "金额精确到分"),
         ((~is_amount & (yuan.round(0) != yuan)).fill_null(False), "value", "个数应为整数"),
-        ((is_amount & ~unit.is_in(["", "元", "万元"])).fill_null(False), "unit", "金额类数据的单位应为 元 或 万元"),
+        (
+            (is_amount & ~unit.is_in(["", "元", "万元"])).fill_null(False),
+            "unit",
+            "金额类数据的单位应为 元 或 万元",
+        ),
     ]
     for mask, column, why in checks:
         issues += _issues_where(frame, mask, raw_cols["value"], column, why, file, sheet)
     frame = frame.with_columns(
         yuan.cast(AMOUNT_DTYPE, strict=False).alias("value"),
-        pl.when(is_amount).then(pl.lit("元")).otherwise(pl.when(unit == "").then(None).otherwise(unit)).alias("unit"),
+        pl.when(is_amount)
+        .then(pl.lit("元"))
+        .otherwise(pl.when(unit == "").then(None).otherwise(unit))
+        .alias("unit"),
     )
     return frame, issues
 
@@ -1063,7 +1321,16 @@ _PRINTED_TARGET = (
     + "|".join(sorted((w for ws in _WORDED.values() for w in ws if len(w) > 1), key=len, reverse=True))
     + r")?([-+]?[0-9][0-9,]*(?:\.[0-9]+)?)(.*)$"
 )
-_OPERATORS = {"≥": "≥", ">=": "≥", ">": "strict", "≤": "≤", "<=": "≤", "<": "strict", "=": "=", **{w: op for op, ws in _WORDED.items() for w in ws}}
+_OPERATORS = {
+    "≥": "≥",
+    ">=": "≥",
+    ">": "strict",
+    "≤": "≤",
+    "<=": "≤",
+    "<": "strict",
+    "=": "=",
+    **{w: op for op, ws in _WORDED.items() for w in ws},
+}
 # spec "Targets as printed": the words a self-evaluation form uses for a qualitative target
 MET_WORDS = ("达成预期指标", "已达成", "达成", "完成", "已完成", "是", "达到", "好", "已达到", "达标", "合格")
 NOT_MET_WORDS = ("未达成", "未完成", "否", "部分达成", "未达到", "未达标", "不合格")
@@ -1104,10 +1371,25 @@ def _targets_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
     rows = frame["_row_number"]
     numeric = direction.is_in(["≥", "≤", "="]).fill_null(False)
     checks = [
-        (strict, "target_value", t_raw, "年度指标值写成了“大于/小于”：方向只能是 ≥、≤、= 或 定性，请改写为 ≥ 或 ≤ 并核对目标值"),
-        (direction.is_null() & d_reason.is_null() & ~strict, "direction", d_raw, "不能为空：请填写方向（≥、≤、=、定性），或在年度指标值中写明（如 ≥50个）"),
+        (
+            strict,
+            "target_value",
+            t_raw,
+            "年度指标值写成了“大于/小于”：方向只能是 ≥、≤、= 或 定性，请改写为 ≥ 或 ≤ 并核对目标值",
+        ),
+        (
+            direction.is_null() & d_reason.is_null() & ~strict,
+            "direction",
+            d_raw,
+            "不能为空：请填写方向（≥、≤、=、定性），或在年度指标值中写明（如 ≥50个）",
+        ),
         (t_text.is_null(), "target_value", t_raw, "不能为空"),
-        (numeric & t_text.is_not_null() & t_num.is_null(), "target_value", t_raw, "方向是数值比较，年度指标值却没有数字"),
+        (
+            numeric & t_text.is_not_null() & t_num.is_null(),
+            "target_value",
+            t_raw,
+            "方向是数值比较，年度指标值却没有数字",
+        ),
         (
             t_op.is_not_null() & (d_raw.str.strip_chars() != "").fill_null(False) & (t_op != direction),
             "target_value",
@@ -1115,7 +1397,11 @@ def _targets_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
             "年度指标值中的符号与“方向”列不一致",
         ),
         (
-            numeric & t_unit.is_not_null() & unit_given.is_not_null() & (unit_given != "") & (t_unit != unit_given),
+            numeric
+            & t_unit.is_not_null()
+            & unit_given.is_not_null()
+            & (unit_given != "")
+            & (t_unit != unit_given),
             "target_value",
             t_raw,
             "年度指标值中的单位与“计量单位”列不一致",
@@ -1149,12 +1435,17 @@ def _targets_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
             qualitative & a_text.is_not_null() & met.is_null(),
             "actual_value",
             a_raw,
-            "定性指标的完成值无法判断是否达成：请填写 " + "、".join(MET_WORDS[:5]) + " 或 " + "、".join(NOT_MET_WORDS[:4]),
+            "定性指标的完成值无法判断是否达成：请填写 "
+            + "、".join(MET_WORDS[:5])
+            + " 或 "
+            + "、".join(NOT_MET_WORDS[:4]),
         )
     )
     for mask, column, raw, why in checks:
         issues += _issues_where(frame, mask, raw, column, why, file, sheet)
-    unit = pl.select(pl.when(unit_given.is_null() | (unit_given == "")).then(t_unit).otherwise(frame["unit"]).alias("u")).to_series()
+    unit = pl.select(
+        pl.when(unit_given.is_null() | (unit_given == "")).then(t_unit).otherwise(frame["unit"]).alias("u")
+    ).to_series()
     frame = frame.with_columns(
         direction.alias("direction"),
         parse_text(t_raw).alias("target_value"),
@@ -1178,12 +1469,18 @@ def _reported_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
     value, reason, decimals = parse_decimal(s, 6)
     issues += _issues_from(frame, reason, s, "reported_value", file, sheet)
     item = frame["item"]
-    is_amount = item.is_in(list(T.LEDGER_ITEMS)) | (frame["project_code"].is_not_null() & item.is_in(["调整后预算", "支出合计"]))
+    is_amount = item.is_in(list(T.LEDGER_ITEMS)) | (
+        frame["project_code"].is_not_null() & item.is_in(["调整后预算", "支出合计"])
+    )
     header_unit = hm.units.get("reported_value")
     row_unit = frame["unit"] if "unit" in frame.columns else pl.Series([None] * len(frame), dtype=pl.Utf8)
     unit = pl.select(
         pl.when(is_amount)
-        .then(pl.coalesce(row_unit.replace("%", None), pl.lit(header_unit if header_unit in ("元", "万元") else "元")))
+        .then(
+            pl.coalesce(
+                row_unit.replace("%", None), pl.lit(header_unit if header_unit in ("元", "万元") else "元")
+            )
+        )
         .otherwise(pl.lit("%"))
         .alias("u")
     ).to_series()
@@ -1191,17 +1488,27 @@ def _reported_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
     big = (yuan.abs() >= MAX_NUMBER).fill_null(False)
     issues += _issues_where(frame, big, s, "reported_value", "数值超出范围", file, sheet)
     percent_amount = is_amount & _norm(s).str.ends_with("%")  # 年初预算 = 3,395,742%
-    issues += _issues_where(frame, percent_amount, s, "reported_value", "金额项目的报告值不能带 %", file, sheet)
+    issues += _issues_where(
+        frame, percent_amount, s, "reported_value", "金额项目的报告值不能带 %", file, sheet
+    )
     yuan = pl.select(pl.when(big).then(None).otherwise(yuan).alias("v")).to_series()
-    wrong = (is_amount & (row_unit == "%")).fill_null(False) | (~is_amount & row_unit.is_in(["元", "万元"])).fill_null(False)
+    wrong = (is_amount & (row_unit == "%")).fill_null(False) | (
+        ~is_amount & row_unit.is_in(["元", "万元"])
+    ).fill_null(False)
     for r, it in zip(frame["_row_number"].filter(wrong).to_list(), item.filter(wrong).to_list()):
-        issues.append(Issue(file, sheet, r, "unit", None, f"单位与报告项目“{it}”不符（金额用 元/万元，比率用 %）"))
+        issues.append(
+            Issue(file, sheet, r, "unit", None, f"单位与报告项目“{it}”不符（金额用 元/万元，比率用 %）")
+        )
     frame = frame.with_columns(
         yuan.alias("reported_value"),
         parse_text(s).alias("reported_value_text"),
         # precision in the stored unit: 3.96 万元 is precise to 100 元 (2 − 4 = −2 decimals of a yuan)
-        pl.select(pl.when(unit == "万元").then(decimals - 4).otherwise(decimals).alias("d")).to_series().alias("reported_value_decimals"),
-        pl.select(pl.when(value.is_null()).then(None).otherwise(unit).alias("u")).to_series().alias("reported_value_unit"),
+        pl.select(pl.when(unit == "万元").then(decimals - 4).otherwise(decimals).alias("d"))
+        .to_series()
+        .alias("reported_value_decimals"),
+        pl.select(pl.when(value.is_null()).then(None).otherwise(unit).alias("u"))
+        .to_series()
+        .alias("reported_value_unit"),
     )
     if "unit" in frame.columns:
         frame = frame.drop("unit")

@@ -38,7 +38,7 @@ class RawTable:
     # rows above the header that were skipped (merged titles, banners): (row number, their cells)
     banners: list[tuple[int, list[str]]] = field(default_factory=list)
     # exceptional XLSX cells by (row number, 0-based column): see ingest.xlsx_inspect
-    cell_notes: dict[tuple[int, int], "CellNote"] = field(default_factory=dict)
+    cell_notes: dict[tuple[int, int], CellNote] = field(default_factory=dict)
     read_issues: list[Issue] = field(default_factory=list)  # warnings of the reader (hidden rows)
 
     @property
@@ -73,7 +73,14 @@ def decode_csv(data: bytes, file: str) -> tuple[str, str]:
         raise ReadError(Issue(file, None, None, None, None, "文件为空"))
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff") or b"\x00" in data[:4096]:
         raise ReadError(
-            Issue(file, None, None, None, None, "无法识别文件编码：疑似 UTF-16 或二进制文件；请另存为 UTF-8 或 GB18030 编码的 CSV")
+            Issue(
+                file,
+                None,
+                None,
+                None,
+                None,
+                "无法识别文件编码：疑似 UTF-16 或二进制文件；请另存为 UTF-8 或 GB18030 编码的 CSV",
+            )
         )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
@@ -109,7 +116,7 @@ def _refuse_private_use(text: str, file: str) -> None:
             line,
             None,
             m.group().encode("gb18030").hex(" "),
-            "无法识别文件编码：按 GB18030 解码得到无意义的字符（第 %d 行），疑似 Big5 等其他编码；请另存为 UTF-8 或 GB18030 编码的 CSV" % line,
+            f"无法识别文件编码：按 GB18030 解码得到无意义的字符（第 {line} 行），疑似 Big5 等其他编码；请另存为 UTF-8 或 GB18030 编码的 CSV",
         )
     )
 
@@ -122,7 +129,7 @@ def _encoding_issue(file: str, data: bytes, e: UnicodeDecodeError) -> Issue:
         line,
         None,
         data[e.start : e.start + 4].hex(" "),
-        "无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK（第 %d 行有无法解码的字节）；请另存为 UTF-8 或 GB18030 编码的 CSV" % line,
+        f"无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK（第 {line} 行有无法解码的字节）；请另存为 UTF-8 或 GB18030 编码的 CSV",
     )
 
 
@@ -140,7 +147,16 @@ def read_csv(path: Path, display_name: str | None = None) -> RawTable:
         raise ReadError(Issue(file, None, None, None, None, "不是普通文件（文件夹、管道或设备），不读取"))
     size = path.stat().st_size
     if size > MAX_CSV_BYTES:
-        raise ReadError(Issue(file, None, None, None, None, f"CSV 文件过大（{size / 2**20:,.0f} MB，上限 {MAX_CSV_BYTES // 2**20} MB）：请按地区或年度拆分成多个提交"))
+        raise ReadError(
+            Issue(
+                file,
+                None,
+                None,
+                None,
+                None,
+                f"CSV 文件过大（{size / 2**20:,.0f} MB，上限 {MAX_CSV_BYTES // 2**20} MB）：请按地区或年度拆分成多个提交",
+            )
+        )
     text, encoding = decode_csv(path.read_bytes(), file)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
@@ -159,10 +175,21 @@ def read_csv(path: Path, display_name: str | None = None) -> RawTable:
             continue
         long = next((j for j, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), None)
         if long is not None:
-            raise ReadError(Issue(file, None, start, f"第 {long + 1} 列", None, "单元格内容过长（超过 10,000 个字符）"))
+            raise ReadError(
+                Issue(file, None, start, f"第 {long + 1} 列", None, "单元格内容过长（超过 10,000 个字符）")
+            )
         if header is None:
             if len(cells) > MAX_COLUMNS:
-                raise ReadError(Issue(file, None, start, None, None, f"表头有 {len(cells):,} 列，远超任何模板（最多 {MAX_COLUMNS} 列）：这不是一张填报表"))
+                raise ReadError(
+                    Issue(
+                        file,
+                        None,
+                        start,
+                        None,
+                        None,
+                        f"表头有 {len(cells):,} 列，远超任何模板（最多 {MAX_COLUMNS} 列）：这不是一张填报表",
+                    )
+                )
             header, header_row = [c.lstrip("\ufeff") for c in cells], start  # a BOM written twice
             continue
         rows.append(cells)
@@ -176,14 +203,28 @@ def _csv_issue(file: str, text: str, start: int, error: str) -> Issue:
     lines = text.split("\n")
     written = lines[start - 1].rstrip("\r")[:200] if start - 1 < len(lines) else None
     if "field larger than field limit" in error:
-        return Issue(file, None, start, None, None, f"CSV 第 {start} 行有一个字段超过 {4 * MAX_CELL_CHARS:,} 个字符：内容过长，或引号没有闭合")
+        return Issue(
+            file,
+            None,
+            start,
+            None,
+            None,
+            f"CSV 第 {start} 行有一个字段超过 {4 * MAX_CELL_CHARS:,} 个字符：内容过长，或引号没有闭合",
+        )
     if "unexpected end of data" in error:
         why = "引号没有闭合：从这一行起到文件末尾都被读成了同一个字段"
     elif "expected after" in error:
         why = "引号闭合后还有其他字符（应紧跟逗号）"
     else:
         why = "引号不匹配或字段中有多余的引号"
-    return Issue(file, None, start, None, written, f"CSV 格式错误（第 {start} 行）：{why}；字段中的引号请写成两个（\"\"）")
+    return Issue(
+        file,
+        None,
+        start,
+        None,
+        written,
+        f'CSV 格式错误（第 {start} 行）：{why}；字段中的引号请写成两个（""）',
+    )
 
 
 def cell_text(value: object, percent: bool = False, unit: str | None = None) -> str:
@@ -198,15 +239,28 @@ def cell_text(value: object, percent: bool = False, unit: str | None = None) -> 
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if unit is not None and unit.startswith("zeropad") and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if (
+        unit is not None
+        and unit.startswith("zeropad")
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+    ):
         text = cell_text(value)
         return text.zfill(int(unit[7:])) if text.isdigit() else text  # 000000 shows 12345 as 012345
     if unit == "year" and isinstance(value, (datetime, date)):
         return f"{value.year}年"  # a date cell formatted yyyy"年" shows its year
-    if unit is not None and unit.startswith("shift") and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if (
+        unit is not None
+        and unit.startswith("shift")
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+    ):
         places = int(unit[5:])  # 0!.0000: the digits shown with a point `places` from the right
         try:
-            return format((Decimal(cell_text(value)) / (Decimal(10) ** places)).quantize(Decimal(1).scaleb(-places)), "f")
+            return format(
+                (Decimal(cell_text(value)) / (Decimal(10) ** places)).quantize(Decimal(1).scaleb(-places)),
+                "f",
+            )
         except ArithmeticError:  # beyond Decimal's context: shown as stored, refused downstream as too large
             return cell_text(value)
     if unit in ("万元", "元") and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -257,7 +311,14 @@ def list_sheets(path: Path) -> list[str]:
         return list(CalamineWorkbook.from_path(str(path)).sheet_names)
     except Exception as e:  # calamine raises its own error types for corrupt zips
         raise ReadError(
-            Issue(path.name, None, None, None, None, f"XLSX 文件无法打开（文件损坏、被截断或不是 XLSX 格式）：{type(e).__name__}")
+            Issue(
+                path.name,
+                None,
+                None,
+                None,
+                None,
+                f"XLSX 文件无法打开（文件损坏、被截断或不是 XLSX 格式）：{type(e).__name__}",
+            )
         ) from None
 
 
@@ -284,7 +345,14 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
         rows_iter = ws.iter_rows()
     except Exception as e:
         raise ReadError(
-            Issue(path.name, sheet, None, None, None, f"XLSX 工作表无法读取（文件损坏或被截断）：{type(e).__name__}")
+            Issue(
+                path.name,
+                sheet,
+                None,
+                None,
+                None,
+                f"XLSX 工作表无法读取（文件损坏或被截断）：{type(e).__name__}",
+            )
         ) from None
     merged_rows: set[int] = set()
     fill_down: dict[int, list[tuple[int, int]]] = {}  # top row -> (column, last row) of one-column merges
@@ -303,21 +371,38 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
     numbers: list[int] = []
     banners: list[tuple[int, list[str]]] = []
     read_issues: list[Issue] = []
-    lead = [""] * start_col  # calamine's rows start at the first used column; keep columns where Excel shows them
+    lead = [
+        ""
+    ] * start_col  # calamine's rows start at the first used column; keep columns where Excel shows them
     for i, raw in enumerate(rows_iter):
         below = filled.pop(i, None)
         if not below and not any(v is not None and v != "" for v in raw):
             continue
-        cells = lead + [cell_text(v, (i, start_col + j) in percent, units.get((i, start_col + j))) for j, v in enumerate(raw)]
+        cells = lead + [
+            cell_text(v, (i, start_col + j) in percent, units.get((i, start_col + j)))
+            for j, v in enumerate(raw)
+        ]
         for c, last in fill_down.get(i, ()):
             top = raw[c - start_col] if 0 <= c - start_col < len(raw) else None
-            if c < len(cells) and cells[c].strip() and isinstance(top, str) and not _NUMERIC_TEXT.match(top.strip()):
+            if (
+                c < len(cells)
+                and cells[c].strip()
+                and isinstance(top, str)
+                and not _NUMERIC_TEXT.match(top.strip())
+            ):
                 for r in range(i + 1, last + 1):
                     filled.setdefault(r, {})[c] = cells[c]
             elif header is not None and cells[c].strip():
                 # a figure merged down over several lines: which line does it belong to? refused
                 read_issues.append(
-                    Issue(path.name, sheet, i + 1, f"第 {c + 1} 列", cells[c], f"数值单元格向下合并到第 {last + 1} 行：无法确定它属于哪一行，请拆分单元格、每行分别填写")
+                    Issue(
+                        path.name,
+                        sheet,
+                        i + 1,
+                        f"第 {c + 1} 列",
+                        cells[c],
+                        f"数值单元格向下合并到第 {last + 1} 行：无法确定它属于哪一行，请拆分单元格、每行分别填写",
+                    )
                 )
         for c, text in (below or {}).items():
             if c < len(cells) and not cells[c].strip():
@@ -327,15 +412,31 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
         if header is not None:
             for c0, c1 in across.get(i, ()):
                 top = raw[c0 - start_col] if 0 <= c0 - start_col < len(raw) else None
-                if isinstance(top, (int, float)) and not isinstance(top, bool) or (isinstance(top, str) and _NUMERIC_TEXT.match(top.strip())):
+                if (isinstance(top, (int, float)) and not isinstance(top, bool)) or (
+                    isinstance(top, str) and _NUMERIC_TEXT.match(top.strip())
+                ):
                     read_issues.append(
-                        Issue(path.name, sheet, i + 1, f"第 {c0 + 1} 列", cells[c0], f"数值单元格横向合并到第 {c1 + 1} 列：无法确定它属于哪一列，请拆分单元格分别填写")
+                        Issue(
+                            path.name,
+                            sheet,
+                            i + 1,
+                            f"第 {c0 + 1} 列",
+                            cells[c0],
+                            f"数值单元格横向合并到第 {c1 + 1} 列：无法确定它属于哪一列，请拆分单元格分别填写",
+                        )
                     )
             hidden_values = [c for c in sorted(info.hidden_cols) if c < len(cells) and cells[c].strip()]
             if hidden_values:
                 c = hidden_values[0]
                 read_issues.append(
-                    Issue(path.name, sheet, i + 1, f"第 {c + 1} 列", cells[c], "这个单元格在隐藏的列中：隐藏的内容不会显示和打印，请删除它，或取消隐藏后确认其中的数据是要报送的")
+                    Issue(
+                        path.name,
+                        sheet,
+                        i + 1,
+                        f"第 {c + 1} 列",
+                        cells[c],
+                        "这个单元格在隐藏的列中：隐藏的内容不会显示和打印，请删除它，或取消隐藏后确认其中的数据是要报送的",
+                    )
                 )
         if i in info.hidden_rows:
             if header is not None:
@@ -354,7 +455,13 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
         # a merged title above the header, or a banner (一、基本支出) between lines, holds one text and is
         # skipped; a line whose label cells are merged (合计 across 项目类别:政府经济分类) holds figures too
         # and is data: skipping it would lose a row without a word
-        if i in merged_rows and (header is None or (sum(1 for c in cells if c.strip()) <= 1 and not any(_NUMERIC_TEXT.match(c.strip()) for c in cells if c.strip()))):
+        if i in merged_rows and (
+            header is None
+            or (
+                sum(1 for c in cells if c.strip()) <= 1
+                and not any(_NUMERIC_TEXT.match(c.strip()) for c in cells if c.strip())
+            )
+        ):
             if header is None:
                 banners.append((i + 1, cells))
             continue
@@ -370,4 +477,6 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
     while header and not header[-1].strip():
         header.pop()
     notes = {(r + 1, c): n for (r, c), n in info.notes.items()}
-    return RawTable(path.name, sheet, header, header_row, rows, numbers, None, banners, notes, read_issues=read_issues)
+    return RawTable(
+        path.name, sheet, header, header_row, rows, numbers, None, banners, notes, read_issues=read_issues
+    )

@@ -66,7 +66,9 @@ LINEAGE = [
 
 
 def raw_columns(template: T.Template) -> list[tuple[str, str]]:
-    cols = [(c.name, _TYPES[c.kind]) for c in template.columns if c.name not in DROPPED.get(template.name, set())]
+    cols = [
+        (c.name, _TYPES[c.kind]) for c in template.columns if c.name not in DROPPED.get(template.name, set())
+    ]
     return cols + DERIVED.get(template.name, []) + LINEAGE
 
 
@@ -112,11 +114,17 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(AUDIT_DDL)
     for t in T.TEMPLATES.values():
         cols = raw_columns(t)
-        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{t.name} (" + ", ".join(f'"{n}" {ty}' for n, ty in cols) + ")")
+        con.execute(
+            f"CREATE TABLE IF NOT EXISTS raw.{t.name} (" + ", ".join(f'"{n}" {ty}' for n, ty in cols) + ")"
+        )
         # a template that gained a column since this warehouse was created
-        have = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ?", [t.name]
-        ).fetchall()}
+        have = {
+            r[0]
+            for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'raw' AND table_name = ?",
+                [t.name],
+            ).fetchall()
+        }
         for n, ty in cols:
             if n not in have:
                 con.execute(f'ALTER TABLE raw.{t.name} ADD COLUMN "{n}" {ty.replace(" NOT NULL", "")}')

@@ -40,7 +40,7 @@ class FrameworkCatalog:
         return {f for f, _ in self.weights}
 
     @classmethod
-    def from_seeds(cls, seeds_dir: Path) -> "FrameworkCatalog":
+    def from_seeds(cls, seeds_dir: Path) -> FrameworkCatalog:
         cat = cls()
         path = seeds_dir / "framework_indicators.csv"
         if not path.exists():
@@ -99,16 +99,37 @@ def content_hash(files: list[Path]) -> str:
 
 def _pick_sheet(path: Path, template: T.Template) -> tuple[str | None, list[Issue]]:
     """A single-template .xlsx in a folder: the sheet named after the template, else its only sheet."""
-    sheets = [s for s in list_sheets(path) if not normalize_label(s).lower().startswith("x_") and normalize_label(s) not in NOTE_SHEETS]
+    sheets = [
+        s
+        for s in list_sheets(path)
+        if not normalize_label(s).lower().startswith("x_") and normalize_label(s) not in NOTE_SHEETS
+    ]
     named = [s for s in sheets if T.template_for(s) is template]
     hidden = sheet_visibility(path)
     pick = named[0] if len(named) == 1 else sheets[0] if len(sheets) == 1 else None
     if pick is not None:
         if hidden.get(pick, "visible") != "visible":
-            return pick, [Issue(path.name, pick, None, None, None, "这是隐藏的工作表，仍按模板读取：请确认其中的数据是要报送的", "warning")]
+            return pick, [
+                Issue(
+                    path.name,
+                    pick,
+                    None,
+                    None,
+                    None,
+                    "这是隐藏的工作表，仍按模板读取：请确认其中的数据是要报送的",
+                    "warning",
+                )
+            ]
         return pick, []
     return None, [
-        Issue(path.name, None, None, None, "、".join(sheets), f"工作簿有多个工作表，无法确定哪一个是 {template.name}（{template.zh}）")
+        Issue(
+            path.name,
+            None,
+            None,
+            None,
+            "、".join(sheets),
+            f"工作簿有多个工作表，无法确定哪一个是 {template.name}（{template.zh}）",
+        )
     ]
 
 
@@ -139,10 +160,21 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
         root = path.resolve()
         escaping = [f for f in entries if f.is_symlink() and not f.resolve().is_relative_to(root)]
         for f in escaping:  # never read: its contents could be anything on this machine
-            issues.append(Issue(f.name, None, None, None, None, "是指向提交文件夹以外的链接，不读取：请把文件本身放进提交文件夹"))
+            issues.append(
+                Issue(
+                    f.name,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "是指向提交文件夹以外的链接，不读取：请把文件本身放进提交文件夹",
+                )
+            )
         subdirs = [f for f in entries if f.is_dir() and not f.name.startswith(".") and f not in escaping]
         has_templates = any(
-            f.is_file() and f.suffix.lower() in DATA_SUFFIXES and T.template_for(f.stem) is not None for f in entries if f not in escaping
+            f.is_file() and f.suffix.lower() in DATA_SUFFIXES and T.template_for(f.stem) is not None
+            for f in entries
+            if f not in escaping
         )
         if subdirs and has_templates:
             issues.append(
@@ -152,7 +184,9 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
                     None,
                     None,
                     "、".join(d.name for d in subdirs),
-                    "文件夹里既有模板文件，又有子文件夹（" + "、".join(d.name for d in subdirs) + "）：一个提交是一个只放模板文件的文件夹；多个提交请各放一个子文件夹，不要和模板文件放在一起",
+                    "文件夹里既有模板文件，又有子文件夹（"
+                    + "、".join(d.name for d in subdirs)
+                    + "）：一个提交是一个只放模板文件的文件夹；多个提交请各放一个子文件夹，不要和模板文件放在一起",
                 )
             )
         for f in entries:
@@ -166,10 +200,19 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
                 if tmpl is not None:  # three_public.xls: the department means it; ignoring it would lose it
                     unsupported.add(tmpl.name)
                     issues.append(
-                        Issue(f.name, None, None, None, f.suffix, f"模板 {tmpl.name}（{tmpl.zh}）的文件格式 {f.suffix} 不支持：请另存为 .xlsx 或 .csv")
+                        Issue(
+                            f.name,
+                            None,
+                            None,
+                            None,
+                            f.suffix,
+                            f"模板 {tmpl.name}（{tmpl.zh}）的文件格式 {f.suffix} 不支持：请另存为 .xlsx 或 .csv",
+                        )
                     )
                 else:
-                    issues.append(Issue(f.name, None, None, None, None, "不是 CSV/XLSX 文件，已忽略", "warning"))
+                    issues.append(
+                        Issue(f.name, None, None, None, None, "不是 CSV/XLSX 文件，已忽略", "warning")
+                    )
                 continue
             files.append(f)
             tmpl = T.template_for(f.stem)
@@ -177,11 +220,28 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
                 if normalize_label(f.stem).lower().startswith("x_"):
                     continue
                 issues.append(
-                    Issue(f.name, None, None, None, f.stem, "文件名不是模板名称：应为 " + "、".join(f"{t.name}（{t.zh}）" for t in T.TEMPLATES.values()))
+                    Issue(
+                        f.name,
+                        None,
+                        None,
+                        None,
+                        f.stem,
+                        "文件名不是模板名称：应为 "
+                        + "、".join(f"{t.name}（{t.zh}）" for t in T.TEMPLATES.values()),
+                    )
                 )
                 continue
             if tmpl.name in seen:
-                issues.append(Issue(f.name, None, None, None, None, f"模板 {tmpl.name} 重复：与 {seen[tmpl.name]} 同时存在"))
+                issues.append(
+                    Issue(
+                        f.name,
+                        None,
+                        None,
+                        None,
+                        None,
+                        f"模板 {tmpl.name} 重复：与 {seen[tmpl.name]} 同时存在",
+                    )
+                )
                 continue
             seen[tmpl.name] = f.name
             raws.append((tmpl, f))
@@ -196,16 +256,48 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
         for s in sheets:
             tmpl = T.template_for(s)
             if tmpl is not None and s in hidden:
-                issues.append(Issue(path.name, s, None, None, None, ("这是深度隐藏（veryHidden）的工作表" if hidden[s] == "veryHidden" else "这是隐藏的工作表") + "，仍按模板读取：请确认其中的数据是要报送的", "warning"))
+                issues.append(
+                    Issue(
+                        path.name,
+                        s,
+                        None,
+                        None,
+                        None,
+                        (
+                            "这是深度隐藏（veryHidden）的工作表"
+                            if hidden[s] == "veryHidden"
+                            else "这是隐藏的工作表"
+                        )
+                        + "，仍按模板读取：请确认其中的数据是要报送的",
+                        "warning",
+                    )
+                )
             if tmpl is None:
                 if normalize_label(s).lower().startswith("x_") or normalize_label(s) in NOTE_SHEETS:
                     continue
                 issues.append(
-                    Issue(path.name, s, None, None, s, "工作表名称不是模板名称：应为 " + "、".join(f"{t.name}（{t.zh}）" for t in T.TEMPLATES.values()))
+                    Issue(
+                        path.name,
+                        s,
+                        None,
+                        None,
+                        s,
+                        "工作表名称不是模板名称：应为 "
+                        + "、".join(f"{t.name}（{t.zh}）" for t in T.TEMPLATES.values()),
+                    )
                 )
                 continue
             if tmpl.name in seen:
-                issues.append(Issue(path.name, s, None, None, None, f"模板 {tmpl.name} 重复：与工作表 {seen[tmpl.name]} 同时存在"))
+                issues.append(
+                    Issue(
+                        path.name,
+                        s,
+                        None,
+                        None,
+                        None,
+                        f"模板 {tmpl.name} 重复：与工作表 {seen[tmpl.name]} 同时存在",
+                    )
+                )
                 continue
             seen[tmpl.name] = s
             raws.append((tmpl, (path, s)))
@@ -213,7 +305,20 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
         return Submission(sid, path, "", {}, [Issue(str(path), None, None, None, None, "路径不存在")])
     else:
         return Submission(
-            sid, path, "", {}, [Issue(path.name, None, None, None, None, "提交应为一个文件夹（每个模板一个文件）或一个 .xlsx 工作簿")]
+            sid,
+            path,
+            "",
+            {},
+            [
+                Issue(
+                    path.name,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "提交应为一个文件夹（每个模板一个文件）或一个 .xlsx 工作簿",
+                )
+            ],
         )
 
     for tmpl, src in raws:
@@ -232,17 +337,37 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
         except ReadError as e:
             issues.append(e.issue)
             continue
-        except Exception as e:  # unreadable file, a reader's own limit, or a defect of ours: refuse, never abort the run
+        except (
+            Exception
+        ) as e:  # unreadable file, a reader's own limit, or a defect of ours: refuse, never abort the run
             log.exception("reading %s failed", src)
             name = src.name if isinstance(src, Path) else src[0].name
-            issues.append(Issue(name, None if isinstance(src, Path) else src[1], None, None, None, f"文件无法读取（{type(e).__name__}）"))
+            issues.append(
+                Issue(
+                    name,
+                    None if isinstance(src, Path) else src[1],
+                    None,
+                    None,
+                    None,
+                    f"文件无法读取（{type(e).__name__}）",
+                )
+            )
             continue
         try:
             parsed = parse_table(raw, tmpl)
-        except Exception as e:  # a defect of ours must refuse this table, not abort every submission of the run
+        except (
+            Exception
+        ) as e:  # a defect of ours must refuse this table, not abort every submission of the run
             log.exception("parsing %s failed", raw.file)
             issues.append(
-                Issue(raw.file, raw.sheet, None, None, None, f"导入程序无法处理这个表（内部错误 {type(e).__name__}），已拒绝：请把文件交给系统维护人员")
+                Issue(
+                    raw.file,
+                    raw.sheet,
+                    None,
+                    None,
+                    None,
+                    f"导入程序无法处理这个表（内部错误 {type(e).__name__}），已拒绝：请把文件交给系统维护人员",
+                )
             )
             continue
         issues += parsed.issues
@@ -297,7 +422,11 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
     for req in ("departments", "budget_ledger"):
         t = sub.tables.get(req)
         if t is not None and t.ok and t.frame.height == 0:
-            issues.append(Issue(t.file, t.sheet, None, None, None, f"必需的模板 {req}（{T.TEMPLATES[req].zh}）没有数据行"))
+            issues.append(
+                Issue(
+                    t.file, t.sheet, None, None, None, f"必需的模板 {req}（{T.TEMPLATES[req].zh}）没有数据行"
+                )
+            )
     if not all(t.ok for t in sub.tables.values()) or any(name not in sub.tables for name in sub.present):
         return  # cross-file rules need parsed rows; the per-file errors already refuse the submission
 
@@ -305,10 +434,20 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
     if "departments" in sub.tables:
         depts |= set(sub.tables["departments"].frame["dept_code"].drop_nulls().to_list())
         d = sub.tables["departments"].frame
-        orphan = d.filter(pl.col("parent_dept_code").is_not_null() & ~pl.col("parent_dept_code").is_in(list(depts)))
+        orphan = d.filter(
+            pl.col("parent_dept_code").is_not_null() & ~pl.col("parent_dept_code").is_in(list(depts))
+        )
         for r, p in orphan.select("_row_number", "parent_dept_code").iter_rows():
             issues.append(
-                Issue(sub.tables["departments"].file, sub.tables["departments"].sheet, r, "parent_dept_code", p, "上级部门编码不在部门信息中", "warning")
+                Issue(
+                    sub.tables["departments"].file,
+                    sub.tables["departments"].sheet,
+                    r,
+                    "parent_dept_code",
+                    p,
+                    "上级部门编码不在部门信息中",
+                    "warning",
+                )
             )
         issues += _parent_cycles(sub.tables["departments"])
     for name, t in sub.tables.items():
@@ -321,49 +460,124 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
             .sort("_row_number")
         )
         for code, r in unknown.iter_rows():
-            issues.append(Issue(t.file, t.sheet, r, "dept_code", code, "部门编码不在部门信息（departments）中"))
+            issues.append(
+                Issue(t.file, t.sheet, r, "dept_code", code, "部门编码不在部门信息（departments）中")
+            )
 
     units = {name: t.units for name, t in sub.tables.items() if t.units}
     declared = set().union(*units.values()) if units else set()
     if len(declared) > 1:
-        detail = "；".join(f"{sub.tables[n].file} 用 {'、'.join(sorted(u))}" for n, u in sorted(units.items()))
-        issues.append(Issue(None, None, None, None, None, f"同一提交的文件使用了不同的金额单位（{detail}）；已分别按各自单位换算为元，请核对", "warning"))
+        detail = "；".join(
+            f"{sub.tables[n].file} 用 {'、'.join(sorted(u))}" for n, u in sorted(units.items())
+        )
+        issues.append(
+            Issue(
+                None,
+                None,
+                None,
+                None,
+                None,
+                f"同一提交的文件使用了不同的金额单位（{detail}）；已分别按各自单位换算为元，请核对",
+                "warning",
+            )
+        )
 
     q = sub.tables.get("qualitative_scores")
     if q is not None:
-        for r, fw, code, score in q.frame.select("_row_number", "framework_code", "indicator_code", "score").iter_rows():
+        for r, fw, code, score in q.frame.select(
+            "_row_number", "framework_code", "indicator_code", "score"
+        ).iter_rows():
             if fw not in catalog.frameworks:
                 issues.append(Issue(q.file, q.sheet, r, "framework_code", fw, "未知的评价体系编码"))
                 continue
             weight = catalog.weights.get((fw, code))
             if weight is None:
-                issues.append(Issue(q.file, q.sheet, r, "indicator_code", code, f"评价体系 {fw} 没有指标 {code}"))
+                issues.append(
+                    Issue(q.file, q.sheet, r, "indicator_code", code, f"评价体系 {fw} 没有指标 {code}")
+                )
                 continue
             if score is None:
                 continue
             if weight >= 0 and (score > weight or score < 0):
-                issues.append(Issue(q.file, q.sheet, r, "score", str(score), f"得分 {score} 超出指标 {code} 的分值范围 0–{weight}"))
+                issues.append(
+                    Issue(
+                        q.file,
+                        q.sheet,
+                        r,
+                        "score",
+                        str(score),
+                        f"得分 {score} 超出指标 {code} 的分值范围 0–{weight}",
+                    )
+                )
             if weight < 0 and (score < weight or score > 0):
-                issues.append(Issue(q.file, q.sheet, r, "score", str(score), f"扣分项 {code} 的得分应在 {weight} 到 0 之间"))
+                issues.append(
+                    Issue(
+                        q.file,
+                        q.sheet,
+                        r,
+                        "score",
+                        str(score),
+                        f"扣分项 {code} 的得分应在 {weight} 到 0 之间",
+                    )
+                )
 
     rr = sub.tables.get("reported_results")
     if rr is not None:
-        for r, fw, proj, item in rr.frame.select("_row_number", "framework_code", "project_code", "item").iter_rows():
+        for r, fw, proj, item in rr.frame.select(
+            "_row_number", "framework_code", "project_code", "item"
+        ).iter_rows():
             if proj is not None:
                 if item in T.PROJECT_ITEMS:
                     continue
                 # a project's own score: an indicator code of the project framework, or total
-                if fw is not None and fw in catalog.frameworks and (item == "total" or (fw, item) in catalog.weights):
+                if (
+                    fw is not None
+                    and fw in catalog.frameworks
+                    and (item == "total" or (fw, item) in catalog.weights)
+                ):
                     continue
-                issues.append(Issue(rr.file, rr.sheet, r, "item", item, "填写了项目编码时，项目只能是 " + "、".join(T.PROJECT_ITEMS) + "，或项目评价体系（评价体系编码）的指标编码、total"))
+                issues.append(
+                    Issue(
+                        rr.file,
+                        rr.sheet,
+                        r,
+                        "item",
+                        item,
+                        "填写了项目编码时，项目只能是 "
+                        + "、".join(T.PROJECT_ITEMS)
+                        + "，或项目评价体系（评价体系编码）的指标编码、total",
+                    )
+                )
                 continue
             if item in T.LEDGER_ITEMS:
                 continue
             if fw is None:
-                issues.append(Issue(rr.file, rr.sheet, r, "framework_code", None, f"报告项目“{item}”是指标或得分，需要填写评价体系编码"))
+                issues.append(
+                    Issue(
+                        rr.file,
+                        rr.sheet,
+                        r,
+                        "framework_code",
+                        None,
+                        f"报告项目“{item}”是指标或得分，需要填写评价体系编码",
+                    )
+                )
                 continue
             if fw not in catalog.frameworks:
                 issues.append(Issue(rr.file, rr.sheet, r, "framework_code", fw, "未知的评价体系编码"))
                 continue
-            if item != "total" and (fw, item) not in catalog.weights and item not in catalog.level1.get(fw, set()):
-                issues.append(Issue(rr.file, rr.sheet, r, "item", item, f"评价体系 {fw} 没有指标或一级指标 {item}；也不是台账合计项目"))
+            if (
+                item != "total"
+                and (fw, item) not in catalog.weights
+                and item not in catalog.level1.get(fw, set())
+            ):
+                issues.append(
+                    Issue(
+                        rr.file,
+                        rr.sheet,
+                        r,
+                        "item",
+                        item,
+                        f"评价体系 {fw} 没有指标或一级指标 {item}；也不是台账合计项目",
+                    )
+                )

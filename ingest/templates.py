@@ -82,7 +82,13 @@ FACT_CODES = {
 }
 # facts whose value is money (the unit column applies); the others are counts
 AMOUNT_FACTS = frozenset(
-    {"key_expenditure", "procurement_budget", "procurement_actual", "fixed_assets_total", "fixed_assets_in_use"}
+    {
+        "key_expenditure",
+        "procurement_budget",
+        "procurement_actual",
+        "fixed_assets_total",
+        "fixed_assets_in_use",
+    }
 )
 LEDGER_ITEMS = (
     "年初预算",
@@ -99,7 +105,11 @@ LEDGER_ITEMS = (
     "基本支出预算",  # 年初预算 of 基本支出 (a self-evaluation form's 预算数 column)
     "项目支出预算",  # 年初预算 of 项目支出
 )
-PROJECT_ITEMS = ("执行率", "调整后预算", "支出合计")  # besides: an indicator code of a project framework, or total
+PROJECT_ITEMS = (
+    "执行率",
+    "调整后预算",
+    "支出合计",
+)  # besides: an indicator code of a project framework, or total
 
 
 @dataclass(frozen=True)
@@ -167,7 +177,13 @@ _register(
             Column("fund_source", ("资金来源",), TEXT, required=False, nullable=True),
             # a 决算 page may print no 年初预算 and a budget-stage export no 执行数: both columns may be
             # missing (unknown); ingest.parse requires at least one of the amount columns
-            Column("original_budget", ("原始指标金额", "年初预算数", "年初预算"), AMOUNT, required=False, nonnegative=True),
+            Column(
+                "original_budget",
+                ("原始指标金额", "年初预算数", "年初预算"),
+                AMOUNT,
+                required=False,
+                nonnegative=True,
+            ),
             Column("adjustment", ("调整金额", "调整数"), AMOUNT, required=False, nullable=True),
             Column(
                 "adjusted_budget",
@@ -178,7 +194,11 @@ _register(
                 nonnegative=True,
             ),
             Column(
-                "actual_paid", ("实际支付合计", "决算数", "全年执行数", "支出数", "预算执行数", "执行数"), AMOUNT, required=False, nonnegative=True
+                "actual_paid",
+                ("实际支付合计", "决算数", "全年执行数", "支出数", "预算执行数", "执行数"),
+                AMOUNT,
+                required=False,
+                nonnegative=True,
             ),
             Column("balance", ("指标结余", "结余"), AMOUNT, required=False, nullable=True),
             Column("unit", ("单位", "金额单位"), ENUM, required=False, nullable=True, choices=("元", "万元")),
@@ -353,7 +373,9 @@ _register(
             Column("reported_value", ("报告值", "自评值"), MEASURE, nullable=True),
             Column("reported_score", ("报告得分", "自评得分"), SCORE, required=False, nullable=True),
             Column("source", ("来源", "出处"), TEXT, required=False, nullable=True),
-            Column("unit", ("单位", "金额单位"), ENUM, required=False, nullable=True, choices=("元", "万元", "%")),
+            Column(
+                "unit", ("单位", "金额单位"), ENUM, required=False, nullable=True, choices=("元", "万元", "%")
+            ),
         ),
         key=("dept_code", "fiscal_year", "framework_code", "project_code", "item"),
         has_unit=True,
@@ -362,7 +384,14 @@ _register(
 
 # Chinese sheet/file names → template name (the bracketed names of the spec)
 ZH_NAMES = {t.zh: t.name for t in TEMPLATES.values()}
-ZH_NAMES.update({'"三公"经费': "three_public", "三公经费": "three_public", "报告值/自评值": "reported_results", "自评值": "reported_results"})
+ZH_NAMES.update(
+    {
+        '"三公"经费': "three_public",
+        "三公经费": "three_public",
+        "报告值/自评值": "reported_results",
+        "自评值": "reported_results",
+    }
+)
 
 
 def template_for(name: str) -> Template | None:

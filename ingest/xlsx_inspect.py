@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import math
 import posixpath
-from decimal import ROUND_HALF_UP, Decimal
 import re
 import zipfile
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from lxml import etree
@@ -199,14 +199,18 @@ class WorkbookInspector:
         try:
             self.zip = zipfile.ZipFile(path)
             infos = self.zip.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError) as e:
+        except (zipfile.BadZipFile, OSError, ValueError):
             raise WorkbookRefused("XLSX 文件无法打开（文件损坏、被截断或不是 XLSX 格式）") from None
         total = sum(i.file_size for i in infos)
         if total > MAX_UNPACKED_BYTES:
-            raise WorkbookRefused(f"XLSX 文件解压后过大（{total / 2**20:,.0f} MB，上限 {MAX_UNPACKED_BYTES // 2**20:,} MB）：疑似压缩炸弹或含大量无关内容")
+            raise WorkbookRefused(
+                f"XLSX 文件解压后过大（{total / 2**20:,.0f} MB，上限 {MAX_UNPACKED_BYTES // 2**20:,} MB）：疑似压缩炸弹或含大量无关内容"
+            )
         for i in infos:
             if i.file_size > MAX_PART_BYTES:
-                raise WorkbookRefused(f"XLSX 文件的部件 {i.filename} 解压后过大（{i.file_size / 2**20:,.0f} MB）")
+                raise WorkbookRefused(
+                    f"XLSX 文件的部件 {i.filename} 解压后过大（{i.file_size / 2**20:,.0f} MB）"
+                )
         self._names = {i.filename for i in infos}
         try:
             self._sheets = self._sheet_parts()
@@ -222,7 +226,9 @@ class WorkbookInspector:
     # -- workbook parts -------------------------------------------------------------------------
 
     def _xml(self, part: str):
-        return etree.fromstring(self.zip.read(part), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        return etree.fromstring(
+            self.zip.read(part), parser=etree.XMLParser(resolve_entities=False, no_network=True)
+        )
 
     def _sheet_parts(self) -> dict[str, tuple[str, str]]:
         """sheet name -> (part path, visibility)."""
@@ -232,7 +238,11 @@ class WorkbookInspector:
         if "xl/_rels/workbook.xml.rels" in self._names:
             for rel in self._xml("xl/_rels/workbook.xml.rels").iter(f"{_PKG_REL_NS}Relationship"):
                 target = rel.get("Target", "")
-                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+                part = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join("xl", target))
+                )
                 rels[rel.get("Id", "")] = part
         out: dict[str, tuple[str, str]] = {}
         for s in self._xml("xl/workbook.xml").iter(f"{_NS}sheet"):
@@ -245,9 +255,9 @@ class WorkbookInspector:
         if "xl/styles.xml" not in self._names:
             return {}, {}
         root = self._xml("xl/styles.xml")
-        kinds_by_format: dict[int, str] = {i: "percent" for i in _BUILTIN_PERCENT}
+        kinds_by_format: dict[int, str] = dict.fromkeys(_BUILTIN_PERCENT, "percent")
         kinds_by_format[0] = "general"
-        kinds_by_format.update({i: "scaled" for i in _BUILTIN_SCIENTIFIC})
+        kinds_by_format.update(dict.fromkeys(_BUILTIN_SCIENTIFIC, "scaled"))
         decimals_by_format: dict[int, int] = dict(_BUILTIN_DECIMALS)
         for nf in root.iter(f"{_NS}numFmt"):
             fid = int(nf.get("numFmtId", "-1") or -1)
@@ -279,13 +289,14 @@ class WorkbookInspector:
         index = 0
         try:
             with self.zip.open("xl/sharedStrings.xml") as fh:
-                for _, si in etree.iterparse(fh, events=("end",), tag=f"{_NS}si", huge_tree=True, resolve_entities=False):
+                for _, si in etree.iterparse(
+                    fh, events=("end",), tag=f"{_NS}si", huge_tree=True, resolve_entities=False
+                ):
                     n = sum(len(t.text or "") for t in si.iter(f"{_NS}t"))
                     if n > MAX_CELL_CHARS:
                         self._long_strings.add(index)
                     elif any(
-                        (va.get("val") in ("superscript", "subscript"))
-                        for va in si.iter(f"{_NS}vertAlign")
+                        (va.get("val") in ("superscript", "subscript")) for va in si.iter(f"{_NS}vertAlign")
                     ) or any(st.get("val", "1") not in ("0", "false") for st in si.iter(f"{_NS}strike")):
                         self._rich_strings.add(index)  # 121000¹: a footnote mark that reads as a digit
                     index += 1
@@ -313,7 +324,13 @@ class WorkbookInspector:
         try:
             with self.zip.open(part) as fh:
                 col_tag, view_tag = f"{_NS}col", f"{_NS}sheetView"
-                for _, el in etree.iterparse(fh, events=("end",), tag=(row_tag, c_tag, col_tag, view_tag), huge_tree=True, resolve_entities=False):
+                for _, el in etree.iterparse(
+                    fh,
+                    events=("end",),
+                    tag=(row_tag, c_tag, col_tag, view_tag),
+                    huge_tree=True,
+                    resolve_entities=False,
+                ):
                     if el.tag == view_tag:
                         info.zeros_hidden = info.zeros_hidden or el.get("showZeros") in ("0", "false")
                         continue
@@ -326,7 +343,9 @@ class WorkbookInspector:
                     if el.tag == row_tag:
                         r = el.get("r")
                         last_row = int(r) if r and r.isdigit() else last_row + 1
-                        if el.get("hidden") in ("1", "true") or (el.get("ht") is not None and _float(el.get("ht"), 1.0) == 0):
+                        if el.get("hidden") in ("1", "true") or (
+                            el.get("ht") is not None and _float(el.get("ht"), 1.0) == 0
+                        ):
                             info.hidden_rows.add(last_row - 1)
                         next_col = 0
                         el.clear()
@@ -335,7 +354,9 @@ class WorkbookInspector:
                             while el.getprevious() is not None:
                                 del parent[0]
                         continue
-                    if len(el) == 0:  # no <v>, <f> or <is>: a formatted empty cell (a million of them is common)
+                    if (
+                        len(el) == 0
+                    ):  # no <v>, <f> or <is>: a formatted empty cell (a million of them is common)
                         next_col += 1
                         continue
                     ref = el.get("r")
@@ -375,9 +396,18 @@ class WorkbookInspector:
                     style = el.get("s")
                     if style is not None and not style.isdigit():
                         style = None
-                    if f is None and ((t == "s" and not long_strings and not self._rich_strings) or (t == "str" and len(vtext or "") <= MAX_CELL_CHARS)):
+                    if f is None and (
+                        (t == "s" and not long_strings and not self._rich_strings)
+                        or (t == "str" and len(vtext or "") <= MAX_CELL_CHARS)
+                    ):
                         continue  # the common case: a plain string
-                    if f is None and t == "n" and (style is None or style_kinds.get(int(style), "general") == "general") and len(vtext) < 12 and not (info.zeros_hidden and vtext in ("0", "0.0")):
+                    if (
+                        f is None
+                        and t == "n"
+                        and (style is None or style_kinds.get(int(style), "general") == "general")
+                        and len(vtext) < 12
+                        and not (info.zeros_hidden and vtext in ("0", "0.0"))
+                    ):
                         continue  # the common case: a plain number of at most 11 characters (no note can apply)
                     key = (row - 1, col)
                     if f is not None and not vtext and inline is None and not (t == "str" and v is not None):
@@ -390,9 +420,10 @@ class WorkbookInspector:
                         info.notes[key] = CellNote("long", "")
                     elif t == "s" and vtext and vtext.isdigit() and int(vtext) in self._rich_strings:
                         info.notes[key] = CellNote("rich", "")
-                    elif inline is not None and sum(len(x.text or "") for x in inline.iter(f"{_NS}t")) > MAX_CELL_CHARS:
-                        info.notes[key] = CellNote("long", "")
-                    elif t in ("str", "inlineStr") and vtext and len(vtext) > MAX_CELL_CHARS:
+                    elif (
+                        inline is not None
+                        and sum(len(x.text or "") for x in inline.iter(f"{_NS}t")) > MAX_CELL_CHARS
+                    ) or (t in ("str", "inlineStr") and vtext and len(vtext) > MAX_CELL_CHARS):
                         info.notes[key] = CellNote("long", "")
                     elif f is not None:
                         info.notes[key] = CellNote("formula", "=" + (f.text or ""))
@@ -404,13 +435,22 @@ class WorkbookInspector:
                         held = Decimal(f"{float(vtext):.15g}") * (100 if kind == "percent" else 1)
                         step = Decimal(1).scaleb(-shown_decimals)
                         if held != held.quantize(step, rounding=ROUND_HALF_UP):
-                            shown = format(held.quantize(step, rounding=ROUND_HALF_UP), "f") + ("%" if kind == "percent" else "")
-                            info.notes[key] = CellNote("rounded", f"{shown}（保存的值 {format(held.normalize(), 'f')}{'%' if kind == 'percent' else ''}）")
+                            shown = format(held.quantize(step, rounding=ROUND_HALF_UP), "f") + (
+                                "%" if kind == "percent" else ""
+                            )
+                            info.notes[key] = CellNote(
+                                "rounded",
+                                f"{shown}（保存的值 {format(held.normalize(), 'f')}{'%' if kind == 'percent' else ''}）",
+                            )
                     if kind == "percent":
                         info.percent_cells.add(key)
                     elif kind in ("万元", "元", "year") or (kind or "").startswith(("shift", "zeropad")):
                         info.unit_cells[key] = kind
-                    elif (kind == "zeroblank" or info.zeros_hidden) and key not in info.notes and float(vtext) == 0:
+                    elif (
+                        (kind == "zeroblank" or info.zeros_hidden)
+                        and key not in info.notes
+                        and float(vtext) == 0
+                    ):
                         info.notes[key] = CellNote("zero_blank", "0")
                     elif kind == "scaled" and key not in info.notes:
                         info.notes[key] = CellNote("scaled", vtext or "")
@@ -419,6 +459,8 @@ class WorkbookInspector:
         except etree.XMLSyntaxError as e:
             raise WorkbookRefused(f"工作表无法读取（XML 损坏）：{e.msg}", sheet=name) from None
         except (zipfile.BadZipFile, OSError, EOFError) as e:
-            raise WorkbookRefused(f"XLSX 工作表无法读取（文件损坏或被截断）：{type(e).__name__}", sheet=name) from None
+            raise WorkbookRefused(
+                f"XLSX 工作表无法读取（文件损坏或被截断）：{type(e).__name__}", sheet=name
+            ) from None
         info.max_row, info.max_col = max_row, max_col
         return info

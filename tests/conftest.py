@@ -27,7 +27,9 @@ def snapshot(warehouse: Path, exclude_schemas=("audit",)) -> dict[str, list[tupl
     with contextlib.closing(duckdb.connect(str(warehouse), read_only=True)) as con:
         tables = [
             (schema, table)
-            for schema, table in con.execute("SELECT table_schema, table_name FROM information_schema.tables").fetchall()
+            for schema, table in con.execute(
+                "SELECT table_schema, table_name FROM information_schema.tables"
+            ).fetchall()
             if schema not in exclude_schemas
         ]
         for schema, table in sorted(tables):

@@ -13,9 +13,9 @@ import filecmp
 import importlib.util
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Callable
 
 Cases = dict[str, Callable[[Path], None]]
 
@@ -52,15 +52,25 @@ def check(cases: Cases, root: Path, script: str) -> list[str]:
         fresh, committed = generated_files(Path(tmp)), generated_files(root)
         problems = [f"missing: {k}" for k in fresh.keys() - committed.keys()]
         problems += [f"not built by {script}: {k}" for k in committed.keys() - fresh.keys()]
-        problems += [f"differs: {k}" for k in fresh.keys() & committed.keys() if not filecmp.cmp(fresh[k], committed[k], shallow=False)]
-        problems += [f"no case for folder: {p.name}" for p in root.iterdir() if p.is_dir() and p.name not in cases and not p.name.startswith(("_", "."))]
+        problems += [
+            f"differs: {k}"
+            for k in fresh.keys() & committed.keys()
+            if not filecmp.cmp(fresh[k], committed[k], shallow=False)
+        ]
+        problems += [
+            f"no case for folder: {p.name}"
+            for p in root.iterdir()
+            if p.is_dir() and p.name not in cases and not p.name.startswith(("_", "."))
+        ]
     return sorted(problems)
 
 
 def main(cases: Cases, root: Path, script: str, description: str, argv: list[str] | None = None) -> int:
     """The builder scripts' command line: build all or some cases, or ``--check`` the committed ones."""
     p = argparse.ArgumentParser(description=description)
-    p.add_argument("--check", action="store_true", help="compare the committed corpus with a fresh build; write nothing")
+    p.add_argument(
+        "--check", action="store_true", help="compare the committed corpus with a fresh build; write nothing"
+    )
     p.add_argument("cases", nargs="*", help="only these cases")
     args = p.parse_args(argv)
     if args.check:

@@ -152,9 +152,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import query, snapshot
 
 from app.pipeline import build
-from conftest import query, snapshot
 from ingest import templates as T
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
@@ -184,7 +184,9 @@ class Case:
         rows = []
         for i in self.expected["issues"]:
             assert set(i) == set(ISSUE_FIELDS), (self.id, i)
-            rows.append(tuple(str(self.input) if k == "file" and i[k] == "{input}" else i[k] for k in ISSUE_FIELDS))
+            rows.append(
+                tuple(str(self.input) if k == "file" and i[k] == "{input}" else i[k] for k in ISSUE_FIELDS)
+            )
         return _sorted(rows)
 
 
@@ -228,7 +230,7 @@ class Run:
         (o,) = [o for o in self.result.outcomes if o.submission_id == sid]
         return o
 
-    def read_back(self) -> "Run":
+    def read_back(self) -> Run:
         """One connection for everything the per-case tests look at (opening the file costs ~0.2 s)."""
         with contextlib.closing(duckdb.connect(str(self.warehouse), read_only=True)) as con:
             for sid, *issue in con.execute(
@@ -238,9 +240,13 @@ class Run:
                 self.rejects.setdefault(sid, []).append(tuple(issue))
             self.rejects = {sid: _sorted(rows) for sid, rows in self.rejects.items()}
             for t in T.TEMPLATES:
-                for sid, n in con.execute(f"select _submission_id, count(*) from raw.{t} group by 1").fetchall():
+                for sid, n in con.execute(
+                    f"select _submission_id, count(*) from raw.{t} group by 1"
+                ).fetchall():
                     self.raw_rows.setdefault(sid, {})[t] = n
-            self.submissions = {r[0] for r in con.execute("select submission_id from audit.submissions").fetchall()}
+            self.submissions = {
+                r[0] for r in con.execute("select submission_id from audit.submissions").fetchall()
+            }
         return self
 
 
@@ -309,19 +315,31 @@ def test_refused_submissions_change_nothing_outside_audit(refused_run: Run):
 
 
 @pytest.mark.parametrize("case_id", CLI_CASES)
-def test_cli_refuses_with_exit_code_2_and_prints_where(case_id: str, yanfeng_warehouse, base_snapshot, tmp_path):
+def test_cli_refuses_with_exit_code_2_and_prints_where(
+    case_id: str, yanfeng_warehouse, base_snapshot, tmp_path
+):
     (case,) = [c for c in REFUSED if c.id == case_id]
     wh = tmp_path / "jixiao.duckdb"
     shutil.copy(yanfeng_warehouse, wh)
     out = subprocess.run(
-        [JIXIAO, "build", "--input", str(case.input), "--warehouse", str(wh), "--submission-id", case.id, "--skip-checks"],
+        [
+            JIXIAO,
+            "build",
+            "--input",
+            str(case.input),
+            "--warehouse",
+            str(wh),
+            "--submission-id",
+            case.id,
+            "--skip-checks",
+        ],
         capture_output=True,
         text=True,
         env=dict(os.environ, COLUMNS="250"),
     )
     assert out.returncode == 2, out.stdout + out.stderr
     lines = out.stdout.splitlines()
-    for file, sheet, row, column, value, reason, severity in case.expected_issues():
+    for file, sheet, row, column, _value, reason, _severity in case.expected_issues():
         # the rejects table prints one issue per line: its file, sheet, row, column and reason together
         cells = [file, sheet, None if row is None else str(row), column, reason]
         assert any(all(c in line for c in cells if c) for line in lines), (cells, out.stdout)

@@ -7,16 +7,18 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+from conftest import build_warehouse, query
 from python_calamine import CalamineWorkbook
 
-from conftest import build_warehouse, query
 from ingest import templates as T
 from ingest.blank_template import Department, sheet_name, write_blank_template
 from ingest.submission import FrameworkCatalog, read_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 JIXIAO = str(ROOT / ".venv" / "bin" / "jixiao")
-DEPT = Department("430406-hrss", "雁峰区人力资源和社会保障局", "430406", "湖南省衡阳市雁峰区", "", "人力资源和社会保障")
+DEPT = Department(
+    "430406-hrss", "雁峰区人力资源和社会保障局", "430406", "湖南省衡阳市雁峰区", "", "人力资源和社会保障"
+)
 
 
 def test_one_sheet_per_template_with_chinese_headers_and_drop_downs(tmp_path):
@@ -27,12 +29,24 @@ def test_one_sheet_per_template_with_chinese_headers_and_drop_downs(tmp_path):
     assert [c.value for c in ledger[1]][:4] == ["部门编码", "年度", "指标管理类型", "项目类别"]
     lists = {str(v.sqref).split(":")[0]: v.formula1 for v in ledger.data_validations.dataValidation}
     choices = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("x_选项").to_python()
-    column = {f: [r[i] for r in choices if i < len(r) and r[i] != ""] for i, f in enumerate(sorted(set(lists.values()), key=lambda f: f.split("$")[1]))}
+    column = {
+        f: [r[i] for r in choices if i < len(r) and r[i] != ""]
+        for i, f in enumerate(sorted(set(lists.values()), key=lambda f: f.split("$")[1]))
+    }
     assert column[lists["C2"]] == ["基本支出", "项目支出"]
     assert column[lists["D2"]] == ["人员经费", "公用经费", "其他运转类", "特定目标类"]
     assert column[lists["A2"]] == ["430406-hrss"] and column[lists["B2"]] == ["2023"]
-    assert [c.value for c in book["部门信息"][2]][:4] == ["430406-hrss", "雁峰区人力资源和社会保障局", "430406", "湖南省衡阳市雁峰区"]
-    notes = [r[0] for r in CalamineWorkbook.from_path(str(path)).get_sheet_by_name("说明").to_python() if r and r[0]]
+    assert [c.value for c in book["部门信息"][2]][:4] == [
+        "430406-hrss",
+        "雁峰区人力资源和社会保障局",
+        "430406",
+        "湖南省衡阳市雁峰区",
+    ]
+    notes = [
+        r[0]
+        for r in CalamineWorkbook.from_path(str(path)).get_sheet_by_name("说明").to_python()
+        if r and r[0]
+    ]
     assert "预算指标执行台账（budget_ledger）　必填" in notes and "人员编制（staffing）　可选" in notes
 
 
@@ -42,31 +56,70 @@ def test_a_filled_in_template_loads_to_the_rows_written(tmp_path):
     ledger = book["预算指标执行台账"]
     header = [c.value for c in ledger[1]]
     lines = [
-        {"部门编码": "430406-hrss", "年度": 2023, "指标管理类型": "基本支出", "项目类别": "人员经费", "原始指标金额": 3233445, "实际指标可用金额": 3153742, "实际支付合计": 3153742},
-        {"部门编码": "430406-hrss", "年度": 2023, "指标管理类型": "基本支出", "项目类别": "公用经费", "原始指标金额": 242000, "实际指标可用金额": 242000, "实际支付合计": 242000},
-        {"部门编码": "430406-hrss", "年度": 2023, "指标管理类型": "项目支出", "项目类别": "特定目标类", "项目编码": "P1", "项目名称": "就业补助", "原始指标金额": 1000.5, "实际指标可用金额": 1000.5, "实际支付合计": None},
+        {
+            "部门编码": "430406-hrss",
+            "年度": 2023,
+            "指标管理类型": "基本支出",
+            "项目类别": "人员经费",
+            "原始指标金额": 3233445,
+            "实际指标可用金额": 3153742,
+            "实际支付合计": 3153742,
+        },
+        {
+            "部门编码": "430406-hrss",
+            "年度": 2023,
+            "指标管理类型": "基本支出",
+            "项目类别": "公用经费",
+            "原始指标金额": 242000,
+            "实际指标可用金额": 242000,
+            "实际支付合计": 242000,
+        },
+        {
+            "部门编码": "430406-hrss",
+            "年度": 2023,
+            "指标管理类型": "项目支出",
+            "项目类别": "特定目标类",
+            "项目编码": "P1",
+            "项目名称": "就业补助",
+            "原始指标金额": 1000.5,
+            "实际指标可用金额": 1000.5,
+            "实际支付合计": None,
+        },
     ]
     for r, line in enumerate(lines, start=2):
         for name, value in line.items():
             ledger.cell(row=r, column=header.index(name) + 1, value=value)
     three = book["三公经费"]
-    for r, (item, budget, actual) in enumerate([("公务接待费", 1.3, 1.19), ("公务用车运行维护费", None, 2.5)], start=2):
+    for r, (item, budget, actual) in enumerate(
+        [("公务接待费", 1.3, 1.19), ("公务用车运行维护费", None, 2.5)], start=2
+    ):
         for c, v in enumerate(["430406-hrss", 2023, item, budget, actual, "万元"], start=1):
             three.cell(row=r, column=c, value=v)
     book.save(path)
 
     sub = read_submission(path, catalog=FrameworkCatalog.from_seeds(ROOT / "seeds"))
     assert sub.ok, [str(i) for i in sub.issues]
-    assert sub.row_counts() == {name: {"departments": 1, "budget_ledger": 3, "three_public": 2}.get(name, 0) for name in T.TEMPLATES}
+    assert sub.row_counts() == {
+        name: {"departments": 1, "budget_ledger": 3, "three_public": 2}.get(name, 0) for name in T.TEMPLATES
+    }
     wh = tmp_path / "jixiao.duckdb"
     result = build_warehouse(wh, path, run_checks=False)
     assert result.swapped and not result.refused
-    assert [tuple(map(str, r)) for r in query(wh, "select category, original_budget, adjusted_budget, actual_paid from raw.budget_ledger order by _row_number")] == [
+    assert [
+        tuple(map(str, r))
+        for r in query(
+            wh,
+            "select category, original_budget, adjusted_budget, actual_paid from raw.budget_ledger order by _row_number",
+        )
+    ] == [
         ("人员经费", "3233445.00", "3153742.00", "3153742.00"),
         ("公用经费", "242000.00", "242000.00", "242000.00"),
         ("特定目标类", "1000.50", "1000.50", "None"),
     ]
-    assert [tuple(map(str, r)) for r in query(wh, "select item, budget, actual from raw.three_public order by _row_number")] == [
+    assert [
+        tuple(map(str, r))
+        for r in query(wh, "select item, budget, actual from raw.three_public order by _row_number")
+    ] == [
         ("公务接待费", "13000.00", "11900.00"),
         ("公务用车运行维护费", "None", "25000.00"),
     ]
@@ -75,14 +128,30 @@ def test_a_filled_in_template_loads_to_the_rows_written(tmp_path):
 def test_cli_prefills_departments_from_the_warehouse(yanfeng_warehouse, tmp_path):
     out = tmp_path / "模板.xlsx"
     done = subprocess.run(
-        [JIXIAO, "template", "--out", str(out), "--region", "430406", "--year", "2024", "--warehouse", str(yanfeng_warehouse)],
+        [
+            JIXIAO,
+            "template",
+            "--out",
+            str(out),
+            "--region",
+            "430406",
+            "--year",
+            "2024",
+            "--warehouse",
+            str(yanfeng_warehouse),
+        ],
         capture_output=True,
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"已生成填报模板：{out}（1 个部门已预填）" in done.stdout.replace("\n", "")
-    assert [c.value for c in openpyxl.load_workbook(out)["部门信息"][2]][:2] == ["430406-hrss", "雁峰区人力资源和社会保障局"]
+    assert [c.value for c in openpyxl.load_workbook(out)["部门信息"][2]][:2] == [
+        "430406-hrss",
+        "雁峰区人力资源和社会保障局",
+    ]
     missing = subprocess.run(
-        [JIXIAO, "template", "--out", str(out), "--dept", "nope", "--warehouse", str(yanfeng_warehouse)], capture_output=True, text=True
+        [JIXIAO, "template", "--out", str(out), "--dept", "nope", "--warehouse", str(yanfeng_warehouse)],
+        capture_output=True,
+        text=True,
     )
     assert missing.returncode == 2 and "仓库中没有这些部门：nope" in missing.stdout

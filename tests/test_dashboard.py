@@ -28,14 +28,21 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import query
 from streamlit.testing.v1 import AppTest
 
 from app.dashboard import data, exports, fmt, sandbox, scoring_table
-from conftest import query
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIN = str(ROOT / "app" / "dashboard" / "main.py")
-PAGES = ["views/overview.py", "views/department.py", "views/indicators.py", "views/trends.py", "views/findings.py", "views/sql.py"]
+PAGES = [
+    "views/overview.py",
+    "views/department.py",
+    "views/indicators.py",
+    "views/trends.py",
+    "views/findings.py",
+    "views/sql.py",
+]
 HRSS = "430406-hrss"
 HRSS_NAME = "雁峰区人力资源和社会保障局"
 
@@ -164,7 +171,10 @@ def test_department_page_shows_the_worked_example(wh):
     b11 = ind.loc["B11"]
     assert b11["指标值"] == "99.08%"
     assert (b11["分值"], b11["得分"], b11["评分方式"]) == (2, 2, "按规则")
-    assert b11["说明"] == "预算完成率 = 88,044,648.36 / 88,862,851.06 × 100% = 99.08%，大于 90%，得 2 分（满分 2 分）"
+    assert (
+        b11["说明"]
+        == "预算完成率 = 88,044,648.36 / 88,862,851.06 × 100% = 99.08%，大于 90%，得 2 分（满分 2 分）"
+    )
     assert "90%" in b11["评分规则"]
     assert ind.loc["B22", "指标值"] == "-5.01%" and ind.loc["B22", "得分"] == 1
     assert ind.loc["D2", "得分"] == 3 and "81.25%" in ind.loc["D2", "说明"]
@@ -454,7 +464,9 @@ def test_locked_connection_blocks_without_the_statement_filter(wh, name):
     try:
         with pytest.raises(duckdb.Error):
             con.execute(LOCKED_CONNECTION_ATTEMPTS[name]).fetchall()
-        assert con.execute("select current_setting('enable_external_access'), current_setting('lock_configuration')").fetchone() == (False, True)
+        assert con.execute(
+            "select current_setting('enable_external_access'), current_setting('lock_configuration')"
+        ).fetchone() == (False, True)
     finally:
         con.close()
     assert not Path("/tmp/jixiao_locked.csv").exists()
@@ -517,12 +529,25 @@ def test_sql_page_runs_a_select_and_refuses_the_rest(wh):
     assert any("共" in c.value and "行" in c.value for c in at.caption)
     labels = [b.label for b in at.get("download_button")]
     assert "下载 CSV" in labels and "下载 Excel" in labels
-    for name in ("insert", "drop", "copy_to", "read_csv", "attach", "install", "load", "set_external", "pragma", "smuggled_write"):
+    for name in (
+        "insert",
+        "drop",
+        "copy_to",
+        "read_csv",
+        "attach",
+        "install",
+        "load",
+        "set_external",
+        "pragma",
+        "smuggled_write",
+    ):
         at.text_area(key="sql_text").set_value(FORBIDDEN[name]).run()
         at.button(key="sql_run").click().run()
         assert not at.exception
         assert at.error and at.error[0].value.startswith("查询被拒绝"), (name, [e.value for e in at.error])
-    at.text_area(key="sql_text").set_value("with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r").run()
+    at.text_area(key="sql_text").set_value(
+        "with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r"
+    ).run()
     monkey = pytest.MonkeyPatch()
     monkey.setattr(sandbox, "TIME_LIMIT_S", 1.0)  # the page passes the module's limit at call time
     try:

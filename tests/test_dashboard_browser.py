@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import query
 from streamlit.testing.v1 import AppTest
 
 from app.warehouse import SAMPLE
-from conftest import query
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,14 @@ DEMO_YEARS = MANIFEST["fiscal_years"]
 HRSS = "430406-hrss"
 HRSS_NAME = "雁峰区人力资源和社会保障局"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 RENDERED = (
     "() => document.querySelector('[data-test-script-state=notRunning]')"
     " && document.querySelectorAll('[data-testid=stSkeleton]').length === 0"
@@ -78,9 +85,21 @@ def served(yanfeng_warehouse, tmp_path_factory):
     log = live.parent / "streamlit.log"
     env = dict(os.environ, JIXIAO_WAREHOUSE=str(live))
     cmd = [
-        sys.executable, "-m", "streamlit", "run", MAIN,
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        MAIN,
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
     ]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -120,12 +139,19 @@ def _wait_rendered(page, timeout_ms: int = 60_000) -> None:
 
 
 def _metric(page, label: str) -> str:
-    m = page.locator('[data-testid="stMetric"]').filter(has=page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
+    m = (
+        page.locator('[data-testid="stMetric"]')
+        .filter(has=page.locator('[data-testid="stMetricLabel"]', has_text=label))
+        .first
+    )
     return m.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
 def _problems(page) -> list[str]:
-    return [e.inner_text() for e in page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').all()]
+    return [
+        e.inner_text()
+        for e in page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').all()
+    ]
 
 
 # ---------------------------------------------------------------------------- 1. the real app
@@ -155,7 +181,9 @@ def test_real_browser_overview_then_department(served, browser):
         assert _metric(page, "等级") == "优"
         assert _metric(page, "满分") == "100"
         assert page.get_by_text("一级指标得分").is_visible()
-        assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 2  # level-1 and indicator charts drawn
+        assert (
+            page.locator('[data-testid="stVegaLiteChart"]').count() >= 2
+        )  # level-1 and indicator charts drawn
         assert not _problems(page)
         assert f"dept={HRSS}" in page.url and "year=2023" in page.url
         page.screenshot(path=str(ARTIFACTS / "dashboard-department.png"))
@@ -175,7 +203,9 @@ def test_real_browser_overview_then_department(served, browser):
 class Observed:
     returncode: int = -1
     build_seconds: float = 0.0
-    loads: list[tuple[float, str, str, list[str]]] = field(default_factory=list)  # (seconds, 总分, 等级, problems)
+    loads: list[tuple[float, str, str, list[str]]] = field(
+        default_factory=list
+    )  # (seconds, 总分, 等级, problems)
     health: list[bool] = field(default_factory=list)
     output: str = ""
 
@@ -185,7 +215,17 @@ def rebuilt(served, browser) -> Observed:
     """Run `jixiao build --input ingest/sample/demo` on the served warehouse, reloading the app meanwhile."""
     obs = Observed()
     # --skip-checks: Great Expectations is not what this test is about, and it is half of the build time
-    cmd = [sys.executable, "-m", "app.cli", "build", "--input", str(DEMO), "--warehouse", str(served.warehouse), "--skip-checks"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "app.cli",
+        "build",
+        "--input",
+        str(DEMO),
+        "--warehouse",
+        str(served.warehouse),
+        "--skip-checks",
+    ]
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out: list[bytes] = []
@@ -197,7 +237,9 @@ def rebuilt(served, browser) -> Observed:
             t = time.perf_counter()
             page.goto(f"{served.url}/department?dept={HRSS}&year=2023&fw=hn_dept_overall")
             _wait_rendered(page)
-            obs.loads.append((time.perf_counter() - t, _metric(page, "总分"), _metric(page, "等级"), _problems(page)))
+            obs.loads.append(
+                (time.perf_counter() - t, _metric(page, "总分"), _metric(page, "等级"), _problems(page))
+            )
             try:
                 obs.health.append(_get(served.url + "/_stcore/health")[1].strip() == b"ok")
             except OSError:
@@ -215,8 +257,15 @@ def rebuilt(served, browser) -> Observed:
 
 def test_app_keeps_answering_during_a_build_and_then_shows_the_new_data(served, browser, rebuilt):
     assert rebuilt.returncode in (0, 2), rebuilt.output[-3000:]  # 2: a planted refused submission is fine
-    assert len(rebuilt.loads) >= 3, f"only {len(rebuilt.loads)} page loads during a {rebuilt.build_seconds:.0f} s build"
-    for _seconds, total, grade, problems in rebuilt.loads:  # every load during the build: the old numbers, no error
+    assert len(rebuilt.loads) >= 3, (
+        f"only {len(rebuilt.loads)} page loads during a {rebuilt.build_seconds:.0f} s build"
+    )
+    for (
+        _seconds,
+        total,
+        grade,
+        problems,
+    ) in rebuilt.loads:  # every load during the build: the old numbers, no error
         assert (total, grade, problems) == ("90", "优", [])
     assert all(rebuilt.health)
 
@@ -225,7 +274,9 @@ def test_app_keeps_answering_during_a_build_and_then_shows_the_new_data(served, 
         page.goto(served.url + "/")
         _wait_rendered(page)
         assert not _problems(page)
-        assert _metric(page, "参评部门") == str(DEMO_DEPTS + 1)  # the generated departments + 雁峰区人社局, in 2023
+        assert _metric(page, "参评部门") == str(
+            DEMO_DEPTS + 1
+        )  # the generated departments + 雁峰区人社局, in 2023
         years = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').inner_text()
         assert all(str(y) in years for y in DEMO_YEARS)
         page.goto(f"{served.url}/department?dept={HRSS}&year=2023&fw=hn_dept_overall")
@@ -273,7 +324,9 @@ def test_overview_change_from_last_year_and_movers(multi_year):
     assert any(s.value == "变化最大的部门" for s in at.subheader)
     # the movers table, not the league table (which has the same columns plus 排名)
     movers = next(
-        d.value for d in at.dataframe if {"部门", "较上年", "上年等级"} <= set(d.value.columns) and "排名" not in d.value.columns
+        d.value
+        for d in at.dataframe
+        if {"部门", "较上年", "上年等级"} <= set(d.value.columns) and "排名" not in d.value.columns
     )
     assert len(movers) >= 2 and movers["较上年"].is_monotonic_decreasing
     # an earlier year
@@ -327,7 +380,7 @@ def test_heatmap_shows_lowest_or_highest_scorers_above_the_row_limit(multi_year,
     monkeypatch.setattr(ui, "HEATMAP_ROWS", 10)
     ranked = [
         name
-        for name, in query(
+        for (name,) in query(
             multi_year,
             """select d.dept_name from marts.fct_department_scores s join marts.dim_department d using (dept_code)
                where s.framework_code = 'hn_dept_overall' and s.fiscal_year = ?

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import query
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,7 +96,9 @@ def test_build_ran_the_checkpoint_and_every_suite_passed(yanfeng_warehouse):
         assert name in index
     for suite, *_, page in runs:
         assert page and (docs / page).is_file(), suite
-    assert "https://" not in (docs / runs[0][6]).read_text(encoding="utf-8").split("<body")[0]  # no CDN assets
+    assert (
+        "https://" not in (docs / runs[0][6]).read_text(encoding="utf-8").split("<body")[0]
+    )  # no CDN assets
     # the GX scratch folder (frames, site) is gone from the build folder
     assert not list((yanfeng_warehouse.parent / ".build").glob("gx-*"))
 
@@ -171,7 +172,9 @@ def test_planted_faults_fail_the_right_expectations(yanfeng_warehouse, tmp_path)
         ("marts_level1_scores", "max_difference"),  # B's subtotal is no longer Σ its indicators
         ("marts_department_scores", "total_difference"),  # nor is the total
     }, failed
-    cap = next(r for r in outcome.suite("marts_indicator_scores").results if r.column == "score_cap, max_score")
+    cap = next(
+        r for r in outcome.suite("marts_indicator_scores").results if r.column == "score_cap, max_score"
+    )
     assert "hn_dept_overall · B22" in cap.details and "1 / " in cap.observed
     assert outcome.suite("findings_review").success and not outcome.integrity_success
     # the failing run's docs do not replace the live ones
@@ -218,8 +221,14 @@ def test_data_docs_open_in_a_browser(yanfeng_warehouse):
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1100})

@@ -25,7 +25,7 @@ from ingest.submission import FrameworkCatalog, read_submission
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-SMALL = dict(departments=10, years=3, seed=11, regions=2)
+SMALL = {"departments": 10, "years": 3, "seed": 11, "regions": 2}
 
 
 # ---------------------------------------------------------------------------
@@ -33,7 +33,11 @@ SMALL = dict(departments=10, years=3, seed=11, regions=2)
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def load_all(out: Path) -> tuple[duckdb.DuckDBPyConnection, dict]:
@@ -254,7 +258,9 @@ def test_fast_amount_formatting_is_exact():
 
     r = random.Random(0)
     values = [0, 1, -1, 99, 100, 5, -79_703_00, FAST_LIMIT - 1, -(FAST_LIMIT - 1), FAST_LIMIT, 10**15 + 7]
-    values += [r.randrange(-FAST_LIMIT, FAST_LIMIT) for _ in range(3_000)] + [r.randrange(0, 10**9) for _ in range(3_000)]
+    values += [r.randrange(-FAST_LIMIT, FAST_LIMIT) for _ in range(3_000)] + [
+        r.randrange(0, 10**9) for _ in range(3_000)
+    ]
     for style, _ in STYLES:
         f = Formatter(style)
         for v in values:
@@ -275,11 +281,14 @@ def test_xlsx_bytes_are_stable(tmp_path):
 
 
 def test_every_submission_loads_without_issues_and_row_counts_match(demo_like):
-    out, con, manifest = demo_like  # load_all asserted no errors, no warnings, rows per file
+    _out, con, manifest = demo_like  # load_all asserted no errors, no warnings, rows per file
     for table, n in manifest["rows"].items():
         assert con.execute(f"SELECT count(*) FROM raw.{table}").fetchone()[0] == n, table
     assert con.execute("SELECT count(*) FROM audit.submissions").fetchone()[0] == len(manifest["submissions"])
-    assert manifest["department_years"] == manifest["parameters"]["departments"] * manifest["parameters"]["years"]
+    assert (
+        manifest["department_years"]
+        == manifest["parameters"]["departments"] * manifest["parameters"]["years"]
+    )
 
 
 def test_findings_are_exactly_the_planted_faults(demo_like):
@@ -314,13 +323,23 @@ def test_clean_sample_has_no_findings(tmp_path):
     assert res.faults == [] and planted(out) == []
     assert violations(con) == set()
     # monthly: twelve months per department-year that has them
-    bad = con.execute("SELECT count(*) FROM (SELECT dept_code, fiscal_year FROM raw.monthly_execution GROUP BY ALL HAVING count(*) <> 12)")
+    bad = con.execute(
+        "SELECT count(*) FROM (SELECT dept_code, fiscal_year FROM raw.monthly_execution GROUP BY ALL HAVING count(*) <> 12)"
+    )
     assert bad.fetchone()[0] == 0
 
 
 def test_fault_types_can_be_chosen(tmp_path):
     out = tmp_path / "some"
-    res = generate(departments=9, years=2, seed=4, regions=1, fault_rate=0.5, fault_types=["staffing_total", "reported_score"], out=out)
+    res = generate(
+        departments=9,
+        years=2,
+        seed=4,
+        regions=1,
+        fault_rate=0.5,
+        fault_types=["staffing_total", "reported_score"],
+        out=out,
+    )
     assert {f.check_code for f in res.faults} <= {"staffing_total", "reported_score"}
     assert len(res.faults) == 9
     with pytest.raises(ValueError):
@@ -384,13 +403,17 @@ def test_demo_varies_encodings_units_and_containers():
     assert any("(万元)" in h for h in first_lines), "a 万元 header suffix"
     assert any(h.endswith(",unit") for h in first_lines), "a unit column"
     assert any("部门编码" in h for h in first_lines) and any(h.startswith("dept_code") for h in first_lines)
-    assert any('"' in t and ",0" in t.replace('",', "") for t in texts.values()), "quoted thousands separators"
+    assert any('"' in t and ",0" in t.replace('",', "") for t in texts.values()), (
+        "quoted thousands separators"
+    )
     assert any("(" in t and ")" in t for t in texts.values())
     styles = {s["style"] for s in manifest["submissions"]}
     assert {"csv-en", "csv-gbk-zh", "csv-gbk-zh-wan", "xlsx-en", "xlsx-zh"} <= styles
     size = sum(p.stat().st_size for p in DEMO_DIR.rglob("*") if p.is_file())
     assert size < 2_000_000
-    assert not any(p.name.startswith("430406-") for p in DEMO_DIR.iterdir()), "430406 belongs to the worked example"
+    assert not any(p.name.startswith("430406-") for p in DEMO_DIR.iterdir()), (
+        "430406 belongs to the worked example"
+    )
 
 
 def test_units_convert_exactly_on_load(demo_like):
@@ -398,7 +421,8 @@ def test_units_convert_exactly_on_load(demo_like):
     wan = [s["submission_id"] for s in manifest["submissions"] if s["style"].endswith("-wan")]
     assert wan
     units = con.execute(
-        "SELECT DISTINCT _source_unit FROM raw.budget_ledger WHERE _submission_id IN (SELECT unnest(?::VARCHAR[]))", [wan]
+        "SELECT DISTINCT _source_unit FROM raw.budget_ledger WHERE _submission_id IN (SELECT unnest(?::VARCHAR[]))",
+        [wan],
     ).fetchall()
     assert units == [("万元",)]
 
@@ -447,10 +471,11 @@ def test_manual_scores_stay_within_each_indicator_weight(demo_like):
     assert any(float(s) < 0 for fw, c, s in rows if (fw, c) == ("sc_county_self", "S14"))  # some deductions
 
 
-
 def test_oracle_reproduces_the_worked_example():
     """frameworks.md: B11 99.08, B12 2.39, B21 0.93, B23 100 for the 2023 雁峰区人社局 ledger."""
-    sub = read_submission(ROOT / "ingest" / "sample" / "yanfeng-2023", catalog=FrameworkCatalog.from_seeds(SEEDS))
+    sub = read_submission(
+        ROOT / "ingest" / "sample" / "yanfeng-2023", catalog=FrameworkCatalog.from_seeds(SEEDS)
+    )
     led = sub.tables["budget_ledger"].frame
     lines = [r for r in led.iter_rows(named=True) if not r["is_subtotal"]]
     c = lambda x: int(x * 100)  # noqa: E731
@@ -458,10 +483,24 @@ def test_oracle_reproduces_the_worked_example():
     adj = sum(c(r["adjusted_budget"]) for r in lines)
     paid = sum(c(r["actual_paid"]) for r in lines)
     pub = [r for r in lines if r["category"] == "公用经费"]
-    values = hn_values(orig, adj, paid, sum(c(r["adjusted_budget"]) for r in pub), sum(c(r["actual_paid"]) for r in pub), adj - paid)
-    assert {k: str(v) for k, v in values.items()} == {"B11": "99.08", "B12": "2.39", "B21": "0.93", "B23": "100.00"}
+    values = hn_values(
+        orig,
+        adj,
+        paid,
+        sum(c(r["adjusted_budget"]) for r in pub),
+        sum(c(r["actual_paid"]) for r in pub),
+        adj - paid,
+    )
+    assert {k: str(v) for k, v in values.items()} == {
+        "B11": "99.08",
+        "B12": "2.39",
+        "B21": "0.93",
+        "B23": "100.00",
+    }
     assert pct(1, 8) == Decimal("12.50") and pct(1, 3) == Decimal("33.33") and pct(2, 3) == Decimal("66.67")
-    assert pct(1, 40000) == Decimal("0.00") and pct(1, 20000) == Decimal("0.01")  # 0.0025 → 0.00; 0.005 → 0.01 (half-up)
+    assert pct(1, 40000) == Decimal("0.00") and pct(1, 20000) == Decimal(
+        "0.01"
+    )  # 0.0025 → 0.00; 0.005 → 0.01 (half-up)
 
 
 # ---------------------------------------------------------------------------

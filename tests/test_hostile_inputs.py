@@ -17,12 +17,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import YANFENG, query
 
 from app.pipeline import build
 from ingest.load import load_submission
 from ingest.schema import ensure_schema
 from ingest.submission import FrameworkCatalog, read_submission
-from conftest import YANFENG, query
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "bad_inputs"
@@ -34,14 +34,26 @@ def _department(dst: Path, code: str, name: str) -> Path:
     shutil.copytree(YANFENG, dst)
     for f in dst.iterdir():
         f.chmod(0o644)
-        f.write_text(f.read_text(encoding="utf-8").replace("430406-hrss", code).replace("雁峰区人力资源和社会保障局", name), encoding="utf-8")
+        f.write_text(
+            f.read_text(encoding="utf-8")
+            .replace("430406-hrss", code)
+            .replace("雁峰区人力资源和社会保障局", name),
+            encoding="utf-8",
+        )
     return dst
 
 
 def test_refused_submissions_never_abort_the_good_one(tmp_path):
     """One build: the worked example plus one submission refused for each reason of the corpus."""
-    refused = [d for d in sorted(CORPUS.iterdir()) if d.is_dir() and (d / "expected.json").exists() and '"refused"' in (d / "expected.json").read_text()]
-    inputs = [(YANFENG, "good")] + [(d / ("submission.xlsx" if (d / "submission.xlsx").exists() else "submission"), d.name) for d in refused]
+    refused = [
+        d
+        for d in sorted(CORPUS.iterdir())
+        if d.is_dir() and (d / "expected.json").exists() and '"refused"' in (d / "expected.json").read_text()
+    ]
+    inputs = [(YANFENG, "good")] + [
+        (d / ("submission.xlsx" if (d / "submission.xlsx").exists() else "submission"), d.name)
+        for d in refused
+    ]
     inputs = [(p, sid) for p, sid in inputs if p.exists()]
     wh = tmp_path / "jixiao.duckdb"
     result = build(inputs, wh, run_checks=False)
@@ -49,9 +61,10 @@ def test_refused_submissions_never_abort_the_good_one(tmp_path):
     assert status.pop("good") == "loaded"
     assert set(status.values()) == {"refused"} and len(status) >= 60
     assert result.swapped
-    assert query(wh, "select total_score, grade from marts.fct_department_scores where framework_code = 'hn_dept_overall'") == [
-        (pytest.approx(90), "优")
-    ]
+    assert query(
+        wh,
+        "select total_score, grade from marts.fct_department_scores where framework_code = 'hn_dept_overall'",
+    ) == [(pytest.approx(90), "优")]
 
 
 @contextlib.contextmanager
@@ -81,17 +94,30 @@ def test_same_name_different_departments_load_beside_each_other(tmp_path):
         assert [i.reason for i in second.issues] == [
             "已有同名提交“填报模板”，但两者没有相同的部门年度：本提交不替换它，作为“填报模板(2)”一并加载"
         ]
-        counts = con.execute("select _submission_id, dept_code, count(*) from raw.budget_ledger group by all order by 1").fetchall()
+        counts = con.execute(
+            "select _submission_id, dept_code, count(*) from raw.budget_ledger group by all order by 1"
+        ).fetchall()
         assert counts == [("填报模板", "430406-a", 28), ("填报模板(2)", "430406-b", 28)]
         # the same bytes again, under the shared name: nothing changes
         again = _load(con, b, "填报模板")
         assert (again.status, again.submission_id) == ("unchanged", "填报模板(2)")
         # 乙局 corrects its file: it replaces its own version only
         ledger = b / "budget_ledger.csv"
-        ledger.write_text(ledger.read_text(encoding="utf-8").replace('"121,000.00","121,000.00",\n', '"121,000.00","120,000.00",\n', 1), encoding="utf-8")
+        ledger.write_text(
+            ledger.read_text(encoding="utf-8").replace(
+                '"121,000.00","121,000.00",\n', '"121,000.00","120,000.00",\n', 1
+            ),
+            encoding="utf-8",
+        )
         corrected = _load(con, b, "填报模板")
-        assert (corrected.status, corrected.submission_id, corrected.replaced_previous_version) == ("loaded", "填报模板(2)", True)
-        paid = con.execute("select _submission_id, sum(actual_paid) from raw.budget_ledger where not is_subtotal group by all order by 1").fetchall()
+        assert (corrected.status, corrected.submission_id, corrected.replaced_previous_version) == (
+            "loaded",
+            "填报模板(2)",
+            True,
+        )
+        paid = con.execute(
+            "select _submission_id, sum(actual_paid) from raw.budget_ledger where not is_subtotal group by all order by 1"
+        ).fetchall()
         assert [(s, str(v)) for s, v in paid] == [("填报模板", "88044648.36"), ("填报模板(2)", "88043648.36")]
 
 
@@ -104,7 +130,9 @@ def test_symlink_out_of_the_submission_is_refused_unread(tmp_path):
     (sub / "facts.csv").symlink_to(secret)
     parsed = read_submission(sub, catalog=CATALOG)
     assert not parsed.ok
-    assert [(i.file, i.reason) for i in parsed.errors] == [("facts.csv", "是指向提交文件夹以外的链接，不读取：请把文件本身放进提交文件夹")]
+    assert [(i.file, i.reason) for i in parsed.errors] == [
+        ("facts.csv", "是指向提交文件夹以外的链接，不读取：请把文件本身放进提交文件夹")
+    ]
     assert not any("机密" in str(i.value) or "root" in str(i.value) for i in parsed.issues)
 
 

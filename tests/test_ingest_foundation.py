@@ -17,10 +17,10 @@ from pathlib import Path
 import duckdb
 import pytest
 import xlsxwriter
+from conftest import YANFENG, build_warehouse, query, snapshot
 
 from app import pipeline
 from app.dbt import DbtResult, run_dbt
-from conftest import ROOT, YANFENG, build_warehouse, query, snapshot
 from ingest import templates as T
 
 JIXIAO = str(Path(sys.executable).with_name("jixiao"))
@@ -29,7 +29,13 @@ JIXIAO = str(Path(sys.executable).with_name("jixiao"))
 def test_worked_example_raw_ledger_holds_22_lines_and_6_subtotals(yanfeng_warehouse):
     counts = dict(query(yanfeng_warehouse, "select is_subtotal, count(*) from raw.budget_ledger group by 1"))
     assert counts == {False: 22, True: 6}
-    labels = [r[0] for r in query(yanfeng_warehouse, "select subtotal_label from raw.budget_ledger where is_subtotal order by _row_number")]
+    labels = [
+        r[0]
+        for r in query(
+            yanfeng_warehouse,
+            "select subtotal_label from raw.budget_ledger where is_subtotal order by _row_number",
+        )
+    ]
     assert labels == ["公用经费小计", "人员经费小计", "合计", "其他运转类小计", "特定目标类小计", "合计"]
 
 
@@ -38,10 +44,16 @@ def test_worked_example_staged_ledger_totals_to_the_cent(yanfeng_warehouse):
         yanfeng_warehouse,
         "select sum(original_budget), sum(adjusted_budget), sum(actual_paid), count(*) from staging.stg_budget_ledger",
     )[0]
-    assert (orig, adj, paid, n) == (Decimal("91041311.06"), Decimal("88862851.06"), Decimal("88044648.36"), 22)
+    assert (orig, adj, paid, n) == (
+        Decimal("91041311.06"),
+        Decimal("88862851.06"),
+        Decimal("88044648.36"),
+        22,
+    )
     by_cat = dict(
-        (c, p)
-        for c, p in query(yanfeng_warehouse, "select category, sum(actual_paid) from staging.stg_budget_ledger group by 1")
+        query(
+            yanfeng_warehouse, "select category, sum(actual_paid) from staging.stg_budget_ledger group by 1"
+        )
     )
     assert by_cat == {
         "人员经费": Decimal("3153742.00"),
@@ -93,7 +105,9 @@ def write_as_workbook(src: Path, dst: Path) -> Path:
     wb = xlsxwriter.Workbook(str(dst))
     for f in sorted(src.glob("*.csv")):
         tmpl = T.TEMPLATES[f.stem]
-        ws = wb.add_worksheet(tmpl.zh.replace("“", "").replace("”", "") if tmpl.name != "three_public" else "三公经费")
+        ws = wb.add_worksheet(
+            tmpl.zh.replace("“", "").replace("”", "") if tmpl.name != "three_public" else "三公经费"
+        )
         header, rows = _read_csv(f)
         start = 0
         if tmpl.name == "budget_ledger":  # a merged title row above the header, as budget systems export
@@ -152,7 +166,9 @@ def write_as_gb18030_wan(src: Path, dst: Path) -> Path:
             out_rows.append(row)
         if tmpl.name == "reported_results":
             new_header[names.index("reported_value")] = "报告值(万元)"
-        with (dst / f"{tmpl.zh.replace('“', '').replace('”', '')}.csv").open("w", encoding="gb18030", newline="") as fh:
+        with (dst / f"{tmpl.zh.replace('“', '').replace('”', '')}.csv").open(
+            "w", encoding="gb18030", newline=""
+        ) as fh:
             w = csv.writer(fh)
             w.writerow(new_header)
             w.writerows(out_rows)
@@ -161,17 +177,32 @@ def write_as_gb18030_wan(src: Path, dst: Path) -> Path:
 
 # lineage, and what a claim looked like as written (text, unit), differ between the variants by design
 LINEAGE = {
-    "submission_id", "source_file", "source_sheet", "source_row", "ledger_line_id", "subtotal_id", "target_id",
-    "version_rank", "reported_value_text", "reported_value_unit",
+    "submission_id",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "ledger_line_id",
+    "subtotal_id",
+    "target_id",
+    "version_rank",
+    "reported_value_text",
+    "reported_value_unit",
 }
 
 
 def staged_rows(warehouse: Path, ignore: set[str] = frozenset()) -> dict[str, list[tuple]]:
     out = {}
     with contextlib.closing(duckdb.connect(str(warehouse), read_only=True)) as con:
-        models = [r[0] for r in con.execute("select table_name from information_schema.tables where table_schema = 'staging'").fetchall()]
+        models = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'staging'"
+            ).fetchall()
+        ]
         for m in sorted(models):
-            cols = [r[0] for r in con.execute(f"describe staging.{m}").fetchall() if r[0] not in LINEAGE | ignore]
+            cols = [
+                r[0] for r in con.execute(f"describe staging.{m}").fetchall() if r[0] not in LINEAGE | ignore
+            ]
             rows = con.execute(f"select {', '.join(cols)} from staging.{m}").fetchall()
             out[m] = sorted(rows, key=repr)
     return out
@@ -197,7 +228,7 @@ def test_workbook_and_gb18030_wan_variants_stage_identically(tmp_path):
     )
     gb = write_as_gb18030_wan(YANFENG, tmp_path / "gb18030-wan")
     raw = (gb / "预算指标执行台账.csv").read_bytes()
-    assert "原始指标金额(万元)".encode("gb18030") in raw and "12.100000".encode() in raw
+    assert "原始指标金额(万元)".encode("gb18030") in raw and b"12.100000" in raw
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     assert _ingest_and_stage(gb, tmp_path / "gb.duckdb") == base
@@ -242,27 +273,44 @@ def test_a_correction_from_another_submission_supersedes_only_its_department_yea
         w.writerow(header)
         w.writerows(rows)
     res = build_warehouse(wh, fix)
-    assert res.outcomes[0].status == "loaded" and res.outcomes[0].superseded == {"budget_ledger": 28, "departments": 1}
+    assert res.outcomes[0].status == "loaded" and res.outcomes[0].superseded == {
+        "budget_ledger": 28,
+        "departments": 1,
+    }
     # raw keeps both versions; staging shows the later one
     assert query(wh, "select count(distinct _submission_id) from raw.budget_ledger")[0][0] == 2
-    assert query(wh, "select count(*), sum(actual_paid) from staging.stg_budget_ledger")[0] == (22, Decimal("88043648.36"))
+    assert query(wh, "select count(*), sum(actual_paid) from staging.stg_budget_ledger")[0] == (
+        22,
+        Decimal("88043648.36"),
+    )
     # templates the correction did not contain still come from the original submission
-    assert query(wh, "select count(*) from staging.stg_three_public where submission_id = 'yanfeng-2023'")[0][0] == 8
+    assert (
+        query(wh, "select count(*) from staging.stg_three_public where submission_id = 'yanfeng-2023'")[0][0]
+        == 8
+    )
 
 
 def test_a_copied_or_attached_warehouse_keeps_every_view_working(tmp_path, yanfeng_warehouse):
     """dbt_project/macros/portable_refs.sql: views say raw.budget_ledger, not "jixiao".raw.budget_ledger, so
     the warehouse file can be copied under any name or attached under any alias (its catalog changes)."""
-    views = query(yanfeng_warehouse, "select schema_name, view_name from duckdb_views() where not internal order by 1, 2")
+    views = query(
+        yanfeng_warehouse,
+        "select schema_name, view_name from duckdb_views() where not internal order by 1, 2",
+    )
     assert len(views) >= 10 and {s for s, _ in views} >= {"staging", "intermediate"}
     counts = {v: query(yanfeng_warehouse, f'select count(*) from "{s}"."{v}"')[0][0] for s, v in views}
-    assert not query(yanfeng_warehouse, "select view_name from duckdb_views() where not internal and sql like '%\"jixiao\".%'")
+    assert not query(
+        yanfeng_warehouse,
+        "select view_name from duckdb_views() where not internal and sql like '%\"jixiao\".%'",
+    )
     copy = tmp_path / "雁峰区 2023 副本.duckdb"
     shutil.copy(yanfeng_warehouse, copy)
     assert {v: query(copy, f'select count(*) from "{s}"."{v}"')[0][0] for s, v in views} == counts
     with contextlib.closing(duckdb.connect()) as con:
         con.execute(f"attach '{copy}' as archive (read_only)")
-        assert {v: con.execute(f'select count(*) from archive."{s}"."{v}"').fetchone()[0] for s, v in views} == counts
+        assert {
+            v: con.execute(f'select count(*) from archive."{s}"."{v}"').fetchone()[0] for s, v in views
+        } == counts
     assert counts["stg_budget_ledger"] > 0
 
 
@@ -270,12 +318,20 @@ def test_a_copied_or_attached_warehouse_keeps_every_view_working(tmp_path, yanfe
 # a failed build leaves the last good warehouse readable
 
 
-def test_failed_dbt_build_leaves_the_warehouse_unchanged(tmp_path, yanfeng_warehouse, sample_copy, monkeypatch):
+def test_failed_dbt_build_leaves_the_warehouse_unchanged(
+    tmp_path, yanfeng_warehouse, sample_copy, monkeypatch
+):
     wh = tmp_path / "live.duckdb"  # another file name than the build's: views do not name their catalog
     shutil.copy(yanfeng_warehouse, wh)
     before = snapshot(wh, exclude_schemas=())
-    monkeypatch.setattr(pipeline, "dbt_build", lambda work, live: DbtResult(False, 0.1, failures=[("model.x", "error", "boom")]))
-    (sample_copy / "facts.csv").write_text((sample_copy / "facts.csv").read_text().replace("重点项目", "重点 项目"))
+    monkeypatch.setattr(
+        pipeline,
+        "dbt_build",
+        lambda work, live: DbtResult(False, 0.1, failures=[("model.x", "error", "boom")]),
+    )
+    (sample_copy / "facts.csv").write_text(
+        (sample_copy / "facts.csv").read_text().replace("重点项目", "重点 项目")
+    )
     with pytest.raises(pipeline.BuildFailed):
         build_warehouse(wh, sample_copy)
     assert snapshot(wh, exclude_schemas=()) == before
@@ -288,7 +344,10 @@ def test_killed_build_leaves_the_warehouse_readable_and_unchanged(tmp_path, yanf
     before = snapshot(wh, exclude_schemas=())
     log = wh.parent / ".build" / "dbt-logs" / "dbt.log"
     proc = subprocess.Popen(
-        [JIXIAO, "build", "--rebuild", "--warehouse", str(wh)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        [JIXIAO, "build", "--rebuild", "--warehouse", str(wh)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = time.time() + 120
@@ -309,18 +368,34 @@ def test_killed_build_leaves_the_warehouse_readable_and_unchanged(tmp_path, yanf
     assert proc.returncode == -signal.SIGKILL
     assert snapshot(wh, exclude_schemas=()) == before
     # the next build cleans up the half-built copy and succeeds
-    done = subprocess.run([JIXIAO, "build", "--rebuild", "--warehouse", str(wh)], capture_output=True, text=True)
+    done = subprocess.run(
+        [JIXIAO, "build", "--rebuild", "--warehouse", str(wh)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert snapshot(wh) == {k: v for k, v in before.items() if not k.startswith("audit.")}
 
 
 def test_cli_refuses_a_bad_submission_with_exit_code_2_and_a_located_message(tmp_path, sample_copy):
     ledger = sample_copy / "budget_ledger.csv"
-    ledger.write_text(ledger.read_text(encoding="utf-8").replace('"121,000.00",,"121,000.00","121,000.00"', '"12l,000.00",,"121,000.00","121,000.00"', 1), encoding="utf-8")
+    ledger.write_text(
+        ledger.read_text(encoding="utf-8").replace(
+            '"121,000.00",,"121,000.00","121,000.00"', '"12l,000.00",,"121,000.00","121,000.00"', 1
+        ),
+        encoding="utf-8",
+    )
     wh = tmp_path / "wh.duckdb"
-    out = subprocess.run([JIXIAO, "build", "--input", str(sample_copy), "--warehouse", str(wh)], capture_output=True, text=True, env=dict(os.environ, COLUMNS="200"))
+    out = subprocess.run(
+        [JIXIAO, "build", "--input", str(sample_copy), "--warehouse", str(wh)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, COLUMNS="200"),
+    )
     assert out.returncode == 2, out.stdout
-    assert "budget_ledger.csv" in out.stdout and "original_budget" in out.stdout and "金额格式无法识别" in out.stdout
+    assert (
+        "budget_ledger.csv" in out.stdout
+        and "original_budget" in out.stdout
+        and "金额格式无法识别" in out.stdout
+    )
     rej = query(wh, "select file, row_number, column_name, value, reason from audit.ingest_rejects")
     assert rej == [("budget_ledger.csv", 2, "original_budget", "12l,000.00", "金额格式无法识别")]
     assert query(wh, "select count(*) from raw.budget_ledger")[0][0] == 0

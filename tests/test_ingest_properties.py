@@ -21,17 +21,21 @@ from ingest import templates as T
 from ingest.parse import parse_table
 from ingest.readers import RawTable, read_xlsx_sheet
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 HEADER = ["dept_code", "fiscal_year", "opening_balance", "closing_balance"]
 FULL_WIDTH = str.maketrans("0123456789.,-()", "０１２３４５６７８９．，－（）")
 _ORACLE = re.compile(r"^(-)?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,2}))?$")
 _ORACLE_WAN = re.compile(r"^(-)?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.([0-9]{1,6}))?$")
 
 
-def oracle(text: str) -> Decimal | None | str:
+def oracle(text: str) -> Decimal | str | None:
     """The amount a person reads in `text`, in 元: a Decimal, None for blank, "refuse" for anything else."""
     t = text.translate(str.maketrans("０１２３４５６７８９．，－（）", "0123456789.,-()")).strip()
-    for _ in range(2):  # a space may group thousands, like a comma (1 234 567); any other space is not a digit
+    for _ in range(
+        2
+    ):  # a space may group thousands, like a comma (1 234 567); any other space is not a digit
         t = re.sub(r"([0-9]) ([0-9]{3})", r"\1,\2", t)
     if t == "":
         return None
@@ -111,7 +115,9 @@ def test_an_amount_loads_as_shown_or_is_refused_with_its_place(text):
 @SETTINGS
 @given(st.lists(st.integers(min_value=1, max_value=6), min_size=1, max_size=5))
 def test_a_row_with_another_number_of_fields_is_refused_never_shifted(widths):
-    rows = [(["430406-hrss", str(2020 + i), "100.00", "50.00", "7.00", "8.00"])[:w] for i, w in enumerate(widths)]
+    rows = [
+        (["430406-hrss", str(2020 + i), "100.00", "50.00", "7.00", "8.00"])[:w] for i, w in enumerate(widths)
+    ]
     parsed = parse_table(_carryover(rows), T.TEMPLATES["carryover"])
     bad_rows = {2 + i for i, w in enumerate(widths) if w != len(HEADER)}
     errors = {i.row for i in parsed.issues if i.severity == "error"}
@@ -122,11 +128,25 @@ def test_a_row_with_another_number_of_fields_is_refused_never_shifted(widths):
         assert bad_rows <= errors, (widths, [str(i) for i in parsed.issues])
 
 
-CELL_KINDS = ["number", "sixteen_digits", "bool", "error", "formula_cached", "formula_uncached", "text_number", "percent", "blank"]
+CELL_KINDS = [
+    "number",
+    "sixteen_digits",
+    "bool",
+    "error",
+    "formula_cached",
+    "formula_uncached",
+    "text_number",
+    "percent",
+    "blank",
+]
 
 
 @SETTINGS
-@given(st.sampled_from(CELL_KINDS), st.integers(min_value=-(10**9), max_value=10**9), st.integers(min_value=0, max_value=99))
+@given(
+    st.sampled_from(CELL_KINDS),
+    st.integers(min_value=-(10**9), max_value=10**9),
+    st.integers(min_value=0, max_value=99),
+)
 def test_an_xlsx_cell_loads_as_excel_shows_it_or_is_refused(tmp_path_factory, kind, whole, cents):
     path = Path(tmp_path_factory.mktemp("cells")) / "carryover.xlsx"
     wb = xlsxwriter.Workbook(str(path))

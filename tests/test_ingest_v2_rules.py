@@ -26,14 +26,20 @@ def _issues(parsed):
 
 
 def _rows(parsed, *cols):
-    return [tuple(None if v is None else str(v) for v in row) for row in parsed.frame.select(*cols).iter_rows()]
+    return [
+        tuple(None if v is None else str(v) for v in row) for row in parsed.frame.select(*cols).iter_rows()
+    ]
 
 
 # --- blank means unknown ---------------------------------------------------------------------------
 
 
 def test_a_blank_three_public_budget_is_unknown_not_zero(tmp_path):
-    p = _parse(tmp_path, "three_public", "dept_code,fiscal_year,item,budget,actual,unit\nD1,2023,公务接待费,,1.19,万元\n")
+    p = _parse(
+        tmp_path,
+        "three_public",
+        "dept_code,fiscal_year,item,budget,actual,unit\nD1,2023,公务接待费,,1.19,万元\n",
+    )
     assert _issues(p) == []
     assert _rows(p, "item", "budget", "actual") == [("公务接待费", None, "11900.00")]
 
@@ -130,9 +136,19 @@ def test_header_below_title_rows_and_a_unit_banner(tmp_path):
 
 
 def test_disagreeing_unit_statements_are_refused(tmp_path):
-    p = _parse(tmp_path, "three_public", "单位：万元\n金额单位：元\ndept_code,fiscal_year,item,budget,actual\nD1,2023,公务接待费,1,1\n")
-    assert [(i[0], i[3]) for i in _issues(p)] == [(1, "表格上方的单位说明不一致（第 1 行“单位：万元”；第 2 行“金额单位：元”）")]
-    q = _parse(tmp_path, "three_public", "单位：万元\ndept_code,fiscal_year,item,budget(元),actual(元)\nD1,2023,公务接待费,1,1\n")
+    p = _parse(
+        tmp_path,
+        "three_public",
+        "单位：万元\n金额单位：元\ndept_code,fiscal_year,item,budget,actual\nD1,2023,公务接待费,1,1\n",
+    )
+    assert [(i[0], i[3]) for i in _issues(p)] == [
+        (1, "表格上方的单位说明不一致（第 1 行“单位：万元”；第 2 行“金额单位：元”）")
+    ]
+    q = _parse(
+        tmp_path,
+        "three_public",
+        "单位：万元\ndept_code,fiscal_year,item,budget(元),actual(元)\nD1,2023,公务接待费,1,1\n",
+    )
     assert [(i[1], i[3]) for i in _issues(q)] == [
         ("budget", "表头标注的单位（元）与表格上方的“单位：万元”不一致"),
         ("actual", "表头标注的单位（元）与表格上方的“单位：万元”不一致"),
@@ -140,8 +156,18 @@ def test_disagreeing_unit_statements_are_refused(tmp_path):
 
 
 def test_a_data_row_after_the_notes_is_refused(tmp_path):
-    p = _parse(tmp_path, "three_public", "dept_code,fiscal_year,item,budget,actual\nD1,2023,公务接待费,1,1\n注：单位为元\nD1,2023,公务用车购置费,2,2\n")
-    assert _issues(p)[0] == (4, None, "D1 | 2023 | 公务用车购置费 | 2 | 2", "表格后的注释行（第 3 行）之后还有数据：注释和签字只能放在表格最后", "error")
+    p = _parse(
+        tmp_path,
+        "three_public",
+        "dept_code,fiscal_year,item,budget,actual\nD1,2023,公务接待费,1,1\n注：单位为元\nD1,2023,公务用车购置费,2,2\n",
+    )
+    assert _issues(p)[0] == (
+        4,
+        None,
+        "D1 | 2023 | 公务用车购置费 | 2 | 2",
+        "表格后的注释行（第 3 行）之后还有数据：注释和签字只能放在表格最后",
+        "error",
+    )
 
 
 def test_a_merged_group_header_states_the_unit_of_the_amounts_below(tmp_path):
@@ -177,15 +203,25 @@ def test_a_vehicle_group_heading_above_its_subtotal_is_not_a_second_row(tmp_path
         "dept_code,fiscal_year,item,budget,actual\nD1,2023,公务用车购置及运行费,,\nD1,2023,小计,5,4\nD1,2023,公务用车运行费,5,4\n",
     )
     assert _issues(p) == []
-    assert _rows(p, "_row_number", "item", "budget") == [("3", "公务用车购置及运行费", "5.00"), ("4", "公务用车运行维护费", "5.00")]
+    assert _rows(p, "_row_number", "item", "budget") == [
+        ("3", "公务用车购置及运行费", "5.00"),
+        ("4", "公务用车运行维护费", "5.00"),
+    ]
 
 
 def test_a_sheet_without_the_header_says_which_row_looked_most_like_it(tmp_path):
     p = _parse(tmp_path, "staffing", "人员编制情况表\n部门,年份,类型,编制,实有\nD1,2023,行政编制,10,9\n")
     assert [(i[0], i[3]) for i in _issues(p)] == [
-        (1, "找不到可识别的表头：前 30 行中没有一行含有模板 staffing（人员编制）的列名（如 dept_code / 部门编码）；最像表头的是第 1 行")
+        (
+            1,
+            "找不到可识别的表头：前 30 行中没有一行含有模板 staffing（人员编制）的列名（如 dept_code / 部门编码）；最像表头的是第 1 行",
+        )
     ]
-    q = _parse(tmp_path, "staffing", "人员编制情况表\n部门编码,年度,编制类型,编制,实有在职人数\nD1,2023,行政编制,10,9\n")
+    q = _parse(
+        tmp_path,
+        "staffing",
+        "人员编制情况表\n部门编码,年度,编制类型,编制,实有在职人数\nD1,2023,行政编制,10,9\n",
+    )
     assert [(i[0], i[1], i[3]) for i in _issues(q)] == [
         (2, "编制", "未知列“编制”：模板 staffing（人员编制）没有这一列；额外的列请以 x_ 开头"),
         (2, "authorized", "缺少必填列 authorized（编制数）"),
@@ -194,7 +230,9 @@ def test_a_sheet_without_the_header_says_which_row_looked_most_like_it(tmp_path)
 
 # --- targets as printed -----------------------------------------------------------------------------
 
-TARGETS_HEAD = "dept_code,fiscal_year,scope,level1,level2,indicator_name,direction,target_value,actual_value,unit\n"
+TARGETS_HEAD = (
+    "dept_code,fiscal_year,scope,level1,level2,indicator_name,direction,target_value,actual_value,unit\n"
+)
 
 
 def test_printed_targets_give_operator_number_and_unit(tmp_path):
@@ -209,7 +247,9 @@ def test_printed_targets_give_operator_number_and_unit(tmp_path):
         + "D1,2023,部门整体,满意度指标,服务对象满意度指标,满意度,定性,较高,部分达成,\n",
     )
     assert _issues(p) == []
-    assert _rows(p, "level1", "level2", "direction", "target_number", "actual_number", "unit", "actual_met") == [
+    assert _rows(
+        p, "level1", "level2", "direction", "target_number", "actual_number", "unit", "actual_met"
+    ) == [
         ("产出", "数量", "≥", "50.000000", "52.000000", "个", None),
         ("成本", "经济成本", "≤", "90.000000", "85.500000", "万元", None),
         ("产出", "质量", "=", "100.000000", "100.000000", "%", None),
@@ -234,7 +274,11 @@ def test_targets_that_cannot_be_read_are_refused_never_not_met(tmp_path):
         (2, "target_value", "方向是数值比较，年度指标值却没有数字"),
         (3, "target_value", "年度指标值中的符号与“方向”列不一致"),
         (4, "target_value", "年度指标值中的单位与“计量单位”列不一致"),
-        (5, "actual_value", "定性指标的完成值无法判断是否达成：请填写 达成预期指标、已达成、达成、完成、已完成 或 未达成、未完成、否、部分达成"),
+        (
+            5,
+            "actual_value",
+            "定性指标的完成值无法判断是否达成：请填写 达成预期指标、已达成、达成、完成、已完成 或 未达成、未完成、否、部分达成",
+        ),
     ]
 
 
@@ -242,22 +286,38 @@ def test_targets_that_cannot_be_read_are_refused_never_not_met(tmp_path):
 
 
 def test_codes_written_to_keep_excel_from_mangling_them(tmp_path):
-    p = _parse(tmp_path, "departments", 'dept_code,dept_name,region_code,region_name\n"=""430406""",甲,\'430406,雁峰区\n')
+    p = _parse(
+        tmp_path,
+        "departments",
+        'dept_code,dept_name,region_code,region_name\n"=""430406""",甲,\'430406,雁峰区\n',
+    )
     assert _issues(p) == []
     assert _rows(p, "dept_code", "region_code") == [("430406", "430406")]
 
 
 def test_budget_execution_alias_and_percent_amount(tmp_path):
-    p = _parse(tmp_path, "budget_ledger", "部门编码,年度,指标管理类型,项目类别,年初预算,预算执行数\nD1,2023,基本支出,人员经费,100.00,98.00\n")
+    p = _parse(
+        tmp_path,
+        "budget_ledger",
+        "部门编码,年度,指标管理类型,项目类别,年初预算,预算执行数\nD1,2023,基本支出,人员经费,100.00,98.00\n",
+    )
     assert _issues(p) == []
     assert _rows(p, "original_budget", "actual_paid") == [("100.00", "98.00")]
     assert Decimal("98.00") == p.frame["actual_paid"][0]
 
 
 def test_a_data_row_above_the_header_is_refused_not_taken_for_a_title(tmp_path):
-    p = _parse(tmp_path, "three_public", "D1,2023,公务接待费,1,1\ndept_code,fiscal_year,item,budget,actual\nD1,2023,公务用车购置费,2,2\n")
+    p = _parse(
+        tmp_path,
+        "three_public",
+        "D1,2023,公务接待费,1,1\ndept_code,fiscal_year,item,budget,actual\nD1,2023,公务用车购置费,2,2\n",
+    )
     assert [(i[0], i[2], i[3]) for i in _issues(p)] == [
-        (1, "D1 | 2023 | 公务接待费 | 1 | 1", "表头（第 2 行）上方的这一行有数值，像是数据行：数据只能写在表头下面")
+        (
+            1,
+            "D1 | 2023 | 公务接待费 | 1 | 1",
+            "表头（第 2 行）上方的这一行有数值，像是数据行：数据只能写在表头下面",
+        )
     ]
 
 
@@ -271,8 +331,16 @@ def test_strictly_greater_or_less_targets_are_refused_not_read_as_at_least(tmp_p
         + "D1,2023,部门整体,产出,数量,人数,,大于等于50人,52人,\n",
     )
     assert [(i[0], i[1], i[3]) for i in _issues(p)] == [
-        (2, "target_value", "年度指标值写成了“大于/小于”：方向只能是 ≥、≤、= 或 定性，请改写为 ≥ 或 ≤ 并核对目标值"),
-        (3, "target_value", "年度指标值写成了“大于/小于”：方向只能是 ≥、≤、= 或 定性，请改写为 ≥ 或 ≤ 并核对目标值"),
+        (
+            2,
+            "target_value",
+            "年度指标值写成了“大于/小于”：方向只能是 ≥、≤、= 或 定性，请改写为 ≥ 或 ≤ 并核对目标值",
+        ),
+        (
+            3,
+            "target_value",
+            "年度指标值写成了“大于/小于”：方向只能是 ≥、≤、= 或 定性，请改写为 ≥ 或 ≤ 并核对目标值",
+        ),
     ]
     assert _rows(p, "direction", "target_number")[2] == ("≥", "50.000000")
 

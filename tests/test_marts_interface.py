@@ -19,7 +19,12 @@ def _python(*folders: str) -> dict[Path, str]:
 
 def _hits(pattern: str, *folders: str) -> list[str]:
     rx = re.compile(pattern)
-    return [f"{p.relative_to(ROOT)}:{n}" for p, text in _python(*folders).items() for n, line in enumerate(text.splitlines(), 1) if rx.search(line)]
+    return [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p, text in _python(*folders).items()
+        for n, line in enumerate(text.splitlines(), 1)
+        if rx.search(line)
+    ]
 
 
 def _models() -> dict[str, dict]:

@@ -159,7 +159,7 @@ def _compare(case: Case, request) -> list[str]:
     problems: list[str] = []
     try:
         sub = _parse(case)
-    except Exception as e:  # noqa: BLE001 - a crash is a finding like any other
+    except Exception as e:
         return [f"read_submission raised {type(e).__name__}: {e}"]
     got = _issue_tuples(sub.issues)
     want = case.expected_issues()
@@ -177,14 +177,17 @@ def _compare(case: Case, request) -> list[str]:
     if not sub.ok:
         problems.append("ingest refuses it; the document must load")
         return problems
-    wh, result, built = request.getfixturevalue("loaded_run")
+    wh, result, _built = request.getfixturevalue("loaded_run")
     (outcome,) = [o for o in result.outcomes if o.submission_id == case.id]
     if outcome.status != "loaded":
         problems.append(f"the build did not load it: {outcome.status}")
         return problems
     with contextlib.closing(duckdb.connect(str(wh), read_only=True)) as con:
         for check in case.expected["checks"]:
-            rows = [[_jsonable(v) for v in r] for r in con.execute(check["sql"].replace("{sid}", case.id)).fetchall()]
+            rows = [
+                [_jsonable(v) for v in r]
+                for r in con.execute(check["sql"].replace("{sid}", case.id)).fetchall()
+            ]
             if rows != check["rows"]:
                 problems.append(f"{check['sql']}\n  expected {check['rows']}\n  got      {rows}")
     return problems

@@ -18,8 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-
 from conftest import YANFENG, build_warehouse, query
+
 from ingest import templates as T
 
 # ---------------------------------------------------------------------------
@@ -67,7 +67,9 @@ def test_worked_example_reported_ledger_totals_all_match(yanfeng_warehouse):
         "('reported_ledger', 'reported_identity', 'ledger_subtotal', 'ledger_balance_identity', 'ledger_adjusted_identity')",
     ) == [(0,)]
     # and there were claims to check: 7 ledger totals in reported_results
-    assert query(yanfeng_warehouse, "select count(*) from staging.stg_reported_results where item_kind = 'ledger'") == [(7,)]
+    assert query(
+        yanfeng_warehouse, "select count(*) from staging.stg_reported_results where item_kind = 'ledger'"
+    ) == [(7,)]
 
 
 # ---------------------------------------------------------------------------
@@ -88,9 +90,21 @@ def _load_base() -> dict[str, list[dict]]:
 
 # what the computed scores are (asserted by the scoring tests): a report that agrees with them
 CONSISTENT_CLAIMS = {
-    "A22": ("95.24", "2"), "A23": ("0", "2"), "A24": ("99.04", "2"), "B11": ("99.08", "2"), "B12": ("2.39", "2"),
-    "B21": ("0.93", "1"), "B22": ("-5.01", "1"), "B23": ("100", "1"), "B24": ("", "1"), "D2": ("81.25", "3"),
-    "A": ("", "14"), "B": ("", "27"), "C": ("", "34"), "D": ("", "15"), "total": ("", "90"),
+    "A22": ("95.24", "2"),
+    "A23": ("0", "2"),
+    "A24": ("99.04", "2"),
+    "B11": ("99.08", "2"),
+    "B12": ("2.39", "2"),
+    "B21": ("0.93", "1"),
+    "B22": ("-5.01", "1"),
+    "B23": ("100", "1"),
+    "B24": ("", "1"),
+    "D2": ("81.25", "3"),
+    "A": ("", "14"),
+    "B": ("", "27"),
+    "C": ("", "34"),
+    "D": ("", "15"),
+    "total": ("", "90"),
 }
 
 
@@ -127,10 +141,16 @@ def _drop_claims(d, *items):
 
 def _ledger_2022(d, extra_paid_cut: str = "0") -> None:
     """A 2022 ledger whose Σ(adjusted − paid) is exactly 2023's opening carryover 861,366.81."""
-    lines = [copy.deepcopy(r) for r in d["budget_ledger"] if r["fiscal_year"] == "2023" and "计" not in r["category"]]
+    lines = [
+        copy.deepcopy(r)
+        for r in d["budget_ledger"]
+        if r["fiscal_year"] == "2023" and "计" not in r["category"]
+    ]
     for r in lines:
         r["fiscal_year"] = "2022"
-    target = [r for r in lines if r["category"] == "特定目标类" and r["econ_class"] == "其他对个人和家庭补助"][0]
+    target = next(
+        r for r in lines if r["category"] == "特定目标类" and r["econ_class"] == "其他对个人和家庭补助"
+    )
     _add(target, "actual_paid", "-43164.11")  # 818,202.70 + 43,164.11 = 861,366.81
     _add(target, "actual_paid", "-" + extra_paid_cut)
     target["balance"] = ""
@@ -139,10 +159,15 @@ def _ledger_2022(d, extra_paid_cut: str = "0") -> None:
 
 def _monthly(d, overrides: dict[int, str] | None = None, basis: dict[int, str] | None = None) -> None:
     paid = Decimal("88044648.36")
-    shares = [Decimal(x) for x in ("0.05", "0.11", "0.18", "0.25", "0.32", "0.42", "0.50", "0.58", "0.66", "0.75", "0.84", "1")]
+    shares = [
+        Decimal(x)
+        for x in ("0.05", "0.11", "0.18", "0.25", "0.32", "0.42", "0.50", "0.58", "0.66", "0.75", "0.84", "1")
+    ]
     d["monthly_execution"] = [
         {
-            "dept_code": "", "fiscal_year": "2023", "month": str(m),
+            "dept_code": "",
+            "fiscal_year": "2023",
+            "month": str(m),
             "cumulative_paid": (overrides or {}).get(m, _fmt((paid * s).quantize(Decimal("0.01")))),
             "budget_basis": (basis or {}).get(m, ""),
         }
@@ -195,17 +220,39 @@ def case_ledger_overspend(twin, fault):
 
 
 def case_three_public_total(twin, fault):
-    fault["three_public"].append({"dept_code": "", "fiscal_year": "2023", "item": "合计", "budget": "0", "actual": "10,000.00"})
-    twin["three_public"].append({"dept_code": "", "fiscal_year": "2023", "item": "合计", "budget": "0", "actual": "0"})
+    fault["three_public"].append(
+        {"dept_code": "", "fiscal_year": "2023", "item": "合计", "budget": "0", "actual": "10,000.00"}
+    )
+    twin["three_public"].append(
+        {"dept_code": "", "fiscal_year": "2023", "item": "合计", "budget": "0", "actual": "0"}
+    )
     return {("three_public_total", "error")}
 
 
 def case_staffing_total(twin, fault):
     for d, total_actual in ((twin, "40"), (fault, "41")):
         d["staffing"] = [
-            {"dept_code": "", "fiscal_year": "2023", "staff_type": "行政编制", "authorized": "12", "actual": "10"},
-            {"dept_code": "", "fiscal_year": "2023", "staff_type": "事业编制", "authorized": "30", "actual": "30"},
-            {"dept_code": "", "fiscal_year": "2023", "staff_type": "合计", "authorized": "42", "actual": total_actual},
+            {
+                "dept_code": "",
+                "fiscal_year": "2023",
+                "staff_type": "行政编制",
+                "authorized": "12",
+                "actual": "10",
+            },
+            {
+                "dept_code": "",
+                "fiscal_year": "2023",
+                "staff_type": "事业编制",
+                "authorized": "30",
+                "actual": "30",
+            },
+            {
+                "dept_code": "",
+                "fiscal_year": "2023",
+                "staff_type": "合计",
+                "authorized": "42",
+                "actual": total_actual,
+            },
         ]
     return {("staffing_total", "error")}
 
@@ -265,7 +312,9 @@ def case_rate_over_100(twin, fault):
     _add(proj, "actual_paid", "-10000")
     _add(proj, "balance", "10000")
     for r in fault["budget_ledger"]:
-        if r["category"] in ("公用经费小计",) or (r["expense_type"] == "基本支出" and r["category"] == "合计"):
+        if r["category"] in ("公用经费小计",) or (
+            r["expense_type"] == "基本支出" and r["category"] == "合计"
+        ):
             _add(r, "actual_paid", "10000")
             if r["balance"].strip():
                 _add(r, "balance", "-10000")
@@ -333,8 +382,16 @@ def case_reported_project(twin, fault):
             if r["category"] == "特定目标类" and r["econ_class"] == "其他对个人和家庭补助":
                 r["project_code"] = "P-EMP-01"
         d["reported_results"].append(
-            {"dept_code": "", "fiscal_year": "2023", "framework_code": "", "project_code": "P-EMP-01", "item": "执行率",
-             "reported_value": rate, "reported_score": "", "source": "自评表"}
+            {
+                "dept_code": "",
+                "fiscal_year": "2023",
+                "framework_code": "",
+                "project_code": "P-EMP-01",
+                "item": "执行率",
+                "reported_value": rate,
+                "reported_score": "",
+                "source": "自评表",
+            }
         )
     return {("reported_project", "error")}
 
@@ -344,7 +401,7 @@ def case_three_public_prior_year(twin, fault):
     return {("three_public_prior_year", "error")}
 
 
-CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
+CASES = {name[len("case_") :]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 
 def _write(folder: Path, data: dict[str, list[dict]]) -> None:
@@ -427,8 +484,19 @@ def test_planted_fault_gives_exactly_its_finding(fault_warehouse, case):
 
 
 def test_every_check_type_is_planted():
-    checks = {r["check_code"] for r in csv.DictReader(open(Path(__file__).parents[1] / "seeds" / "reconciliation_checks.csv", encoding="utf-8"))}
-    planted = {c for fn in CASES.values() for c, _ in fn(copy.deepcopy(_consistent(_load_base())), copy.deepcopy(_consistent(_load_base())))}
+    checks = {
+        r["check_code"]
+        for r in csv.DictReader(
+            (Path(__file__).parents[1] / "seeds" / "reconciliation_checks.csv")
+            .read_text(encoding="utf-8")
+            .splitlines()
+        )
+    }
+    planted = {
+        c
+        for fn in CASES.values()
+        for c, _ in fn(copy.deepcopy(_consistent(_load_base())), copy.deepcopy(_consistent(_load_base())))
+    }
     # checks on version-2 raw columns are planted in raw tables directly by tests/test_sql_v2_edge_rules.py
     from test_sql_v2_support import PLANTED_CHECKS
 

@@ -24,9 +24,9 @@ from pathlib import Path
 import docx
 import duckdb
 import pytest
+from conftest import ROOT, build_warehouse
 
 from app.report import ReportNotFound, render_many, render_report
-from conftest import ROOT, build_warehouse
 
 DEPT = "430406-hrss"
 FW = "hn_dept_overall"
@@ -64,7 +64,9 @@ def worked(yanfeng_warehouse, tmp_path_factory):
     """The worked example as Markdown and Word."""
     out = tmp_path_factory.mktemp("report")
     md = render_report(yanfeng_warehouse, DEPT, 2023, FW, "md", out / "report.md").read_text(encoding="utf-8")
-    paragraphs, tables = docx_text(render_report(yanfeng_warehouse, DEPT, 2023, FW, "docx", out / "report.docx"))
+    paragraphs, tables = docx_text(
+        render_report(yanfeng_warehouse, DEPT, 2023, FW, "docx", out / "report.docx")
+    )
     return {"md": md, "paragraphs": paragraphs, "text": "\n".join(paragraphs), "tables": tables}
 
 
@@ -74,10 +76,19 @@ def worked(yanfeng_warehouse, tmp_path_factory):
 def test_title_and_structure(worked):
     p = worked["paragraphs"]
     assert p[0] == f"{NAME}\n2023年度部门整体支出绩效评价报告"  # the cover title on two lines
-    sections = ["一、基本情况", "二、部门整体支出管理及使用情况", "三、评价结论", "四、绩效评价结果", "五、核对发现", "六、历年趋势"]
+    sections = [
+        "一、基本情况",
+        "二、部门整体支出管理及使用情况",
+        "三、评价结论",
+        "四、绩效评价结果",
+        "五、核对发现",
+        "六、历年趋势",
+    ]
     idx = [p.index(s) for s in sections]
     assert idx == sorted(idx)
-    assert worked["md"].startswith("<!-- class: cover -->\n# 雁峰区人力资源和社会保障局 2023年度部门整体支出绩效评价报告")
+    assert worked["md"].startswith(
+        "<!-- class: cover -->\n# 雁峰区人力资源和社会保障局 2023年度部门整体支出绩效评价报告"
+    )
     for s in sections:
         assert f"## {s}" in worked["md"]
 
@@ -85,7 +96,10 @@ def test_title_and_structure(worked):
 def test_section_two_expenditure_and_shares(worked):
     """二、部门整体支出管理及使用情况: the source's sentences of 二(一) and 二(二), and the totals of 六 B11/B12."""
     t = worked["text"]
-    assert "年初预算 91,041,311.06 元，调整后预算 88,862,851.06 元，实际支出 88,044,648.36 元，预算完成率 99.08%" in t
+    assert (
+        "年初预算 91,041,311.06 元，调整后预算 88,862,851.06 元，实际支出 88,044,648.36 元，预算完成率 99.08%"
+        in t
+    )
     assert "年末结转结余（调整后预算 − 实际支出）818,202.70 元" in t
     assert "基本支出 3,395,742.00 元" in t
     assert "人员经费 3,153,742.00 元，占基本支出的 92.87%" in t
@@ -104,20 +118,73 @@ def test_section_two_ledger_tables(worked):
     tables = worked["tables"]
     header = ("项目类别", "政府经济分类", "年初预算", "调整金额", "调整后预算", "实际支出", "结余")
     basic, project = [t for t in tables if tuple(t[0]) == header][:2]
-    assert row_of(basic, "工资奖金津补贴")[2:] == ["2,136,745.00", "-79,703.00", "2,057,042.00", "2,057,042.00", "0.00"]
-    assert row_of(basic, "人员经费小计")[2:] == ["3,233,445.00", "-79,703.00", "3,153,742.00", "3,153,742.00", "0.00"]
-    assert row_of(basic, "公用经费小计")[2:] == ["242,000.00", "0.00", "242,000.00", "242,000.00", "0.00"]
-    assert row_of(basic, "基本支出合计")[2:] == ["3,475,445.00", "-79,703.00", "3,395,742.00", "3,395,742.00", "0.00"]
-    assert row_of(project, "办公经费")[2:] == ["115,740.00", "0.00", "115,740.00", "115,740.00", "0.00"]
-    assert row_of(project, "其他运转类小计")[2:] == ["4,694,620.56", "-97,757.00", "4,596,863.56", "4,596,539.19", "324.37"]
-    assert row_of(project, "其他对个人和家庭补助", "10,701,959.00")[2:] == [
-        "10,701,959.00", "-2,000,000.00", "8,701,959.00", "7,981,086.04", "720,872.96",
+    assert row_of(basic, "工资奖金津补贴")[2:] == [
+        "2,136,745.00",
+        "-79,703.00",
+        "2,057,042.00",
+        "2,057,042.00",
+        "0.00",
     ]
-    assert row_of(project, "对社会保险基金补助")[2:] == ["53,126,700.00", "-1,000.00", "53,125,700.00", "53,123,700.00", "2,000.00"]
-    assert row_of(project, "特定目标类小计")[2:] == ["82,871,245.50", "-2,001,000.00", "80,870,245.50", "80,052,367.17", "817,878.33"]
-    assert row_of(project, "项目支出合计")[2:] == ["87,565,866.06", "-2,098,757.00", "85,467,109.06", "84,648,906.36", "818,202.70"]
+    assert row_of(basic, "人员经费小计")[2:] == [
+        "3,233,445.00",
+        "-79,703.00",
+        "3,153,742.00",
+        "3,153,742.00",
+        "0.00",
+    ]
+    assert row_of(basic, "公用经费小计")[2:] == ["242,000.00", "0.00", "242,000.00", "242,000.00", "0.00"]
+    assert row_of(basic, "基本支出合计")[2:] == [
+        "3,475,445.00",
+        "-79,703.00",
+        "3,395,742.00",
+        "3,395,742.00",
+        "0.00",
+    ]
+    assert row_of(project, "办公经费")[2:] == ["115,740.00", "0.00", "115,740.00", "115,740.00", "0.00"]
+    assert row_of(project, "其他运转类小计")[2:] == [
+        "4,694,620.56",
+        "-97,757.00",
+        "4,596,863.56",
+        "4,596,539.19",
+        "324.37",
+    ]
+    assert row_of(project, "其他对个人和家庭补助", "10,701,959.00")[2:] == [
+        "10,701,959.00",
+        "-2,000,000.00",
+        "8,701,959.00",
+        "7,981,086.04",
+        "720,872.96",
+    ]
+    assert row_of(project, "对社会保险基金补助")[2:] == [
+        "53,126,700.00",
+        "-1,000.00",
+        "53,125,700.00",
+        "53,123,700.00",
+        "2,000.00",
+    ]
+    assert row_of(project, "特定目标类小计")[2:] == [
+        "82,871,245.50",
+        "-2,001,000.00",
+        "80,870,245.50",
+        "80,052,367.17",
+        "817,878.33",
+    ]
+    assert row_of(project, "项目支出合计")[2:] == [
+        "87,565,866.06",
+        "-2,098,757.00",
+        "85,467,109.06",
+        "84,648,906.36",
+        "818,202.70",
+    ]
     total = table_with(tables, "指标管理类型", "执行率")
-    assert row_of(total, "合计")[1:] == ["91,041,311.06", "-2,178,460.00", "88,862,851.06", "88,044,648.36", "818,202.70", "99.08%"]
+    assert row_of(total, "合计")[1:] == [
+        "91,041,311.06",
+        "-2,178,460.00",
+        "88,862,851.06",
+        "88,044,648.36",
+        "818,202.70",
+        "99.08%",
+    ]
     # the ledger lines add up to the category subtotals (the table is complete)
     lines = [r for r in project[1:] if r[1] and not r[0].endswith(("小计", "合计"))]
     assert sum(Decimal(r[5].replace(",", "")) for r in lines) == Decimal("84648906.36")
@@ -125,11 +192,38 @@ def test_section_two_ledger_tables(worked):
 
 # what the framework's own rules give (the source's table says B22 0 and total 89: the contradictions)
 POINTS = {
-    "A11": "3", "A12": "3", "A21": "2", "A22": "2", "A23": "2", "A24": "2",
-    "B11": "2", "B12": "2", "B21": "1", "B22": "1", "B23": "1", "B24": "1", "B25": "1",
-    "B31": "3", "B32": "3", "B33": "3", "B34": "3", "B35": "3", "B41": "2", "B42": "0", "B43": "1",
-    "C11": "3", "C12": "3", "C13": "3", "C14": "3", "C2": "7", "C3": "7", "C4": "8",
-    "D11": "4", "D12": "4", "D13": "4", "D2": "3",
+    "A11": "3",
+    "A12": "3",
+    "A21": "2",
+    "A22": "2",
+    "A23": "2",
+    "A24": "2",
+    "B11": "2",
+    "B12": "2",
+    "B21": "1",
+    "B22": "1",
+    "B23": "1",
+    "B24": "1",
+    "B25": "1",
+    "B31": "3",
+    "B32": "3",
+    "B33": "3",
+    "B34": "3",
+    "B35": "3",
+    "B41": "2",
+    "B42": "0",
+    "B43": "1",
+    "C11": "3",
+    "C12": "3",
+    "C13": "3",
+    "C14": "3",
+    "C2": "7",
+    "C3": "7",
+    "C4": "8",
+    "D11": "4",
+    "D12": "4",
+    "D13": "4",
+    "D2": "3",
 }
 
 
@@ -151,8 +245,14 @@ def test_section_three_conclusion_and_scoring_table(worked):
 
 def test_the_contradictions_are_stated(worked):
     t = worked["text"]
-    assert "原报告（部门报送的评价结果）总分为 89 分（良），按评价体系自身的评分规则计算为 90 分（优），二者不一致" in t
-    assert "B22 结转结余变动率：报告得 0 分，但按规则“结转结余变动率小于10%，得1分，否则不得分”，计算值 -5.01% 应得 1 分" in t
+    assert (
+        "原报告（部门报送的评价结果）总分为 89 分（良），按评价体系自身的评分规则计算为 90 分（优），二者不一致"
+        in t
+    )
+    assert (
+        "B22 结转结余变动率：报告得 0 分，但按规则“结转结余变动率小于10%，得1分，否则不得分”，计算值 -5.01% 应得 1 分"
+        in t
+    )
     assert "一级指标 A 投入：报告小计 15 分，各三级指标得分之和为 14 分" in t
     assert "一级指标 B 过程：报告小计 26 分，各三级指标得分之和为 27 分" in t
     assert "报告总分 89 分，按各指标得分计算为 90 分（优）" in t
@@ -170,14 +270,26 @@ def test_the_contradictions_are_stated(worked):
     "code, sentence",
     [
         ("A22", "在职人员控制率 = 40 / 42 × 100% = 95.24%，大于 80%，得 2 分（满分 2 分）"),
-        ("A23", "三公经费变动率 = (0.00 − 0.00) / 0.00 × 100%，分子分母均为 0，按 0.00% 计，小于 10%，得 2 分（满分 2 分）"),
-        ("A24", "重点支出安排率 = 84,648,906.36 / 85,467,109.06 × 100% = 99.04%，大于 50%，得 2 分（满分 2 分）"),
+        (
+            "A23",
+            "三公经费变动率 = (0.00 − 0.00) / 0.00 × 100%，分子分母均为 0，按 0.00% 计，小于 10%，得 2 分（满分 2 分）",
+        ),
+        (
+            "A24",
+            "重点支出安排率 = 84,648,906.36 / 85,467,109.06 × 100% = 99.04%，大于 50%，得 2 分（满分 2 分）",
+        ),
         ("B11", "预算完成率 = 88,044,648.36 / 88,862,851.06 × 100% = 99.08%，大于 90%，得 2 分（满分 2 分）"),
         ("B12", "预算调整率 = 2,178,460.00 / 91,041,311.06 × 100% = 2.39%，小于 10%，得 2 分（满分 2 分）"),
         ("B21", "结转结余率 = 818,202.70 / 88,044,648.36 × 100% = 0.93%，小于 10%，得 1 分（满分 1 分）"),
-        ("B22", "结转结余变动率 = (818,202.70 − 861,366.81) / 861,366.81 × 100% = -5.01%，小于 10%，得 1 分（满分 1 分）"),
+        (
+            "B22",
+            "结转结余变动率 = (818,202.70 − 861,366.81) / 861,366.81 × 100% = -5.01%，小于 10%，得 1 分（满分 1 分）",
+        ),
         ("B23", "公用经费控制率 = 242,000.00 / 242,000.00 × 100% = 100.00%，大于 90%，得 1 分（满分 1 分）"),
-        ("B24", "“三公经费”控制率 = 0.00 / 0.00 × 100%，分子分母均为 0，按评分规则得满分，得 1 分（满分 1 分）"),
+        (
+            "B24",
+            "“三公经费”控制率 = 0.00 / 0.00 × 100%，分子分母均为 0，按评分规则得满分，得 1 分（满分 1 分）",
+        ),
         ("D2", "服务满意度 = 39 / 48 × 100% = 81.25%"),
     ],
 )
@@ -194,10 +306,16 @@ def test_section_four_computed_indicators(worked, code, sentence):
 def test_section_four_manual_indicators_carry_the_evidence(worked):
     t = worked["text"]
     assert "——A21 预算编制合理性　分值 3 分，得分 2 分。" in worked["paragraphs"]
-    assert "评价人评分：得 2 分（满分 3 分）。依据：项目支出未有细化的工作计划及预算。评分人：湖南良才联合会计师事务所（第三方评价机构）。" in t
+    assert (
+        "评价人评分：得 2 分（满分 3 分）。依据：项目支出未有细化的工作计划及预算。评分人：湖南良才联合会计师事务所（第三方评价机构）。"
+        in t
+    )
     assert "评价人评分：得 0 分（满分 2 分）。依据：部分资产未张贴固定资产卡片" in t
     # no procurement / fixed-asset amounts: the evaluator's score, and the reason
-    assert "缺少政府采购数据（facts.procurement_budget、procurement_actual），由评价人评分：得 1 分（满分 1 分）" in t
+    assert (
+        "缺少政府采购数据（facts.procurement_budget、procurement_actual），由评价人评分：得 1 分（满分 1 分）"
+        in t
+    )
     assert "服务满意度 = 39 / 48 × 100% = 81.25%" in t and "取整得 3 分（满分 4 分）" in t
 
 
@@ -234,9 +352,21 @@ def test_single_year_has_no_trend_table(worked):
 
 def test_markdown_has_the_same_figures(worked):
     md = worked["md"]
-    for s in ("88,862,851.06", "88,044,648.36", "99.08%", "92.87%", "94.57%", "818,202.70", "**90 分**", "**优**"):
+    for s in (
+        "88,862,851.06",
+        "88,044,648.36",
+        "99.08%",
+        "92.87%",
+        "94.57%",
+        "818,202.70",
+        "**90 分**",
+        "**优**",
+    ):
         assert s in md
-    assert "| **项目支出合计** | | **87,565,866.06** | **-2,098,757.00** | **85,467,109.06** | **84,648,906.36** | **818,202.70** |" in md
+    assert (
+        "| **项目支出合计** | | **87,565,866.06** | **-2,098,757.00** | **85,467,109.06** | **84,648,906.36** | **818,202.70** |"
+        in md
+    )
 
 
 # ---------------------------------------------------------------------------- 2. PDF
@@ -246,7 +376,9 @@ def test_markdown_has_the_same_figures(worked):
 def test_pdf_has_chinese_text_in_an_embedded_cjk_font(yanfeng_warehouse, tmp_path):
     pdf = render_report(yanfeng_warehouse, DEPT, 2023, FW, "pdf", tmp_path / "report.pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-"
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     for s in (NAME, "二、部门整体支出管理及使用情况", "人员经费 3,153,742.00 元", "88,044,648.36", "99.08%"):
         assert s in text, s
     assert re.search(r"第\s*2\s*页\s*/\s*共\s*\d+\s*页", text)  # page numbers in the footer
@@ -254,11 +386,16 @@ def test_pdf_has_chinese_text_in_an_embedded_cjk_font(yanfeng_warehouse, tmp_pat
     assert "CJK" in fonts and " yes " in fonts  # embedded
     if shutil.which("pdftoppm"):  # the first two pages, to look at (tests/artifacts is not committed)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(pdf), str(ARTIFACTS / "report-page")], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(pdf), str(ARTIFACTS / "report-page")],
+            check=True,
+        )
 
 
 def test_html_is_self_contained(yanfeng_warehouse, tmp_path):
-    html = render_report(yanfeng_warehouse, DEPT, 2023, FW, "html", tmp_path / "r.html").read_text(encoding="utf-8")
+    html = render_report(yanfeng_warehouse, DEPT, 2023, FW, "html", tmp_path / "r.html").read_text(
+        encoding="utf-8"
+    )
     assert "<style>" in html and "Noto Sans CJK SC" in html and "counter(page)" in html
     assert '<td class="right"><strong>88,044,648.36</strong></td>' in html  # the ledger's 合计 row
     assert '<h1 class="cover"' in html and "<br>" in html
@@ -269,7 +406,7 @@ def test_html_is_self_contained(yanfeng_warehouse, tmp_path):
 
 def test_unknown_department_is_report_not_found(yanfeng_warehouse, tmp_path):
     out = tmp_path / "x.docx"
-    with pytest.raises(ReportNotFound, match="没有找到部门 nope 2023 年度.*不在仓库中"):
+    with pytest.raises(ReportNotFound, match=r"没有找到部门 nope 2023 年度.*不在仓库中"):
         render_report(yanfeng_warehouse, "nope", 2023, FW, "docx", out)
     with pytest.raises(ReportNotFound, match="有评分的年度：2023"):
         render_report(yanfeng_warehouse, DEPT, 2022, FW, "md", out)
@@ -280,14 +417,65 @@ def test_cli(yanfeng_warehouse, tmp_path, capsys):
     from app.cli import main
     from app.errors import EXIT_NOT_FOUND
 
-    assert EXIT_NOT_FOUND == 7  # one exit-code table for every command: 1 is a failed build, never "not found"
+    assert (
+        EXIT_NOT_FOUND == 7
+    )  # one exit-code table for every command: 1 is a failed build, never "not found"
 
     out = tmp_path / "报告.docx"
-    assert main(["report", "--dept", DEPT, "--year", "2023", "--framework", FW, "--format", "docx", "--out", str(out), "--warehouse", str(yanfeng_warehouse)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--dept",
+                DEPT,
+                "--year",
+                "2023",
+                "--framework",
+                FW,
+                "--format",
+                "docx",
+                "--out",
+                str(out),
+                "--warehouse",
+                str(yanfeng_warehouse),
+            ]
+        )
+        == 0
+    )
     assert out.read_bytes()[:2] == b"PK"
-    assert main(["report", "--dept", "nope", "--year", "2023", "--out", str(tmp_path / "n.md"), "-w", str(yanfeng_warehouse)]) == EXIT_NOT_FOUND
+    assert (
+        main(
+            [
+                "report",
+                "--dept",
+                "nope",
+                "--year",
+                "2023",
+                "--out",
+                str(tmp_path / "n.md"),
+                "-w",
+                str(yanfeng_warehouse),
+            ]
+        )
+        == EXIT_NOT_FOUND
+    )
     assert "没有找到部门 nope" in capsys.readouterr().err
-    assert main(["report", "--dept", DEPT, "--year", "2023", "--out", str(tmp_path / "m.md"), "-w", str(tmp_path / "missing.duckdb")]) == EXIT_NOT_FOUND
+    assert (
+        main(
+            [
+                "report",
+                "--dept",
+                DEPT,
+                "--year",
+                "2023",
+                "--out",
+                str(tmp_path / "m.md"),
+                "-w",
+                str(tmp_path / "missing.duckdb"),
+            ]
+        )
+        == EXIT_NOT_FOUND
+    )
 
 
 # ---------------------------------------------------------------------------- 4. the demo sample: several years
@@ -336,7 +524,9 @@ def test_demo_not_assessable_is_never_zero(demo_warehouse, tmp_path):
             ).fetchall()
         ]
     assert na
-    paragraphs, tables = docx_text(render_report(demo_warehouse, dept, 2023, "mof_dept_common", "docx", tmp_path / "m.docx"))
+    paragraphs, tables = docx_text(
+        render_report(demo_warehouse, dept, 2023, "mof_dept_common", "docx", tmp_path / "m.docx")
+    )
     table = table_with(tables, "一级指标", "三级指标", "得分")
     cells = {r[3].split()[0]: r[5] for r in table[1:] if r[3]}
     assert all(cells[c] == "不可评价" for c in na)
@@ -351,7 +541,15 @@ def test_every_demo_report_renders(demo_warehouse, tmp_path):
     with contextlib.closing(duckdb.connect(str(demo_warehouse), read_only=True)) as con:
         n = con.execute("select count(*) from marts.fct_department_scores").fetchone()[0]
         md = render_many(None, tmp_path / "md", "md", con=con)
-        dx = render_many(None, tmp_path / "docx", "docx", con=con, keys=[("430405-nr", 2022, f) for f in ("pefa_2016", "project_self", "hebei_mgmt", "sc_county_self")])
+        dx = render_many(
+            None,
+            tmp_path / "docx",
+            "docx",
+            con=con,
+            keys=[
+                ("430405-nr", 2022, f) for f in ("pefa_2016", "project_self", "hebei_mgmt", "sc_county_self")
+            ],
+        )
     assert len(md) == n
     assert all("## 六、历年趋势" in p.read_text(encoding="utf-8") for p in md)
     titles = {}

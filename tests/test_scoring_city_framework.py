@@ -10,9 +10,17 @@ builds, and the tests below check the scores.
 from __future__ import annotations
 
 import pytest
-
 from test_scoring_support import CITY_FRAMEWORK as FW
-from test_scoring_support import CITY_SEEDS, ROOT, D, city_warehouse, department_score, level1, scores, want_city
+from test_scoring_support import (
+    CITY_SEEDS,
+    ROOT,
+    D,
+    city_warehouse,
+    department_score,
+    level1,
+    scores,
+    want_city,
+)
 
 want_city()  # start the city build alongside the main one
 
@@ -57,7 +65,12 @@ def test_city_framework_per_point_and_bands(city):
     }  # fmt: skip
     total = department_score(city, "mof-demo", FW)
     # 2 + 10 + 5 + 5 + 6.8 = 28.8 → 差; normalized 28.8 / (50 − 15) × 100 = 82.29
-    assert (total["total_score"], total["normalized_score"], total["not_assessable_weight"], total["grade"]) == (
+    assert (
+        total["total_score"],
+        total["normalized_score"],
+        total["not_assessable_weight"],
+        total["grade"],
+    ) == (
         D("28.8"),
         D("82.29"),
         D(15),

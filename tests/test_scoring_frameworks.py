@@ -8,7 +8,6 @@ score_decimals (2, half-up, unless the seed says otherwise).
 from __future__ import annotations
 
 import pytest
-
 from test_scoring_support import D, department_score, level1, query, scores, scoring_warehouse
 
 
@@ -21,7 +20,10 @@ def check(got: dict, expected: dict[str, tuple]):
     """expected: code -> (value or None, score, scored_by)."""
     for code, (value, score, scored_by) in expected.items():
         s, assessable, by, v, explanation, _ = got[code]
-        assert (v, s, by, assessable) == (None if value is None else D(value), D(score), scored_by, True), (code, explanation)
+        assert (v, s, by, assessable) == (None if value is None else D(value), D(score), scored_by, True), (
+            code,
+            explanation,
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -80,11 +82,19 @@ def test_sc_county_self(wh):
         """select part_code, value from marts.fct_indicator_values
            where dept_code = 'sc-rsj' and framework_code = 'sc_county_self' and indicator_code = 'S07' order by part_code""",
     )
-    assert parts == [("M06", D("44.23")), ("M09", D("61.43")), ("M11", D("83.54"))]  # month 12 is not one of S07's parts
+    assert parts == [
+        ("M06", D("44.23")),
+        ("M09", D("61.43")),
+        ("M11", D("83.54")),
+    ]  # month 12 is not one of S07's parts
     assert "属于“偏差度在10%~20%之间”，得 5 分（满分 10 分）" in got["S05"][4]
 
     # A = 10 + 9 + 6 + 7.5 + 5 + 3.75 + 4.82 + 2.5 + 3.5 = 52.07; B = 8 + 10 + 5 + 5 = 28; Z = −1
-    assert level1(wh, "sc-rsj", "sc_county_self") == {"A": (D("52.07"), None), "B": (D(28), None), "Z": (D(-1), None)}
+    assert level1(wh, "sc-rsj", "sc_county_self") == {
+        "A": (D("52.07"), None),
+        "B": (D(28), None),
+        "Z": (D(-1), None),
+    }
     # total 52.07 + 28 − 1 = 79.07 → 良; max 100 (the deduction item is not in the maximum)
     got_total = department_score(wh, "sc-rsj", "sc_county_self")
     assert got_total["total_score"] == D("79.07")
@@ -157,7 +167,7 @@ def test_mof_dept_common(wh):
     #     M9 6,300,000 = 70.00% vs 75% → 1 × 70/75 = 0.9333 → 0.93; total 1.83
     assert got["B13"][:3] == (D("1.83"), True, "rule")
     # D13 生态效益: nobody scored it → not assessable, 4 points of weight not assessable
-    s, assessable, by, _, explanation, _ = got["D13"]
+    s, assessable, _by, _, explanation, _ = got["D13"]
     assert (s, assessable) == (None, False)  # not assessable is never 0
     assert explanation == "未提供评价人评分，不可评价（不计分，满分 4 分计入不可评价分值）"
     assert "超过 100% 6 个百分点，每个百分点扣 0.5 分，得 4 − 0.5 × 6 = 1 分（满分 4 分）" in got["A21"][4]
@@ -173,7 +183,12 @@ def test_mof_dept_common(wh):
     }
     # total 77.25 → 良 (grade on the total); normalized 77.25 / (100 − 4) × 100 = 80.46875 → 80.47
     got_total = department_score(wh, "mof-demo", "mof_dept_common")
-    assert (got_total["total_score"], got_total["normalized_score"], got_total["grade"], got_total["not_assessable_weight"]) == (
+    assert (
+        got_total["total_score"],
+        got_total["normalized_score"],
+        got_total["grade"],
+        got_total["not_assessable_weight"],
+    ) == (
         D("77.25"),
         D("80.47"),
         "良",
@@ -213,7 +228,11 @@ def test_hebei_mgmt(wh):
     # raw 10.5 + 10 + 19.1 + 20.8 + 4.4 + 1 + 7.5 + 11.5 + 0 − 0 = 84.8; applicable maximum 100 − 7 = 93
     # converted 84.8 / 93 × 100 = 91.1827… → 91.18 → 优 (graded on the converted score)
     got_total = department_score(wh, "hb-xushui", "hebei_mgmt")
-    assert (got_total["total_score"], got_total["max_score"], got_total["not_assessable_weight"]) == (D("84.8"), D(100), D(7))
+    assert (got_total["total_score"], got_total["max_score"], got_total["not_assessable_weight"]) == (
+        D("84.8"),
+        D(100),
+        D(7),
+    )
     assert (got_total["normalized_score"], got_total["grade"]) == (D("91.18"), "优")
     assert level1(wh, "hb-xushui", "hebei_mgmt") == {"M": (D("84.8"), None), "N": (D(0), None)}
 
@@ -262,14 +281,21 @@ def test_project_self(wh):
     # the department: mean of its projects (97.89 + 28.5) / 2 = 63.195 → 63.20 → 中;
     # not assessable (0 + 30) / 2 = 15 → normalized 63.20 / 85 × 100 = 74.35
     got_total = department_score(wh, "ps-demo", "project_self")
-    assert (got_total["total_score"], got_total["normalized_score"], got_total["grade"], got_total["project_count"]) == (
+    assert (
+        got_total["total_score"],
+        got_total["normalized_score"],
+        got_total["grade"],
+        got_total["project_count"],
+    ) == (
         D("63.20"),
         D("74.35"),
         "中",
         2,
     )
     # the project without a project code (an 其他运转类 line) is not scored as a project
-    assert query(wh, "select count(distinct project_code) from marts.fct_project_scores where dept_code = 'ps-demo'") == [(2,)]
+    assert query(
+        wh, "select count(distinct project_code) from marts.fct_project_scores where dept_code = 'ps-demo'"
+    ) == [(2,)]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -319,7 +345,11 @@ def test_pefa_2016(wh):
 @pytest.mark.parametrize("dept, year", [("pefa-short", 2023), ("pefa-short", 2022), ("pefa-demo", 2022)])
 def test_pefa_fewer_than_three_years_is_d_star(wh, dept, year):
     got = scores(wh, dept, "pefa_2016", year=year)
-    assert {k: (v[5], v[1]) for k, v in got.items()} == {"PI-1.1": ("D*", False), "PI-2.1": ("D*", False), "PI-2.2": ("D*", False)}
+    assert {k: (v[5], v[1]) for k, v in got.items()} == {
+        "PI-1.1": ("D*", False),
+        "PI-2.1": ("D*", False),
+        "PI-2.2": ("D*", False),
+    }
     assert all("评为 D*（信息不足）" in v[4] for v in got.values())
     assert level1(wh, dept, "pefa_2016", year=year) == {"PI-1": (None, "D*"), "PI-2": (None, "D*")}
 
@@ -333,6 +363,8 @@ def test_every_framework_scores_every_department_year(wh):
            left join marts.fct_department_scores s on s.dept_code = d.dept_code and s.fiscal_year = d.fiscal_year
            group by 1, 2""",
     )
-    with_projects = {r[0] for r in query(wh, "select distinct dept_code from intermediate.int_project_execution")}
+    with_projects = {
+        r[0] for r in query(wh, "select distinct dept_code from intermediate.int_project_execution")
+    }
     for dept, _, n in rows:
         assert n == (6 if dept in with_projects else 5), dept

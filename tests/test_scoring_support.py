@@ -60,7 +60,9 @@ def load(warehouse: Path, folders: list[Path], seeds_dir: Path = ROOT / "seeds")
             assert load_submission(con, sub, "test").status == "loaded", folder
 
 
-def run_dbt(warehouse: Path, work: Path, args: list[str], project_root: Path = ROOT) -> subprocess.CompletedProcess:
+def run_dbt(
+    warehouse: Path, work: Path, args: list[str], project_root: Path = ROOT
+) -> subprocess.CompletedProcess:
     project = project_root / "dbt_project"
     env = {
         **os.environ,
@@ -112,7 +114,11 @@ def append_rows(seed: Path, rows_file: Path) -> None:
 
 def _build_city() -> Path:
     root = _tempdir("jixiao-city-")
-    shutil.copytree(ROOT / "dbt_project", root / "dbt_project", ignore=shutil.ignore_patterns("target", "logs", ".user.yml"))
+    shutil.copytree(
+        ROOT / "dbt_project",
+        root / "dbt_project",
+        ignore=shutil.ignore_patterns("target", "logs", ".user.yml"),
+    )
     shutil.copytree(ROOT / "models", root / "models")
     shutil.copytree(ROOT / "seeds", root / "seeds")
     for rows_file in sorted(CITY_SEEDS.glob("*.csv")):
@@ -123,10 +129,21 @@ def _build_city() -> Path:
     with (sample / "qualitative_scores.csv").open("a", encoding="utf-8") as fh:
         fh.write(f"430406-hrss,2023,{CITY_FRAMEWORK},C6,12,city evaluator,重点工作基本完成\n")
     warehouse = root / "city.duckdb"
-    load(warehouse, [sample, FIXTURES / "mof_dept_common", FIXTURES / "sc_county_self"], seeds_dir=root / "seeds")
+    load(
+        warehouse,
+        [sample, FIXTURES / "mof_dept_common", FIXTURES / "sc_county_self"],
+        seeds_dir=root / "seeds",
+    )
     # the scoring marts and everything they need; tests only where all their parents are built
     args = ["build", "--select", "+fct_department_scores", "+fct_indicator_values"]
-    _check(run_dbt(warehouse, root, [*args, "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test"], root))
+    _check(
+        run_dbt(
+            warehouse,
+            root,
+            [*args, "--indirect-selection", "cautious", "--exclude-resource-type", "unit_test"],
+            root,
+        )
+    )
     return warehouse
 
 
@@ -170,7 +187,9 @@ def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
     return _reader(warehouse).cursor().execute(sql, params or []).fetchall()
 
 
-def scores(warehouse: Path, dept: str, framework: str, year: int = 2023, project: str = "") -> dict[str, tuple]:
+def scores(
+    warehouse: Path, dept: str, framework: str, year: int = 2023, project: str = ""
+) -> dict[str, tuple]:
     """indicator_code -> (score, assessable, scored_by, value, explanation, letter)."""
     rows = query(
         warehouse,
@@ -190,11 +209,21 @@ def department_score(warehouse: Path, dept: str, framework: str, year: int = 202
         [dept, framework, year],
     )
     assert len(rows) == 1, rows
-    keys = ["total_score", "max_score", "normalized_score", "grade", "not_assessable_weight", "deductions", "project_count"]
+    keys = [
+        "total_score",
+        "max_score",
+        "normalized_score",
+        "grade",
+        "not_assessable_weight",
+        "deductions",
+        "project_count",
+    ]
     return dict(zip(keys, rows[0]))
 
 
-def level1(warehouse: Path, dept: str, framework: str, year: int = 2023, project: str = "") -> dict[str, tuple]:
+def level1(
+    warehouse: Path, dept: str, framework: str, year: int = 2023, project: str = ""
+) -> dict[str, tuple]:
     rows = query(
         warehouse,
         """select level1_code, score, letter from marts.fct_level1_scores

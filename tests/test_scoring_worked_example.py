@@ -7,7 +7,6 @@ differ) and `dbt build` runs once for the session (see test_scoring_support).
 from __future__ import annotations
 
 import pytest
-
 from test_scoring_support import D, department_score, level1, query, scores, scoring_warehouse
 
 DEPT = "430406-hrss"
@@ -33,7 +32,11 @@ def hn(wh):
         ("B11", "99.08", 2),  # 88,044,648.36 / 88,862,851.06 > 90%
         ("B12", "2.39", 2),  # 2,178,460.00 / 91,041,311.06 < 10%
         ("B21", "0.93", 1),  # 818,202.70 / 88,044,648.36 < 10%
-        ("B22", "-5.01", 1),  # (818,202.70 − 861,366.81) / 861,366.81 < 10% (the report gives 0: contradicts its rule)
+        (
+            "B22",
+            "-5.01",
+            1,
+        ),  # (818,202.70 − 861,366.81) / 861,366.81 < 10% (the report gives 0: contradicts its rule)
         ("B23", "100.00", 1),  # 242,000.00 / 242,000.00 > 90%
         ("D2", "81.25", 3),  # 39 / 48 → 4 × 81.25% = 3.25 → whole points 3
     ],
@@ -51,7 +54,10 @@ def test_three_public_control_zero_over_zero_is_full_marks(hn):
 
 def test_b11_explanation_reads_like_the_report(hn):
     explanation = hn["B11"][4]
-    assert explanation == "预算完成率 = 88,044,648.36 / 88,862,851.06 × 100% = 99.08%，大于 90%，得 2 分（满分 2 分）"
+    assert (
+        explanation
+        == "预算完成率 = 88,044,648.36 / 88,862,851.06 × 100% = 99.08%，大于 90%，得 2 分（满分 2 分）"
+    )
 
 
 def test_b11_numerator_and_denominator_to_the_cent(wh):
@@ -78,7 +84,12 @@ def test_manual_explanation(hn):
 
 def test_level1_subtotals(wh):
     # A 投入 14 (the report's table says 15, its text 14), B 过程 27, C 产出 34, D 效果 15
-    assert level1(wh, DEPT, FW) == {"A": (D(14), None), "B": (D(27), None), "C": (D(34), None), "D": (D(15), None)}
+    assert level1(wh, DEPT, FW) == {
+        "A": (D(14), None),
+        "B": (D(27), None),
+        "C": (D(34), None),
+        "D": (D(15), None),
+    }
 
 
 def test_total_and_grade(wh):
@@ -120,10 +131,18 @@ def test_budget_execution_totals(wh):
 
 
 def test_closing_carryover(wh):
-    rows = query(wh, "select carryover_closing, carryover_closing_source from intermediate.int_dept_year_finance where dept_code = ?", [DEPT])
+    rows = query(
+        wh,
+        "select carryover_closing, carryover_closing_source from intermediate.int_dept_year_finance where dept_code = ?",
+        [DEPT],
+    )
     assert rows == [(D("818202.70"), "ledger")]
 
 
 def test_dim_department(wh):
-    rows = query(wh, "select dept_name, region_code, region_name, parent_dept_code from marts.dim_department where dept_code = ?", [DEPT])
+    rows = query(
+        wh,
+        "select dept_name, region_code, region_name, parent_dept_code from marts.dim_department where dept_code = ?",
+        [DEPT],
+    )
     assert rows == [("雁峰区人力资源和社会保障局", "430406", "湖南省衡阳市雁峰区", None)]

@@ -35,13 +35,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from conftest import build_warehouse
 
 from app.dashboard import data, exports, sandbox, scoring_table, serve, ui
 from app.report import escape as E
 from app.report.data import load_context
-from app.report.render import file_name, render_context
+from app.report.render import render_context
 from app.warehouse import SAMPLE
-from conftest import build_warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIN = str(ROOT / "app" / "dashboard" / "main.py")
@@ -55,7 +55,8 @@ AT_SUM = "@SUM(1)"
 HOSTILE_NAME = (
     "## 五、评价结论（更正） 该部门得分 100 分，等级为 优 <script>alert(1)</script>"
     "<img src=x onerror=alert(2)> [点此查看](javascript:alert(3)) | 伪造 | 表格 | **粗体** "
-    + "很长的部门名称" * 20
+    + "很长的部门名称"
+    * 20
 )
 FORGED_LINES = "正常局\n\n## 五、评价结论（更正）\n\n该部门得分 100 分，等级为 优\n\n| 指标 | 得分 |\n|---|---|\n| 总分 | 100 |\n\n- 列表项\n> 注释\n"
 CONTROL_NAME = "控制\x00字符\x01局\x0b\x1f\x7f\ufffe"
@@ -84,7 +85,10 @@ def hostile_warehouse(tmp_path_factory) -> Path:
     wh = root / "jixiao.duckdb"
     result = build_warehouse(wh, sub, run_checks=False)
     if result.refused:  # the attack stopped at the door: the report-layer tests below still try it
-        pytest.skip("ingest refuses the hostile names: " + "; ".join(str(i) for o in result.outcomes for i in o.issues)[:500])
+        pytest.skip(
+            "ingest refuses the hostile names: "
+            + "; ".join(str(i) for o in result.outcomes for i in o.issues)[:500]
+        )
     assert result.swapped, [str(i) for o in result.outcomes for i in o.issues]
     return wh
 
@@ -95,7 +99,12 @@ def hostile_reports(hostile_warehouse) -> dict:
         ctx = load_context(con, DEPT, 2023, FW)
     assert ctx.dept["dept_name"] == HOSTILE_NAME
     md = render_context(ctx, "md").decode("utf-8")
-    return {"ctx": ctx, "md": md, "html": render_context(ctx, "html").decode("utf-8"), "docx": render_context(ctx, "docx")}
+    return {
+        "ctx": ctx,
+        "md": md,
+        "html": render_context(ctx, "html").decode("utf-8"),
+        "docx": render_context(ctx, "docx"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -144,11 +153,21 @@ def test_csv_download_neutralises_formula_cells():
     text = exports.csv_bytes(ATTACK_FRAME).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["部门", "金额", "人数"]
-    assert [r[0] for r in rows[1:]] == ["'" + FORMULA, "'" + CMD, "'" + AT_SUM, "'-2+3", "'\t=1+1", "'\r=1+1", "雁峰区人社局"]
+    assert [r[0] for r in rows[1:]] == [
+        "'" + FORMULA,
+        "'" + CMD,
+        "'" + AT_SUM,
+        "'-2+3",
+        "'\t=1+1",
+        "'\r=1+1",
+        "雁峰区人社局",
+    ]
     # numbers stay numbers: a negative amount is not prefixed
     assert [r[1] for r in rows[1:]] == ["1.5", "-79703.0", "3.0", "4.0", "5.0", "6.0", "7.0"]
     assert not any(record.startswith(("=", "+", "@", "-")) for record in text.split("\r\n"))
-    assert text.count("\r\n") == len(ATTACK_FRAME) + 1  # the carriage return inside a value is quoted, not a new row
+    assert (
+        text.count("\r\n") == len(ATTACK_FRAME) + 1
+    )  # the carriage return inside a value is quoted, not a new row
     # a column name (an ad-hoc SQL alias) is neutralised too
     assert exports.csv_bytes(pd.DataFrame({"=1+1": [1]})).decode("utf-8-sig").split("\r\n")[0] == "'=1+1"
 
@@ -165,7 +184,15 @@ def test_xlsx_download_writes_text_never_formulas():
     assert rows[0][0] == "'" + FORMULA  # the title too
     table = rows[2:]
     assert table[0] == ["部门", "金额", "人数"]
-    assert [r[0] for r in table[1:]] == ["'" + FORMULA, "'" + CMD, "'" + AT_SUM, "'-2+3", "'\t=1+1", "'\r=1+1", "雁峰区人社局"]
+    assert [r[0] for r in table[1:]] == [
+        "'" + FORMULA,
+        "'" + CMD,
+        "'" + AT_SUM,
+        "'-2+3",
+        "'\t=1+1",
+        "'\r=1+1",
+        "雁峰区人社局",
+    ]
     assert [r[1] for r in table[1:]] == [1.5, -79703.0, 3.0, 4.0, 5.0, 6.0, 7.0]  # numeric cells
     assert all(isinstance(r[2], (int, float)) for r in table[1:])
 
@@ -180,15 +207,29 @@ def test_scoring_workbook_from_a_hostile_submission(hostile_warehouse, monkeypat
         blob = scoring_table.sheets_xlsx(title, sheets)
         scores = data.department_scores(FW, None, [2023])
     with zipfile.ZipFile(io.BytesIO(blob)) as z:
-        assert not any("<f>" in z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+        assert not any(
+            "<f>" in z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")
+        )
     wb = CalamineWorkbook.from_filelike(io.BytesIO(blob))
-    cells = [c for name in wb.sheet_names for row in wb.get_sheet_by_name(name).to_python() for c in row if isinstance(c, str)]
+    cells = [
+        c
+        for name in wb.sheet_names
+        for row in wb.get_sheet_by_name(name).to_python()
+        for c in row
+        if isinstance(c, str)
+    ]
     assert not any(c.startswith(("=", "+", "@")) for c in cells)
     # the overview's league table (区划 column) as its CSV and Excel downloads
-    league = pd.DataFrame({"部门": scores["dept_name"], "区划": scores["region_name"], "得分": scores["total_score"]})
+    league = pd.DataFrame(
+        {"部门": scores["dept_name"], "区划": scores["region_name"], "得分": scores["total_score"]}
+    )
     rows = list(csv.reader(io.StringIO(exports.csv_bytes(league).decode("utf-8-sig"))))
     assert rows[1][:2] == [HOSTILE_NAME, "'" + FORMULA] and float(rows[1][2]) == 90
-    table = CalamineWorkbook.from_filelike(io.BytesIO(exports.xlsx_bytes(league))).get_sheet_by_index(0).to_python()
+    table = (
+        CalamineWorkbook.from_filelike(io.BytesIO(exports.xlsx_bytes(league)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
     assert table[1] == [HOSTILE_NAME, "'" + FORMULA, 90.0]
 
 
@@ -200,7 +241,9 @@ def test_report_markdown_forges_no_heading_link_or_html(hostile_reports, clean_c
     clean = render_context(clean_context, "md").decode("utf-8")
     heads = [ln for ln in md.splitlines() if ln.startswith("#")]
     clean_heads = [ln for ln in clean.splitlines() if ln.startswith("#")]
-    assert len(heads) == len(clean_heads) and heads[1:] == clean_heads[1:]  # only the title differs: it holds the name
+    assert (
+        len(heads) == len(clean_heads) and heads[1:] == clean_heads[1:]
+    )  # only the title differs: it holds the name
     assert not any(ln.lstrip().startswith("## 五、评价结论（更正）") for ln in md.splitlines())
     assert "<script" not in md and "<img" not in md and "onerror=alert(2)>" not in md
     assert not re.search(r"(?<!\\)\]\(javascript:", md)
@@ -209,7 +252,12 @@ def test_report_markdown_forges_no_heading_link_or_html(hostile_reports, clean_c
     clean_html = _commonmark(clean)
     for tag in ("<h1", "<h2", "<h3", "<h4", "<table", "<li", "<blockquote", "<strong"):
         assert html.count(tag) == clean_html.count(tag), tag
-    assert "<script" not in html and "<img" not in html and "<a " not in html and "javascript:" not in html.replace("](javascript:", "")
+    assert (
+        "<script" not in html
+        and "<img" not in html
+        and "<a " not in html
+        and "javascript:" not in html.replace("](javascript:", "")
+    )
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text
     # the section really is one paragraph that starts with the name
     assert "## 五、评价结论（更正） 该部门得分 100 分" in html
@@ -239,8 +287,13 @@ def test_report_line_breaks_cannot_forge_a_section(clean_context):
     ctx = _with_name(clean_context, FORGED_LINES)
     md = render_context(ctx, "md").decode("utf-8")
     clean = render_context(clean_context, "md").decode("utf-8")
-    assert not any(ln.startswith(("## 五、评价结论（更正）", "该部门得分", "| 总分 |", "- 列表项", "> 注释")) for ln in md.splitlines())
-    assert [ln for ln in md.splitlines() if ln.startswith("#")][1:] == [ln for ln in clean.splitlines() if ln.startswith("#")][1:]
+    assert not any(
+        ln.startswith(("## 五、评价结论（更正）", "该部门得分", "| 总分 |", "- 列表项", "> 注释"))
+        for ln in md.splitlines()
+    )
+    assert [ln for ln in md.splitlines() if ln.startswith("#")][1:] == [
+        ln for ln in clean.splitlines() if ln.startswith("#")
+    ][1:]
     assert md.count("\n|") == clean.count("\n|")  # no table row more
     doc = _docx(render_context(ctx, "docx"))
     assert _docx_headings(doc)[1:] == _docx_headings(_docx(render_context(clean_context, "docx")))[1:]
@@ -270,9 +323,32 @@ def test_report_to_a_folder_with_a_long_name(hostile_warehouse, tmp_path):
 
     out = tmp_path / "报告"
     out.mkdir()
-    assert main(["report", "--dept", DEPT, "--year", "2023", "--framework", FW, "--format", "md", "--out", str(out), "-w", str(hostile_warehouse)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--dept",
+                DEPT,
+                "--year",
+                "2023",
+                "--framework",
+                FW,
+                "--format",
+                "md",
+                "--out",
+                str(out),
+                "-w",
+                str(hostile_warehouse),
+            ]
+        )
+        == 0
+    )
     (written,) = list(out.iterdir())
-    assert len(written.name.encode("utf-8")) <= 200 and written.name.startswith("评价报告_") and written.name.endswith("_2023_hn_dept_overall.md")
+    assert (
+        len(written.name.encode("utf-8")) <= 200
+        and written.name.startswith("评价报告_")
+        and written.name.endswith("_2023_hn_dept_overall.md")
+    )
     assert not set(written.name) & set('/\\:*?"<>|\n\r\t ')
     assert written.read_text(encoding="utf-8").startswith("<!-- class: cover -->")
 
@@ -281,7 +357,7 @@ def test_report_to_a_folder_with_a_long_name(hostile_warehouse, tmp_path):
     "raw, stem",
     [
         ("../../etc/passwd", "etc_passwd"),
-        ("a/b\\c:d*e?f\"g<h>i|j", "a_b_c_d_e_f_g_h_i_j"),
+        ('a/b\\c:d*e?f"g<h>i|j', "a_b_c_d_e_f_g_h_i_j"),
         ("\x00\x01名称\n第二行", "名称_第二行"),
         ("...", "_"),
         ("CON", "_CON"),
@@ -295,7 +371,18 @@ def test_file_stems(raw, stem):
 def test_markdown_escape_round_trip():
     from app.report import blocks as B
 
-    for s in [HOSTILE_NAME, "a\\", "\\|", "1. 第一", "- 列表", "= 标题", "&lt;b&gt;", "**x**", "a_b_c", "C:\\dir\\"]:
+    for s in [
+        HOSTILE_NAME,
+        "a\\",
+        "\\|",
+        "1. 第一",
+        "- 列表",
+        "= 标题",
+        "&lt;b&gt;",
+        "**x**",
+        "a_b_c",
+        "C:\\dir\\",
+    ]:
         esc = E.md(s)
         assert B.plain(esc) == " ".join(s.split()), s  # what HTML and DOCX print is the original text
         # and a paragraph made of it alone is one paragraph
@@ -319,7 +406,12 @@ def test_department_page_header_is_text(hostile_warehouse, monkeypatch):
     (header,) = [h.value for h in at.header]
     assert header == f"{ui.md(HOSTILE_NAME)} · 2023 年"
     rendered = _commonmark(header)
-    assert rendered.startswith("<p>") and "<h2" not in rendered and "<a " not in rendered and "<script" not in rendered
+    assert (
+        rendered.startswith("<p>")
+        and "<h2" not in rendered
+        and "<a " not in rendered
+        and "<script" not in rendered
+    )
     assert "&lt;script&gt;" in rendered
     caption = next(c.value for c in at.caption if "部门编码" in c.value)
     assert "<a " not in _commonmark(caption) and "HYPERLINK" in caption
@@ -343,7 +435,9 @@ def test_sql_total_result_size_is_capped(yanfeng_warehouse, monkeypatch):
     assert 0 < len(res.rows) < 10000
     assert sum(len(r[0]) for r in res.rows) <= sandbox.RESULT_BYTE_LIMIT + 9000
     # nested values are capped as well
-    res = sandbox.run_query("select list_transform(range(5000), i -> repeat('z', 100)) as l", yanfeng_warehouse)
+    res = sandbox.run_query(
+        "select list_transform(range(5000), i -> repeat('z', 100)) as l", yanfeng_warehouse
+    )
     assert res.cells_truncated == 1 and len(res.rows[0][0]) < sandbox.CELL_CHAR_LIMIT + 100
 
 
@@ -358,7 +452,9 @@ def test_sql_page_shows_the_truncation_notice(yanfeng_warehouse, monkeypatch):
     at.text_area(key="sql_text").set_value("select repeat('x', 100000000) as x").run()
     at.button(key="sql_run").click().run()
     assert not at.exception and not at.error
-    assert any("1 个单元格超过 10,000 个字符，已截断" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any("1 个单元格超过 10,000 个字符，已截断" in w.value for w in at.warning), [
+        w.value for w in at.warning
+    ]
     (df,) = [d.value for d in at.dataframe if "x" in d.value.columns]
     assert len(df.x.iloc[0]) < 10_100
 
@@ -376,7 +472,11 @@ def test_sql_results_and_errors_carry_no_paths(yanfeng_warehouse):
         assert not any(s in flat for s in secrets), (sql, flat[:500])
     db = sandbox.run_query("select path from duckdb_databases() where path is not null", yanfeng_warehouse)
     assert db.rows == [(f"…{os.sep}{yanfeng_warehouse.name}",)]
-    for sql in (f"select * from read_csv('{folder}/x.csv')", f"attach '{folder}/other.duckdb'", f"select * from '{home}/x.parquet'"):
+    for sql in (
+        f"select * from read_csv('{folder}/x.csv')",
+        f"attach '{folder}/other.duckdb'",
+        f"select * from '{home}/x.parquet'",
+    ):
         with pytest.raises((sandbox.QueryRefused, sandbox.QueryFailed)) as e:
             sandbox.run_query(sql, yanfeng_warehouse)
         assert not any(s in str(e.value) for s in secrets), str(e.value)
@@ -400,7 +500,11 @@ def test_streamlit_options():
         assert make_parser().parse_args([command]).address == "127.0.0.1"
         assert make_parser().parse_args([command, "--address", "0.0.0.0"]).address == "0.0.0.0"
     assert serve.is_loopback("127.0.0.1") and serve.is_loopback("localhost") and serve.is_loopback("::1")
-    assert not serve.is_loopback("0.0.0.0") and not serve.is_loopback("") and not serve.is_loopback("192.168.1.10")
+    assert (
+        not serve.is_loopback("0.0.0.0")
+        and not serve.is_loopback("")
+        and not serve.is_loopback("192.168.1.10")
+    )
 
 
 def test_sharing_prints_a_warning(monkeypatch, tmp_path):
@@ -435,7 +539,9 @@ def _listening(port: int) -> list[str]:
     return out
 
 
-@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads the listening sockets from /proc (Linux)")
+@pytest.mark.skipif(
+    not Path("/proc/net/tcp").exists(), reason="reads the listening sockets from /proc (Linux)"
+)
 def test_app_listens_on_loopback_only_and_never_asks(yanfeng_warehouse, tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -445,7 +551,11 @@ def test_app_listens_on_loopback_only_and_never_asks(yanfeng_warehouse, tmp_path
     env = dict(os.environ, HOME=str(tmp_path), BROWSER="true", PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "app", "-w", str(yanfeng_warehouse), "--port", str(port)],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     out = ""
@@ -489,7 +599,14 @@ def test_browser_shows_hostile_names_as_text_without_deploy_or_menu(hostile_ware
         port = s.getsockname()[1]
     env = dict(os.environ, JIXIAO_WAREHOUSE=str(hostile_warehouse), HOME=str(tmp_path))
     log = (tmp_path / "streamlit.log").open("wb")
-    proc = subprocess.Popen(serve.streamlit_command(Path(MAIN), port), env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        serve.streamlit_command(Path(MAIN), port),
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -499,22 +616,30 @@ def test_browser_shows_hostile_names_as_text_without_deploy_or_menu(hostile_ware
                         break
             except OSError:
                 pass
-            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "streamlit.log").read_text(errors="replace")[-2000:]
+            assert proc.poll() is None and time.monotonic() < deadline, (
+                tmp_path / "streamlit.log"
+            ).read_text(errors="replace")[-2000:]
             time.sleep(0.25)
         with sync_playwright() as p:
-            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+            b = p.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+            )
             page = b.new_page(viewport={"width": 1400, "height": 900})
             dialogs: list[str] = []
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.goto(f"http://127.0.0.1:{port}/department?dept={DEPT}&year=2023&fw={FW}")
             page.wait_for_selector("h2", timeout=60_000)
-            page.wait_for_function("() => document.querySelector('[data-test-script-state=notRunning]')", timeout=60_000)
+            page.wait_for_function(
+                "() => document.querySelector('[data-test-script-state=notRunning]')", timeout=60_000
+            )
             page.wait_for_timeout(1000)
             header = page.locator('[data-testid="stHeading"] h2').first
             assert header.inner_text().strip().startswith("## 五、评价结论（更正） 该部门得分 100 分")
             assert header.locator("a[href^='javascript'], a[href*='evil'], strong, script, img").count() == 0
             caption = page.locator('[data-testid="stCaptionContainer"]', has_text="部门编码").first
-            assert FORMULA in caption.inner_text().replace("\u200b", "") and caption.locator("a").count() == 0  # no link
+            assert (
+                FORMULA in caption.inner_text().replace("\u200b", "") and caption.locator("a").count() == 0
+            )  # no link
             assert page.locator("a[href*='evil.example'], a[href^='javascript']").count() == 0
             assert page.locator('[data-testid="stAppDeployButton"], [data-testid="stMainMenu"]').count() == 0
             assert not dialogs  # alert() never ran

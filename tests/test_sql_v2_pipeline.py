@@ -12,7 +12,6 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-
 from conftest import build_warehouse, query
 
 SUBMISSION = Path(__file__).parent / "fixtures" / "sql_v2" / "submissions" / "blank_paid"
@@ -39,7 +38,9 @@ def test_blank_paid_through_the_pipeline(wh):
         ("B23", None, False, None, "缺少公用经费实际支出（台账金额空白，空白表示未知）"),
     ]
     # the 其中 rows are not facts: 160,000 of budget (not 177,000)
-    assert query(wh, "select original_total, paid_total from intermediate.int_dept_year_finance") == [(D("160000.00"), None)]
+    assert query(wh, "select original_total, paid_total from intermediate.int_dept_year_finance") == [
+        (D("160000.00"), None)
+    ]
 
 
 def test_breakdowns_and_subtotals_through_the_pipeline(wh):

@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import duckdb
-
 from test_scoring_support import _check, _tempdir, append_rows, run_dbt
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,14 +35,19 @@ V2_COLUMNS = {
     "performance_targets": [("actual_met", "BOOLEAN")],
 }
 # flags the ingest always fills
-DEFAULT_FALSE = {"budget_ledger": ["is_subtotal", "is_breakdown"], "three_public": ["is_subtotal"], "staffing": ["is_total"]}
+DEFAULT_FALSE = {
+    "budget_ledger": ["is_subtotal", "is_breakdown"],
+    "three_public": ["is_subtotal"],
+    "staffing": ["is_total"],
+}
 
 
 def _raw_columns(con, table: str) -> list[str]:
     return [
         r[0]
         for r in con.execute(
-            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ?", [table]
+            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ?",
+            [table],
         ).fetchall()
     ]
 
@@ -86,7 +90,11 @@ def load_raw(warehouse: Path, raw_dir: Path = FIXTURES / "raw") -> None:
                 assert not unknown, (table, unknown)
                 names = list(values)
                 con.execute(
-                    f"insert into raw.{table} (" + ", ".join(f'"{n}"' for n in names) + ") values (" + ", ".join("?" for _ in names) + ")",
+                    f"insert into raw.{table} ("
+                    + ", ".join(f'"{n}"' for n in names)
+                    + ") values ("
+                    + ", ".join("?" for _ in names)
+                    + ")",
                     [values[n] for n in names],
                 )
 
@@ -94,7 +102,11 @@ def load_raw(warehouse: Path, raw_dir: Path = FIXTURES / "raw") -> None:
 @functools.cache
 def sql_v2_warehouse() -> Path:
     root = _tempdir("jixiao-sqlv2-")
-    shutil.copytree(ROOT / "dbt_project", root / "dbt_project", ignore=shutil.ignore_patterns("target", "logs", ".user.yml"))
+    shutil.copytree(
+        ROOT / "dbt_project",
+        root / "dbt_project",
+        ignore=shutil.ignore_patterns("target", "logs", ".user.yml"),
+    )
     shutil.copytree(ROOT / "models", root / "models")
     shutil.copytree(ROOT / "seeds", root / "seeds")
     for rows_file in sorted((FIXTURES / "seeds").glob("*.csv")):
@@ -127,7 +139,10 @@ def scores(dept: str, framework: str = "hn_dept_overall", year: int = 2023) -> d
 
 def finance(dept: str, year: int = 2023) -> dict:
     con = _reader(sql_v2_warehouse()).cursor()
-    cur = con.execute("select * from intermediate.int_dept_year_finance where dept_code = ? and fiscal_year = ?", [dept, year])
+    cur = con.execute(
+        "select * from intermediate.int_dept_year_finance where dept_code = ? and fiscal_year = ?",
+        [dept, year],
+    )
     names = [d[0] for d in cur.description]
     rows = cur.fetchall()
     assert len(rows) == 1, (dept, year, rows)

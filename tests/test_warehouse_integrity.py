@@ -17,7 +17,6 @@ still running, a kill at any stage, a full disk, a read-only folder, a truncated
 from __future__ import annotations
 
 import contextlib
-from decimal import Decimal
 import errno
 import json
 import os
@@ -27,14 +26,15 @@ import subprocess
 import sys
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import query, snapshot
 
 from app import pipeline
 from app import warehouse as W
-from conftest import query, snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 JIXIAO = str(ROOT / ".venv" / "bin" / "jixiao")
@@ -57,7 +57,9 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 def killed_writer(wh: Path, note: int, zero_mof: bool = False) -> None:
     """A hand-run writer that committed and was killed: its WAL stays beside `wh`."""
-    p = subprocess.run([sys.executable, "-c", HAND_WRITE, str(wh), str(note), *(["zero"] if zero_mof else [])])
+    p = subprocess.run(
+        [sys.executable, "-c", HAND_WRITE, str(wh), str(note), *(["zero"] if zero_mof else [])]
+    )
     assert p.returncode == -signal.SIGKILL
     assert W._wal(wh).exists()
 
@@ -82,7 +84,9 @@ def quick_build(wh: Path, **kw):
 
 def leftovers(wh: Path) -> list[str]:
     bdir = wh.parent / ".build"
-    out = [p.name for p in bdir.glob("*") if p.name not in ("dbt-target", "dbt-logs")] if bdir.exists() else []
+    out = (
+        [p.name for p in bdir.glob("*") if p.name not in ("dbt-target", "dbt-logs")] if bdir.exists() else []
+    )
     out += [f"backups/{p.name}" for p in (wh.parent / "backups").glob(".partial-*")]
     out += [p.name for p in wh.parent.glob(".*") if p.name != f".{wh.name}.lock" and p.name != ".build"]
     return sorted(out)
@@ -133,7 +137,9 @@ def test_a_writer_that_finishes_is_waited_for(wh, monkeypatch):
 def test_an_active_writer_is_refused_with_exit_4_in_one_line(wh):
     before = snapshot(wh, exclude_schemas=())
     with holding(wh, read_only=False) as writer:
-        out = subprocess.run([JIXIAO, "build", "--rebuild", "--warehouse", str(wh)], capture_output=True, text=True, env=ENV)
+        out = subprocess.run(
+            [JIXIAO, "build", "--rebuild", "--warehouse", str(wh)], capture_output=True, text=True, env=ENV
+        )
     assert out.returncode == W.EXIT_BUSY
     assert out.stderr == ""
     assert out.stdout.splitlines() == [
@@ -210,7 +216,9 @@ pipeline.build([], live, run_dbt=False, run_checks=False)
 @pytest.mark.parametrize("point", ["before", "after"])
 def test_a_real_kill_inside_the_swap_never_loses_or_replays_twice(wh, point):
     killed_writer(wh, 5)
-    p = subprocess.run([sys.executable, "-c", KILL_IN_SWAP, str(wh), point], cwd=ROOT, capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-c", KILL_IN_SWAP, str(wh), point], cwd=ROOT, capture_output=True, text=True
+    )
     assert p.returncode == -signal.SIGKILL, p.stderr[-2000:]
     stash = list((wh.parent / ".build").glob(f"{wh.name}.wal.swapped-*"))
     assert len(stash) == 1 and not W._wal(wh).exists()
@@ -218,7 +226,9 @@ def test_a_real_kill_inside_the_swap_never_loses_or_replays_twice(wh, point):
     if point == "after":
         assert query(wh, "select id from hand.notes") == [(5,)]
     else:
-        assert query(wh, "select count(*) from information_schema.tables where table_schema = 'hand'") == [(0,)]
+        assert query(wh, "select count(*) from information_schema.tables where table_schema = 'hand'") == [
+            (0,)
+        ]
     assert quick_build(wh).swapped
     assert query(wh, "select id from hand.notes") == [(5,)]
     assert leftovers(wh) == [] and not W._wal(wh).exists()
@@ -249,6 +259,7 @@ def test_data_docs_go_live_only_with_the_build(wh, monkeypatch):
     import expectations.docs as docs
 
     real_publish = docs.publish
+
     def killed_before_publishing(site, target):
         if ".build" in str(target):  # the checkpoint stages the docs in the build folder: that works
             return real_publish(site, target)
@@ -291,10 +302,14 @@ def test_three_backups_kept_and_restore_puts_one_back_atomically(wh):
         contents.append(snapshot(wh))
     backups = W.list_backups(wh)
     assert len(backups) == 3
-    listed = subprocess.run([JIXIAO, "restore", "--list", "--warehouse", str(wh)], capture_output=True, text=True, env=ENV)
+    listed = subprocess.run(
+        [JIXIAO, "restore", "--list", "--warehouse", str(wh)], capture_output=True, text=True, env=ENV
+    )
     assert listed.returncode == 0 and all(b.run_id in listed.stdout for b in backups)
     # restore the oldest kept (the 2nd build)
-    out = subprocess.run([JIXIAO, "restore", "3", "--warehouse", str(wh)], capture_output=True, text=True, env=ENV)
+    out = subprocess.run(
+        [JIXIAO, "restore", "3", "--warehouse", str(wh)], capture_output=True, text=True, env=ENV
+    )
     assert out.returncode == 0, out.stdout
     assert out.stdout.startswith(f"已恢复：{wh} ← 备份 {backups[2].run_id}")
     assert snapshot(wh) == contents[1]
@@ -340,7 +355,12 @@ def _can_mount() -> bool:
 def tmpfs(path: Path, size: str, read_only: bool = False):
     path.mkdir(parents=True, exist_ok=True)
     opts = f"size={size}" + (",ro" if read_only else "")
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(path)], capture_output=True).returncode != 0:
+    if (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(path)], capture_output=True
+        ).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a tmpfs here")
     try:
         yield path
@@ -364,7 +384,9 @@ def test_disk_full_on_a_real_small_filesystem(tmp_path, monkeypatch):
         shutil.copyfile(tmp_path / "small.duckdb", wh)
         before = snapshot(wh, exclude_schemas=())
         assert wh.stat().st_size > 2_500_000  # two copies do not fit in 5 MB
-        out = subprocess.run([JIXIAO, "build", "--warehouse", str(wh)], capture_output=True, text=True, env=ENV)
+        out = subprocess.run(
+            [JIXIAO, "build", "--warehouse", str(wh)], capture_output=True, text=True, env=ENV
+        )
         assert out.returncode == W.EXIT_STORAGE and out.stderr == ""
         assert out.stdout.splitlines()[1:] == [
             f"构建未完成：磁盘空间不足：{disk} 所在的磁盘写不下新仓库，仓库保持不变，未留下部分文件；请腾出空间后重试。"
@@ -392,10 +414,17 @@ def test_disk_full_in_the_middle_of_a_copy_leaves_no_partial_file(wh, monkeypatc
         if where == "copy":
             monkeypatch.setattr(shutil, "copyfile", copy_until_full)
         else:  # the work copy fits; the backup of the new build does not
-            monkeypatch.setattr(shutil, "copyfile", lambda s, d, **kw: copy_until_full(s, d) if ".partial-" in str(d) else real(s, d))
+            monkeypatch.setattr(
+                shutil,
+                "copyfile",
+                lambda s, d, **kw: copy_until_full(s, d) if ".partial-" in str(d) else real(s, d),
+            )
         with pytest.raises(W.StorageError) as e:
             quick_build(wh)
-        assert e.value.message == f"磁盘空间不足：{wh.parent} 所在的磁盘写不下新仓库，仓库保持不变，未留下部分文件；请腾出空间后重试。"
+        assert (
+            e.value.message
+            == f"磁盘空间不足：{wh.parent} 所在的磁盘写不下新仓库，仓库保持不变，未留下部分文件；请腾出空间后重试。"
+        )
         assert snapshot(wh, exclude_schemas=()) == before
         assert leftovers(wh) == [], where
 
@@ -421,7 +450,12 @@ def test_a_read_only_folder_is_one_line_with_exit_5(tmp_path, yanfeng_warehouse)
         shutil.copyfile(src / "jixiao.duckdb", ro / "jixiao.duckdb")
         subprocess.run(["mount", "-o", "remount,ro", str(ro)], check=True)
         before = snapshot(ro / "jixiao.duckdb", exclude_schemas=())
-        out = subprocess.run([JIXIAO, "build", "--warehouse", str(ro / "jixiao.duckdb")], capture_output=True, text=True, env=ENV)
+        out = subprocess.run(
+            [JIXIAO, "build", "--warehouse", str(ro / "jixiao.duckdb")],
+            capture_output=True,
+            text=True,
+            env=ENV,
+        )
         assert out.returncode == W.EXIT_STORAGE and out.stderr == ""
         assert out.stdout.splitlines()[1:] == [
             f"构建未完成：仓库所在的文件夹是只读的：{ro}，仓库保持不变；请把仓库放在可写的位置（--warehouse 或 JIXIAO_WAREHOUSE）。"
@@ -468,7 +502,9 @@ def test_the_dashboard_connects_to_nothing_after_its_wait_timed_out(wh, monkeypa
             con.execute("DELETE FROM raw.budget_ledger WHERE rowid % 2 = 0")
         new.replace(wh)
         connects = []
-        monkeypatch.setattr(W, "connect_readonly", lambda p=None: connects.append(p) or duckdb.connect(str(p), read_only=True))
+        monkeypatch.setattr(
+            W, "connect_readonly", lambda p=None: connects.append(p) or duckdb.connect(str(p), read_only=True)
+        )
         with data.run_scope(), pytest.raises(data.WarehouseUnavailable) as e:
             data.q(sql, (1,))
         assert str(e.value) == "仓库已更新，但看板仍有读取旧仓库的查询没有结束，暂不打开新仓库"
@@ -514,9 +550,29 @@ def test_short_soak_nothing_lost(tmp_path):
     out = tmp_path / "soak.json"
     # seed 133: round 1 = a stray WAL, then a writer commits during the build (exit 4); round 2 = two
     # readers and a kill. --skip-checks and no `jixiao check` per round keep it under a minute.
-    args = ["--builds", "2", "--seed", "133", "--skip-checks", "--no-check-each", "--kill-rate", "0.5", "--wal-rate", "0.7",
-            "--reader-rate", "0.7", "--writer-rate", "0.5", "--workdir", str(tmp_path / "soak"), "--out", str(out)]
-    p = subprocess.run([sys.executable, "-m", "bench.soak", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    args = [
+        "--builds",
+        "2",
+        "--seed",
+        "133",
+        "--skip-checks",
+        "--no-check-each",
+        "--kill-rate",
+        "0.5",
+        "--wal-rate",
+        "0.7",
+        "--reader-rate",
+        "0.7",
+        "--writer-rate",
+        "0.5",
+        "--workdir",
+        str(tmp_path / "soak"),
+        "--out",
+        str(out),
+    ]
+    p = subprocess.run(
+        [sys.executable, "-m", "bench.soak", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     res = json.loads(out.read_text(encoding="utf-8"))
     assert res["failures"] == [], p.stdout[-2000:]
     assert p.returncode == 0
@@ -533,6 +589,10 @@ def test_restore_by_position_is_never_ambiguous_with_a_run_id_ending_in_that_dig
         f = bk / f"{wh.stem}-{run}{wh.suffix}"
         shutil.copyfile(wh, f)
         os.utime(f, ns=(10**18 - i * 10**9, 10**18 - i * 10**9))
-    assert [b.run_id for b in W.list_backups(wh)] == ["20260101-000003-aaa3", "20260101-000002-bbb2", "20260101-000001-ccc1"]
+    assert [b.run_id for b in W.list_backups(wh)] == [
+        "20260101-000003-aaa3",
+        "20260101-000002-bbb2",
+        "20260101-000001-ccc1",
+    ]
     assert W.restore(wh, "3").run_id == "20260101-000001-ccc1"
     assert W.restore(wh, "aaa3").run_id == "20260101-000003-aaa3"

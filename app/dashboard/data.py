@@ -257,6 +257,7 @@ def level_names(framework: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------- scores
 
+
 def department_scores(framework: str, region: str | None, year_list: list[int] | None = None) -> pd.DataFrame:
     """Department scores of a framework (all years, or `year_list`) with names, last year's score, the change
     and finding counts: marts.fct_department_scores and fct_department_score_history."""
@@ -279,7 +280,9 @@ def department_scores(framework: str, region: str | None, year_list: list[int] |
     )
 
 
-def region_year_scores(framework: str, region: str | None, year_list: list[int] | None = None) -> pd.DataFrame:
+def region_year_scores(
+    framework: str, region: str | None, year_list: list[int] | None = None
+) -> pd.DataFrame:
     """Departments, mean / median / min / max score, the mean's change and errors of a region (None = all
     regions) per year: marts.fct_region_year_scores."""
     yrs = list(year_list or [])
@@ -292,7 +295,9 @@ def region_year_scores(framework: str, region: str | None, year_list: list[int] 
     )
 
 
-def region_year_grades(framework: str, region: str | None, year_list: list[int] | None = None) -> pd.DataFrame:
+def region_year_grades(
+    framework: str, region: str | None, year_list: list[int] | None = None
+) -> pd.DataFrame:
     """Departments per grade (every grade of the framework, 0 when none; then other results and 未评级) of a
     region (None = all regions) per year: marts.fct_region_year_grades."""
     yrs = list(year_list or [])
@@ -377,7 +382,11 @@ def project_scores(framework: str, dept: str, year: int) -> pd.DataFrame:
 # ---------------------------------------------------------------------------- inputs behind the scores
 
 
-def budget_summary(dept: str, years_: list[int] | None = None, levels: tuple[str, ...] = ("category", "expense_type", "total")) -> pd.DataFrame:
+def budget_summary(
+    dept: str,
+    years_: list[int] | None = None,
+    levels: tuple[str, ...] = ("category", "expense_type", "total"),
+) -> pd.DataFrame:
     """Rows of the 预算执行 table (marts.fct_budget_execution_summary): amounts, execution rate, share of the parent."""
     yrs = list(years_ or [])
     return q(
@@ -404,7 +413,10 @@ def budget_execution(dept: str, years_: list[int] | None = None) -> pd.DataFrame
 
 def dept_year_inputs(dept: str, year: int) -> pd.Series | None:
     """三公, staffing, carryover, 重点支出, procurement, fixed assets: marts.fct_department_year_finance."""
-    df = q("select * from marts.fct_department_year_finance where dept_code = ? and fiscal_year = ?", (dept, year))
+    df = q(
+        "select * from marts.fct_department_year_finance where dept_code = ? and fiscal_year = ?",
+        (dept, year),
+    )
     return None if df.empty else df.iloc[0]
 
 
@@ -551,7 +563,9 @@ def _audit(sql: str, params: tuple = ()) -> pd.DataFrame:
 
 def check_runs() -> pd.DataFrame:
     """audit.check_runs (expectations/checkpoint.py CHECK_RUNS), latest run first."""
-    return _audit("select * from audit.check_runs order by run_at desc nulls last, run_id desc, suite_kind desc, suite")
+    return _audit(
+        "select * from audit.check_runs order by run_at desc nulls last, run_id desc, suite_kind desc, suite"
+    )
 
 
 def check_results(run_id: str) -> pd.DataFrame:

@@ -23,13 +23,28 @@ PUBLIC_SCHEMAS = ("marts",)  # the one interface: the seeds are published as mar
 
 TABLE_GLOSSARY = {
     ("marts", "dim_department"): "部门维表：每个部门一行（编码、名称、区划、上级部门）。",
-    ("marts", "fct_budget_execution"): "预算执行：部门 × 年度 × 支出类型 × 类别（基本支出/项目支出 × 人员经费/公用经费/其他运转类/特定目标类）的年初预算、调整后预算、实际支出、结余。金额单位：元。",
-    ("marts", "fct_indicator_values"): "指标值：部门 × 年度 × 评价体系 × 指标按公式计算的值（比率为百分数，99.08 表示 99.08%），含分子、分母。",
-    ("marts", "fct_indicator_scores"): "指标得分：部门 × 年度 × 评价体系 × 指标的分值、得分、评分规则原文、评分方式（按规则/评价人）与报告式说明句。",
-    ("marts", "fct_department_scores"): "部门得分：部门 × 年度 × 评价体系的总分、满分、换算得分、等级和不可评价分值。",
+    (
+        "marts",
+        "fct_budget_execution",
+    ): "预算执行：部门 × 年度 × 支出类型 × 类别（基本支出/项目支出 × 人员经费/公用经费/其他运转类/特定目标类）的年初预算、调整后预算、实际支出、结余。金额单位：元。",
+    (
+        "marts",
+        "fct_indicator_values",
+    ): "指标值：部门 × 年度 × 评价体系 × 指标按公式计算的值（比率为百分数，99.08 表示 99.08%），含分子、分母。",
+    (
+        "marts",
+        "fct_indicator_scores",
+    ): "指标得分：部门 × 年度 × 评价体系 × 指标的分值、得分、评分规则原文、评分方式（按规则/评价人）与报告式说明句。",
+    (
+        "marts",
+        "fct_department_scores",
+    ): "部门得分：部门 × 年度 × 评价体系的总分、满分、换算得分、等级和不可评价分值。",
     ("marts", "fct_level1_scores"): "一级指标得分：部门 × 年度 × 评价体系 × 一级指标的小计。",
     ("marts", "fct_project_scores"): "项目得分：项目支出绩效自评（每个项目一行）。",
-    ("marts", "fct_reconciliation_findings"): "核对发现：每一处不一致一行（台账算术、恒等关系、跨年连续性、报告数与计算数）。",
+    (
+        "marts",
+        "fct_reconciliation_findings",
+    ): "核对发现：每一处不一致一行（台账算术、恒等关系、跨年连续性、报告数与计算数）。",
 }
 
 COLUMN_GLOSSARY = {
@@ -169,7 +184,9 @@ def _mtime(p: Path) -> float:
 
 
 @functools.lru_cache(maxsize=8)
-def _collect(manifest: str, manifest_mtime: float, catalog: str, catalog_mtime: float, root: str, yml_key: tuple) -> dict:
+def _collect(
+    manifest: str, manifest_mtime: float, catalog: str, catalog_mtime: float, root: str, yml_key: tuple
+) -> dict:
     layers = [_manifest_docs(Path(manifest)), _catalog_docs(Path(catalog)), _yml_docs(Path(root))]
     merged: dict[tuple[str, str], TableDoc] = {}
     for layer in layers:

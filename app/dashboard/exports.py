@@ -68,7 +68,13 @@ def _excel_ready(df: pd.DataFrame) -> pd.DataFrame:
             out[c] = s.dt.tz_localize(None)
         elif s.dtype == object:
             # lists, dicts, Decimals, bytes from ad-hoc SQL: Excel takes numbers and text only
-            out[c] = s.map(lambda v: v if v is None or isinstance(v, (str, int, float, bool)) or pd.isna(v) else (float(v) if hasattr(v, "as_tuple") else str(v)))
+            out[c] = s.map(
+                lambda v: (
+                    v
+                    if v is None or isinstance(v, (str, int, float, bool)) or pd.isna(v)
+                    else (float(v) if hasattr(v, "as_tuple") else str(v))
+                )
+            )
     return safe_frame(out)
 
 
@@ -88,7 +94,9 @@ def xlsx_bytes(
     options = {"strings_to_formulas": False, "strings_to_urls": False}
     with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as xw:
         wb = xw.book
-        f_head = wb.add_format({"bold": True, "bg_color": "#eef2f7", "border": 1, "text_wrap": True, "valign": "top"})
+        f_head = wb.add_format(
+            {"bold": True, "bg_color": "#eef2f7", "border": 1, "text_wrap": True, "valign": "top"}
+        )
         f_money = wb.add_format({"num_format": "#,##0.00"})
         f_pct = wb.add_format({"num_format": '0.00"%"'})
         f_score = wb.add_format({"num_format": "0.##"})
@@ -105,7 +113,9 @@ def xlsx_bytes(
             for j, col in enumerate(data.columns):
                 ws.write_string(start, j, str(col), f_head)
                 sample = data[col].astype(str).str.len()
-                width = min(max(len(str(col)) * 2 + 2, int(sample.quantile(0.9)) + 2 if len(sample) else 8, 8), 60)
+                width = min(
+                    max(len(str(col)) * 2 + 2, int(sample.quantile(0.9)) + 2 if len(sample) else 8, 8), 60
+                )
                 fmt = f_money if col in money else f_pct if col in pct else f_score if col in score else None
                 ws.set_column(j, j, width, fmt)
             ws.freeze_panes(start + 1, 0)

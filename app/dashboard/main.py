@@ -17,10 +17,14 @@ import streamlit as st  # noqa: E402
 
 from app.dashboard import data, ui  # noqa: E402
 
-st.set_page_config(page_title="部门整体支出绩效评价看板", page_icon=":material/account_balance:", layout="wide")
+st.set_page_config(
+    page_title="部门整体支出绩效评价看板", page_icon=":material/account_balance:", layout="wide"
+)
 
 PAGES = [
-    st.Page("views/overview.py", title="总览", icon=":material/leaderboard:", url_path="overview", default=True),
+    st.Page(
+        "views/overview.py", title="总览", icon=":material/leaderboard:", url_path="overview", default=True
+    ),
     st.Page("views/department.py", title="部门详情", icon=":material/apartment:", url_path="department"),
     st.Page("views/indicators.py", title="指标分析", icon=":material/grid_on:", url_path="indicators"),
     st.Page("views/trends.py", title="年度趋势", icon=":material/trending_up:", url_path="trends"),
@@ -34,7 +38,9 @@ def main() -> None:
     wh = data.warehouse_path()
     if data.current_version(wh) is None:
         st.title("部门整体支出绩效评价看板")
-        st.error(f"仓库文件不存在：`{wh}`。请先运行 `jixiao build --input …` 或 `jixiao demo`，或用环境变量 JIXIAO_WAREHOUSE 指定仓库。")
+        st.error(
+            f"仓库文件不存在：`{wh}`。请先运行 `jixiao build --input …` 或 `jixiao demo`，或用环境变量 JIXIAO_WAREHOUSE 指定仓库。"
+        )
         st.stop()
     nav = st.navigation(PAGES, position="sidebar")
     with data.run_scope():

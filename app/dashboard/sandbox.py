@@ -109,7 +109,12 @@ class QueryResult:
         df = pd.DataFrame.from_records(self.rows, columns=cols) if self.rows else pd.DataFrame(columns=cols)
         for c in df.columns:
             s = df[c]
-            if s.dtype == object and len(s) and s.map(lambda v: v is None or isinstance(v, Decimal)).all() and s.notna().any():
+            if (
+                s.dtype == object
+                and len(s)
+                and s.map(lambda v: v is None or isinstance(v, Decimal)).all()
+                and s.notna().any()
+            ):
                 df[c] = s.astype(float)
         return df
 
@@ -164,7 +169,9 @@ def check_statements(con, sql: str) -> object:
     try:
         stmts = con.extract_statements(sql)
     except duckdb.PermissionException as e:
-        raise QueryRefused(f"查询被拒绝：SQL 查询页不能读写文件、访问网络或加载扩展。（{_first_line(e)}）") from None
+        raise QueryRefused(
+            f"查询被拒绝：SQL 查询页不能读写文件、访问网络或加载扩展。（{_first_line(e)}）"
+        ) from None
     except duckdb.Error as e:
         raise QueryFailed(f"SQL 语法错误：{_first_line(e)}") from None
     if not stmts:
@@ -173,7 +180,9 @@ def check_statements(con, sql: str) -> object:
     if len(stmts) > 1:
         bad = [STATEMENT_ZH.get(k, k) for k in kinds if k != ALLOWED]
         extra = f"其中包含不允许的语句：{'、'.join(dict.fromkeys(bad))}。" if bad else ""
-        raise QueryRefused(f"查询被拒绝：一次只能执行一条语句（检测到 {len(stmts)} 条）。{extra}SQL 查询页只执行单条只读 SELECT 查询。")
+        raise QueryRefused(
+            f"查询被拒绝：一次只能执行一条语句（检测到 {len(stmts)} 条）。{extra}SQL 查询页只执行单条只读 SELECT 查询。"
+        )
     if kinds[0] != ALLOWED:
         raise QueryRefused(
             f"查询被拒绝：SQL 查询页只允许只读的 SELECT 查询（也可以用 WITH、FROM、DESCRIBE、SHOW、SUMMARIZE），"
@@ -198,10 +207,9 @@ def _cap(v, limit: int) -> tuple[object, bool]:
     if isinstance(v, (bytes, bytearray, memoryview)):
         b = bytes(v)
         return (b[:limit], True) if len(b) > limit else (v, False)
-    if isinstance(v, (list, tuple, dict)):
-        if _size(v, limit) > limit:
-            text = str(v)
-            return text[:limit] + CELL_CUT_NOTE.format(n=len(text)), True
+    if isinstance(v, (list, tuple, dict)) and _size(v, limit) > limit:
+        text = str(v)
+        return text[:limit] + CELL_CUT_NOTE.format(n=len(text)), True
     return v, False
 
 
@@ -262,7 +270,13 @@ class PathScrubber:
         return v
 
 
-def bounded_rows(res, row_limit: int, scrub: PathScrubber, cell_limit: int = CELL_CHAR_LIMIT, byte_limit: int = RESULT_BYTE_LIMIT):
+def bounded_rows(
+    res,
+    row_limit: int,
+    scrub: PathScrubber,
+    cell_limit: int = CELL_CHAR_LIMIT,
+    byte_limit: int = RESULT_BYTE_LIMIT,
+):
     """At most `row_limit + 1` rows of `res`, fetched in batches, each cell capped and path-free, stopping
     once the total passes `byte_limit`. Returns (rows, cells cut, stopped for size)."""
     rows: list[tuple] = []
@@ -285,7 +299,9 @@ def bounded_rows(res, row_limit: int, scrub: PathScrubber, cell_limit: int = CEL
     return rows, cut, False
 
 
-def execute_in_process(warehouse: Path, sql: str, row_limit: int = ROW_LIMIT, time_limit: float = TIME_LIMIT_S) -> QueryResult:
+def execute_in_process(
+    warehouse: Path, sql: str, row_limit: int = ROW_LIMIT, time_limit: float = TIME_LIMIT_S
+) -> QueryResult:
     """Check and run `sql` on a sandboxed connection in *this* process (the worker calls this). Messages and
     results carry no file system paths."""
     scrub = PathScrubber(warehouse)
@@ -297,7 +313,9 @@ def execute_in_process(warehouse: Path, sql: str, row_limit: int = ROW_LIMIT, ti
         raise QueryFailed(scrub.text(str(e))) from None
 
 
-def _execute(warehouse: Path, sql: str, row_limit: int, time_limit: float, scrub: PathScrubber) -> QueryResult:
+def _execute(
+    warehouse: Path, sql: str, row_limit: int, time_limit: float, scrub: PathScrubber
+) -> QueryResult:
     import duckdb
 
     con = connect(warehouse)
@@ -315,11 +333,17 @@ def _execute(warehouse: Path, sql: str, row_limit: int, time_limit: float, scrub
             types = [str(d[1]) for d in res.description]
             rows, cut, too_big = bounded_rows(res, row_limit, scrub)
         except duckdb.InterruptException:
-            raise QueryFailed(f"查询超过 {time_limit:g} 秒的时间限制，已中止。请缩小范围（加 WHERE 条件或 LIMIT）后再试。") from None
+            raise QueryFailed(
+                f"查询超过 {time_limit:g} 秒的时间限制，已中止。请缩小范围（加 WHERE 条件或 LIMIT）后再试。"
+            ) from None
         except duckdb.PermissionException as e:
-            raise QueryRefused(f"查询被拒绝：SQL 查询页不能读写文件、访问网络或加载扩展。（{_first_line(e)}）") from None
+            raise QueryRefused(
+                f"查询被拒绝：SQL 查询页不能读写文件、访问网络或加载扩展。（{_first_line(e)}）"
+            ) from None
         except duckdb.OutOfMemoryException:
-            raise QueryFailed(f"查询超出内存限制（{DUCKDB_MEMORY_LIMIT}），已中止。请缩小范围后再试。") from None
+            raise QueryFailed(
+                f"查询超出内存限制（{DUCKDB_MEMORY_LIMIT}），已中止。请缩小范围后再试。"
+            ) from None
         except MemoryError:
             raise QueryFailed("查询超出内存限制，已中止。请缩小范围后再试。") from None
         except duckdb.Error as e:
@@ -330,8 +354,14 @@ def _execute(warehouse: Path, sql: str, row_limit: int, time_limit: float, scrub
         finally:
             timer.cancel()
         return QueryResult(
-            cols, rows[:row_limit], len(rows) > row_limit, time.perf_counter() - started, row_limit, types,
-            cells_truncated=cut, size_truncated=too_big,
+            cols,
+            rows[:row_limit],
+            len(rows) > row_limit,
+            time.perf_counter() - started,
+            row_limit,
+            types,
+            cells_truncated=cut,
+            size_truncated=too_big,
         )
     finally:
         con.close()
@@ -358,21 +388,30 @@ def _worker(argv: list[str]) -> int:
     try:
         r = execute_in_process(warehouse, sql, row_limit, time_limit)
         # plain values only: the parent cannot unpickle classes of this `__main__`
-        payload = ("ok", {
-            "columns": r.columns, "rows": r.rows, "truncated": r.truncated, "seconds": r.seconds, "row_limit": r.row_limit,
-            "types": r.types, "cells_truncated": r.cells_truncated, "size_truncated": r.size_truncated,
-        })
+        payload = (
+            "ok",
+            {
+                "columns": r.columns,
+                "rows": r.rows,
+                "truncated": r.truncated,
+                "seconds": r.seconds,
+                "row_limit": r.row_limit,
+                "types": r.types,
+                "cells_truncated": r.cells_truncated,
+                "size_truncated": r.size_truncated,
+            },
+        )
     except QueryRefused as e:
         payload = ("refused", str(e))
     except QueryFailed as e:
         payload = ("failed", str(e))
     except MemoryError:
         payload = ("failed", "查询超出内存限制，已中止。请缩小范围后再试。")
-    except Exception as e:  # noqa: BLE001 - reported to the page, never raised into it
+    except Exception as e:
         payload = ("failed", PathScrubber(warehouse).text(f"查询出错：{_first_line(e)}"))
     try:
         data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as e:  # noqa: BLE001 - an exotic value type
+    except Exception as e:
         data = pickle.dumps(("failed", f"结果无法传回：{_first_line(e)}"))
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
@@ -392,13 +431,23 @@ def run_query(
     env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     started = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, input=sql.encode("utf-8"), capture_output=True, timeout=time_limit + grace, cwd=root, env=env)
+        proc = subprocess.run(
+            cmd, input=sql.encode("utf-8"), capture_output=True, timeout=time_limit + grace, cwd=root, env=env
+        )
     except subprocess.TimeoutExpired:
-        raise QueryFailed(f"查询超过 {time_limit:g} 秒的时间限制，已强制中止。请缩小范围（加 WHERE 条件或 LIMIT）后再试。") from None
+        raise QueryFailed(
+            f"查询超过 {time_limit:g} 秒的时间限制，已强制中止。请缩小范围（加 WHERE 条件或 LIMIT）后再试。"
+        ) from None
     if proc.returncode != 0 or not proc.stdout:
-        if proc.returncode in (-9, -24, 137, 152) or b"MemoryError" in proc.stderr or b"bad_alloc" in proc.stderr:
+        if (
+            proc.returncode in (-9, -24, 137, 152)
+            or b"MemoryError" in proc.stderr
+            or b"bad_alloc" in proc.stderr
+        ):
             raise QueryFailed("查询超出内存或 CPU 限制，已中止。请缩小范围后再试。")
-        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"退出码 {proc.returncode}"]
+        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [
+            f"退出码 {proc.returncode}"
+        ]
         raise QueryFailed(PathScrubber(warehouse).text(f"查询进程异常退出：{tail[0][:300]}"))
     status, value = pickle.loads(proc.stdout)
     if status == "refused":

@@ -9,7 +9,18 @@ import pandas as pd
 
 from app.dashboard import data, exports, fmt
 
-INDICATOR_COLUMNS = ["指标编码", "指标名称", "一级指标", "二级指标", "分值", "得分", "指标值", "评分方式", "评分规则", "说明"]
+INDICATOR_COLUMNS = [
+    "指标编码",
+    "指标名称",
+    "一级指标",
+    "二级指标",
+    "分值",
+    "得分",
+    "指标值",
+    "评分方式",
+    "评分规则",
+    "说明",
+]
 
 
 def indicator_frame(ind: pd.DataFrame, levels: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -101,7 +112,9 @@ PCT = ["执行率", "支出占比", "得分率"]
 SCORE = ["分值", "得分", "不可评价分值"]
 
 
-def workbook(framework: str, framework_name: str, dept: str, year: int) -> tuple[str, dict[str, pd.DataFrame]]:
+def workbook(
+    framework: str, framework_name: str, dept: str, year: int
+) -> tuple[str, dict[str, pd.DataFrame]]:
     """(title, sheets) of the department-year's scoring table."""
     d = data.department_row(dept)
     name = d["dept_name"] if d is not None else dept

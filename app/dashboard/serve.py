@@ -41,7 +41,9 @@ def is_loopback(address: str) -> bool:
         return ipaddress.ip_address(address).is_loopback
     except ValueError:
         try:
-            return all(ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(address, None))
+            return all(
+                ipaddress.ip_address(info[4][0]).is_loopback for info in socket.getaddrinfo(address, None)
+            )
         except (OSError, ValueError):
             return False
 
@@ -70,7 +72,11 @@ def streamlit_command(main: Path, port: int, address: str = LOOPBACK) -> list[st
 
 
 def url(address: str, port: int) -> str:
-    host = "localhost" if is_loopback(address) else ("本机的网络地址" if address in ("0.0.0.0", "::") else address)
+    host = (
+        "localhost"
+        if is_loopback(address)
+        else ("本机的网络地址" if address in ("0.0.0.0", "::") else address)
+    )
     return f"http://{host}:{port}"
 
 

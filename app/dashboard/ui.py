@@ -68,7 +68,9 @@ def md(text) -> str:
     s = break_autolinks(" ".join(str(text).split()))
     s = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in s)
     # a list item, a quote or a heading underline can only start at the beginning (line breaks are gone)
-    return _MD_LEADING.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), s, count=1)
+    return _MD_LEADING.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), s, count=1
+    )
 
 
 def safe_file_stem(stem: str) -> str:
@@ -103,7 +105,9 @@ def remember(key: str) -> None:
 def sidebar() -> Filters:
     fws = data.frameworks()
     if fws.empty:
-        st.error("仓库中还没有评分结果（marts.fct_department_scores 为空）。请先导入数据并运行 jixiao build。")
+        st.error(
+            "仓库中还没有评分结果（marts.fct_department_scores 为空）。请先导入数据并运行 jixiao build。"
+        )
         st.stop()
     regions = data.regions()
     all_years = data.years()
@@ -246,16 +250,41 @@ def table(
     if rounded:  # "%g" prints a float's shortest form: round first so 40.989999… shows as 40.99
         df = df.assign(**{c: df[c].round(2) for c in rounded})
     cfg = column_config(df, money, pct, score, ints, wide, medium, links, localized)
-    kwargs = dict(hide_index=True, column_config=cfg, width="stretch", height=height, key=key, placeholder=MISSING)
+    kwargs = {
+        "hide_index": True,
+        "column_config": cfg,
+        "width": "stretch",
+        "height": height,
+        "key": key,
+        "placeholder": MISSING,
+    }
     if selectable:
         event = st.dataframe(df, on_select="rerun", selection_mode="single-row", **kwargs)
     else:
         event = st.dataframe(df, **kwargs)
-    export_buttons(df.drop(columns=[c for c in export_exclude if c in df.columns]), key, file_stem, money=money, pct=pct, score=score, title=xlsx_title)
+    export_buttons(
+        df.drop(columns=[c for c in export_exclude if c in df.columns]),
+        key,
+        file_stem,
+        money=money,
+        pct=pct,
+        score=score,
+        title=xlsx_title,
+    )
     return event
 
 
-def export_buttons(df: pd.DataFrame, key: str, file_stem: str, *, money=(), pct=(), score=(), title: str | None = None, sheets: dict | None = None) -> None:
+def export_buttons(
+    df: pd.DataFrame,
+    key: str,
+    file_stem: str,
+    *,
+    money=(),
+    pct=(),
+    score=(),
+    title: str | None = None,
+    sheets: dict | None = None,
+) -> None:
     """Two download buttons; the files are made only when clicked (deferred data), so drawing them is free."""
     c1, c2, _ = st.columns([1, 1, 6])
     c1.download_button(
@@ -293,7 +322,15 @@ def open_department(dept: str, year: int, framework: str) -> None:
     st.switch_page(DEPARTMENT_PAGE, query_params={"dept": dept, "year": str(int(year)), "fw": framework})
 
 
-def drill_down_button(df: pd.DataFrame, event, framework: str, key: str, name_col: str = "部门", code_col: str = "dept_code", year_col: str = "fiscal_year") -> None:
+def drill_down_button(
+    df: pd.DataFrame,
+    event,
+    framework: str,
+    key: str,
+    name_col: str = "部门",
+    code_col: str = "dept_code",
+    year_col: str = "fiscal_year",
+) -> None:
     """Under a selectable table: a button that opens the selected row's department-year."""
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if not rows:
@@ -316,7 +353,9 @@ def grade_badge(g: str | None) -> str:
 
 
 def _streamlit_color(hex_color: str | None) -> str:
-    return {"#2e7d32": "green", "#1976d2": "blue", "#f9a825": "orange", "#c62828": "red"}.get(hex_color or "", "gray")
+    return {"#2e7d32": "green", "#1976d2": "blue", "#f9a825": "orange", "#c62828": "red"}.get(
+        hex_color or "", "gray"
+    )
 
 
 def no_data(msg: str = "所选范围内没有数据。") -> None:

@@ -29,7 +29,12 @@ def add_report_parser(sub) -> argparse.ArgumentParser:
         "数据全部取自仓库的公共表；措辞和版式在 app/report/templates/ 中修改。",
         epilog=exit_codes_epilog(EXIT_OK, EXIT_NOT_FOUND),
     )
-    r.add_argument("--dept", required=True, metavar="部门编码", help="部门编码，如 430406-hrss（见 marts.dim_department）")
+    r.add_argument(
+        "--dept",
+        required=True,
+        metavar="部门编码",
+        help="部门编码，如 430406-hrss（见 marts.dim_department）",
+    )
     r.add_argument("--year", required=True, type=int, metavar="年度", help="评价年度，如 2023")
     r.add_argument(
         "--framework",
@@ -43,8 +48,19 @@ def add_report_parser(sub) -> argparse.ArgumentParser:
         metavar="格式",
         help=f"报告格式：{FORMAT_HELP}（默认按 --out 的扩展名，否则 docx）",
     )
-    r.add_argument("--out", "-o", required=True, metavar="文件", help="输出文件；给文件夹时自动命名为 评价报告_<部门>_<年度>_<体系>.<格式>")
-    r.add_argument("--warehouse", "-w", metavar="文件", help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）")
+    r.add_argument(
+        "--out",
+        "-o",
+        required=True,
+        metavar="文件",
+        help="输出文件；给文件夹时自动命名为 评价报告_<部门>_<年度>_<体系>.<格式>",
+    )
+    r.add_argument(
+        "--warehouse",
+        "-w",
+        metavar="文件",
+        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
+    )
     r.set_defaults(func=cmd_report)
     return r
 
@@ -53,7 +69,11 @@ def _format(args: argparse.Namespace) -> str:
     if args.format:
         return args.format
     suffix = Path(args.out).suffix.lower().lstrip(".")
-    return {"markdown": "md", "htm": "html"}.get(suffix, suffix) if suffix in ("docx", "pdf", "md", "html", "markdown", "htm") else "docx"
+    return (
+        {"markdown": "md", "htm": "html"}.get(suffix, suffix)
+        if suffix in ("docx", "pdf", "md", "html", "markdown", "htm")
+        else "docx"
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -26,7 +26,7 @@ import dataclasses
 import datetime as _dt
 from collections import defaultdict
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 import duckdb
 
@@ -42,7 +42,9 @@ class ReportNotFound(JixiaoError, LookupError):
 
     def __init__(self, dept_code: str, year: int, framework_code: str, hint: str = ""):
         self.dept_code, self.year, self.framework_code = dept_code, year, framework_code
-        msg = f"没有找到部门 {dept_code} {year} 年度在评价体系 {framework_code} 下的评分结果，无法生成评价报告"
+        msg = (
+            f"没有找到部门 {dept_code} {year} 年度在评价体系 {framework_code} 下的评分结果，无法生成评价报告"
+        )
         super().__init__(msg + (f"。{hint}" if hint else "。"))
 
 
@@ -106,19 +108,29 @@ def _dec(x) -> Decimal | None:
 
 def _money(r: dict) -> dict:
     """A row of marts.fct_budget_execution_summary as the templates name its figures."""
-    return Row({
-        "label": r["label"],
-        "original": r["original_budget"],
-        "adjustment": r["adjustment"],
-        "adjusted": r["adjusted_budget"],
-        "paid": r["actual_paid"],
-        "balance": r["balance"],
-        "rate": r["execution_rate"],
-    })
+    return Row(
+        {
+            "label": r["label"],
+            "original": r["original_budget"],
+            "adjustment": r["adjustment"],
+            "adjusted": r["adjusted_budget"],
+            "paid": r["actual_paid"],
+            "balance": r["balance"],
+            "rate": r["execution_rate"],
+        }
+    )
 
 
 # an expense type the department has no line of (the template prints its 0.00)
-_NO_MONEY = Row(label="", original=Decimal(0), adjustment=Decimal(0), adjusted=Decimal(0), paid=Decimal(0), balance=Decimal(0), rate=None)
+_NO_MONEY = Row(
+    label="",
+    original=Decimal(0),
+    adjustment=Decimal(0),
+    adjusted=Decimal(0),
+    paid=Decimal(0),
+    balance=Decimal(0),
+    rate=None,
+)
 
 
 def _in_list(col: str, values: list | None, params: list) -> str:
@@ -191,7 +203,9 @@ class ReportData:
         p = []
         w = f"{_in_list('dept_code', depts, p)} and {_in_list('framework_code', frameworks, p)}"
         self.level1: dict[Key, list[dict]] = defaultdict(list)
-        for r in _rows(con, f"select * from marts.fct_level1_scores where {w} order by sort_order, level1_code", p):
+        for r in _rows(
+            con, f"select * from marts.fct_level1_scores where {w} order by sort_order, level1_code", p
+        ):
             self.level1[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"])].append(r)
 
         # year-over-year change and finding counts, all years (trend)
@@ -204,7 +218,11 @@ class ReportData:
         # indicator scores and values, report years only
         p = []
         w = " and ".join(
-            [_in_list("dept_code", depts, p), _in_list("fiscal_year", years, p), _in_list("framework_code", frameworks, p)]
+            [
+                _in_list("dept_code", depts, p),
+                _in_list("fiscal_year", years, p),
+                _in_list("framework_code", frameworks, p),
+            ]
         )
         self.indicators: dict[Key, list[dict]] = defaultdict(list)
         for r in _rows(
@@ -221,7 +239,15 @@ class ReportData:
                 from marts.fct_indicator_values where {w} and coalesce(part_code, '') = ''""",
             p,
         ):
-            self.values[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"], r["indicator_code"], r["project_code"])] = r
+            self.values[
+                (
+                    r["dept_code"],
+                    int(r["fiscal_year"]),
+                    r["framework_code"],
+                    r["indicator_code"],
+                    r["project_code"],
+                )
+            ] = r
         self.projects: dict[Key, list[dict]] = defaultdict(list)
         for r in _rows(con, f"select * from marts.fct_project_scores where {w} order by project_code", p):
             self.projects[(r["dept_code"], int(r["fiscal_year"]), r["framework_code"])].append(r)
@@ -258,7 +284,9 @@ class ReportData:
         p = []
         w = _in_list("dept_code", depts, p)
         self.findings: dict[tuple[str, int], list[dict]] = defaultdict(list)
-        for r in _rows(con, f"select * exclude (finding_id) from marts.fct_reconciliation_findings where {w}", p):
+        for r in _rows(
+            con, f"select * exclude (finding_id) from marts.fct_reconciliation_findings where {w}", p
+        ):
             self.findings[(r["dept_code"], int(r["fiscal_year"]))].append(r)
 
     # -- one report
@@ -310,9 +338,13 @@ class ReportData:
             facts=self._facts(dept_code, int(year)),
             findings=findings,
             finding_counts=Row(
-                error=self.history[key]["errors"], warning=self.history[key]["warnings"], info=self.history[key]["infos"]
+                error=self.history[key]["errors"],
+                warning=self.history[key]["warnings"],
+                info=self.history[key]["infos"],
             ),
-            contradictions=[f for f in findings if f["severity"] == "error" and f.get("check_category") == "reported"],
+            contradictions=[
+                f for f in findings if f["severity"] == "error" and f.get("check_category") == "reported"
+            ],
             trend=self._trend(dept_code, framework_code),
         )
 
@@ -335,59 +367,67 @@ class ReportData:
         d = Row(self.departments.get(dept_code) or {"dept_code": dept_code, "dept_name": dept_code})
         parent = self.departments.get(d.get("parent_dept_code") or "")
         d["parent_name"] = parent["dept_name"] if parent else None
-        d["units"] = [Row(dept_code=u["dept_code"], dept_name=u["dept_name"]) for u in self.units.get(dept_code, [])]
+        d["units"] = [
+            Row(dept_code=u["dept_code"], dept_name=u["dept_name"]) for u in self.units.get(dept_code, [])
+        ]
         return d
 
     def _framework(self, code: str, srow: dict) -> dict:
         meta = self.fw_meta[code]
-        return Row({
-            "code": code,
-            "name": meta["framework_name"],
-            "report_title": meta["report_title"],
-            "description": meta["description"],
-            "source_doc": meta["source_doc"],
-            "scope": meta["scope"],
-            "grade_basis": meta["grade_basis"],
-            "is_letter": meta["is_letter"],
-            "is_project": meta["is_project"],
-            "is_normalized": meta["grade_basis"] == "normalized",
-        })
+        return Row(
+            {
+                "code": code,
+                "name": meta["framework_name"],
+                "report_title": meta["report_title"],
+                "description": meta["description"],
+                "source_doc": meta["source_doc"],
+                "scope": meta["scope"],
+                "grade_basis": meta["grade_basis"],
+                "is_letter": meta["is_letter"],
+                "is_project": meta["is_project"],
+                "is_normalized": meta["grade_basis"] == "normalized",
+            }
+        )
 
     def _indicators(self, key: Key) -> list[dict]:
         out = []
         for r in self.indicators.get(key, []):
             pc = r.get("project_code") or ""
             v = self.values.get((*key, r["indicator_code"], pc)) or {}
-            status = r.get("scoring_status") or ("not_assessable" if not r.get("assessable") else r.get("scored_by"))
+            status = r.get("scoring_status") or (
+                "not_assessable" if not r.get("assessable") else r.get("scored_by")
+            )
             out.append(
-                Row({
-                    "code": r["indicator_code"],
-                    "name": r.get("indicator_name") or r["indicator_code"],
-                    "project_code": pc,
-                    "level1": r.get("level1_code"),
-                    "level2": r.get("level2_code"),
-                    "weight": _dec(r.get("weight")),
-                    "score": _dec(r.get("score")),
-                    "letter": r.get("letter"),
-                    "rule_type": r.get("rule_type"),
-                    "rule_text": r.get("rule_text"),
-                    "scored_by": r.get("scored_by"),
-                    "assessable": bool(r.get("assessable")),
-                    "status": status,
-                    "status_zh": self.labels["scoring_status"].get(status, status),
-                    "is_info": r.get("rule_type") == "info" or status == "info",
-                    "is_deduction": (_dec(r.get("weight")) or 0) < 0,
-                    "value": _dec(r.get("value")),
-                    "unit": r.get("unit"),
-                    "explanation": r.get("explanation"),
-                    "evidence": r.get("evidence"),
-                    "scorer": r.get("scorer"),
-                    "reason": r.get("not_assessable_reason"),
-                    "calc_text": v.get("calc_text"),
-                    "inputs": v.get("inputs"),
-                    "missing_inputs": v.get("missing_inputs"),
-                    "reported": [],
-                })
+                Row(
+                    {
+                        "code": r["indicator_code"],
+                        "name": r.get("indicator_name") or r["indicator_code"],
+                        "project_code": pc,
+                        "level1": r.get("level1_code"),
+                        "level2": r.get("level2_code"),
+                        "weight": _dec(r.get("weight")),
+                        "score": _dec(r.get("score")),
+                        "letter": r.get("letter"),
+                        "rule_type": r.get("rule_type"),
+                        "rule_text": r.get("rule_text"),
+                        "scored_by": r.get("scored_by"),
+                        "assessable": bool(r.get("assessable")),
+                        "status": status,
+                        "status_zh": self.labels["scoring_status"].get(status, status),
+                        "is_info": r.get("rule_type") == "info" or status == "info",
+                        "is_deduction": (_dec(r.get("weight")) or 0) < 0,
+                        "value": _dec(r.get("value")),
+                        "unit": r.get("unit"),
+                        "explanation": r.get("explanation"),
+                        "evidence": r.get("evidence"),
+                        "scorer": r.get("scorer"),
+                        "reason": r.get("not_assessable_reason"),
+                        "calc_text": v.get("calc_text"),
+                        "inputs": v.get("inputs"),
+                        "missing_inputs": v.get("missing_inputs"),
+                        "reported": [],
+                    }
+                )
             )
         return out
 
@@ -423,17 +463,23 @@ class ReportData:
                     )
                     level2.append(by_code[l2])
                 by_code[l2]["indicators"].append(i)
-            out.append(Row({
-                "code": code,
-                "name": r.get("level_name") or self.level_meta.get((fw, code), {}).get("level_name") or code,
-                "weight": _dec(r.get("weight")),
-                "score": _dec(r.get("score")),
-                "letter": r.get("letter"),
-                "not_assessable_weight": _dec(r.get("not_assessable_weight")),
-                "level2": level2,
-                "indicators": items,
-                "reported": [],
-            }))
+            out.append(
+                Row(
+                    {
+                        "code": code,
+                        "name": r.get("level_name")
+                        or self.level_meta.get((fw, code), {}).get("level_name")
+                        or code,
+                        "weight": _dec(r.get("weight")),
+                        "score": _dec(r.get("score")),
+                        "letter": r.get("letter"),
+                        "not_assessable_weight": _dec(r.get("not_assessable_weight")),
+                        "level2": level2,
+                        "indicators": items,
+                        "reported": [],
+                    }
+                )
+            )
         return out
 
     def _projects(self, key: Key, inds: list[dict]) -> list[dict]:
@@ -463,55 +509,63 @@ class ReportData:
         cat = {r["category"]: _money(r) for r in by_level["category"]}
         types = {r["expense_type"]: _money(r) for r in by_level["expense_type"]}
         f = self.facts.get((dept_code, year)) or {}
-        shares = Row({
-            "personnel_of_basic": f.get("personnel_share_of_basic"),
-            "public_of_basic": f.get("public_share_of_basic"),
-            "operating_of_project": f.get("operating_share_of_project"),
-            "specific_of_project": f.get("specific_share_of_project"),
-            "basic_of_total": f.get("basic_share_of_total"),
-            "project_of_total": f.get("project_share_of_total"),
-        })
+        shares = Row(
+            {
+                "personnel_of_basic": f.get("personnel_share_of_basic"),
+                "public_of_basic": f.get("public_share_of_basic"),
+                "operating_of_project": f.get("operating_share_of_project"),
+                "specific_of_project": f.get("specific_share_of_project"),
+                "basic_of_total": f.get("basic_share_of_total"),
+                "project_of_total": f.get("project_share_of_total"),
+            }
+        )
         tables = []
         for et in by_level["expense_type"]:
             groups = [
-                Row({
-                    "category": cr["category"],
-                    "lines": [
-                        _money(x)
-                        for x in sorted(by_level["line"], key=lambda x: x["label"])
-                        if x["expense_type"] == et["expense_type"] and x["category"] == cr["category"]
-                    ],
-                    "subtotal": _money(cr),
-                })
+                Row(
+                    {
+                        "category": cr["category"],
+                        "lines": [
+                            _money(x)
+                            for x in sorted(by_level["line"], key=lambda x: x["label"])
+                            if x["expense_type"] == et["expense_type"] and x["category"] == cr["category"]
+                        ],
+                        "subtotal": _money(cr),
+                    }
+                )
                 for cr in by_level["category"]
                 if cr["expense_type"] == et["expense_type"]
             ]
             tables.append(Row(expense_type=et["expense_type"], groups=groups, total=_money(et)))
-        return Row({
-            "categories": cat,
-            "basic": types.get("基本支出", _NO_MONEY),
-            "project": types.get("项目支出", _NO_MONEY),
-            "total": _money(by_level["total"][0]),
-            "shares": shares,
-            "tables": tables,
-            "by_type": [t["total"] for t in tables],
-            "has_lines": bool(by_level["line"]),
-        })
+        return Row(
+            {
+                "categories": cat,
+                "basic": types.get("基本支出", _NO_MONEY),
+                "project": types.get("项目支出", _NO_MONEY),
+                "total": _money(by_level["total"][0]),
+                "shares": shares,
+                "tables": tables,
+                "by_type": [t["total"] for t in tables],
+                "has_lines": bool(by_level["line"]),
+            }
+        )
 
     def _facts(self, dept_code: str, year: int) -> dict:
         f = self.facts.get((dept_code, year)) or {}
-        return Row({
-            "staff_actual": f.get("staff_actual"),
-            "staff_authorized": f.get("staff_authorized"),
-            "three_public_actual": f.get("three_public_actual"),
-            "three_public_budget": f.get("three_public_budget"),
-            "three_public_prior": f.get("three_public_actual_prior"),
-            "carryover_opening": f.get("carryover_opening"),
-            "carryover_closing": f.get("carryover_closing"),
-            "procurement_actual": f.get("procurement_actual"),
-            "procurement_budget": f.get("procurement_budget"),
-            "key_expenditure": f.get("key_expenditure"),
-        })
+        return Row(
+            {
+                "staff_actual": f.get("staff_actual"),
+                "staff_authorized": f.get("staff_authorized"),
+                "three_public_actual": f.get("three_public_actual"),
+                "three_public_budget": f.get("three_public_budget"),
+                "three_public_prior": f.get("three_public_actual_prior"),
+                "carryover_opening": f.get("carryover_opening"),
+                "carryover_closing": f.get("carryover_closing"),
+                "procurement_actual": f.get("procurement_actual"),
+                "procurement_budget": f.get("procurement_budget"),
+                "key_expenditure": f.get("key_expenditure"),
+            }
+        )
 
     def _findings(self, key: Key) -> list[dict]:
         dept_code, year, fw = key
@@ -521,9 +575,13 @@ class ReportData:
                 continue
             d = Row(r)
             d["severity_zh"] = self.labels["severity"].get(r["severity"], r["severity"])
-            d["category_zh"] = self.labels["check_category"].get(r.get("check_category"), r.get("check_category"))
+            d["category_zh"] = self.labels["check_category"].get(
+                r.get("check_category"), r.get("check_category")
+            )
             d["source"] = "，".join(
-                x for x in (r.get("source_file"), f"第 {r['source_row']} 行" if r.get("source_row") else None) if x
+                x
+                for x in (r.get("source_file"), f"第 {r['source_row']} 行" if r.get("source_row") else None)
+                if x
             )
             out.append(d)
         out.sort(key=lambda f: (f["severity_rank"], f.get("check_code") or "", f.get("item") or ""))
@@ -544,27 +602,36 @@ class ReportData:
             for r in sorted(l1.values(), key=lambda r: (r.get("sort_order") or 0, r["level1_code"])):
                 if (r["level1_code"], r.get("level_name")) not in level_codes:
                     level_codes.append((r["level1_code"], r.get("level_name")))
-            money = next((_money(r) for r in self.budget.get((dept_code, y), []) if r["row_level"] == "total"), None)
+            money = next(
+                (_money(r) for r in self.budget.get((dept_code, y), []) if r["row_level"] == "total"), None
+            )
             h = self.history[k]
             total = _dec(s.get("total_score"))
             rows.append(
-                Row({
-                    "year": y,
-                    "total": total,
-                    "normalized": _dec(s.get("normalized_score")),
-                    "grade": s.get("grade"),
-                    "change": h["total_score_change"],
-                    "not_assessable_weight": _dec(s.get("not_assessable_weight")),
-                    "levels": {c: (_dec(r.get("score")) if r.get("letter") is None else r.get("letter")) for c, r in l1.items()},
-                    "budget": money,
-                    "findings": h["findings"],
-                    "errors": h["errors"],
-                })
+                Row(
+                    {
+                        "year": y,
+                        "total": total,
+                        "normalized": _dec(s.get("normalized_score")),
+                        "grade": s.get("grade"),
+                        "change": h["total_score_change"],
+                        "not_assessable_weight": _dec(s.get("not_assessable_weight")),
+                        "levels": {
+                            c: (_dec(r.get("score")) if r.get("letter") is None else r.get("letter"))
+                            for c, r in l1.items()
+                        },
+                        "budget": money,
+                        "findings": h["findings"],
+                        "errors": h["errors"],
+                    }
+                )
             )
         return Row(years=years, rows=rows, level_codes=[Row(code=c, name=n) for c, n in level_codes])
 
 
-def load_context(con: duckdb.DuckDBPyConnection, dept_code: str, year: int, framework_code: str) -> ReportContext:
+def load_context(
+    con: duckdb.DuckDBPyConnection, dept_code: str, year: int, framework_code: str
+) -> ReportContext:
     """The context of one report (raises ReportNotFound)."""
     return ReportData(con, depts=[dept_code], years=[int(year)], frameworks=[framework_code]).context(
         dept_code, int(year), framework_code

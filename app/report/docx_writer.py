@@ -153,7 +153,9 @@ def skeleton() -> _Skeleton:
     doc.core_properties.title = _TITLE_MARK
     doc.core_properties.author = "jixiao"
     doc.core_properties.comments = "jixiao 评价报告"
-    doc.core_properties.created = doc.core_properties.modified = datetime.datetime.now().replace(microsecond=0)
+    doc.core_properties.created = doc.core_properties.modified = datetime.datetime.now().replace(
+        microsecond=0
+    )
     doc.core_properties.last_modified_by = "jixiao"
     buf = io.BytesIO()
     doc.save(buf)
@@ -185,7 +187,9 @@ def _runs(text: str, size: float | None = None, bold_all: bool = False) -> str:
     sz = f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>' if size else ""
     if not text:
         return ""
-    if "**" not in text and "\n" not in text and "\\" not in text and "&" not in text:  # the common case: one plain run
+    if (
+        "**" not in text and "\n" not in text and "\\" not in text and "&" not in text
+    ):  # the common case: one plain run
         rpr = ("<w:b/><w:bCs/>" if bold_all else "") + sz
         return f'<w:r>{"<w:rPr>" + rpr + "</w:rPr>" if rpr else ""}<w:t xml:space="preserve">{_esc(text)}</w:t></w:r>'
     out = []
@@ -194,14 +198,25 @@ def _runs(text: str, size: float | None = None, bold_all: bool = False) -> str:
             out.append("<w:r><w:br/></w:r>")
         for t, bold in B.runs(part):
             rpr = ("<w:b/><w:bCs/>" if bold or bold_all else "") + sz
-            out.append(f'<w:r>{"<w:rPr>" + rpr + "</w:rPr>" if rpr else ""}<w:t xml:space="preserve">{_esc(t)}</w:t></w:r>')
+            out.append(
+                f'<w:r>{"<w:rPr>" + rpr + "</w:rPr>" if rpr else ""}<w:t xml:space="preserve">{_esc(t)}</w:t></w:r>'
+            )
     return "".join(out)
 
 
 _JC = {"left": "left", "center": "center", "right": "right"}
 
 
-def _p(style: str, text: str, *, cls: str | None = None, align: str | None = None, ind: str = "", size=None, bold=False) -> str:
+def _p(
+    style: str,
+    text: str,
+    *,
+    cls: str | None = None,
+    align: str | None = None,
+    ind: str = "",
+    size=None,
+    bold=False,
+) -> str:
     c = style_config().get("classes", {}).get(cls or "", {})
     align = c.get("align", align)
     size = c.get("size", size)
@@ -252,11 +267,15 @@ def _table(b: B.Block, sk: _Skeleton) -> str:
         trpr = "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")
         cells = []
         for c_i, text in enumerate(row[:n]):
-            shade = '<w:shd w:val="clear" w:color="auto" w:fill="ECEFF4"/>' if header else (
-                '<w:shd w:val="clear" w:color="auto" w:fill="F6F7F9"/>' if total_row else ""
+            shade = (
+                '<w:shd w:val="clear" w:color="auto" w:fill="ECEFF4"/>'
+                if header
+                else ('<w:shd w:val="clear" w:color="auto" w:fill="F6F7F9"/>' if total_row else "")
             )
             align = "center" if header else b.aligns[c_i]
-            ppr = f'<w:pStyle w:val="{tstyle}"/>' + (f'<w:jc w:val="{_JC[align]}"/>' if align != "left" else "")
+            ppr = f'<w:pStyle w:val="{tstyle}"/>' + (
+                f'<w:jc w:val="{_JC[align]}"/>' if align != "left" else ""
+            )
             cells.append(
                 f'<w:tc><w:tcPr><w:tcW w:w="{widths[c_i]}" w:type="dxa"/>{shade}</w:tcPr>'
                 f"<w:p><w:pPr>{ppr}</w:pPr>{_runs(text, size, bold_all=header or total_row)}</w:p></w:tc>"
@@ -275,7 +294,9 @@ def body_xml(blocks: list[B.Block]) -> str:
     for b in blocks:
         if b.kind == "heading":
             style = s["title"] if b.level == 1 else s[f"h{min(b.level, 6)}"]
-            text = b.text.replace(" ", "\n", 1) if b.level == 1 and b.cls == "cover" else b.text  # two-line cover title
+            text = (
+                b.text.replace(" ", "\n", 1) if b.level == 1 and b.cls == "cover" else b.text
+            )  # two-line cover title
             out.append(_p(style, text, cls=b.cls))
         elif b.kind == "paragraph":
             out.append(_p(s["body"], b.text, cls=b.cls))

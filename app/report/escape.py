@@ -60,7 +60,9 @@ def xml_text(s: str) -> str:
 
 
 # a string with none of these needs no change (most do not: the fast path)
-_MD_NEEDS = re.compile("[:@]|(?i:www)|[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\\\\`*\\[\\]#|~&<>]|^[\\s\\-+=\\d]|\\s$")
+_MD_NEEDS = re.compile(
+    "[:@]|(?i:www)|[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\\\\`*\\[\\]#|~&<>]|^[\\s\\-+=\\d]|\\s$"
+)
 
 
 @lru_cache(maxsize=65536)
@@ -74,10 +76,7 @@ def md(s: str) -> str:
     s = "".join(_MD_ENTITIES.get(ch, ch) for ch in s) if any(ch in s for ch in "&<>") else s
     m = _LEADING.match(s)
     if m:
-        if m.group(1):
-            s = "\\" + s
-        else:
-            s = m.group(2) + "\\" + m.group(3) + s[m.end(3) :]
+        s = "\\" + s if m.group(1) else m.group(2) + "\\" + m.group(3) + s[m.end(3) :]
     return s
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 import duckdb
 import jinja2
@@ -38,7 +39,16 @@ MIME = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
-__all__ = ["FORMATS", "MIME", "ReportNotFound", "render_bytes", "render_many", "render_report", "render_context", "file_name"]
+__all__ = [
+    "FORMATS",
+    "MIME",
+    "ReportNotFound",
+    "file_name",
+    "render_bytes",
+    "render_context",
+    "render_many",
+    "render_report",
+]
 
 
 # ---------------------------------------------------------------------------- number formats (filters): app.numbers
@@ -166,7 +176,11 @@ def render_markdown(ctx: ReportContext) -> str:
 def render_html(ctx: ReportContext, markdown: str | None = None) -> str:
     md = markdown if markdown is not None else render_markdown(ctx)
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
-    return _env_html().get_template("report.html.j2").render(**ctx.as_dict(), blocks=B.parse(md), css=Markup(css))
+    return (
+        _env_html()
+        .get_template("report.html.j2")
+        .render(**ctx.as_dict(), blocks=B.parse(md), css=Markup(css))
+    )
 
 
 # ---------------------------------------------------------------------------- PDF (WeasyPrint)
@@ -211,12 +225,16 @@ def render_context(ctx: ReportContext, fmt: Format) -> bytes:
     return render_docx(ctx, md)
 
 
-def render_bytes(con: duckdb.DuckDBPyConnection, dept_code: str, year: int, framework_code: str, fmt: Format) -> bytes:
+def render_bytes(
+    con: duckdb.DuckDBPyConnection, dept_code: str, year: int, framework_code: str, fmt: Format
+) -> bytes:
     """One report in memory, on an open (read-only) connection. Raises ReportNotFound."""
     return render_context(load_context(con, dept_code, int(year), framework_code), fmt)
 
 
-def render_report(warehouse: Path, dept_code: str, year: int, framework_code: str, fmt: Format, out: Path) -> Path:
+def render_report(
+    warehouse: Path, dept_code: str, year: int, framework_code: str, fmt: Format, out: Path
+) -> Path:
     """Write one report to `out` (a file; a folder gets a generated file name). Raises ReportNotFound."""
     out = Path(out)
     with contextlib.closing(W.connect_readonly(Path(warehouse))) as con:
@@ -265,7 +283,9 @@ def render_many(
         keys = list(keys)
         depts = sorted({k[0] for k in keys})
         if jobs > 1 and len(depts) > 1:
-            return _render_parallel(Path(warehouse or W.default_warehouse()), out_dir, fmt, keys, depts, chunk, jobs)
+            return _render_parallel(
+                Path(warehouse or W.default_warehouse()), out_dir, fmt, keys, depts, chunk, jobs
+            )
         paths: list[Path] = []
         for start in range(0, len(depts), chunk):
             part = set(depts[start : start + chunk])
@@ -278,7 +298,9 @@ def render_many(
             )
             for k in batch:
                 ctx = data.context(*k)
-                p = out_dir / f"{E.file_stem(k[0], 80)}_{k[1]}_{E.file_stem(k[2], 40)}.{fmt}"  # codes come from submissions
+                p = (
+                    out_dir / f"{E.file_stem(k[0], 80)}_{k[1]}_{E.file_stem(k[2], 40)}.{fmt}"
+                )  # codes come from submissions
                 p.write_bytes(render_context(ctx, fmt))
                 paths.append(p)
         return paths

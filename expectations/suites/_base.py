@@ -10,8 +10,8 @@ the checkpoint asks GX to report failing rows by it, so Data Docs and ``audit.ch
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import great_expectations.expectations as gxe
 
@@ -73,7 +73,9 @@ def _num(v: float | None, inf: str) -> str:
     return inf if v is None else f"{v:g}"
 
 
-def between(column: str, low: float | None, high: float | None, description: str, *, where: str | None = None):
+def between(
+    column: str, low: float | None, high: float | None, description: str, *, where: str | None = None
+):
     rule = f"{column} ∈ [{_num(low, '−∞')}, {_num(high, '+∞')}]"
     return gxe.ExpectColumnValuesToBeBetween(
         column=column, min_value=low, max_value=high, description=_say(description, rule, where), **_kw(where)
@@ -83,14 +85,21 @@ def between(column: str, low: float | None, high: float | None, description: str
 def zero(column: str, description: str, *, where: str | None = None):
     """A count of offending rows computed in SQL must be 0."""
     return gxe.ExpectColumnValuesToBeBetween(
-        column=column, min_value=0, max_value=0, description=_say(description, f"{column} = 0", where), **_kw(where)
+        column=column,
+        min_value=0,
+        max_value=0,
+        description=_say(description, f"{column} = 0", where),
+        **_kw(where),
     )
 
 
 def near_zero(column: str, tolerance: float, description: str, *, where: str | None = None):
     return gxe.ExpectColumnValuesToBeBetween(
-        column=column, min_value=-tolerance, max_value=tolerance,
-        description=_say(description, f"|{column}| ≤ {tolerance:g}", where), **_kw(where)
+        column=column,
+        min_value=-tolerance,
+        max_value=tolerance,
+        description=_say(description, f"|{column}| ≤ {tolerance:g}", where),
+        **_kw(where),
     )
 
 
@@ -98,7 +107,10 @@ def in_set(column: str, values, description: str, *, where: str | None = None):
     values = list(values)
     shown = "、".join(map(str, values[:6])) + ("…" if len(values) > 6 else "")
     return gxe.ExpectColumnValuesToBeInSet(
-        column=column, value_set=values, description=_say(description, f"{column} ∈ {{{shown}}}", where), **_kw(where)
+        column=column,
+        value_set=values,
+        description=_say(description, f"{column} ∈ {{{shown}}}", where),
+        **_kw(where),
     )
 
 
@@ -110,22 +122,32 @@ def not_null(column: str, description: str, *, where: str | None = None):
 
 def is_true(column: str, description: str, *, where: str | None = None):
     return gxe.ExpectColumnValuesToBeInSet(
-        column=column, value_set=[True], description=_say(description, f"{column} = true", where), **_kw(where)
+        column=column,
+        value_set=[True],
+        description=_say(description, f"{column} = true", where),
+        **_kw(where),
     )
 
 
 def a_at_least_b(column_a: str, column_b: str, description: str, *, where: str | None = None):
     """column_a ≥ column_b on every row (rows where either is empty are skipped)."""
     return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-        column_A=column_a, column_B=column_b, or_equal=True, ignore_row_if="either_value_is_missing",
-        description=_say(description, f"{column_a} ≥ {column_b}", where), **_kw(where)
+        column_A=column_a,
+        column_B=column_b,
+        or_equal=True,
+        ignore_row_if="either_value_is_missing",
+        description=_say(description, f"{column_a} ≥ {column_b}", where),
+        **_kw(where),
     )
 
 
 def pair_equal(column_a: str, column_b: str, description: str, *, where: str | None = None):
     return gxe.ExpectColumnPairValuesToBeEqual(
-        column_A=column_a, column_B=column_b, ignore_row_if="both_values_are_missing",
-        description=_say(description, f"{column_a} = {column_b}", where), **_kw(where)
+        column_A=column_a,
+        column_B=column_b,
+        ignore_row_if="both_values_are_missing",
+        description=_say(description, f"{column_a} = {column_b}", where),
+        **_kw(where),
     )
 
 
@@ -142,7 +164,11 @@ def fiscal_year_in_range(column: str = "fiscal_year"):
 
 def locator(*parts: str) -> str:
     """SQL for the `locator` column: the parts joined with ' · ' (empty parts shown as —)."""
-    return "concat_ws(' · ', " + ", ".join(f"coalesce(cast({p} as varchar), '—')" for p in parts) + ") as locator"
+    return (
+        "concat_ws(' · ', "
+        + ", ".join(f"coalesce(cast({p} as varchar), '—')" for p in parts)
+        + ") as locator"
+    )
 
 
 def duplicate_keys(*key: str) -> str:

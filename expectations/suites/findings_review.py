@@ -30,7 +30,7 @@ expected as (
     from read_csv('{path}', header = true, all_varchar = true)
 )
 select
-    {locator('f.dept_code', 'f.fiscal_year', 'f.framework_code', 'f.check_code', 'f.item')},
+    {locator("f.dept_code", "f.fiscal_year", "f.framework_code", "f.check_code", "f.item")},
     f.dept_code,
     f.fiscal_year,
     f.framework_code,
@@ -53,7 +53,10 @@ from f
 
 def build(ctx):
     return [
-        is_true("acknowledged", "error 级核对发现都在预期清单 expectations/expected_findings.csv 中（未列入的即为新发现的错误）"),
+        is_true(
+            "acknowledged",
+            "error 级核对发现都在预期清单 expectations/expected_findings.csv 中（未列入的即为新发现的错误）",
+        ),
     ]
 
 

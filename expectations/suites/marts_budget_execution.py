@@ -7,7 +7,15 @@ double-counts ledger lines" is a plain column check.
 
 from expectations.kinds import INTEGRITY
 from expectations.suites._base import (
-    AMOUNT_TOLERANCE, Suite, between, fiscal_year_in_range, in_set, locator, near_zero, not_null, unique_together,
+    AMOUNT_TOLERANCE,
+    Suite,
+    between,
+    fiscal_year_in_range,
+    in_set,
+    locator,
+    near_zero,
+    not_null,
+    unique_together,
 )
 from ingest import templates as T
 
@@ -30,7 +38,7 @@ ledger_totals as (
     from marts.fct_budget_ledger_lines group by all
 )
 select
-    {locator('e.dept_code', 'e.fiscal_year', 'e.expense_type', 'e.category')},
+    {locator("e.dept_code", "e.fiscal_year", "e.expense_type", "e.category")},
     e.dept_code,
     e.fiscal_year,
     e.expense_type,
@@ -48,7 +56,7 @@ left join ledger_totals as l on l.dept_code = e.dept_code and l.fiscal_year = e.
 union all
 -- department-years the ledger has and the mart lost
 select
-    {locator('l.dept_code', 'l.fiscal_year', "'台账有、公共表无'")},
+    {locator("l.dept_code", "l.fiscal_year", "'台账有、公共表无'")},
     l.dept_code, l.fiscal_year, null, null, null, null, null, null,
     cast(-l.original_budget as double), cast(-l.adjusted_budget as double), cast(-l.actual_paid as double)
 from ledger_totals as l
@@ -59,7 +67,10 @@ where not exists (select 1 from mart_totals as m where m.dept_code = l.dept_code
 def build(ctx):
     tol = AMOUNT_TOLERANCE
     return [
-        unique_together(["dept_code", "fiscal_year", "expense_type", "category"], "键唯一（部门 × 年度 × 指标管理类型 × 项目类别）"),
+        unique_together(
+            ["dept_code", "fiscal_year", "expense_type", "category"],
+            "键唯一（部门 × 年度 × 指标管理类型 × 项目类别）",
+        ),
         not_null("dept_code", "部门编码不为空"),
         fiscal_year_in_range(),
         in_set("expense_type", T.EXPENSE_TYPES, "指标管理类型为 基本支出 / 项目支出"),

@@ -10,28 +10,68 @@ from expectations.suites._base import Suite, is_true
 CONTRACT: dict[str, tuple[str, ...]] = {
     "dim_department": ("dept_code", "dept_name", "region_code", "region_name", "parent_dept_code"),
     "fct_budget_execution": (
-        "dept_code", "fiscal_year", "expense_type", "category", "original_budget", "adjusted_budget", "actual_paid", "balance",
+        "dept_code",
+        "fiscal_year",
+        "expense_type",
+        "category",
+        "original_budget",
+        "adjusted_budget",
+        "actual_paid",
+        "balance",
     ),
     "fct_indicator_values": (
-        "dept_code", "fiscal_year", "framework_code", "indicator_code", "indicator_name", "value", "numerator",
-        "denominator", "assessable",
+        "dept_code",
+        "fiscal_year",
+        "framework_code",
+        "indicator_code",
+        "indicator_name",
+        "value",
+        "numerator",
+        "denominator",
+        "assessable",
     ),
     "fct_indicator_scores": (
-        "dept_code", "fiscal_year", "framework_code", "indicator_code", "level1_code", "weight", "score", "rule_type",
-        "rule_text", "scored_by", "assessable", "explanation",
+        "dept_code",
+        "fiscal_year",
+        "framework_code",
+        "indicator_code",
+        "level1_code",
+        "weight",
+        "score",
+        "rule_type",
+        "rule_text",
+        "scored_by",
+        "assessable",
+        "explanation",
     ),
     "fct_department_scores": (
-        "dept_code", "fiscal_year", "framework_code", "total_score", "max_score", "normalized_score", "grade",
+        "dept_code",
+        "fiscal_year",
+        "framework_code",
+        "total_score",
+        "max_score",
+        "normalized_score",
+        "grade",
         "not_assessable_weight",
     ),
     "fct_reconciliation_findings": (
-        "dept_code", "fiscal_year", "framework_code", "check_code", "severity", "item", "expected", "actual",
-        "difference", "message",
+        "dept_code",
+        "fiscal_year",
+        "framework_code",
+        "check_code",
+        "severity",
+        "item",
+        "expected",
+        "actual",
+        "difference",
+        "message",
     ),
     "fct_level1_scores": ("dept_code", "fiscal_year", "framework_code", "level1_code", "score"),
 }
 
-_VALUES = ",\n        ".join(f"('{t}', '{c}', {i})" for t, cols in CONTRACT.items() for i, c in enumerate(cols))
+_VALUES = ",\n        ".join(
+    f"('{t}', '{c}', {i})" for t, cols in CONTRACT.items() for i, c in enumerate(cols)
+)
 
 SQL = f"""
 with contract(table_name, column_name, position) as (

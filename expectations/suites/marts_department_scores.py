@@ -7,8 +7,18 @@ framework's grade basis) computed beside it in SQL.
 
 from expectations.kinds import INTEGRITY
 from expectations.suites._base import (
-    SCORE_TOLERANCE, Suite, a_at_least_b, between, fiscal_year_in_range, in_set, is_true, locator, near_zero, not_null,
-    pair_equal, unique_together,
+    SCORE_TOLERANCE,
+    Suite,
+    a_at_least_b,
+    between,
+    fiscal_year_in_range,
+    in_set,
+    is_true,
+    locator,
+    near_zero,
+    not_null,
+    pair_equal,
+    unique_together,
 )
 
 TABLE = "marts.fct_department_scores"
@@ -36,7 +46,7 @@ based as (
     left join frameworks as f on f.framework_code = d.framework_code
 )
 select
-    {locator('b.dept_code', 'b.fiscal_year', 'b.framework_code')},
+    {locator("b.dept_code", "b.fiscal_year", "b.framework_code")},
     b.dept_code,
     b.fiscal_year,
     b.framework_code,
@@ -71,14 +81,23 @@ def build(ctx):
         in_set("framework_code", ctx.framework_codes, "评价体系是 seeds/frameworks.csv 中的体系"),
         is_true("dept_known", "部门在部门维表中"),
         not_null("total_score", "计分类评价体系都有总分", where=POINTS),
-        near_zero("total_difference", SCORE_TOLERANCE, "总分 = Σ 三级指标得分（含扣分项），最低 0（部门整体类体系）"),
+        near_zero(
+            "total_difference", SCORE_TOLERANCE, "总分 = Σ 三级指标得分（含扣分项），最低 0（部门整体类体系）"
+        ),
         between("total_score", 0, None, "总分不为负"),
         a_at_least_b("max_score", "total_score", "总分不超过满分"),
         a_at_least_b("max_score", "not_assessable_weight", "不可评价分值不超过满分"),
         between("not_assessable_weight", 0, None, "不可评价分值不为负"),
         between("normalized_score", 0, 100, "换算得分在 0–100 之间"),
-        near_zero("normalized_difference", 0.0101, "换算得分 = 总分 / (满分 − 不可评价分值) × 100（两位小数）"),
-        pair_equal("grade", "expected_grade", "等级与 seeds/framework_grades.csv 的分数段一致（按体系的 grade_basis：总分或换算得分）", where=POINTS),
+        near_zero(
+            "normalized_difference", 0.0101, "换算得分 = 总分 / (满分 − 不可评价分值) × 100（两位小数）"
+        ),
+        pair_equal(
+            "grade",
+            "expected_grade",
+            "等级与 seeds/framework_grades.csv 的分数段一致（按体系的 grade_basis：总分或换算得分）",
+            where=POINTS,
+        ),
     ]
 
 
@@ -86,7 +105,13 @@ SUITE = Suite(
     name="marts_department_scores",
     title="部门得分与等级（公共表）",
     kind=INTEGRITY,
-    tables=(TABLE, "marts.fct_indicator_scores", "marts.dim_department", "marts.dim_framework", "marts.dim_framework_grade"),
+    tables=(
+        TABLE,
+        "marts.fct_indicator_scores",
+        "marts.dim_department",
+        "marts.dim_framework",
+        "marts.dim_framework_grade",
+    ),
     sql=sql,
     build=build,
     notes="每个部门 × 年度 × 评价体系一行：总分 = 指标得分之和（最低 0）、不超过满分、换算得分在 0–100、等级符合分数段。等级类（PEFA）体系没有总分，不检查分数与分数段。",

@@ -8,7 +8,15 @@ weight and scores between it and 0).
 
 from expectations.kinds import INTEGRITY
 from expectations.suites._base import (
-    Suite, a_at_least_b, duplicate_keys, in_set, is_true, locator, not_null, pair_equal, zero,
+    Suite,
+    a_at_least_b,
+    duplicate_keys,
+    in_set,
+    is_true,
+    locator,
+    not_null,
+    pair_equal,
+    zero,
 )
 
 TABLE = "marts.fct_indicator_scores"
@@ -27,8 +35,15 @@ keys as (
     from s group by all
 )
 select
-    {locator('s.framework_code', 's.indicator_code', 's.scored_by',
-             "case when s.assessable then '可评价' when not s.assessable then '不可评价' end", 's.rule_type')},
+    {
+        locator(
+            "s.framework_code",
+            "s.indicator_code",
+            "s.scored_by",
+            "case when s.assessable then '可评价' when not s.assessable then '不可评价' end",
+            "s.rule_type",
+        )
+    },
     s.framework_code,
     s.indicator_code,
     s.scored_by,

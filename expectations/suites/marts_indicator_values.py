@@ -12,13 +12,17 @@ TABLE = "marts.fct_indicator_values"
 
 def sql(ctx):
     # the mart's grain grew beyond the contract's (× project for project frameworks, × part for S07's months)
-    key = ["v.dept_code", "v.fiscal_year", *(f"v.{c}" for c in ctx.present(TABLE, "project_code", "part_code"))]
+    key = [
+        "v.dept_code",
+        "v.fiscal_year",
+        *(f"v.{c}" for c in ctx.present(TABLE, "project_code", "part_code")),
+    ]
     zero_den = "coalesce(v.zero_denominator, false)" if ctx.has(TABLE, "zero_denominator") else "false"
     return f"""
 with v as (select * from {TABLE}),
 indicators as (select framework_code, indicator_code from marts.dim_framework_indicator)
 select
-    {locator('v.framework_code', 'v.indicator_code')},
+    {locator("v.framework_code", "v.indicator_code")},
     v.framework_code,
     v.indicator_code,
     count(*) as row_count,
@@ -34,7 +38,9 @@ group by all
 
 def build(ctx):
     return [
-        zero("duplicate_keys", "键唯一（部门 × 年度 × 评价体系 × 指标，项目体系另 × 项目，分项指标另 × 分项）"),
+        zero(
+            "duplicate_keys", "键唯一（部门 × 年度 × 评价体系 × 指标，项目体系另 × 项目，分项指标另 × 分项）"
+        ),
         is_true("known_indicator", "指标是该评价体系的指标（seeds/framework_indicators.csv）"),
         zero("undecided_assessable", "assessable（是否可评价）不为空"),
         zero("assessable_without_value", "可评价的指标有值（分母为 0 且按体系规则处理的除外）"),

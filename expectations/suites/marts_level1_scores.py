@@ -8,7 +8,14 @@ level's indicators.
 
 from expectations.kinds import INTEGRITY
 from expectations.suites._base import (
-    SCORE_TOLERANCE, Suite, a_at_least_b, between, duplicate_keys, is_true, locator, zero,
+    SCORE_TOLERANCE,
+    Suite,
+    a_at_least_b,
+    between,
+    duplicate_keys,
+    is_true,
+    locator,
+    zero,
 )
 
 TABLE = "marts.fct_level1_scores"
@@ -54,11 +61,11 @@ compared as (
         and s.project_code = l.project_code and s.level1_code is not distinct from l.level1_code
 ),
 keys as (
-    select framework_code, level1_code, {duplicate_keys('dept_code', 'fiscal_year', 'project_code')} as duplicate_keys
+    select framework_code, level1_code, {duplicate_keys("dept_code", "fiscal_year", "project_code")} as duplicate_keys
     from l group by all
 )
 select
-    {locator('c.framework_code', 'c.level1_code')},
+    {locator("c.framework_code", "c.level1_code")},
     c.framework_code,
     c.level1_code,
     count(*) filter (where c.has_subtotal) as row_count,
@@ -82,10 +89,17 @@ group by all
 def build(ctx):
     return [
         zero("duplicate_keys", "键唯一（部门 × 年度 × 评价体系 × 一级指标，项目体系另 × 项目）"),
-        is_true("known_level", "一级指标是该评价体系的一级指标（其指标在 seeds/framework_indicators.csv 中）"),
+        is_true(
+            "known_level", "一级指标是该评价体系的一级指标（其指标在 seeds/framework_indicators.csv 中）"
+        ),
         zero("missing_subtotals", "有指标得分的每个一级指标都有小计行"),
         zero("subtotals_without_indicators", "每个小计行都有其指标得分"),
-        between("max_difference", 0, SCORE_TOLERANCE, "一级指标小计 = 所含指标得分之和（最大差额为 0；largest_difference_at 为差额最大处）"),
+        between(
+            "max_difference",
+            0,
+            SCORE_TOLERANCE,
+            "一级指标小计 = 所含指标得分之和（最大差额为 0；largest_difference_at 为差额最大处）",
+        ),
         a_at_least_b("min_score", "lowest_possible", "小计不低于所含扣分项分值之和"),
         a_at_least_b("highest_possible", "max_score", "小计不超过所含指标的分值之和"),
     ]

@@ -7,7 +7,13 @@ department): a failure is a broken model, not a finding.
 
 from expectations.kinds import INTEGRITY
 from expectations.suites._base import (
-    AMOUNT_TOLERANCE, Suite, between, in_set, is_true, locator, zero,
+    AMOUNT_TOLERANCE,
+    Suite,
+    between,
+    in_set,
+    is_true,
+    locator,
+    zero,
 )
 
 TABLE = "marts.fct_reconciliation_findings"
@@ -17,7 +23,7 @@ with f as (select * from {TABLE}),
 checks as (select check_code from marts.dim_reconciliation_check),
 departments as (select dept_code from marts.dim_department)
 select
-    {locator('f.framework_code', 'f.check_code', 'f.severity')},
+    {locator("f.framework_code", "f.check_code", "f.severity")},
     f.framework_code,
     f.check_code,
     f.severity,

@@ -12,8 +12,16 @@ from ingest import templates as T
 SQL = f"""
 with known as (select distinct dept_code from raw.departments)
 select
-    {locator('l._submission_id', 'l.dept_code', 'l.fiscal_year', 'l.expense_type', 'l.category',
-             "case when l.is_subtotal then '小计行' when coalesce(l.is_breakdown, false) then '其中行' else '预算行' end")},
+    {
+    locator(
+        "l._submission_id",
+        "l.dept_code",
+        "l.fiscal_year",
+        "l.expense_type",
+        "l.category",
+        "case when l.is_subtotal then '小计行' when coalesce(l.is_breakdown, false) then '其中行' else '预算行' end",
+    )
+},
     l._submission_id as submission_id,
     l.dept_code,
     l.fiscal_year,
@@ -41,9 +49,16 @@ def build(ctx):
         fiscal_year_in_range(),
         is_true("dept_known", "台账的部门编码都在部门信息中"),
         not_null("is_subtotal", "每行都已判定是否为小计/合计行"),
-        in_set("expense_type", T.EXPENSE_TYPES, "预算行的指标管理类型为 基本支出 / 项目支出", where=NOT_SUBTOTAL),
+        in_set(
+            "expense_type", T.EXPENSE_TYPES, "预算行的指标管理类型为 基本支出 / 项目支出", where=NOT_SUBTOTAL
+        ),
         not_null("expense_type", "预算行的指标管理类型不为空", where=NOT_SUBTOTAL),
-        in_set("category", T.CATEGORIES, "预算行的项目类别为 人员经费 / 公用经费 / 其他运转类 / 特定目标类", where=NOT_SUBTOTAL),
+        in_set(
+            "category",
+            T.CATEGORIES,
+            "预算行的项目类别为 人员经费 / 公用经费 / 其他运转类 / 特定目标类",
+            where=NOT_SUBTOTAL,
+        ),
         not_null("category", "预算行的项目类别不为空", where=NOT_SUBTOTAL),
         between("min_original_budget", 0, None, "原始指标金额（年初预算）非负：各组最小值 ≥ 0"),
         between("min_adjusted_budget", 0, None, "实际指标可用金额（调整后预算）非负：各组最小值 ≥ 0"),

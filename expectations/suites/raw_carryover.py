@@ -5,7 +5,7 @@ from expectations.suites._base import Suite, fiscal_year_in_range, locator, not_
 
 SQL = f"""
 select
-    {locator('_submission_id', 'dept_code', 'fiscal_year')},
+    {locator("_submission_id", "dept_code", "fiscal_year")},
     _submission_id as submission_id,
     dept_code,
     fiscal_year,

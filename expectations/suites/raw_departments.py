@@ -7,7 +7,7 @@ SQL = f"""
 with d as (select * from raw.departments),
 known as (select distinct dept_code from raw.departments)
 select
-    {locator('d._submission_id', 'd.dept_code')},
+    {locator("d._submission_id", "d.dept_code")},
     d._submission_id as submission_id,
     d.dept_code,
     count(*) - 1 as duplicate_keys,

@@ -6,7 +6,7 @@ from ingest import templates as T
 
 SQL = f"""
 select
-    {locator('_submission_id', 'dept_code', 'fiscal_year', 'fact_code')},
+    {locator("_submission_id", "dept_code", "fiscal_year", "fact_code")},
     _submission_id as submission_id,
     dept_code,
     fiscal_year,

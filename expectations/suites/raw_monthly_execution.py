@@ -4,16 +4,23 @@ Whether the cumulative amounts decrease is a reconciliation finding (monthly_mon
 """
 
 from expectations.kinds import INTEGRITY
-from expectations.suites._base import Suite, between, fiscal_year_in_range, locator, not_null, zero
-from expectations.suites._base import duplicate_keys
+from expectations.suites._base import (
+    Suite,
+    between,
+    duplicate_keys,
+    fiscal_year_in_range,
+    locator,
+    not_null,
+    zero,
+)
 
 SQL = f"""
 select
-    {locator('_submission_id', 'dept_code', 'fiscal_year')},
+    {locator("_submission_id", "dept_code", "fiscal_year")},
     _submission_id as submission_id,
     dept_code,
     fiscal_year,
-    {duplicate_keys('month')} as duplicate_keys,
+    {duplicate_keys("month")} as duplicate_keys,
     min(month) as min_month,
     max(month) as max_month,
     count(*) - count(month) as null_month,

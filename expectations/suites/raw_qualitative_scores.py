@@ -1,19 +1,26 @@
 """raw.qualitative_scores (定性指标评分): a person's score for a known indicator, within its weight."""
 
 from expectations.kinds import INTEGRITY
-from expectations.suites._base import Suite, fiscal_year_in_range, in_set, locator, not_null, zero
-from expectations.suites._base import duplicate_keys
+from expectations.suites._base import (
+    Suite,
+    duplicate_keys,
+    fiscal_year_in_range,
+    in_set,
+    locator,
+    not_null,
+    zero,
+)
 
 SQL = f"""
 with q as (select * from raw.qualitative_scores),
 w as (select framework_code, indicator_code, cast(weight as double) as weight from marts.dim_framework_indicator)
 select
-    {locator('q._submission_id', 'q.dept_code', 'q.fiscal_year', 'q.framework_code')},
+    {locator("q._submission_id", "q.dept_code", "q.fiscal_year", "q.framework_code")},
     q._submission_id as submission_id,
     q.dept_code,
     q.fiscal_year,
     q.framework_code,
-    {duplicate_keys('q.indicator_code')} as duplicate_keys,
+    {duplicate_keys("q.indicator_code")} as duplicate_keys,
     count(*) - count(q.score) as null_score,
     count(*) filter (where w.indicator_code is null) as unknown_indicators,
     count(*) filter (

@@ -4,17 +4,24 @@ Whether a claim is right is reconciliation's business (findings), not an integri
 """
 
 from expectations.kinds import INTEGRITY
-from expectations.suites._base import Suite, fiscal_year_in_range, in_set, locator, not_null, zero
-from expectations.suites._base import duplicate_keys
+from expectations.suites._base import (
+    Suite,
+    duplicate_keys,
+    fiscal_year_in_range,
+    in_set,
+    locator,
+    not_null,
+    zero,
+)
 
 SQL = f"""
 select
-    {locator('_submission_id', 'dept_code', 'fiscal_year', 'framework_code')},
+    {locator("_submission_id", "dept_code", "fiscal_year", "framework_code")},
     _submission_id as submission_id,
     dept_code,
     fiscal_year,
     framework_code,
-    {duplicate_keys('project_code', 'item')} as duplicate_keys,
+    {duplicate_keys("project_code", "item")} as duplicate_keys,
     count(*) - count(item) as null_item
 from raw.reported_results
 group by all

@@ -1,16 +1,23 @@
 """raw.staffing (人员编制): one row per staff type, head counts non-negative."""
 
 from expectations.kinds import INTEGRITY
-from expectations.suites._base import Suite, between, fiscal_year_in_range, locator, not_null, zero
-from expectations.suites._base import duplicate_keys
+from expectations.suites._base import (
+    Suite,
+    between,
+    duplicate_keys,
+    fiscal_year_in_range,
+    locator,
+    not_null,
+    zero,
+)
 
 SQL = f"""
 select
-    {locator('_submission_id', 'dept_code', 'fiscal_year')},
+    {locator("_submission_id", "dept_code", "fiscal_year")},
     _submission_id as submission_id,
     dept_code,
     fiscal_year,
-    {duplicate_keys('staff_type')} as duplicate_keys,
+    {duplicate_keys("staff_type")} as duplicate_keys,
     min(authorized) as min_authorized,
     min(actual) as min_actual,
     count(*) - count(authorized) as null_authorized,

@@ -1,18 +1,26 @@
 """raw.survey_responses (满意度调查): ratings from the template's five, respondents non-negative."""
 
 from expectations.kinds import INTEGRITY
-from expectations.suites._base import Suite, between, fiscal_year_in_range, in_set, locator, not_null, zero
-from expectations.suites._base import duplicate_keys
+from expectations.suites._base import (
+    Suite,
+    between,
+    duplicate_keys,
+    fiscal_year_in_range,
+    in_set,
+    locator,
+    not_null,
+    zero,
+)
 from ingest import templates as T
 
 SQL = f"""
 select
-    {locator('_submission_id', 'dept_code', 'fiscal_year', 'rating')},
+    {locator("_submission_id", "dept_code", "fiscal_year", "rating")},
     _submission_id as submission_id,
     dept_code,
     fiscal_year,
     rating,
-    {duplicate_keys('question')} as duplicate_keys,
+    {duplicate_keys("question")} as duplicate_keys,
     min(respondents) as min_respondents,
     count(*) - count(respondents) as null_respondents
 from raw.survey_responses

@@ -6,7 +6,7 @@ from ingest import templates as T
 
 SQL = f"""
 select
-    {locator('_submission_id', 'dept_code', 'fiscal_year', 'item')},
+    {locator("_submission_id", "dept_code", "fiscal_year", "item")},
     _submission_id as submission_id,
     dept_code,
     fiscal_year,
@@ -25,7 +25,11 @@ def build(ctx):
     return [
         not_null("dept_code", "部门编码不为空"),
         fiscal_year_in_range(),
-        in_set("item", (*T.THREE_PUBLIC_ITEMS, "合计"), "项目为 因公出国(境)费 / 公务用车购置费 / 公务用车运行维护费 / 公务接待费 / 合计"),
+        in_set(
+            "item",
+            (*T.THREE_PUBLIC_ITEMS, "合计"),
+            "项目为 因公出国(境)费 / 公务用车购置费 / 公务用车运行维护费 / 公务接待费 / 合计",
+        ),
         zero("duplicate_keys", "键唯一（dept_code, fiscal_year, item）"),
         between("min_budget", 0, None, "预算数非负"),
         between("min_actual", 0, None, "决算数非负"),

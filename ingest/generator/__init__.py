@@ -24,6 +24,21 @@ from ingest.generator.faults import FAULT_TYPES
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "sample" / "demo"
 # 24 departments in 3 regions × 2021–2023; a fault rate of 1/6 gives 12 faults: each type once
-DEMO_PARAMETERS = dict(departments=24, years=3, seed=20240601, regions=3, fault_rate=1 / 6, last_year=2023)
+DEMO_PARAMETERS = {
+    "departments": 24,
+    "years": 3,
+    "seed": 20240601,
+    "regions": 3,
+    "fault_rate": 1 / 6,
+    "last_year": 2023,
+}
 
-__all__ = ["generate", "GenerationResult", "PlantedFault", "SubmissionInfo", "FAULT_TYPES", "DEMO_DIR", "DEMO_PARAMETERS"]
+__all__ = [
+    "DEMO_DIR",
+    "DEMO_PARAMETERS",
+    "FAULT_TYPES",
+    "GenerationResult",
+    "PlantedFault",
+    "SubmissionInfo",
+    "generate",
+]

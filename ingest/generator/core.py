@@ -77,7 +77,7 @@ class GenerationResult:
 
     @property
     def rows(self) -> dict[str, int]:
-        total: dict[str, int] = {t: 0 for t in TEMPLATE_ORDER}
+        total: dict[str, int] = dict.fromkeys(TEMPLATE_ORDER, 0)
         for s in self.submissions:
             for t, n in s.rows.items():
                 total[t] += n
@@ -88,7 +88,7 @@ class GenerationResult:
         return len({(s.submission_id, f["file"]) for s in self.submissions for f in s.files.values()})
 
     def faults_by_type(self) -> dict[str, int]:
-        out = {t: 0 for t in FAULT_TYPES}
+        out = dict.fromkeys(FAULT_TYPES, 0)
         for f in self.faults:
             out[f.check_code] += 1
         return {t: n for t, n in out.items() if n}
@@ -115,7 +115,11 @@ def _regions(n: int, seed: int) -> list[Region]:
     out = []
     used = set()
     for code, short in C.COUNTIES[:n]:
-        out.append(Region(code, C.PROVINCES[code[:2]] + C.CITIES[code[:4]] + short, short, round(r.uniform(0.6, 1.6), 3)))
+        out.append(
+            Region(
+                code, C.PROVINCES[code[:2]] + C.CITIES[code[:4]] + short, short, round(r.uniform(0.6, 1.6), 3)
+            )
+        )
         used.add(code)
     cities = list(C.CITIES)
     k = 0
@@ -130,7 +134,11 @@ def _regions(n: int, seed: int) -> list[Region]:
             continue
         used.add(code)
         short = r.choice(C.NAME_SYLLABLES) + r.choice(C.NAME_SYLLABLES) + r.choice(("县", "区"))
-        out.append(Region(code, C.PROVINCES[code[:2]] + C.CITIES[code[:4]] + short, short, round(r.uniform(0.6, 1.6), 3)))
+        out.append(
+            Region(
+                code, C.PROVINCES[code[:2]] + C.CITIES[code[:4]] + short, short, round(r.uniform(0.6, 1.6), 3)
+            )
+        )
     return out
 
 
@@ -161,7 +169,9 @@ def _departments(region: Region, n: int, seed: int) -> list[Dept]:
     first = sorted(keyed[:n_first], key=C.SECTORS.index)
     depts: list[Dept] = []
     for s in first:
-        depts.append(Dept(f"{region.code}-{s.slug}", region.short + s.dept, region, s, None, None, len(depts) + 1))
+        depts.append(
+            Dept(f"{region.code}-{s.slug}", region.short + s.dept, region, s, None, None, len(depts) + 1)
+        )
     parents = [d for d in depts if d.sector.units or d.sector.slug in ("edu", "health")]
     names = {p.code: _unit_names(p.sector, r) for p in parents}
     counters: dict[str, int] = {}
@@ -176,7 +186,17 @@ def _departments(region: Region, n: int, seed: int) -> list[Dept]:
             continue
         used.add(unit)
         k = counters[parent.code] = counters.get(parent.code, 0) + 1
-        depts.append(Dept(f"{parent.code}-{k:02d}", region.short + unit, region, parent.sector, parent.code, unit, len(depts) + 1))
+        depts.append(
+            Dept(
+                f"{parent.code}-{k:02d}",
+                region.short + unit,
+                region,
+                parent.sector,
+                parent.code,
+                unit,
+                len(depts) + 1,
+            )
+        )
     return depts
 
 
@@ -213,7 +233,14 @@ class Plan:
     dept_year: dict[tuple[str, int], DeptYearPlan]
 
 
-def make_plan(departments: int, years: list[int], seed: int, fault_rate: float, fault_types: tuple[str, ...], regions: int | None) -> Plan:
+def make_plan(
+    departments: int,
+    years: list[int],
+    seed: int,
+    fault_rate: float,
+    fault_types: tuple[str, ...],
+    regions: int | None,
+) -> Plan:
     r = random.Random(f"{seed}/plan")
     n_regions = regions or max(1, math.ceil(departments / 60))
     n_regions = min(n_regions, departments)
@@ -252,7 +279,8 @@ def make_plan(departments: int, years: list[int], seed: int, fault_rate: float, 
                 flags[(d.code, y)] = {
                     "has_monthly": "monthly_execution" in t,
                     "has_targets": "performance_targets" in t and r.random() < 0.85,
-                    "has_survey": "survey_responses" in t and r.random() < (0.85 if d.parent is None else 0.5),
+                    "has_survey": "survey_responses" in t
+                    and r.random() < (0.85 if d.parent is None else 0.5),
                     "has_reported": r.random() < 0.9,
                     "year_index": years.index(y),
                 }
@@ -261,11 +289,15 @@ def make_plan(departments: int, years: list[int], seed: int, fault_rate: float, 
     for key, f in flags.items():
         fault = faults.get(key)
         has_reported = f["has_reported"] or (fault is not None and fault.startswith("reported_"))
-        dept_year[key] = DeptYearPlan(fault, f["has_monthly"], f["has_targets"], f["has_survey"], has_reported)
+        dept_year[key] = DeptYearPlan(
+            fault, f["has_monthly"], f["has_targets"], f["has_survey"], has_reported
+        )
     return Plan(region_list, depts, years, styles, templates, dept_year)
 
 
-def assign_faults(flags: dict[tuple[str, int], dict], rate: float, types: tuple[str, ...], r: random.Random) -> dict[tuple[str, int], str]:
+def assign_faults(
+    flags: dict[tuple[str, int], dict], rate: float, types: tuple[str, ...], r: random.Random
+) -> dict[tuple[str, int], str]:
     """round(rate × department-years) of them get one fault each; the types are spread evenly.
 
     Types with structural needs (a previous year in the run, a monthly file) are placed first.
@@ -373,7 +405,15 @@ def generate(
         faults.extend(fs)
     faults.sort(key=lambda f: (f.dept_code, f.fiscal_year, f.check_code))
     result = GenerationResult(
-        out, seed, departments, tuple(year_list), len(plan.regions), submissions, faults, len(plan.dept_year), 0.0
+        out,
+        seed,
+        departments,
+        tuple(year_list),
+        len(plan.regions),
+        submissions,
+        faults,
+        len(plan.dept_year),
+        0.0,
     )
     _write_planted(out / "planted.csv", faults)
     _write_manifest(out / "manifest.json", result, fault_rate, types, regions, last_year)
@@ -408,7 +448,9 @@ def run_region(task: RegionTask) -> tuple[list[SubmissionInfo], list[PlantedFaul
         style = task.styles[y]
         files = write_submission(task.out / sid, style, by_year[y], task.templates[y])
         rel = sid + (".xlsx" if style.container == "xlsx" else "")
-        submissions.append(SubmissionInfo(sid, rel, reg.code, reg.name, y, style.name, len(task.depts), files))
+        submissions.append(
+            SubmissionInfo(sid, rel, reg.code, reg.name, y, style.name, len(task.depts), files)
+        )
         for dy in by_year[y]:
             for check, item, expected, actual, desc in dy.planted:
                 faults.append(PlantedFault(dy.dept.code, y, check, item, expected, actual, desc, sid))
@@ -418,10 +460,14 @@ def run_region(task: RegionTask) -> tuple[list[SubmissionInfo], list[PlantedFaul
 def _prepare_out(out: Path, overwrite: bool) -> None:
     if out.exists() and any(out.iterdir()):
         if not overwrite:
-            raise FileExistsError(f"{out} is not empty (pass overwrite=True to replace an earlier generation)")
+            raise FileExistsError(
+                f"{out} is not empty (pass overwrite=True to replace an earlier generation)"
+            )
         manifest = out / "manifest.json"
         if not manifest.exists():
-            raise FileExistsError(f"{out} is not empty and holds no earlier generation (manifest.json); refusing to clear it")
+            raise FileExistsError(
+                f"{out} is not empty and holds no earlier generation (manifest.json); refusing to clear it"
+            )
         old = json.loads(manifest.read_text(encoding="utf-8"))
         for s in old.get("submissions", []):
             p = out / s["path"]
@@ -439,11 +485,29 @@ def _write_planted(path: Path, faults: list[PlantedFault]) -> None:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(PLANTED_COLUMNS + ("submission",))
     for f in faults:
-        w.writerow([f.dept_code, f.fiscal_year, f.check_code, f.item, f.expected, f.actual, f.description, f.submission])
+        w.writerow(
+            [
+                f.dept_code,
+                f.fiscal_year,
+                f.check_code,
+                f.item,
+                f.expected,
+                f.actual,
+                f.description,
+                f.submission,
+            ]
+        )
     path.write_bytes(buf.getvalue().encode("utf-8"))
 
 
-def _write_manifest(path: Path, res: GenerationResult, fault_rate: float, types: tuple[str, ...], regions: int | None, last_year: int) -> None:
+def _write_manifest(
+    path: Path,
+    res: GenerationResult,
+    fault_rate: float,
+    types: tuple[str, ...],
+    regions: int | None,
+    last_year: int,
+) -> None:
     manifest = {
         "generator": "ingest.generator",
         "generator_version": GENERATOR_VERSION,

@@ -16,7 +16,13 @@ from ingest.generator.oracle import HN_RULES, fmt_rate, hn_values, pct, threshol
 HN = "hn_dept_overall"
 TOLERANCE = 500_000  # 0.5 万元 in cents: differences above it are errors
 # how a project's money splits over its economic classes (wages dominate 编外人员 projects)
-ECON_WEIGHT = {"工资奖金津补贴": 4.0, "社会保障缴费": 1.0, "住房公积金": 0.6, "大型修缮": 2.0, "其他资本性支出": 2.0}
+ECON_WEIGHT = {
+    "工资奖金津补贴": 4.0,
+    "社会保障缴费": 1.0,
+    "住房公积金": 0.6,
+    "大型修缮": 2.0,
+    "其他资本性支出": 2.0,
+}
 # ledger items a report takes from the final accounts rather than from the evaluation text
 FROM_ACCOUNTS = frozenset({"三公经费预算", "三公经费决算", "年初结转结余", "年末结转结余"})
 
@@ -82,7 +88,9 @@ class DeptYear:
     facts: list[list] = field(default_factory=list)  # [fact_code, value, is_amount, count_unit, note]
     qualitative: list[list] = field(default_factory=list)  # [framework, indicator, score, scorer, evidence]
     survey: list[list] = field(default_factory=list)  # [question, rating, respondents]
-    reported: list[list] = field(default_factory=list)  # [framework, project_code, item, value, score, source]
+    reported: list[list] = field(
+        default_factory=list
+    )  # [framework, project_code, item, value, score, source]
     planted: list[tuple] = field(default_factory=list)  # (check_code, item, expected, actual, description)
 
 
@@ -166,14 +174,13 @@ class DeptGenerator:
         self.public_per_capita = r.uniform(4_000, 10_000)
         self.public_detailed = r.random() < 0.6
         self.scale = d.region.scale * (r.lognormvariate(0, 0.35)) * (r.uniform(0.08, 0.3) if second else 1.0)
-        self.admin_func = sector.admin_func if not second else (sector.unit_func or sector.admin_func[:5] + "50 事业运行")
+        self.admin_func = (
+            sector.admin_func if not second else (sector.unit_func or sector.admin_func[:5] + "50 事业运行")
+        )
         self.retire_func = "2080502 事业单位离退休" if second else "2080501 行政单位离退休"
         # projects
         pool = list(sector.projects)
-        if second:
-            n = r.randint(1, min(4, len(pool)))
-        else:
-            n = r.randint(max(2, len(pool) - 3), len(pool))
+        n = r.randint(1, min(4, len(pool))) if second else r.randint(max(2, len(pool) - 3), len(pool))
         chosen = r.sample(pool, n)
         generic = r.sample(C.GENERIC_PROJECTS, r.randint(2, 4) if not second else r.randint(1, 2))
         self.projects = []
@@ -222,7 +229,13 @@ class DeptGenerator:
         # qualitative quality and survey mood
         self.quality = r.uniform(0.55, 1.0)
         good = r.uniform(0.3, 0.6)
-        self.survey_p = [good, r.uniform(0.2, 0.4), r.uniform(0.05, 0.15), r.uniform(0.0, 0.04), r.uniform(0.02, 0.1)]
+        self.survey_p = [
+            good,
+            r.uniform(0.2, 0.4),
+            r.uniform(0.05, 0.15),
+            r.uniform(0.0, 0.04),
+            r.uniform(0.02, 0.1),
+        ]
         self.scorer = r.choice(C.SCORERS)
         self.report_style = r.choices(["full", "ref", "none"], [50, 30, 20])[0]
         self.opening0 = 0 if r.random() < 0.2 else None
@@ -276,7 +289,7 @@ class DeptGenerator:
                 act = r.randint(max(0, auth - 2), auth)
             else:
                 prev = self.staff_actual[t]
-                target = int(round(auth * r.uniform(lo, hi)))
+                target = round(auth * r.uniform(lo, hi))
                 act = max(0, min(auth, (prev + target) // 2 + r.randint(-1, 1)))
             self.staff_actual[t] = act
             rows.append([t, auth, act])
@@ -295,7 +308,13 @@ class DeptGenerator:
                 total[col] += delta
                 what = "编制数" if col == 1 else "实有在职人数"
                 dy.planted.append(
-                    ("staffing_total", f"合计 {what}", str(good), str(total[col]), f"人员编制合计行的{what}与各类之和不等")
+                    (
+                        "staffing_total",
+                        f"合计 {what}",
+                        str(good),
+                        str(total[col]),
+                        f"人员编制合计行的{what}与各类之和不等",
+                    )
                 )
             rows.append(total)
 
@@ -328,7 +347,23 @@ class DeptGenerator:
                 adj = -int(amount * r.uniform(0.01, 0.08))
             adjd = amount + (adj or 0)
             paid = adjd if r.random() < 0.97 else int(adjd * r.uniform(0.97, 0.999))
-            lines.append(Line("基本支出", "人员经费", None, None, None, econ, func, "一般公共预算", amount, adj, adjd, paid, None))
+            lines.append(
+                Line(
+                    "基本支出",
+                    "人员经费",
+                    None,
+                    None,
+                    None,
+                    econ,
+                    func,
+                    "一般公共预算",
+                    amount,
+                    adj,
+                    adjd,
+                    paid,
+                    None,
+                )
+            )
         # 公用经费
         public = int((staff * self.public_per_capita + r.uniform(20_000, 80_000)) * growth) * 100
         if self.public_detailed:
@@ -351,7 +386,23 @@ class DeptGenerator:
                 paid = adjd
             else:
                 paid = int(adjd * r.uniform(0.85, 0.999))
-            lines.append(Line("基本支出", "公用经费", None, None, None, econ, self.admin_func, "一般公共预算", amount, adj, adjd, paid, None))
+            lines.append(
+                Line(
+                    "基本支出",
+                    "公用经费",
+                    None,
+                    None,
+                    None,
+                    econ,
+                    self.admin_func,
+                    "一般公共预算",
+                    amount,
+                    adj,
+                    adjd,
+                    paid,
+                    None,
+                )
+            )
         # 项目支出
         under_forced = None
         if plan.fault == "reported_project":
@@ -394,7 +445,21 @@ class DeptGenerator:
                 adjd = orig + (adj or 0)
                 paid = adjd if ratio == 1.0 else int(adjd * ratio)
                 lines.append(
-                    Line("项目支出", p["cat"], p["code"], p["name"], p["key"], econ_class, p["func"], p["fund"], orig, adj, adjd, paid, None)
+                    Line(
+                        "项目支出",
+                        p["cat"],
+                        p["code"],
+                        p["name"],
+                        p["key"],
+                        econ_class,
+                        p["func"],
+                        p["fund"],
+                        orig,
+                        adj,
+                        adjd,
+                        paid,
+                        None,
+                    )
                 )
         # order: 人员经费, 公用经费, 其他运转类, 特定目标类 (stable within each)
         order = {"人员经费": 0, "公用经费": 1, "其他运转类": 2, "特定目标类": 3}
@@ -426,7 +491,9 @@ class DeptGenerator:
             good = ln.adjd - ln.paid
             ln.bal = good + _odd_delta(fr, TOLERANCE + 1, TOLERANCE * 8) * fr.choice([1, -1])
             why = "指标结余填报错误"
-        dy.planted.append(("ledger_balance_identity", ln.describe() + " 指标结余", yuan(good), yuan(ln.bal), why))
+        dy.planted.append(
+            ("ledger_balance_identity", ln.describe() + " 指标结余", yuan(good), yuan(ln.bal), why)
+        )
         self._blank_sub_balance = True
 
     def _fault_adjustment(self, dy: DeptYear, lines: list[Line], fr: random.Random) -> None:
@@ -442,12 +509,24 @@ class DeptGenerator:
             good = ln.adjd - ln.orig
             ln.adj = good - _odd_delta(fr, TOLERANCE + 1, max(TOLERANCE + 1, ln.orig // 5))
             why = "填写了调整金额，但可用金额未按调整后填列"
-        dy.planted.append(("ledger_adjusted_identity", ln.describe() + " 调整金额", yuan(good), yuan(ln.adj), why))
+        dy.planted.append(
+            ("ledger_adjusted_identity", ln.describe() + " 调整金额", yuan(good), yuan(ln.adj), why)
+        )
         self._blank_sub_adjustment = True
 
     @staticmethod
     def _sums(lines: list[Line]) -> dict:
-        s = {"orig": 0, "adjd": 0, "paid": 0, "basic": 0, "personnel": 0, "public": 0, "project": 0, "public_adjd": 0, "project_adjd": 0}
+        s = {
+            "orig": 0,
+            "adjd": 0,
+            "paid": 0,
+            "basic": 0,
+            "personnel": 0,
+            "public": 0,
+            "project": 0,
+            "public_adjd": 0,
+            "project_adjd": 0,
+        }
         proj: dict[str, list] = {}
         key_adjd = 0
         for ln in lines:
@@ -491,7 +570,13 @@ class DeptGenerator:
         lines = dy.ledger
         out: list[Line] = []
 
-        def make(etype: str | None, cat_label: str, econ_label: str | None, scope: list[Line], scope_cat: str | None) -> Line:
+        def make(
+            etype: str | None,
+            cat_label: str,
+            econ_label: str | None,
+            scope: list[Line],
+            scope_cat: str | None,
+        ) -> Line:
             orig = sum(x.orig for x in scope)
             adj = sum((x.adj or 0) for x in scope)
             adjd = sum(x.adjd for x in scope)
@@ -509,9 +594,28 @@ class DeptGenerator:
                 bal_out = bal
             else:
                 bal_out = 0 if self.balance_mode == "always" else None
-            return Line(etype, cat_label, None, None, None, econ_label, None, None, orig, adj_out, adjd, paid, bal_out, True, scope_cat)
+            return Line(
+                etype,
+                cat_label,
+                None,
+                None,
+                None,
+                econ_label,
+                None,
+                None,
+                orig,
+                adj_out,
+                adjd,
+                paid,
+                bal_out,
+                True,
+                scope_cat,
+            )
 
-        for etype, cats in (("基本支出", ("人员经费", "公用经费")), ("项目支出", ("其他运转类", "特定目标类"))):
+        for etype, cats in (
+            ("基本支出", ("人员经费", "公用经费")),
+            ("项目支出", ("其他运转类", "特定目标类")),
+        ):
             type_lines = [x for x in lines if x.etype == etype]
             for cat in cats:
                 cl = [x for x in type_lines if x.cat == cat]
@@ -533,17 +637,33 @@ class DeptGenerator:
             s.paid = good - _odd_delta(fr, TOLERANCE + 1, min(good // 3, 30 * TOLERANCE))
             s.bal = None  # the subtotal's own balance is then left unknown
             label = " ".join(p for p in (s.etype or "", s.cat, s.econ or "") if p)
-            dy.planted.append(("ledger_subtotal", f"{label} 实际支付合计", yuan(good), yuan(s.paid), "小计行的实际支付合计与所含各行之和不等"))
+            dy.planted.append(
+                (
+                    "ledger_subtotal",
+                    f"{label} 实际支付合计",
+                    yuan(good),
+                    yuan(s.paid),
+                    "小计行的实际支付合计与所含各行之和不等",
+                )
+            )
 
     # -- carryover ------------------------------------------------------------------------
-    def _carryover(self, dy: DeptYear, plan: DeptYearPlan, fr: random.Random, opening: int, closing: int) -> None:
+    def _carryover(
+        self, dy: DeptYear, plan: DeptYearPlan, fr: random.Random, opening: int, closing: int
+    ) -> None:
         reported_opening = opening
         if plan.fault == "carryover_continuity":
             delta = _odd_delta(fr, TOLERANCE + 1, max(TOLERANCE * 4, opening // 4))
             sign = -1 if opening > delta and fr.random() < 0.5 else 1
             reported_opening = opening + sign * delta
             dy.planted.append(
-                ("carryover_continuity", "年初结转结余", yuan(opening), yuan(reported_opening), "年初结转结余与上年年末结转结余不一致")
+                (
+                    "carryover_continuity",
+                    "年初结转结余",
+                    yuan(opening),
+                    yuan(reported_opening),
+                    "年初结转结余与上年年末结转结余不一致",
+                )
             )
         closing_out = closing if self.r.random() < 0.6 else None
         dy.carryover = [[reported_opening, closing_out]]
@@ -600,7 +720,15 @@ class DeptGenerator:
                 delta = _odd_delta(fr, TOLERANCE + 1, TOLERANCE * 5)
                 total[col] = good - delta if good > delta and fr.random() < 0.5 else good + delta
                 what = "预算数" if col == 2 else "决算数"
-                dy.planted.append(("three_public_total", f"合计 {what}", yuan(good), yuan(total[col]), "“三公”经费合计行与四项之和不等"))
+                dy.planted.append(
+                    (
+                        "three_public_total",
+                        f"合计 {what}",
+                        yuan(good),
+                        yuan(total[col]),
+                        "“三公”经费合计行与四项之和不等",
+                    )
+                )
             rows.append(total)
         dy.three_public = rows
         self._tp_current = current
@@ -628,10 +756,18 @@ class DeptGenerator:
             i = fr.choice(cands) if cands else 10
             prev = rows[i - 1][1]
             good = rows[i][1]
-            rows[i][1] = prev - _odd_delta(fr, min(TOLERANCE + 1, prev), max(min(TOLERANCE + 1, prev), prev // 10))
+            rows[i][1] = prev - _odd_delta(
+                fr, min(TOLERANCE + 1, prev), max(min(TOLERANCE + 1, prev), prev // 10)
+            )
             rows[i][1] = max(0, rows[i][1])
             dy.planted.append(
-                ("monthly_monotonic", f"{i + 1}月 累计支出", yuan(good), yuan(rows[i][1]), f"{i + 1}月累计支出小于{i}月（{yuan(prev)}）")
+                (
+                    "monthly_monotonic",
+                    f"{i + 1}月 累计支出",
+                    yuan(good),
+                    yuan(rows[i][1]),
+                    f"{i + 1}月累计支出小于{i}月（{yuan(prev)}）",
+                )
             )
         dy.monthly = rows
 
@@ -652,7 +788,9 @@ class DeptGenerator:
         rows = []
         weighted = r.random() < 0.6
 
-        def rate_pair(kind: str, target: float | None = None, rng: random.Random = r) -> tuple[str, str, float]:
+        def rate_pair(
+            kind: str, target: float | None = None, rng: random.Random = r
+        ) -> tuple[str, str, float]:
             r = rng
             if kind == "eq100" or target == 100.0:
                 a = 100.0 if r.random() < 0.88 else round(r.uniform(97.0, 99.9), 1)
@@ -677,9 +815,9 @@ class DeptGenerator:
 
         for name, unit, lo, hi in r.sample(sector.duties, min(len(sector.duties), r.randint(1, 3))):
             t = r.uniform(lo, hi)
-            t = int(round(t, -1)) if t > 100 else int(round(t))
+            t = int(round(t, -1)) if t > 100 else round(t)
             ratio = self._attain()
-            a = int(round(t * ratio))
+            a = round(t * ratio)
             add("部门整体", None, "产出", "数量", name, "≥", str(t), str(a), unit, a / t)
         for name, target in r.sample(sector.rates, min(len(sector.rates), r.randint(0, 2))):
             tgt, act, ratio = rate_pair("", target)
@@ -691,19 +829,34 @@ class DeptGenerator:
                 add("部门整体", None, l1, l2, name, direction, wan2(t), wan2(a), unit, a / t if t else 1.0)
             elif kind == "qual":
                 ok = r.random() < 0.85
-                add("部门整体", None, l1, l2, name, direction, "健全", "健全" if ok else "部分达成", None, 1.0 if ok else 0.8)
+                add(
+                    "部门整体",
+                    None,
+                    l1,
+                    l2,
+                    name,
+                    direction,
+                    "健全",
+                    "健全" if ok else "部分达成",
+                    None,
+                    1.0 if ok else 0.8,
+                )
             else:
                 tgt, act, ratio = rate_pair(kind)
                 add("部门整体", None, l1, l2, name, direction, tgt, act, unit, ratio)
         ordered = sorted(self.active_projects, key=lambda p: (not p["key"], p["code"]))
         n_first = r.randint(0, 3)
         for p in ordered[:n_first]:
-            self._project_targets(add, rate_pair, r, p, sums, lambda: r.sample(C.PROJECT_TARGETS, r.randint(3, 5)))
+            self._project_targets(
+                add, rate_pair, r, p, sums, lambda: r.sample(C.PROJECT_TARGETS, r.randint(3, 5))
+            )
         # every other project has a full target sheet too (产出, 成本, 效益, 满意度), so that each project can be
         # self-evaluated (project_self); drawn from a stream of its own so the rows above did not change
         pr = random.Random(f"{self.seed}/project-targets/{self.d.code}/{dy.year}")
         for p in ordered[n_first:]:
-            self._project_targets(add, rate_pair, pr, p, sums, lambda: C.PROJECT_TARGETS + C.PROJECT_QUANTITY_TARGETS)
+            self._project_targets(
+                add, rate_pair, pr, p, sums, lambda: C.PROJECT_TARGETS + C.PROJECT_QUANTITY_TARGETS
+            )
         dy.targets = rows
 
     def _project_targets(self, add, rate_pair, rng: random.Random, p: dict, sums: dict, kinds) -> None:
@@ -713,10 +866,21 @@ class DeptGenerator:
             return
         for l1, l2, name, direction, unit, kind in kinds():
             if kind == "project_cost":
-                add("项目", p["code"], l1, l2, name, direction, wan2(pr[1]), wan2(pr[2]), unit, pr[2] / pr[1] if pr[1] else 1.0)
+                add(
+                    "项目",
+                    p["code"],
+                    l1,
+                    l2,
+                    name,
+                    direction,
+                    wan2(pr[1]),
+                    wan2(pr[2]),
+                    unit,
+                    pr[2] / pr[1] if pr[1] else 1.0,
+                )
             elif kind == "count":
                 t = rng.randint(4, 60)
-                a = int(round(t * self._attain(rng)))
+                a = round(t * self._attain(rng))
                 add("项目", p["code"], l1, l2, name, direction, str(t), str(a), unit, a / t)
             else:
                 tgt, act, ratio = rate_pair(kind, rng=rng)
@@ -736,7 +900,9 @@ class DeptGenerator:
             rows.append(["procurement_budget", budget, True, None, "政府采购预算（含追加）"])
             rows.append(["procurement_actual", actual, True, None, "据政府采购管理系统统计"])
         if not self._missing_assets:
-            total = int((self.actual_staff * r.uniform(30_000, 150_000) + r.uniform(200_000, 3_000_000)) * 100)
+            total = int(
+                (self.actual_staff * r.uniform(30_000, 150_000) + r.uniform(200_000, 3_000_000)) * 100
+            )
             in_use = total if r.random() < 0.8 else int(total * r.uniform(0.85, 0.995))
             rows.append(["fixed_assets_total", total, True, None, "决算报表 资产负债表"])
             rows.append(["fixed_assets_in_use", in_use, True, None, "资产管理信息系统 在用资产"])
@@ -777,7 +943,9 @@ class DeptGenerator:
                 rows.append([fw, ind.code, *self._manual_score(mr, ind, q)])
         dy.qualitative = rows
 
-    def _manual_score(self, r: random.Random, ind: C.ManualIndicator, q: float) -> tuple[str, str, str | None]:
+    def _manual_score(
+        self, r: random.Random, ind: C.ManualIndicator, q: float
+    ) -> tuple[str, str, str | None]:
         """(score, scorer, evidence): full marks or a deduction, more often the weaker the department."""
         if ind.weight < 0:  # 扣分项: nothing found, or a point or two up to the cap
             if r.random() < (1 - q) * 0.5:
@@ -786,7 +954,11 @@ class DeptGenerator:
             return "0", self.scorer, ind.full if r.random() < 0.5 else None
         if r.random() < (1 - q) * 0.9:
             step = 0.5 if ind.weight < 4 else 1.0 if ind.weight < 10 else 2.0
-            return f"{max(0.0, ind.weight - step * r.choice([1, 1, 2])):g}", self.scorer, r.choice(ind.partial)
+            return (
+                f"{max(0.0, ind.weight - step * r.choice([1, 1, 2])):g}",
+                self.scorer,
+                r.choice(ind.partial),
+            )
         return f"{ind.weight:g}", self.scorer, ind.full if r.random() < 0.7 else None
 
     # -- survey ----------------------------------------------------------------------------
@@ -806,7 +978,9 @@ class DeptGenerator:
         dy.survey = rows
 
     # -- reported results ------------------------------------------------------------------
-    def _reported(self, dy: DeptYear, plan: DeptYearPlan, fr: random.Random, sums: dict, opening: int, closing: int) -> None:
+    def _reported(
+        self, dy: DeptYear, plan: DeptYearPlan, fr: random.Random, sums: dict, opening: int, closing: int
+    ) -> None:
         r = self.r
         fault = plan.fault
         rows: list[list] = []
@@ -845,13 +1019,19 @@ class DeptGenerator:
             if item == bad_item:
                 delta = _odd_delta(fr, TOLERANCE + 1, max(TOLERANCE * 3, value // 20))
                 bad = value - delta if value > delta and fr.random() < 0.5 else value + delta
-                dy.planted.append(("reported_ledger", item, yuan(value), yuan(bad), f"报告的{item}与台账计算值不符"))
+                dy.planted.append(
+                    ("reported_ledger", item, yuan(value), yuan(bad), f"报告的{item}与台账计算值不符")
+                )
                 value = bad
-            rows.append([None, None, item, value, None, "部门决算报告" if item in FROM_ACCOUNTS else source_main])
+            rows.append(
+                [None, None, item, value, None, "部门决算报告" if item in FROM_ACCOUNTS else source_main]
+            )
         # hn computed indicators
         with_hn = r.random() < 0.7 or fault in ("reported_value", "reported_score")
         if with_hn:
-            values = hn_values(sums["orig"], sums["adjd"], sums["paid"], sums["public_adjd"], sums["public"], closing)
+            values = hn_values(
+                sums["orig"], sums["adjd"], sums["paid"], sums["public_adjd"], sums["public"], closing
+            )
             bad_code = fr.choice(list(HN_RULES)) if fault in ("reported_value", "reported_score") else None
             for code, value in values.items():
                 score = threshold_score(code, value)
@@ -859,12 +1039,28 @@ class DeptGenerator:
                 score_text = str(score)
                 if code == bad_code and fault == "reported_value":
                     bad = _perturb_rate(code, value, fr)
-                    dy.planted.append(("reported_value", code, text, f"{bad:.2f}", f"报告的{code}指标值与按公式计算的值不符（得分仍按规则）"))
+                    dy.planted.append(
+                        (
+                            "reported_value",
+                            code,
+                            text,
+                            f"{bad:.2f}",
+                            f"报告的{code}指标值与按公式计算的值不符（得分仍按规则）",
+                        )
+                    )
                     text = f"{bad:.2f}"
                 elif code == bad_code and fault == "reported_score":
                     weight = HN_RULES[code][0]
                     bad_score = 0 if score else weight
-                    dy.planted.append(("reported_score", code, str(score), str(bad_score), f"报告的{code}得分与规则不符（{text}%）"))
+                    dy.planted.append(
+                        (
+                            "reported_score",
+                            code,
+                            str(score),
+                            str(bad_score),
+                            f"报告的{code}得分与规则不符（{text}%）",
+                        )
+                    )
                     score_text = str(bad_score)
                 rows.append([HN, None, code, text, score_text, source_main + " 六(二)"])
         # projects
@@ -885,7 +1081,9 @@ class DeptGenerator:
             rate = pct(paid, adjd)
             text = fmt_rate(rate)
             if c == bad_project:
-                dy.planted.append(("reported_project", f"{c} 执行率", text, "100", "项目未执行完毕，报告执行率为 100%"))
+                dy.planted.append(
+                    ("reported_project", f"{c} 执行率", text, "100", "项目未执行完毕，报告执行率为 100%")
+                )
                 text = "100"
             rows.append([None, c, "执行率", text, None, "项目支出绩效自评表"])
             if r.random() < 0.2:

@@ -55,7 +55,9 @@ def threshold_score(code: str, value: Decimal) -> int:
     return weight if ok else 0
 
 
-def hn_values(original: int, adjusted: int, paid: int, public_adjusted: int, public_paid: int, closing: int) -> dict[str, Decimal]:
+def hn_values(
+    original: int, adjusted: int, paid: int, public_adjusted: int, public_paid: int, closing: int
+) -> dict[str, Decimal]:
     """B11, B12, B21, B23 of one department-year from its ledger sums (cents)."""
     return {
         "B11": pct(paid, adjusted),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ingest import templates as T
@@ -38,16 +38,40 @@ TEMPLATE_ORDER = (
 ZH_HEADERS = {
     "departments": ("部门编码", "部门名称", "区划编码", "区划名称", "上级部门编码", "行业/职能"),
     "budget_ledger": (
-        "部门编码", "年度", "指标管理类型", "项目类别", "项目编码", "项目名称", "是否重点项目", "政府经济分类",
-        "支出功能分类", "资金来源", "原始指标金额", "调整金额", "实际指标可用金额", "实际支付合计", "指标结余",
+        "部门编码",
+        "年度",
+        "指标管理类型",
+        "项目类别",
+        "项目编码",
+        "项目名称",
+        "是否重点项目",
+        "政府经济分类",
+        "支出功能分类",
+        "资金来源",
+        "原始指标金额",
+        "调整金额",
+        "实际指标可用金额",
+        "实际支付合计",
+        "指标结余",
     ),
     "carryover": ("部门编码", "年度", "年初结转结余", "年末结转结余"),
     "three_public": ("部门编码", "年度", "项目", "预算数", "决算数"),
     "staffing": ("部门编码", "年度", "编制类型", "编制数", "实有在职人数"),
     "monthly_execution": ("部门编码", "年度", "月份", "累计支出", "预算数"),
     "performance_targets": (
-        "部门编码", "年度", "范围", "项目编码", "一级指标", "二级指标", "三级指标", "方向", "年度指标值", "实际完成值",
-        "计量单位", "分值", "自评得分",
+        "部门编码",
+        "年度",
+        "范围",
+        "项目编码",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "方向",
+        "年度指标值",
+        "实际完成值",
+        "计量单位",
+        "分值",
+        "自评得分",
     ),
     "facts": ("部门编码", "年度", "数据项编码", "数值", "单位", "备注"),
     "qualitative_scores": ("部门编码", "年度", "评价体系", "指标编码", "得分", "评分人", "评分依据"),
@@ -55,7 +79,11 @@ ZH_HEADERS = {
     "reported_results": ("部门编码", "年度", "评价体系", "项目编码", "事项", "报告值", "报告得分", "来源"),
 }
 EN_HEADERS = {
-    name: tuple(c.name for c in T.TEMPLATES[name].columns if c.name != "unit" or name in ("performance_targets", "facts"))
+    name: tuple(
+        c.name
+        for c in T.TEMPLATES[name].columns
+        if c.name != "unit" or name in ("performance_targets", "facts")
+    )
     for name in TEMPLATE_ORDER
 }
 # amount columns (positions in the header) that a 万元 header suffix applies to
@@ -95,20 +123,62 @@ class Style:
 STYLES: tuple[tuple[Style, int], ...] = (
     (Style("csv-en"), 45),
     (Style("csv-en-wan", unit="万元", unit_mode="column"), 7),
-    (Style("csv-bom-zh", encoding="utf-8-sig", headers="zh", thousands=True, percent_sign=True, bool_style="是否", personnel_alias=True), 12),
     (
         Style(
-            "csv-gbk-zh", encoding="gb18030", headers="zh", thousands=True, neg_parens=True, crlf=True, bool_style="是否",
-            zh_filenames=True, extra_column=True,
+            "csv-bom-zh",
+            encoding="utf-8-sig",
+            headers="zh",
+            thousands=True,
+            percent_sign=True,
+            bool_style="是否",
+            personnel_alias=True,
         ),
         12,
     ),
-    (Style("csv-gbk-zh-wan", encoding="gb18030", headers="zh", unit="万元", unit_mode="header", crlf=True, bool_style="是否", zh_filenames=True), 5),
+    (
+        Style(
+            "csv-gbk-zh",
+            encoding="gb18030",
+            headers="zh",
+            thousands=True,
+            neg_parens=True,
+            crlf=True,
+            bool_style="是否",
+            zh_filenames=True,
+            extra_column=True,
+        ),
+        12,
+    ),
+    (
+        Style(
+            "csv-gbk-zh-wan",
+            encoding="gb18030",
+            headers="zh",
+            unit="万元",
+            unit_mode="header",
+            crlf=True,
+            bool_style="是否",
+            zh_filenames=True,
+        ),
+        5,
+    ),
     (Style("xlsx-en", container="xlsx"), 10),
-    (Style("xlsx-zh", container="xlsx", headers="zh", thousands=True, bool_style="是否", numbers_as_text=True, title_row=True, personnel_alias=True), 9),
+    (
+        Style(
+            "xlsx-zh",
+            container="xlsx",
+            headers="zh",
+            thousands=True,
+            bool_style="是否",
+            numbers_as_text=True,
+            title_row=True,
+            personnel_alias=True,
+        ),
+        9,
+    ),
 )
 STYLE_BY_NAME = {s.name: s for s, _ in STYLES}
-FIXED_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)
+FIXED_DATE = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 FAST_LIMIT = 10**13  # cents: float formatting is exact below this (checked in tests against the exact path)
@@ -225,8 +295,21 @@ def _rows(name: str, dys: list[DeptYear], style: Style, fmt: Formatter) -> list[
                 if style.personnel_alias and cat == "人员经费":
                     cat = "人员类"
                 row = [
-                    code, year, ln.etype or "", cat, ln.pcode or "", ln.pname or "", fmt.flag(ln.key), ln.econ or "",
-                    ln.func or "", ln.fund or "", amt(ln.orig), amt(ln.adj), amt(ln.adjd), amt(ln.paid), amt(ln.bal),
+                    code,
+                    year,
+                    ln.etype or "",
+                    cat,
+                    ln.pcode or "",
+                    ln.pname or "",
+                    fmt.flag(ln.key),
+                    ln.econ or "",
+                    ln.func or "",
+                    ln.fund or "",
+                    amt(ln.orig),
+                    amt(ln.adj),
+                    amt(ln.adjd),
+                    amt(ln.paid),
+                    amt(ln.bal),
                 ]
                 if unit_col:
                     row.append("万元")
@@ -238,7 +321,9 @@ def _rows(name: str, dys: list[DeptYear], style: Style, fmt: Formatter) -> list[
                 rows.append([code, year, amt(opening), amt(closing)] + (["万元"] if unit_col else []))
         elif name == "three_public":
             for y, item, budget, actual in dy.three_public:
-                rows.append([code, fmt.year(y), item, amt(budget), amt(actual)] + (["万元"] if unit_col else []))
+                rows.append(
+                    [code, fmt.year(y), item, amt(budget), amt(actual)] + (["万元"] if unit_col else [])
+                )
         elif name == "staffing":
             for t, auth, act in dy.staffing:
                 rows.append([code, year, t, fmt.count(auth), fmt.count(act)])
@@ -247,7 +332,23 @@ def _rows(name: str, dys: list[DeptYear], style: Style, fmt: Formatter) -> list[
                 rows.append([code, year, fmt.count(m), amt(cum), amt(basis)] + (["万元"] if unit_col else []))
         elif name == "performance_targets":
             for scope, pcode, l1, l2, ind, direction, tgt, act, unit, weight, score in dy.targets:
-                rows.append([code, year, scope, pcode or "", l1, l2, ind, direction, tgt, act, unit or "", weight or "", score or ""])
+                rows.append(
+                    [
+                        code,
+                        year,
+                        scope,
+                        pcode or "",
+                        l1,
+                        l2,
+                        ind,
+                        direction,
+                        tgt,
+                        act,
+                        unit or "",
+                        weight or "",
+                        score or "",
+                    ]
+                )
         elif name == "facts":
             for fact, value, is_amount, count_unit, note in dy.facts:
                 if is_amount:
@@ -283,7 +384,9 @@ def file_stem(name: str, style: Style) -> str:
 # files
 
 
-def write_submission(path: Path, style: Style, dys: list[DeptYear], templates: tuple[str, ...]) -> dict[str, dict]:
+def write_submission(
+    path: Path, style: Style, dys: list[DeptYear], templates: tuple[str, ...]
+) -> dict[str, dict]:
     """Write one submission (a folder of CSVs, or ``path``.xlsx). Returns {template: {file, sheet, rows}}."""
     fmt = Formatter(style)
     tables: list[tuple[str, list[str], list[list]]] = []
@@ -312,7 +415,12 @@ def write_submission(path: Path, style: Style, dys: list[DeptYear], templates: t
         xpath = path.with_suffix(".xlsx")
         wb = xlsxwriter.Workbook(
             str(xpath),
-            {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+            {
+                "in_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
         )
         wb.set_properties({"created": FIXED_DATE, "author": "jixiao sample generator"})
         bold = wb.add_format({"bold": True})

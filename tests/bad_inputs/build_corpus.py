@@ -22,17 +22,17 @@ from __future__ import annotations
 
 import csv
 import datetime
-from decimal import Decimal
 import io
 import shutil
 import sys
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import corpus_builder  # noqa: E402  (tests/corpus_builder.py)
+import corpus_builder
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -238,7 +238,12 @@ def csv_unquoted_thousands(d: Path) -> None:
     """121,000.00 without quotes on line 3 of the ledger: read as two fields, every later field of the row
     shifts one column right (and the shifted values still parse); the row has more fields than the header."""
     sub = sample(d)
-    edit_line(sub / "budget_ledger.csv", 3, '其他商品和服务支出,"121,000.00",,"121,000.00","121,000.00",', "其他商品和服务支出,121,000.00,,121,000.00,121,000.00,")
+    edit_line(
+        sub / "budget_ledger.csv",
+        3,
+        '其他商品和服务支出,"121,000.00",,"121,000.00","121,000.00",',
+        "其他商品和服务支出,121,000.00,,121,000.00,121,000.00,",
+    )
 
 
 @case
@@ -375,7 +380,7 @@ def duplicate_ledger_identical_lines(d: Path) -> None:
 def amount_text_in_amount(d: Path) -> None:
     """12a.00 for an amount (a letter typed for a digit)."""
     sub = sample(d)
-    edit_line(sub / "budget_ledger.csv", 2, '办公经费,"121,000.00"', '办公经费,12a.00')
+    edit_line(sub / "budget_ledger.csv", 2, '办公经费,"121,000.00"', "办公经费,12a.00")
 
 
 @case
@@ -438,7 +443,12 @@ def amount_parenthesized_adjustment_ok(d: Path) -> None:
 def amount_fullwidth_digits_ok(d: Path) -> None:
     """Control: full-width digits and punctuation (an IME left in full-width mode), in amounts and a year."""
     sub = sample(d)
-    edit_line(sub / "budget_ledger.csv", 2, '430406-hrss,2023,基本支出,公用经费,办公经费,"121,000.00"', '430406-hrss,２０２３,基本支出,公用经费,办公经费,"１２１，０００．００"')
+    edit_line(
+        sub / "budget_ledger.csv",
+        2,
+        '430406-hrss,2023,基本支出,公用经费,办公经费,"121,000.00"',
+        '430406-hrss,２０２３,基本支出,公用经费,办公经费,"１２１，０００．００"',
+    )
     edit_line(sub / "budget_ledger.csv", 5, '"-79,703.00"', '"－７９，７０３．００"')
 
 
@@ -455,7 +465,10 @@ def unit_wan_and_yuan_files_warn(d: Path) -> None:
     for j in range(5, 10):
         rows[0][j] += "(元)"
     write_rows(sub / "budget_ledger.csv", rows)
-    write_text(sub / "carryover.csv", "部门编码,年度,年初结转结余(万元),年末结转结余(万元)\n430406-hrss,2023,86.136681,\n")
+    write_text(
+        sub / "carryover.csv",
+        "部门编码,年度,年初结转结余(万元),年末结转结余(万元)\n430406-hrss,2023,86.136681,\n",
+    )
 
 
 @case
@@ -492,7 +505,9 @@ def unit_column_contradicts_header(d: Path) -> None:
 def unit_column_invalid(d: Path) -> None:
     """A unit column saying 千元."""
     sub = sample(d)
-    write_text(sub / "carryover.csv", "部门编码,年度,年初结转结余,年末结转结余,单位\n430406-hrss,2023,861.37,,千元\n")
+    write_text(
+        sub / "carryover.csv", "部门编码,年度,年初结转结余,年末结转结余,单位\n430406-hrss,2023,861.37,,千元\n"
+    )
 
 
 @case
@@ -671,7 +686,9 @@ def ledger_invalid_category(d: Path) -> None:
 def ledger_bool_maybe(d: Path) -> None:
     """是否重点项目 = maybe."""
     sub = sample(d)
-    add_column(sub / "budget_ledger.csv", "是否重点项目", lambda i: "maybe" if i == 19 else ("是" if i > 17 else ""))
+    add_column(
+        sub / "budget_ledger.csv", "是否重点项目", lambda i: "maybe" if i == 19 else ("是" if i > 17 else "")
+    )
 
 
 @case
@@ -734,11 +751,12 @@ def facts_unknown_code(d: Path) -> None:
 def reported_indicator_without_framework(d: Path) -> None:
     """A reported value for indicator B11 with no framework_code: B11 of which framework?"""
     sub = sample(d)
-    edit_line(sub / "reported_results.csv", 5, "430406-hrss,2023,hn_dept_overall,B11", "430406-hrss,2023,,B11")
+    edit_line(
+        sub / "reported_results.csv", 5, "430406-hrss,2023,hn_dept_overall,B11", "430406-hrss,2023,,B11"
+    )
 
 
 # ---------------------------------------------------------------------------
-
 
 
 # ---------------------------------------------------------------------------
@@ -750,7 +768,9 @@ def csv_row_one_field_short(d: Path) -> None:
     """Line 16 lost its empty 调整金额 field (one comma fewer): padding it would shift 实际支付合计
     2,214,498.35 into 指标结余's place and load 324.37 as paid. Refused, like a row with a field too many."""
     sub = sample(d)
-    edit_line(sub / "budget_ledger.csv", 16, '"2,214,822.72",,"2,214,822.72"', '"2,214,822.72","2,214,822.72"')
+    edit_line(
+        sub / "budget_ledger.csv", 16, '"2,214,822.72",,"2,214,822.72"', '"2,214,822.72","2,214,822.72"'
+    )
 
 
 @case
@@ -781,7 +801,10 @@ def amount_unit_slip_wan(d: Path) -> None:
     """年初结转结余(万元) 1,200,000,000: 12 万亿元 for one department, a unit slip. Refused at ingest, not
     left to overflow a DECIMAL in the dbt build (which would lose every other submission of the run)."""
     sub = sample(d)
-    write_text(sub / "carryover.csv", '部门编码,年度,年初结转结余(万元),年末结转结余(万元)\n430406-hrss,2023,"1,200,000,000",\n')
+    write_text(
+        sub / "carryover.csv",
+        '部门编码,年度,年初结转结余(万元),年末结转结余(万元)\n430406-hrss,2023,"1,200,000,000",\n',
+    )
 
 
 @case
@@ -827,7 +850,12 @@ def name_with_line_break_and_control(d: Path) -> None:
     """部门名称 with a line break and a forged heading, and 政府经济分类 with a BEL control character: a name
     never holds either (they forge report lines and break DOCX)."""
     sub = sample(d)
-    edit_line(sub / "departments.csv", 2, "雁峰区人力资源和社会保障局,", '"雁峰区人力资源和社会保障局\n\n## 五、评价结论（更正）",')
+    edit_line(
+        sub / "departments.csv",
+        2,
+        "雁峰区人力资源和社会保障局,",
+        '"雁峰区人力资源和社会保障局\n\n## 五、评价结论（更正）",',
+    )
     edit_line(sub / "budget_ledger.csv", 3, "其他商品和服务支出", "其他商品和服务支出\x07")
 
 
@@ -935,7 +963,17 @@ def xlsx_percent_format_and_hidden_sheet_ok(d: Path) -> None:
     """Control: reported_results' 报告值 cells for rates are fractions formatted as percentages (0.9908 shown
     as 99.08%), as Excel stores them: they load as 99.08. The facts sheet is hidden: read, with a warning."""
     rows = rows_of(SAMPLE / "reported_results.csv")
-    amount_items = {"年初预算", "调整后预算", "支出合计", "基本支出", "人员经费", "公用经费", "项目支出", "年末结转结余", "年初结转结余"}
+    amount_items = {
+        "年初预算",
+        "调整后预算",
+        "支出合计",
+        "基本支出",
+        "人员经费",
+        "公用经费",
+        "项目支出",
+        "年末结转结余",
+        "年初结转结余",
+    }
 
     def reported(ws) -> None:
         pct = ws._jixiao_pct

@@ -59,7 +59,11 @@ ui.keep("d_year", preferred, lambda v: v in dyears)
 with c2:
     year = st.selectbox("年度", dyears, key="d_year")
 ui.remember("d_year")
-if st.query_params.get("dept") != dept or st.query_params.get("year") != str(year) or st.query_params.get("fw") != f.framework:
+if (
+    st.query_params.get("dept") != dept
+    or st.query_params.get("year") != str(year)
+    or st.query_params.get("fw") != f.framework
+):
     st.query_params.update({"dept": dept, "year": str(year), "fw": f.framework})
     st.session_state["_qp_dept"] = (dept, str(year))
 
@@ -72,7 +76,9 @@ levels = data.level_names(f.framework)
 fd = data.findings(f.framework, [year], None, dept)
 
 st.header(f"{ui.md(drow['dept_name'])} · {year} 年")
-st.caption(f"{ui.md(drow['region_name'])}（{ui.md(drow['region_code'])}） · 部门编码 {ui.md(dept)} · {ui.md(f.framework_name)}")
+st.caption(
+    f"{ui.md(drow['region_name'])}（{ui.md(drow['region_code'])}） · 部门编码 {ui.md(dept)} · {ui.md(f.framework_name)}"
+)
 
 # ---------------------------------------------------------------------------- headline
 
@@ -80,16 +86,28 @@ m = st.columns(5)
 if f.is_letter:
     m[0].metric("评定结果", this["grade"] or "—")
 else:
-    delta = None if pd.isna(this["total_score_change"]) else f"{fmt.score(this['total_score_change'], signed=True)} 较上年"
+    delta = (
+        None
+        if pd.isna(this["total_score_change"])
+        else f"{fmt.score(this['total_score_change'], signed=True)} 较上年"
+    )
     m[0].metric("总分", fmt.score(this["total_score"]), delta=delta, help="各三级指标得分之和")
     m[1].metric("等级", this["grade"] or "—", help="；".join(data.grades(f.framework)["band_text"]))
     m[2].metric("满分", fmt.score(this["max_score"]))
-    m[3].metric("不可评价分值", fmt.score(this["not_assessable_weight"]), help="因缺少数据而未计分的指标分值合计")
-m[4].metric("核对发现", f"{int(this['findings'])}", help=f"其中错误 {int(this['errors'])} 条（见下方“核对发现”）")
+    m[3].metric(
+        "不可评价分值", fmt.score(this["not_assessable_weight"]), help="因缺少数据而未计分的指标分值合计"
+    )
+m[4].metric(
+    "核对发现", f"{int(this['findings'])}", help=f"其中错误 {int(this['errors'])} 条（见下方“核对发现”）"
+)
 if f.grade_basis == "normalized" and pd.notna(this["normalized_score"]):
-    st.caption(f"换算得分 = 得分 / 适用满分 × 100 = {fmt.score(this['total_score'])} / {fmt.score(this['max_score'])} × 100 = {fmt.score(this['normalized_score'])}")
+    st.caption(
+        f"换算得分 = 得分 / 适用满分 × 100 = {fmt.score(this['total_score'])} / {fmt.score(this['max_score'])} × 100 = {fmt.score(this['normalized_score'])}"
+    )
 
-tab_score, tab_inputs, tab_findings, tab_history = st.tabs(["评分", "基础数据", f"核对发现（{int(this['findings'])}）", "历年"])
+tab_score, tab_inputs, tab_findings, tab_history = st.tabs(
+    ["评分", "基础数据", f"核对发现（{int(this['findings'])}）", "历年"]
+)
 
 # ---------------------------------------------------------------------------- scores
 
@@ -98,34 +116,82 @@ with tab_score:
     l1f = scoring_table.level1_frame(l1)
     if not l1.empty and not f.is_letter:
         chart_df = l1.assign(名称=[f"{c} {n}" for c, n in zip(l1.level1_code, l1.level_name)])
-        base = alt.Chart(chart_df).encode(y=alt.Y("名称:N", sort=chart_df["名称"].tolist(), title=None, axis=alt.Axis(labelLimit=200)))
-        chart = base.mark_bar(color="#e0e0e0").encode(x=alt.X("weight:Q", title="得分 / 分值")) + base.mark_bar(color="#3949ab", height=12).encode(
-            x="score:Q", tooltip=[alt.Tooltip("名称:N"), alt.Tooltip("score:Q", title="得分"), alt.Tooltip("weight:Q", title="分值")]
-        ) + base.mark_text(align="left", dx=4).encode(x="weight:Q", text=alt.Text("score:Q", format=".4~g"))
+        base = alt.Chart(chart_df).encode(
+            y=alt.Y("名称:N", sort=chart_df["名称"].tolist(), title=None, axis=alt.Axis(labelLimit=200))
+        )
+        chart = (
+            base.mark_bar(color="#e0e0e0").encode(x=alt.X("weight:Q", title="得分 / 分值"))
+            + base.mark_bar(color="#3949ab", height=12).encode(
+                x="score:Q",
+                tooltip=[
+                    alt.Tooltip("名称:N"),
+                    alt.Tooltip("score:Q", title="得分"),
+                    alt.Tooltip("weight:Q", title="分值"),
+                ],
+            )
+            + base.mark_text(align="left", dx=4).encode(x="weight:Q", text=alt.Text("score:Q", format=".4~g"))
+        )
         st.altair_chart(chart.properties(height=40 * len(chart_df) + 20), width="stretch")
-    ui.table(l1f, "d_level1", file_stem=f"一级指标_{dept}_{year}", score=["分值", "得分", "不可评价分值"], pct=["得分率"], ints=["指标数", "评价人评分"])
+    ui.table(
+        l1f,
+        "d_level1",
+        file_stem=f"一级指标_{dept}_{year}",
+        score=["分值", "得分", "不可评价分值"],
+        pct=["得分率"],
+        ints=["指标数", "评价人评分"],
+    )
 
     st.subheader("三级指标得分")
     if not ind.empty and not f.is_letter:
         ch = ind.assign(
             指标=[f"{c} {n}" for c, n in zip(ind.indicator_code, ind.indicator_name)],
-            评分方式=[(data.labels("scoring_status")["not_assessable"] if not a else data.labels("scored_by").get(s, s)) for s, a in zip(ind.scored_by, ind.assessable.fillna(False))],
+            评分方式=[
+                (
+                    data.labels("scoring_status")["not_assessable"]
+                    if not a
+                    else data.labels("scored_by").get(s, s)
+                )
+                for s, a in zip(ind.scored_by, ind.assessable.fillna(False))
+            ],
         )
         if ch["project_code"].ne("").any():
             ch["指标"] = ch["project_code"] + " " + ch["指标"]
-        base = alt.Chart(ch).encode(y=alt.Y("指标:N", sort=ch["指标"].tolist(), title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)))
-        chart = base.mark_bar(color="#eeeeee").encode(x=alt.X("weight:Q", title="得分 / 分值")) + base.mark_bar(height=10).encode(
+        base = alt.Chart(ch).encode(
+            y=alt.Y(
+                "指标:N",
+                sort=ch["指标"].tolist(),
+                title=None,
+                axis=alt.Axis(labelLimit=260, labelOverlap=False),
+            )
+        )
+        chart = base.mark_bar(color="#eeeeee").encode(
+            x=alt.X("weight:Q", title="得分 / 分值")
+        ) + base.mark_bar(height=10).encode(
             x="score:Q",
             color=alt.Color(
                 "评分方式:N",
-                scale=alt.Scale(domain=["按规则", "评价人", "不可评价"], range=["#3949ab", "#8e24aa", "#bdbdbd"]),
+                scale=alt.Scale(
+                    domain=["按规则", "评价人", "不可评价"], range=["#3949ab", "#8e24aa", "#bdbdbd"]
+                ),
                 legend=alt.Legend(orient="top", title=None),
             ),
-            tooltip=[alt.Tooltip("指标:N"), alt.Tooltip("score:Q", title="得分"), alt.Tooltip("weight:Q", title="分值"), "评分方式:N"],
+            tooltip=[
+                alt.Tooltip("指标:N"),
+                alt.Tooltip("score:Q", title="得分"),
+                alt.Tooltip("weight:Q", title="分值"),
+                "评分方式:N",
+            ],
         )
         st.altair_chart(chart.properties(height=22 * len(ch) + 40), width="stretch")
     indf = scoring_table.indicator_frame(ind, levels)
-    ui.table(indf, "d_indicators", file_stem=f"三级指标_{dept}_{year}", score=["分值", "得分"], wide=["评分规则", "说明"], medium=["指标名称"])
+    ui.table(
+        indf,
+        "d_indicators",
+        file_stem=f"三级指标_{dept}_{year}",
+        score=["分值", "得分"],
+        wide=["评分规则", "说明"],
+        medium=["指标名称"],
+    )
 
     with st.expander("逐项说明（评分规则与计算过程）", expanded=False):
         lname = dict(zip(levels.level_code, levels.level_name)) if not levels.empty else {}
@@ -133,14 +199,24 @@ with tab_score:
             sub = l1[l1.level1_code == code]
             head = f"**{ui.md(code)} {ui.md(lname.get(code, ''))}**"
             if not sub.empty and pd.notna(sub["score"].iloc[0]):
-                head += f"　分值 {fmt.score(sub['weight'].iloc[0])} 分，得分 {fmt.score(sub['score'].iloc[0])} 分"
+                head += (
+                    f"　分值 {fmt.score(sub['weight'].iloc[0])} 分，得分 {fmt.score(sub['score'].iloc[0])} 分"
+                )
             st.markdown(head)
             for _, r in g.iterrows():
-                who = data.labels("scoring_status")["not_assessable"] if not r["assessable"] else data.labels("scored_by").get(r["scored_by"], r["scored_by"])
+                who = (
+                    data.labels("scoring_status")["not_assessable"]
+                    if not r["assessable"]
+                    else data.labels("scored_by").get(r["scored_by"], r["scored_by"])
+                )
                 proj = f"\\[{ui.md(r['project_code'])}\\] " if r["project_code"] else ""
                 st.markdown(
                     f"- {proj}**{ui.md(r['indicator_code'])} {ui.md(r['indicator_name'])}**　分值 {fmt.score(r['weight'])} 分，"
-                    + (f"得分 {fmt.score(r['score'])} 分（{ui.md(who)}）  \n" if r["assessable"] else f"{data.labels('scoring_status')['not_assessable']}  \n")
+                    + (
+                        f"得分 {fmt.score(r['score'])} 分（{ui.md(who)}）  \n"
+                        if r["assessable"]
+                        else f"{data.labels('scoring_status')['not_assessable']}  \n"
+                    )
                     + f"  规则：{ui.md(r['rule_text'] or '—')}  \n"
                     f"  说明：{ui.md(r['explanation'] or '—')}"
                 )
@@ -149,10 +225,26 @@ with tab_score:
         ps = data.project_scores(f.framework, dept, year)
         if not ps.empty:
             st.subheader("项目得分")
-            cols = {"project_code": "项目编码", "project_name": "项目名称", "total_score": "得分", "max_score": "满分", "grade": "等级",
-                    "adjusted_budget": "调整后预算", "actual_paid": "实际支出", "execution_rate": "执行率", "not_assessable_weight": "不可评价分值"}
+            cols = {
+                "project_code": "项目编码",
+                "project_name": "项目名称",
+                "total_score": "得分",
+                "max_score": "满分",
+                "grade": "等级",
+                "adjusted_budget": "调整后预算",
+                "actual_paid": "实际支出",
+                "execution_rate": "执行率",
+                "not_assessable_weight": "不可评价分值",
+            }
             psf = ps[[c for c in cols if c in ps.columns]].rename(columns=cols)
-            ui.table(psf, "d_projects", file_stem=f"项目得分_{dept}_{year}", money=["调整后预算", "实际支出"], pct=["执行率"], score=["得分", "满分", "不可评价分值"])
+            ui.table(
+                psf,
+                "d_projects",
+                file_stem=f"项目得分_{dept}_{year}",
+                money=["调整后预算", "实际支出"],
+                pct=["执行率"],
+                score=["得分", "满分", "不可评价分值"],
+            )
 
     # ------------------------------------------------------------------ downloads
     st.subheader("下载")
@@ -182,18 +274,26 @@ with tab_score:
 
     # ------------------------------------------------------------------ 评价报告 (app/report)
     st.subheader("下载评价报告")
-    st.caption("按评价报告格式生成的部门整体支出绩效评价报告：支出情况与台账明细、评分表、逐项指标的计算与评分、核对发现、历年趋势。点击时生成。")
+    st.caption(
+        "按评价报告格式生成的部门整体支出绩效评价报告：支出情况与台账明细、评分表、逐项指标的计算与评分、核对发现、历年趋势。点击时生成。"
+    )
     report_stem = ui.safe_file_stem(f"评价报告_{drow['dept_name']}_{year}_{f.framework}")
 
     def _report(report_fmt: str, key=(dept, year, f.framework)) -> bytes:
-        con = data._open(data.current_version())  # through the dashboard's gate: never a stale DuckDB instance
+        con = data._open(
+            data.current_version()
+        )  # through the dashboard's gate: never a stale DuckDB instance
         try:
             return render_bytes(con, key[0], key[1], key[2], report_fmt)
         finally:
             data._close(con)
 
     r1, r2, r3, _ = st.columns([1.4, 1.4, 1.4, 2.8])
-    for col, rfmt, label, primary in ((r1, "docx", "评价报告（Word）", True), (r2, "pdf", "评价报告（PDF）", False), (r3, "md", "评价报告（Markdown）", False)):
+    for col, rfmt, label, primary in (
+        (r1, "docx", "评价报告（Word）", True),
+        (r2, "pdf", "评价报告（PDF）", False),
+        (r3, "md", "评价报告（Markdown）", False),
+    ):
         col.download_button(
             label,
             data=lambda rfmt=rfmt: _report(rfmt),
@@ -220,7 +320,13 @@ with tab_inputs:
         k[1].metric("调整后预算（元）", fmt.money(tot["调整后预算"]))
         k[2].metric("实际支出（元）", fmt.money(tot["实际支出"]))
         k[3].metric("预算完成率", fmt.pct(tot["执行率"]))
-        ui.table(lf, "d_ledger", file_stem=f"预算执行_{dept}_{year}", money=scoring_table.MONEY, pct=["执行率", "支出占比"])
+        ui.table(
+            lf,
+            "d_ledger",
+            file_stem=f"预算执行_{dept}_{year}",
+            money=scoring_table.MONEY,
+            pct=["执行率", "支出占比"],
+        )
         st.caption("支出占比：明细行为占本类支出的比例，小计行为占支出合计的比例。金额单位：元。")
 
     inp = data.dept_year_inputs(dept, year)
@@ -253,12 +359,22 @@ with tab_inputs:
             tp = data.three_public_items(dept, year)
             if not tp.empty:
                 st.markdown("**“三公”经费明细**")
-                ui.table(tp.rename(columns={"item": "项目", "budget": "预算数", "actual": "决算数"}), "d_three_public", file_stem=f"三公经费_{dept}_{year}", money=["预算数", "决算数"])
+                ui.table(
+                    tp.rename(columns={"item": "项目", "budget": "预算数", "actual": "决算数"}),
+                    "d_three_public",
+                    file_stem=f"三公经费_{dept}_{year}",
+                    money=["预算数", "决算数"],
+                )
         with c2:
             sf = data.staffing_items(dept, year)
             if not sf.empty:
                 st.markdown("**人员编制**")
-                ui.table(sf.rename(columns={"staff_type": "类型", "authorized": "编制数", "actual": "实有人数"}), "d_staffing", file_stem=f"人员编制_{dept}_{year}", ints=["编制数", "实有人数"])
+                ui.table(
+                    sf.rename(columns={"staff_type": "类型", "authorized": "编制数", "actual": "实有人数"}),
+                    "d_staffing",
+                    file_stem=f"人员编制_{dept}_{year}",
+                    ints=["编制数", "实有人数"],
+                )
 
     st.subheader("指标的计算")
     iv = data.indicator_values(f.framework, dept, year)
@@ -280,7 +396,13 @@ with tab_inputs:
         )
         if not ivf["分项"].astype(bool).any():
             ivf = ivf.drop(columns=["分项"])
-        ui.table(ivf, "d_values", file_stem=f"指标计算_{dept}_{year}", money=["分子", "分母"], wide=["数据", "计算式"])
+        ui.table(
+            ivf,
+            "d_values",
+            file_stem=f"指标计算_{dept}_{year}",
+            money=["分子", "分母"],
+            wide=["数据", "计算式"],
+        )
 
 # ---------------------------------------------------------------------------- findings
 
@@ -292,7 +414,9 @@ with tab_findings:
         for sev, col in (("error", "errors"), ("warning", "warnings"), ("info", "infos")):
             if this[col]:
                 st.markdown(f"- {data.labels('severity')[sev]}：{int(this[col])} 条")
-        ui.table(ff, "d_findings", file_stem=f"核对发现_{dept}_{year}", wide=["说明"], medium=["核对对象", "检查"])
+        ui.table(
+            ff, "d_findings", file_stem=f"核对发现_{dept}_{year}", wide=["说明"], medium=["核对对象", "检查"]
+        )
 
 # ---------------------------------------------------------------------------- history
 
@@ -308,7 +432,11 @@ with tab_history:
                 .encode(
                     x=alt.X("年度:O", title="年度", axis=alt.Axis(labelAngle=0)),
                     y=alt.Y("total_score:Q", title="总分", scale=alt.Scale(zero=False)),
-                    tooltip=[alt.Tooltip("年度:O"), alt.Tooltip("total_score:Q", title="总分"), alt.Tooltip("grade:N", title="等级")],
+                    tooltip=[
+                        alt.Tooltip("年度:O"),
+                        alt.Tooltip("total_score:Q", title="总分"),
+                        alt.Tooltip("grade:N", title="等级"),
+                    ],
                 )
             )
             labels = line.mark_text(dy=-12).encode(text=alt.Text("grade:N"))
@@ -324,13 +452,37 @@ with tab_history:
                 "其中错误": h["errors"].astype(int),
             }
         )
-        ui.table(hf, "d_history", file_stem=f"历年得分_{dept}", score=["总分", "较上年", "不可评价分值"], ints=["年度", "核对发现", "其中错误"])
+        ui.table(
+            hf,
+            "d_history",
+            file_stem=f"历年得分_{dept}",
+            score=["总分", "较上年", "不可评价分值"],
+            ints=["年度", "核对发现", "其中错误"],
+        )
         yb = data.budget_summary(dept, levels=("total",))
         if len(yb) > 1:
             st.markdown("**历年预算执行**")
-            yb = yb[["fiscal_year", "original_budget", "adjusted_budget", "actual_paid", "balance", "execution_rate"]]
+            yb = yb[
+                [
+                    "fiscal_year",
+                    "original_budget",
+                    "adjusted_budget",
+                    "actual_paid",
+                    "balance",
+                    "execution_rate",
+                ]
+            ]
             ui.table(
-                yb.rename(columns={"fiscal_year": "年度", "original_budget": "年初预算", "adjusted_budget": "调整后预算", "actual_paid": "实际支出", "balance": "结余", "execution_rate": "预算完成率"}),
+                yb.rename(
+                    columns={
+                        "fiscal_year": "年度",
+                        "original_budget": "年初预算",
+                        "adjusted_budget": "调整后预算",
+                        "actual_paid": "实际支出",
+                        "balance": "结余",
+                        "execution_rate": "预算完成率",
+                    }
+                ),
                 "d_history_budget",
                 file_stem=f"历年预算执行_{dept}",
                 money=scoring_table.MONEY,

@@ -35,11 +35,24 @@ ui.keep("fi_checks", [], lambda v: isinstance(v, list) and all(c in check_opts f
 ui.keep("fi_dept", ui.ALL, lambda v: v in dept_opts)
 c1, c2, c3 = st.columns([1.2, 2, 1.6])
 with c1:
-    sev = st.multiselect("严重程度", sev_opts, key="fi_sev", format_func=lambda s: severity_zh.get(s, s), placeholder="全部")
+    sev = st.multiselect(
+        "严重程度", sev_opts, key="fi_sev", format_func=lambda s: severity_zh.get(s, s), placeholder="全部"
+    )
 with c2:
-    checks = st.multiselect("检查", check_opts, key="fi_checks", format_func=lambda c: check_names.get(c) or c, placeholder="全部检查")
+    checks = st.multiselect(
+        "检查",
+        check_opts,
+        key="fi_checks",
+        format_func=lambda c: check_names.get(c) or c,
+        placeholder="全部检查",
+    )
 with c3:
-    dept = st.selectbox("部门", dept_opts, key="fi_dept", format_func=lambda c: "全部部门" if c == ui.ALL else f"{dnames.get(c, c)}（{c}）")
+    dept = st.selectbox(
+        "部门",
+        dept_opts,
+        key="fi_dept",
+        format_func=lambda c: "全部部门" if c == ui.ALL else f"{dnames.get(c, c)}（{c}）",
+    )
 for k in ("fi_sev", "fi_checks", "fi_dept"):
     ui.remember(k)
 
@@ -59,16 +72,27 @@ for i, s in enumerate(("error", "warning", "info")):
     m[1 + i].metric(severity_zh[s], f"{int((sel.severity == s).sum())}")
 
 if sel.empty:
-    st.success("所选范围内没有核对发现。" if not fd.empty else "仓库中没有核对发现。", icon=":material/check_circle:")
+    st.success(
+        "所选范围内没有核对发现。" if not fd.empty else "仓库中没有核对发现。", icon=":material/check_circle:"
+    )
 else:
-    by = sel.assign(检查=sel.check_name.fillna(sel.check_code), 严重程度=sel.severity.map(severity_zh)).groupby(["检查", "严重程度"]).size().reset_index(name="条数")
+    by = (
+        sel.assign(检查=sel.check_name.fillna(sel.check_code), 严重程度=sel.severity.map(severity_zh))
+        .groupby(["检查", "严重程度"])
+        .size()
+        .reset_index(name="条数")
+    )
     chart = (
         alt.Chart(by)
         .mark_bar()
         .encode(
             y=alt.Y("检查:N", sort="-x", title=None, axis=alt.Axis(labelLimit=280, labelOverlap=False)),
             x=alt.X("条数:Q", stack="zero", axis=alt.Axis(format="d", tickMinStep=1)),
-            color=alt.Color("严重程度:N", scale=alt.Scale(domain=list(fmt.SEVERITY_COLORS), range=list(fmt.SEVERITY_COLORS.values())), legend=alt.Legend(orient="top", title=None)),
+            color=alt.Color(
+                "严重程度:N",
+                scale=alt.Scale(domain=list(fmt.SEVERITY_COLORS), range=list(fmt.SEVERITY_COLORS.values())),
+                legend=alt.Legend(orient="top", title=None),
+            ),
             tooltip=["检查", "严重程度", "条数"],
         )
         .properties(height=max(120, 30 * by["检查"].nunique() + 30))
@@ -116,7 +140,15 @@ with st.expander("检查目录（每种检查做什么、如何判定严重程�
     cat = data.checks_catalogue()
     if not cat.empty:
         ui.table(
-            cat.rename(columns={"check_code": "编码", "check_name": "检查", "category": "类别", "severity_rule": "严重程度规则", "description": "说明"}),
+            cat.rename(
+                columns={
+                    "check_code": "编码",
+                    "check_name": "检查",
+                    "category": "类别",
+                    "severity_rule": "严重程度规则",
+                    "description": "说明",
+                }
+            ),
             "checks_catalogue",
             file_stem="检查目录",
             wide=["说明", "严重程度规则"],
@@ -128,12 +160,17 @@ st.subheader("数据质量检查（Great Expectations）")
 runs = data.check_runs()
 docs_index = data.data_docs_index()
 if runs.empty:
-    st.info("仓库中还没有检查记录（audit.check_runs）。运行 `jixiao build`（不加 --skip-checks）后会生成。", icon=":material/info:")
+    st.info(
+        "仓库中还没有检查记录（audit.check_runs）。运行 `jixiao build`（不加 --skip-checks）后会生成。",
+        icon=":material/info:",
+    )
 else:
     latest_id = runs.iloc[0]["run_id"]
     latest = runs[runs.run_id == latest_id]
     when = pd.Timestamp(latest["run_at"].iloc[0]).strftime("%Y-%m-%d %H:%M:%S")
-    st.caption(f"最近一次检查：{when}（运行编号 {latest_id}）。完整性检查组失败时构建不会上线；核对发现组只报告，不影响构建。")
+    st.caption(
+        f"最近一次检查：{when}（运行编号 {latest_id}）。完整性检查组失败时构建不会上线；核对发现组只报告，不影响构建。"
+    )
     k = st.columns(4)
     for i, (kind, label) in enumerate((("integrity", "完整性检查组"), ("findings", "核对发现检查组"))):
         part = latest[latest.suite_kind == kind]
@@ -153,22 +190,42 @@ else:
     }
     lt = latest[list(cols)].rename(columns=cols)
     lt["问题"] = lt["问题"].fillna("")
-    lt["类型"] = lt["类型"].map({"integrity": "完整性（失败则不上线）", "findings": "核对发现（仅报告）"}).fillna(lt["类型"])
+    lt["类型"] = (
+        lt["类型"]
+        .map({"integrity": "完整性（失败则不上线）", "findings": "核对发现（仅报告）"})
+        .fillna(lt["类型"])
+    )
     lt["通过"] = lt["通过"].map({True: "✔ 通过", False: "✘ 未通过"})
-    ui.table(lt, "gx_runs", file_stem=f"检查结果_{latest_id}", ints=["检查项", "通过项", "未通过项"], wide=["问题"])
+    ui.table(
+        lt, "gx_runs", file_stem=f"检查结果_{latest_id}", ints=["检查项", "通过项", "未通过项"], wide=["问题"]
+    )
     res = data.check_results(latest_id)
     if not res.empty:
         failed = res[~res.success.fillna(False)]
         if not failed.empty:
             st.markdown(f"**未通过的检查项（{len(failed)}）**")
-            fcols = {"suite": "检查组", "description": "规则", "expectation": "GX 检查", "column_name": "列", "observed": "观察值", "details": "明细"}
-            ui.table(failed[list(fcols)].rename(columns=fcols), "gx_failed", file_stem=f"未通过检查项_{latest_id}", wide=["规则", "明细"])
+            fcols = {
+                "suite": "检查组",
+                "description": "规则",
+                "expectation": "GX 检查",
+                "column_name": "列",
+                "observed": "观察值",
+                "details": "明细",
+            }
+            ui.table(
+                failed[list(fcols)].rename(columns=fcols),
+                "gx_failed",
+                file_stem=f"未通过检查项_{latest_id}",
+                wide=["规则", "明细"],
+            )
 
 st.markdown("##### Data Docs")
 if docs_index is None:
     st.caption(f"没有找到 Data Docs（应在 `{data.warehouse_path().parent / 'data_docs' / 'index.html'}`）。")
 else:
-    st.markdown(f"[在浏览器中打开 Data Docs]({docs_index.as_uri()})（本机文件；若浏览器不允许从网页打开本机文件，请复制下面的路径到地址栏）")
+    st.markdown(
+        f"[在浏览器中打开 Data Docs]({docs_index.as_uri()})（本机文件；若浏览器不允许从网页打开本机文件，请复制下面的路径到地址栏）"
+    )
     st.code(str(docs_index), language=None)
 
     def _zip_docs(folder: Path = docs_index.parent) -> bytes:
@@ -179,7 +236,15 @@ else:
                     z.write(p, Path("data_docs") / p.relative_to(folder))
         return buf.getvalue()
 
-    st.download_button("下载 Data Docs（zip，离线打开 index.html）", data=_zip_docs, file_name="data_docs.zip", mime="application/zip", key="gx_zip", on_click="ignore", icon=":material/folder_zip:")
+    st.download_button(
+        "下载 Data Docs（zip，离线打开 index.html）",
+        data=_zip_docs,
+        file_name="data_docs.zip",
+        mime="application/zip",
+        key="gx_zip",
+        on_click="ignore",
+        icon=":material/folder_zip:",
+    )
     with st.expander("在看板中预览 Data Docs"):
         pages = {"首页（index.html）": docs_index}
         if not runs.empty:
@@ -189,4 +254,6 @@ else:
                     if p.exists():
                         pages[f"{r.get('suite_title') or r['suite']}"] = p
         which = st.selectbox("页面", list(pages), key="gx_page")
-        components.html(pages[which].read_text(encoding="utf-8", errors="replace"), height=640, scrolling=True)
+        components.html(
+            pages[which].read_text(encoding="utf-8", errors="replace"), height=640, scrolling=True
+        )

@@ -26,7 +26,9 @@ if mx.empty:
 # ---------------------------------------------------------------------------- heatmap
 
 st.subheader("得分率热力图")
-st.caption("每格为该部门该指标的得分占分值的比例（得分 / 分值）；灰色为不可评价（缺少数据，未计分）。部门按总分从高到低排列。")
+st.caption(
+    "每格为该部门该指标的得分占分值的比例（得分 / 分值）；灰色为不可评价（缺少数据，未计分）。部门按总分从高到低排列。"
+)
 scores = data.department_scores(f.framework, f.region, [year])
 order_col = f.score_col if not f.is_letter else "grade"
 dept_order = (
@@ -62,19 +64,25 @@ else:
         得分=weighted["score"],
         分值=weighted["weight"],
         指标值=[fmt.value(v, u, dash="") for v, u in zip(weighted["value"], weighted["unit"])],
-        评分方式=[(data.labels("scoring_status")["not_assessable"] if not a else data.labels("scored_by").get(s, s)) for s, a in zip(weighted["scored_by"], weighted["assessable"].fillna(False))],
+        评分方式=[
+            (data.labels("scoring_status")["not_assessable"] if not a else data.labels("scored_by").get(s, s))
+            for s, a in zip(weighted["scored_by"], weighted["assessable"].fillna(False))
+        ],
     )[["部门", "指标", "指标名称", "得分", "分值", "得分率", "指标值", "评分方式"]]
     n_all = cell["部门"].nunique()
     limit = ui.HEATMAP_ROWS
     if n_all > limit:
         # hundreds of rows are unreadable and slow to draw: the lowest or highest scorers, or all on request
-        show = st.segmented_control(
-            "显示的部门",
-            ["得分最低", "得分最高", "全部"],
-            default="得分最低",
-            key="ia_heat_rows",
-            help=f"共 {n_all} 个部门；“得分最低/最高”各显示 {limit} 个，“全部”较慢。也可在侧栏按区划筛选。",
-        ) or "得分最低"
+        show = (
+            st.segmented_control(
+                "显示的部门",
+                ["得分最低", "得分最高", "全部"],
+                default="得分最低",
+                key="ia_heat_rows",
+                help=f"共 {n_all} 个部门；“得分最低/最高”各显示 {limit} 个，“全部”较慢。也可在侧栏按区划筛选。",
+            )
+            or "得分最低"
+        )
         present = [d for d in dept_order if d in set(cell["部门"])]
         if show != "全部":
             keep = present[-limit:] if show == "得分最低" else present[:limit]
@@ -84,28 +92,58 @@ else:
     x_order = [c for c in ind_labels if c in set(cell["指标"])]
     # one layer of rects (not-assessable cells gray by a condition): at 500 departments × 30 indicators the
     # browser draws 15,000 rects instead of 30,000, which is most of this page's time
-    chart = alt.Chart(cell).mark_rect().encode(
-        x=alt.X("指标:N", sort=x_order, title=None, axis=alt.Axis(orient="top", labelAngle=-60 if len(x_order) > 24 else 0, labelOverlap=False)),
-        y=alt.Y("部门:N", sort=dept_order, title=None, axis=alt.Axis(labels=n_dept <= 200, ticks=False, labelOverlap=False, labelLimit=220)),
-        color=alt.condition(
-            "isValid(datum['得分率'])",
-            alt.Color(
-                "得分率:Q",
-                scale=alt.Scale(domain=[0, 50, 100], range=["#c62828", "#fdd835", "#2e7d32"]),
-                legend=alt.Legend(title="得分率（%）"),
+    chart = (
+        alt.Chart(cell)
+        .mark_rect()
+        .encode(
+            x=alt.X(
+                "指标:N",
+                sort=x_order,
+                title=None,
+                axis=alt.Axis(orient="top", labelAngle=-60 if len(x_order) > 24 else 0, labelOverlap=False),
             ),
-            alt.value("#d5d5d5"),
-        ),
-        tooltip=["部门", "指标", "指标名称", alt.Tooltip("得分:Q"), alt.Tooltip("分值:Q"), alt.Tooltip("得分率:Q", format=".1f"), "指标值", "评分方式"],
+            y=alt.Y(
+                "部门:N",
+                sort=dept_order,
+                title=None,
+                axis=alt.Axis(labels=n_dept <= 200, ticks=False, labelOverlap=False, labelLimit=220),
+            ),
+            color=alt.condition(
+                "isValid(datum['得分率'])",
+                alt.Color(
+                    "得分率:Q",
+                    scale=alt.Scale(domain=[0, 50, 100], range=["#c62828", "#fdd835", "#2e7d32"]),
+                    legend=alt.Legend(title="得分率（%）"),
+                ),
+                alt.value("#d5d5d5"),
+            ),
+            tooltip=[
+                "部门",
+                "指标",
+                "指标名称",
+                alt.Tooltip("得分:Q"),
+                alt.Tooltip("分值:Q"),
+                alt.Tooltip("得分率:Q", format=".1f"),
+                "指标值",
+                "评分方式",
+            ],
+        )
     )
     chart = chart.properties(height=max(200, row_h * n_dept))
     st.altair_chart(chart, width="stretch")
     if n_dept > 200:
         st.caption(f"共 {n_dept} 个部门：纵轴标签已隐藏，悬停查看部门名称；可在侧栏按区划筛选。")
     pivot = cell.pivot_table(index="部门", columns="指标", values="得分率", aggfunc="first")
-    pivot = pivot.reindex([d for d in dept_order if d in pivot.index])[[c for c in ind_labels if c in pivot.columns]].reset_index()
+    pivot = pivot.reindex([d for d in dept_order if d in pivot.index])[
+        [c for c in ind_labels if c in pivot.columns]
+    ].reset_index()
     with st.expander("热力图数据（得分率，%）"):
-        ui.table(pivot, "ia_heat", file_stem=f"得分率_{f.framework}_{year}", pct=[c for c in pivot.columns if c != "部门"])
+        ui.table(
+            pivot,
+            "ia_heat",
+            file_stem=f"得分率_{f.framework}_{year}",
+            pct=[c for c in pivot.columns if c != "部门"],
+        )
 
 # ---------------------------------------------------------------------------- distribution of one indicator
 
@@ -133,7 +171,12 @@ else:
         r = rule.iloc[0]
         st.caption(f"评分规则：{r['rule_text'] or '—'}")
         if r["rule_type"] in ("threshold", "per_point") and pd.notna(r["bound"]):
-            lines.append((float(r["bound"]), f"{data.labels('op').get(r['op'], r['op'] or '')} {fmt.score(r['bound'])}{unit}"))
+            lines.append(
+                (
+                    float(r["bound"]),
+                    f"{data.labels('op').get(r['op'], r['op'] or '')} {fmt.score(r['bound'])}{unit}",
+                )
+            )
         if pd.notna(r.get("target")):
             lines.append((float(r["target"]), f"目标 {fmt.score(r['target'])}{unit}"))
         rp = data.rule_parts(f.framework, code)
@@ -141,7 +184,7 @@ else:
             for b in ("lower_bound", "upper_bound"):
                 if pd.notna(p[b]):
                     lines.append((float(p[b]), f"{fmt.score(p[b])}{unit}（{p['part_name']}）"))
-    lines = list(dict((round(x, 6), (x, t)) for x, t in lines).values())
+    lines = list({round(x, 6): (x, t) for x, t in lines}.values())
     dv = v.assign(部门=v["dept_name"], 指标值=v["value"].astype(float))
     stats = dv["指标值"].describe()
     s = st.columns(5)
@@ -153,16 +196,31 @@ else:
     hist = (
         alt.Chart(dv[["部门", "指标值"]])
         .mark_bar(color="#5c6bc0", opacity=0.85)
-        .encode(x=alt.X("指标值:Q", bin=alt.Bin(maxbins=40), title=f"{code} {vname.get(code, '')}（{unit or '值'}）"), y=alt.Y("count():Q", title="部门数"))
+        .encode(
+            x=alt.X(
+                "指标值:Q", bin=alt.Bin(maxbins=40), title=f"{code} {vname.get(code, '')}（{unit or '值'}）"
+            ),
+            y=alt.Y("count():Q", title="部门数"),
+        )
     )
     layers = [hist]
     if lines:
         ldf = pd.DataFrame(lines, columns=["阈值", "说明"])
-        layers.append(alt.Chart(ldf).mark_rule(color="#c62828", strokeWidth=2, strokeDash=[6, 3]).encode(x="阈值:Q", tooltip=["说明", "阈值"]))
-        layers.append(alt.Chart(ldf).mark_text(color="#c62828", align="left", dx=4, dy=-6, baseline="top").encode(x="阈值:Q", y=alt.value(0), text="说明:N"))
+        layers.append(
+            alt.Chart(ldf)
+            .mark_rule(color="#c62828", strokeWidth=2, strokeDash=[6, 3])
+            .encode(x="阈值:Q", tooltip=["说明", "阈值"])
+        )
+        layers.append(
+            alt.Chart(ldf)
+            .mark_text(color="#c62828", align="left", dx=4, dy=-6, baseline="top")
+            .encode(x="阈值:Q", y=alt.value(0), text="说明:N")
+        )
     st.altair_chart(alt.layer(*layers).properties(height=280), width="stretch")
     if lines:
-        st.caption("红色虚线：评价体系规则中的阈值（来自 marts.dim_framework_indicator / dim_framework_rule_part）。")
+        st.caption(
+            "红色虚线：评价体系规则中的阈值（来自 marts.dim_framework_indicator / dim_framework_rule_part）。"
+        )
     box = (
         alt.Chart(dv[["部门", "指标值"]])
         .mark_boxplot(extent=1.5, color="#5c6bc0", outliers=alt.MarkConfig(color="#c62828"))
@@ -170,9 +228,19 @@ else:
         .properties(height=70)
     )
     st.altair_chart(box, width="stretch")
-    dtab = dv[["部门", "dept_code", "指标值", "numerator", "denominator"]].rename(columns={"dept_code": "部门编码", "numerator": "分子", "denominator": "分母"}).sort_values("指标值")
+    dtab = (
+        dv[["部门", "dept_code", "指标值", "numerator", "denominator"]]
+        .rename(columns={"dept_code": "部门编码", "numerator": "分子", "denominator": "分母"})
+        .sort_values("指标值")
+    )
     with st.expander(f"各部门的 {code} 指标值"):
-        ui.table(dtab, "ia_values", file_stem=f"指标值_{code}_{f.framework}_{year}", money=["分子", "分母"], score=["指标值"])
+        ui.table(
+            dtab,
+            "ia_values",
+            file_stem=f"指标值_{code}_{f.framework}_{year}",
+            money=["分子", "分母"],
+            score=["指标值"],
+        )
 
 # ---------------------------------------------------------------------------- outliers
 
@@ -212,7 +280,9 @@ def tukey_outliers(v: pd.DataFrame, k: float = 1.5, min_n: int = 8) -> pd.DataFr
 
 
 st.subheader("异常值")
-st.caption("按四分位距（Tukey）判断：指标值低于 Q1 − 1.5×IQR 或高于 Q3 + 1.5×IQR 的部门。只统计至少 8 个部门有值的指标。")
+st.caption(
+    "按四分位距（Tukey）判断：指标值低于 Q1 − 1.5×IQR 或高于 Q3 + 1.5×IQR 的部门。只统计至少 8 个部门有值的指标。"
+)
 if vals.empty:
     ui.no_data()
 else:
@@ -220,7 +290,9 @@ else:
     if ol.empty:
         st.success("没有发现异常值。", icon=":material/check_circle:")
     else:
-        st.markdown(f"共 **{len(ol)}** 个异常值，涉及 {ol['部门编码'].nunique()} 个部门、{ol['指标'].nunique()} 个指标。")
+        st.markdown(
+            f"共 **{len(ol)}** 个异常值，涉及 {ol['部门编码'].nunique()} 个部门、{ol['指标'].nunique()} 个指标。"
+        )
         ev = ui.table(
             ol.drop(columns=["fiscal_year"]),
             "ia_outliers",
@@ -229,4 +301,6 @@ else:
             selectable=True,
             height=400 if len(ol) > 12 else "auto",
         )
-        ui.drill_down_button(ol, ev, f.framework, "ia_outliers", name_col="部门", code_col="部门编码", year_col="fiscal_year")
+        ui.drill_down_button(
+            ol, ev, f.framework, "ia_outliers", name_col="部门", code_col="部门编码", year_col="fiscal_year"
+        )

@@ -13,7 +13,12 @@ st.title("总览")
 st.caption(f.caption())
 
 ui.keep("ov_year", f.year, lambda v: v in f.years)
-year = st.segmented_control("评价年度", list(f.years), key="ov_year", help="排名表所用的年度（侧栏所选年度之一）。") or f.year
+year = (
+    st.segmented_control(
+        "评价年度", list(f.years), key="ov_year", help="排名表所用的年度（侧栏所选年度之一）。"
+    )
+    or f.year
+)
 ui.remember("ov_year")
 
 scores = data.department_scores(f.framework, f.region, [year])
@@ -46,7 +51,9 @@ if not f.is_letter:
         fmt.score(stats[f"mean_{stat}_score"]),
         delta=None if pd.isna(change) else f"{float(change):+.2f} 较上年",
     )
-framework_grades = grade_rows[grade_rows.sort_order < 999]  # the framework's own grades (project_self: 优/良/中/差)
+framework_grades = grade_rows[
+    grade_rows.sort_order < 999
+]  # the framework's own grades (project_self: 优/良/中/差)
 for i, (g, n) in enumerate(zip(framework_grades.grade[:4], framework_grades.departments[:4])):
     m[2 + i].metric(g, f"{int(n)}", help=f"等级为“{g}”的部门数")
 
@@ -55,7 +62,9 @@ for i, (g, n) in enumerate(zip(framework_grades.grade[:4], framework_grades.depa
 c1, c2 = st.columns(2)
 with c1:
     st.subheader("等级分布")
-    gd = grade_rows[grade_rows.departments > 0].rename(columns={"grade": "等级", "departments": "部门数"})[["等级", "部门数"]]
+    gd = grade_rows[grade_rows.departments > 0].rename(columns={"grade": "等级", "departments": "部门数"})[
+        ["等级", "部门数"]
+    ]
     order = gd["等级"].tolist()
     chart = (
         alt.Chart(gd)
@@ -73,22 +82,28 @@ with c1:
         )
         .properties(height=260)
     )
-    st.altair_chart(chart + chart.mark_text(dy=-8).encode(text="部门数:Q", color=alt.value("#333")), width="stretch")
+    st.altair_chart(
+        chart + chart.mark_text(dy=-8).encode(text="部门数:Q", color=alt.value("#333")), width="stretch"
+    )
 with c2:
     if not f.is_letter:
         st.subheader("得分分布")
         hist = (
             alt.Chart(df[["score"]].dropna().rename(columns={"score": "得分"}))
             .mark_bar(color="#5c6bc0")
-            .encode(x=alt.X("得分:Q", bin=alt.Bin(maxbins=30), title="得分"), y=alt.Y("count():Q", title="部门数"))
+            .encode(
+                x=alt.X("得分:Q", bin=alt.Bin(maxbins=30), title="得分"), y=alt.Y("count():Q", title="部门数")
+            )
             .properties(height=260)
         )
         rules = data.grades(f.framework).dropna(subset=["min_score"])
         lo, hi = df["score"].min(), df["score"].max()
         rules = rules[(rules.min_score >= lo - 5) & (rules.min_score <= hi + 5)]
         if not rules.empty:
-            lines = alt.Chart(rules.rename(columns={"min_score": "下限", "grade": "等级"})).mark_rule(strokeDash=[4, 3], color="#777").encode(
-                x="下限:Q", tooltip=["等级", "下限"]
+            lines = (
+                alt.Chart(rules.rename(columns={"min_score": "下限", "grade": "等级"}))
+                .mark_rule(strokeDash=[4, 3], color="#777")
+                .encode(x="下限:Q", tooltip=["等级", "下限"])
             )
             hist = hist + lines
         st.altair_chart(hist, width="stretch")
@@ -163,9 +178,18 @@ if not f.is_letter:
                 alt.Chart(mv)
                 .mark_bar()
                 .encode(
-                    y=alt.Y("部门:N", sort=mv["部门"].tolist(), title=None, axis=alt.Axis(labelLimit=240, labelOverlap=False)),
+                    y=alt.Y(
+                        "部门:N",
+                        sort=mv["部门"].tolist(),
+                        title=None,
+                        axis=alt.Axis(labelLimit=240, labelOverlap=False),
+                    ),
                     x=alt.X("较上年:Q", title="得分较上年变化"),
-                    color=alt.Color("方向:N", scale=alt.Scale(domain=["上升", "下降"], range=["#2e7d32", "#c62828"]), legend=None),
+                    color=alt.Color(
+                        "方向:N",
+                        scale=alt.Scale(domain=["上升", "下降"], range=["#2e7d32", "#c62828"]),
+                        legend=None,
+                    ),
                     tooltip=["部门", "得分", "上年得分", "较上年", "等级", "上年等级"],
                 )
                 .properties(height=max(160, 24 * len(mv)))

@@ -50,19 +50,33 @@ with left:
         st.session_state["sql_text"] = EXAMPLES[ex]
         st.session_state["_sql_example_applied"] = ex
     ui.keep("sql_text", EXAMPLES["各部门得分与等级"])
-    sql = st.text_area("SQL", key="sql_text", height=200, help="DuckDB 方言。Ctrl+Enter 应用输入，然后点“执行查询”。")
+    sql = st.text_area(
+        "SQL", key="sql_text", height=200, help="DuckDB 方言。Ctrl+Enter 应用输入，然后点“执行查询”。"
+    )
     ui.remember("sql_text")
     run = st.button("执行查询", type="primary", key="sql_run", icon=":material/play_arrow:")
     if run:
         with st.spinner("正在查询…"):
             try:
-                res = sandbox.run_query(sql, data.warehouse_path(), row_limit=sandbox.ROW_LIMIT, time_limit=sandbox.TIME_LIMIT_S)
+                res = sandbox.run_query(
+                    sql, data.warehouse_path(), row_limit=sandbox.ROW_LIMIT, time_limit=sandbox.TIME_LIMIT_S
+                )
                 st.session_state["sql_result"] = {
-                    "sql": sql, "df": res.dataframe(), "truncated": res.truncated, "seconds": res.seconds, "error": None,
-                    "cells_truncated": res.cells_truncated, "size_truncated": res.size_truncated,
+                    "sql": sql,
+                    "df": res.dataframe(),
+                    "truncated": res.truncated,
+                    "seconds": res.seconds,
+                    "error": None,
+                    "cells_truncated": res.cells_truncated,
+                    "size_truncated": res.size_truncated,
                 }
             except (sandbox.QueryRefused, sandbox.QueryFailed) as e:
-                st.session_state["sql_result"] = {"sql": sql, "df": None, "error": str(e), "refused": isinstance(e, sandbox.QueryRefused)}
+                st.session_state["sql_result"] = {
+                    "sql": sql,
+                    "df": None,
+                    "error": str(e),
+                    "refused": isinstance(e, sandbox.QueryRefused),
+                }
     result = st.session_state.get("sql_result")
     if result:
         if result.get("error"):
@@ -108,9 +122,18 @@ with right:
         if desc:
             st.markdown(desc)
         tc = public[(public.table_schema == schema) & (public.table_name == table)]
-        rows = [(r.column_name, r.data_type, *docs.describe(tdocs, schema, table, r.column_name)) for r in tc.itertuples()]
+        rows = [
+            (r.column_name, r.data_type, *docs.describe(tdocs, schema, table, r.column_name))
+            for r in tc.itertuples()
+        ]
         cdf = pd.DataFrame(rows, columns=["列", "类型", "说明", "说明来源"]).drop(columns=["说明来源"])
-        ui.table(cdf, "sql_doc_columns", file_stem=f"表结构_{which}", wide=["说明"], height=min(38 * len(cdf) + 40, 520))
+        ui.table(
+            cdf,
+            "sql_doc_columns",
+            file_stem=f"表结构_{which}",
+            wide=["说明"],
+            height=min(38 * len(cdf) + 40, 520),
+        )
         d = tdocs.get((schema, table))
         src = "、".join(sorted(d.sources)) if d and d.sources else "看板内置术语表"
         st.caption(f"说明来自：{src}。")
@@ -118,7 +141,10 @@ with right:
             listing = pd.DataFrame(
                 {
                     "表": tables.full,
-                    "说明": [docs.table_description(tdocs, s, t)[:80] for s, t in zip(tables.table_schema, tables.table_name)],
+                    "说明": [
+                        docs.table_description(tdocs, s, t)[:80]
+                        for s, t in zip(tables.table_schema, tables.table_name)
+                    ],
                 }
             )
             ui.table(listing, "sql_doc_tables", file_stem="公共表", wide=["说明"])

@@ -27,19 +27,37 @@ years = data.years()
 next_year = (max(years) + 1) if years else None
 c1, c2 = st.columns([2, 1])
 with c1:
-    prefill = st.toggle(f"预填{'所选区划' if f.region else '全部'}部门（{len(depts)} 个）", value=not depts.empty, key="tpl_prefill")
+    prefill = st.toggle(
+        f"预填{'所选区划' if f.region else '全部'}部门（{len(depts)} 个）",
+        value=not depts.empty,
+        key="tpl_prefill",
+    )
 with c2:
     year_opts = sorted(set(years) | ({next_year} if next_year else set()))
-    chosen_years = st.multiselect("年度下拉列表", year_opts, default=[next_year] if next_year else [], key="tpl_years")
+    chosen_years = st.multiselect(
+        "年度下拉列表", year_opts, default=[next_year] if next_year else [], key="tpl_years"
+    )
 
-rows = [
-    Department(r.dept_code, r.dept_name or "", r.region_code or "", r.region_name or "", r.parent_dept_code or "")
-    for r in depts.itertuples()
-] if prefill else []
+rows = (
+    [
+        Department(
+            r.dept_code, r.dept_name or "", r.region_code or "", r.region_name or "", r.parent_dept_code or ""
+        )
+        for r in depts.itertuples()
+    ]
+    if prefill
+    else []
+)
 with tempfile.TemporaryDirectory() as tmp:
     path = write_blank_template(Path(tmp) / "填报模板.xlsx", rows, [int(y) for y in chosen_years])
     content = path.read_bytes()
 name = f"填报模板{'_' + f.region if f.region else ''}{'_' + '_'.join(str(y) for y in chosen_years) if chosen_years else ''}.xlsx"
-st.download_button("下载填报模板（.xlsx）", content, file_name=name, mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                   key="tpl_download", use_container_width=True)
+st.download_button(
+    "下载填报模板（.xlsx）",
+    content,
+    file_name=name,
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="tpl_download",
+    use_container_width=True,
+)
 st.caption(f"已预填 {len(rows)} 个部门" if rows else "未预填部门（部门编码列不提供下拉列表）")
