@@ -195,7 +195,7 @@ def scores(
         warehouse,
         """select indicator_code, score, assessable, scored_by, value, explanation, letter
            from marts.fct_indicator_scores
-           where dept_code = ? and framework_code = ? and fiscal_year = ? and project_code = ?""",
+           where dept_code = ? and framework_code = ? and fiscal_year = ? and coalesce(project_code, '') = ?""",
         [dept, framework, year, project],
     )
     return {r[0]: r[1:] for r in rows}
@@ -227,7 +227,7 @@ def level1(
     rows = query(
         warehouse,
         """select level1_code, score, letter from marts.fct_level1_scores
-           where dept_code = ? and framework_code = ? and fiscal_year = ? and project_code = ?""",
+           where dept_code = ? and framework_code = ? and fiscal_year = ? and coalesce(project_code, '') = ?""",
         [dept, framework, year, project],
     )
     return {r[0]: (r[1], r[2]) for r in rows}

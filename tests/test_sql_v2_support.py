@@ -131,7 +131,7 @@ def scores(dept: str, framework: str = "hn_dept_overall", year: int = 2023) -> d
     rows = query(
         """select indicator_code, score, assessable, value, not_assessable_reason, explanation
            from marts.fct_indicator_scores
-           where dept_code = ? and framework_code = ? and fiscal_year = ? and project_code = ''""",
+           where dept_code = ? and framework_code = ? and fiscal_year = ? and project_code is null""",
         [dept, framework, year],
     )
     return {r[0]: r[1:] for r in rows}

@@ -11,7 +11,7 @@ department_years as (
 latest_year as (
     select
         department_years.*,
-        row_number() over (partition by dept_code order by fiscal_year desc) as year_rank
+        row_number() over (partition by department_years.dept_code order by department_years.fiscal_year desc) as year_rank
     from department_years
 ),
 

@@ -23,13 +23,20 @@ department_rows as (
 -- the department-years each submission covers, in any table other than departments (every version)
 submission_years as (
     {% for t in year_tables -%}
-    select distinct _submission_id as submission_id, dept_code, fiscal_year from {{ source('raw', t) }}
-    {% if not loop.last %}union{% endif %}
+        select distinct
+            _submission_id as submission_id,
+            dept_code,
+            fiscal_year
+        from {{ source('raw', t) }}
+        {% if not loop.last %}union{% endif %}
     {% endfor %}
 ),
 
 submissions as (
-    select submission_id, load_seq from {{ source('audit', 'submissions') }}
+    select
+        submission_id,
+        load_seq
+    from {{ source('audit', 'submissions') }}
 ),
 
 year_attributes as (
@@ -65,9 +72,10 @@ final as (
         case when ya.dept_code is not null then 'own_submission' else 'current_version' end as attributes_source
     from dept_years
     left join year_attributes as ya
-        on ya.dept_code = dept_years.dept_code
-        and ya.fiscal_year = dept_years.fiscal_year
-        and ya.version_rank = 1
+        on
+            ya.dept_code = dept_years.dept_code
+            and ya.fiscal_year = dept_years.fiscal_year
+            and ya.version_rank = 1
     left join current_attributes as cur
         on cur.dept_code = dept_years.dept_code
 )

@@ -2,7 +2,10 @@
 -- 是否按项目评分、是否字母等级、等级个数与等级列表。看板与评价报告只从这里读评价体系的属性。
 with frameworks as (
     -- the seed's row order is the order frameworks are listed in (hn_dept_overall first)
-    select *, row_number() over () as seed_row from {{ ref('frameworks') }}
+    select
+        *,
+        row_number() over () as seed_row
+    from {{ ref('frameworks') }}
 ),
 
 grades as (

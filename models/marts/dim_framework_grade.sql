@@ -5,7 +5,10 @@ with grades as (
 ),
 
 frameworks as (
-    select framework_code, grade_basis from {{ ref('frameworks') }}
+    select
+        framework_code,
+        grade_basis
+    from {{ ref('frameworks') }}
 ),
 
 final as (
@@ -17,10 +20,12 @@ final as (
         grades.sort_order,
         frameworks.grade_basis,
         case
-            when grades.min_score is not null and grades.max_score is not null then
-                {{ dbt.concat(["'综合得分 '", format_number('grades.min_score'), "' 分（含）—'", format_number('grades.max_score'), "' 分为'", 'grades.grade']) }}
-            when grades.min_score is not null then
-                {{ dbt.concat(["'综合得分 '", format_number('grades.min_score'), "' 分（含）以上为'", 'grades.grade']) }}
+            when grades.min_score is not null and grades.max_score is not null
+                then
+                    {{ dbt.concat(["'综合得分 '", format_number('grades.min_score'), "' 分（含）—'", format_number('grades.max_score'), "' 分为'", 'grades.grade']) }}
+            when grades.min_score is not null
+                then
+                    {{ dbt.concat(["'综合得分 '", format_number('grades.min_score'), "' 分（含）以上为'", 'grades.grade']) }}
             when grades.max_score is not null then
                 {{ dbt.concat([format_number('grades.max_score'), "' 分以下为'", 'grades.grade']) }}
         end as band_text

@@ -5,7 +5,11 @@ with indicators as (
 ),
 
 levels as (
-    select framework_code, level_code, level_name from {{ ref('framework_levels') }}
+    select
+        framework_code,
+        level_code,
+        level_name
+    from {{ ref('framework_levels') }}
 ),
 
 final as (

@@ -4,7 +4,10 @@ with checks as (
 ),
 
 labels as (
-    select code, label from {{ ref('dim_label') }}
+    select
+        code,
+        label
+    from {{ ref('dim_label') }}
     where kind = 'check_category'
 ),
 

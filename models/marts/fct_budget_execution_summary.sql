@@ -103,11 +103,13 @@ with_parent as (
         end as parent_paid
     from all_rows as r
     left join categories as c
-        on r.row_level = 'line' and c.dept_code = r.dept_code and c.fiscal_year = r.fiscal_year
-        and c.expense_type = r.expense_type and c.category = r.category
+        on
+            r.row_level = 'line' and c.dept_code = r.dept_code and c.fiscal_year = r.fiscal_year
+            and c.expense_type = r.expense_type and c.category = r.category
     left join expense_types as e
-        on r.row_level = 'category' and e.dept_code = r.dept_code and e.fiscal_year = r.fiscal_year
-        and e.expense_type = r.expense_type
+        on
+            r.row_level = 'category' and e.dept_code = r.dept_code and e.fiscal_year = r.fiscal_year
+            and e.expense_type = r.expense_type
     left join totals as t
         on r.row_level = 'expense_type' and t.dept_code = r.dept_code and t.fiscal_year = r.fiscal_year
 ),
@@ -122,8 +124,10 @@ final as (
         econ_class,
         label,
         cast(case expense_type when '基本支出' then 1 when '项目支出' then 2 else 9 end as integer) as expense_type_order,
-        cast(case category when '人员经费' then 1 when '公用经费' then 2 when '其他运转类' then 3 when '特定目标类' then 4 else 9 end
-            as integer) as category_order,
+        cast(
+            case category when '人员经费' then 1 when '公用经费' then 2 when '其他运转类' then 3 when '特定目标类' then 4 else 9 end
+            as integer
+        ) as category_order,
         cast(original_budget as decimal(18, 2)) as original_budget,
         cast(adjusted_budget - original_budget as decimal(18, 2)) as adjustment,
         cast(adjusted_budget as decimal(18, 2)) as adjusted_budget,

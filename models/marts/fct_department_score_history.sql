@@ -20,9 +20,10 @@ finding_counts as (
         count(case when findings.severity = 'info' then 1 end) as infos
     from scores
     left join findings
-        on findings.dept_code = scores.dept_code
-        and findings.fiscal_year = scores.fiscal_year
-        and (findings.framework_code is null or findings.framework_code = '' or findings.framework_code = scores.framework_code)
+        on
+            findings.dept_code = scores.dept_code
+            and findings.fiscal_year = scores.fiscal_year
+            and (findings.framework_code is null or findings.framework_code = '' or findings.framework_code = scores.framework_code)
     group by scores.dept_code, scores.fiscal_year, scores.framework_code
 ),
 
@@ -47,13 +48,15 @@ final as (
         cast(finding_counts.infos as integer) as infos
     from scores as this_year
     left join scores as previous_year
-        on previous_year.dept_code = this_year.dept_code
-        and previous_year.framework_code = this_year.framework_code
-        and previous_year.fiscal_year = this_year.fiscal_year - 1
+        on
+            previous_year.dept_code = this_year.dept_code
+            and previous_year.framework_code = this_year.framework_code
+            and previous_year.fiscal_year = this_year.fiscal_year - 1
     inner join finding_counts
-        on finding_counts.dept_code = this_year.dept_code
-        and finding_counts.fiscal_year = this_year.fiscal_year
-        and finding_counts.framework_code = this_year.framework_code
+        on
+            finding_counts.dept_code = this_year.dept_code
+            and finding_counts.fiscal_year = this_year.fiscal_year
+            and finding_counts.framework_code = this_year.framework_code
 )
 
 select * from final

@@ -60,13 +60,33 @@ project_averages as (
 
 all_scored as (
     select
-        dept_code, fiscal_year, framework_code, max_score, positive_score, deductions, not_assessable_weight,
-        indicator_count, not_assessable_count, person_scored_count, project_count, total_score
+        dept_code,
+        fiscal_year,
+        framework_code,
+        max_score,
+        positive_score,
+        deductions,
+        not_assessable_weight,
+        indicator_count,
+        not_assessable_count,
+        person_scored_count,
+        project_count,
+        total_score
     from department_scored
     union all
     select
-        dept_code, fiscal_year, framework_code, max_score, positive_score, deductions, not_assessable_weight,
-        indicator_count, not_assessable_count, person_scored_count, project_count, total_score
+        dept_code,
+        fiscal_year,
+        framework_code,
+        max_score,
+        positive_score,
+        deductions,
+        not_assessable_weight,
+        indicator_count,
+        not_assessable_count,
+        person_scored_count,
+        project_count,
+        total_score
     from project_averages
 ),
 
@@ -114,9 +134,10 @@ final as (
     left join grades as g
         on {{ grade_band_matches('g', 'f', 'n') }}
     left join letters
-        on letters.dept_code = n.dept_code
-        and letters.fiscal_year = n.fiscal_year
-        and letters.framework_code = n.framework_code
+        on
+            letters.dept_code = n.dept_code
+            and letters.fiscal_year = n.fiscal_year
+            and letters.framework_code = n.framework_code
 )
 
 select * from final

@@ -6,7 +6,10 @@ with scores as (
 ),
 
 frameworks as (
-    select framework_code, framework_name from {{ ref('frameworks') }}
+    select
+        framework_code,
+        framework_name
+    from {{ ref('frameworks') }}
 ),
 
 final as (
@@ -16,7 +19,8 @@ final as (
         scores.framework_code,
         frameworks.framework_name,
         scores.indicator_code,
-        scores.project_code,
+        -- no project (a department-level indicator) is NULL here; '' is only the internal join key
+        nullif(scores.project_code, '') as project_code,
         scores.level1_code,
         scores.level2_code,
         scores.indicator_name,

@@ -8,11 +8,19 @@ with indicators as (
 ),
 
 frameworks as (
-    select framework_code, scope from {{ ref('frameworks') }}
+    select
+        framework_code,
+        scope
+    from {{ ref('frameworks') }}
 ),
 
 rule_parts as (
-    select framework_code, indicator_code, part_code, part_name, sort_order
+    select
+        framework_code,
+        indicator_code,
+        part_code,
+        part_name,
+        sort_order
     from {{ ref('framework_rule_parts') }}
 ),
 
@@ -27,8 +35,9 @@ final as (
         i.framework_code,
         i.indicator_code,
         i.indicator_name,
-        v.project_code,
-        v.part_code,
+        -- no project / no part is NULL here; '' is only the internal join key
+        nullif(v.project_code, '') as project_code,
+        nullif(v.part_code, '') as part_code,
         p.part_name,
         i.level1_code,
         i.level2_code,
@@ -43,9 +52,10 @@ final as (
         v.numerator,
         v.denominator,
         v.missing_inputs is null
-            and (v.value is not null or v.zero_denominator)
-            and not (v.zero_denominator and coalesce(v.numerator, 0) = 0
-                     and coalesce(i.on_zero_denominator, 'not_assessable') = 'not_assessable')
+        and (v.value is not null or v.zero_denominator)
+        and not (
+            v.zero_denominator and coalesce(v.numerator, 0) = 0
+            and coalesce(i.on_zero_denominator, 'not_assessable') = 'not_assessable')
             as assessable,
         v.zero_denominator,
         v.missing_inputs,
@@ -55,13 +65,15 @@ final as (
     inner join frameworks as f
         on f.framework_code = i.framework_code
     inner join formula_values as v
-        on v.formula_code = i.formula_code
-        and (f.scope = 'project') = (v.project_code <> '')
+        on
+            v.formula_code = i.formula_code
+            and (f.scope = 'project') = (v.project_code <> '')
     left join rule_parts as p
-        on p.framework_code = i.framework_code
-        and p.indicator_code = i.indicator_code
-        and p.part_code = v.part_code
-        and i.rule_type = 'proportional'
+        on
+            p.framework_code = i.framework_code
+            and p.indicator_code = i.indicator_code
+            and p.part_code = v.part_code
+            and i.rule_type = 'proportional'
     where v.part_code = '' or p.part_code is not null
 )
 

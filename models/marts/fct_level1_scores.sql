@@ -13,7 +13,7 @@ levels as (
 ranked as (
     select
         scores.*,
-        case letter when 'A' then 4 when 'B' then 3 when 'C' then 2 when 'D' then 1 when 'D*' then 1 end as letter_rank
+        case scores.letter when 'A' then 4 when 'B' then 3 when 'C' then 2 when 'D' then 1 when 'D*' then 1 end as letter_rank
     from scores
 ),
 

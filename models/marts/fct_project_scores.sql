@@ -68,9 +68,10 @@ final as (
     left join grades as g
         on {{ grade_band_matches('g', 'f', 'n') }}
     left join projects
-        on projects.dept_code = n.dept_code
-        and projects.fiscal_year = n.fiscal_year
-        and projects.project_code = n.project_code
+        on
+            projects.dept_code = n.dept_code
+            and projects.fiscal_year = n.fiscal_year
+            and projects.project_code = n.project_code
 )
 
 select * from final

@@ -16,29 +16,29 @@
 
 with findings as (
     {% for model, has_framework in sources %}
-    select
-        dept_code,
-        fiscal_year,
-        {% if has_framework -%}
-        framework_code,
-        project_code,
-        {%- else -%}
-        cast(null as {{ dbt.type_string() }}) as framework_code,
-        cast(null as {{ dbt.type_string() }}) as project_code,
-        {%- endif %}
-        check_code,
-        severity,
-        item,
-        expected,
-        actual,
-        difference,
-        unit,
-        message,
-        submission_id,
-        source_file,
-        source_row
-    from {{ ref(model) }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            dept_code,
+            fiscal_year,
+            {% if has_framework -%}
+                framework_code,
+                project_code,
+            {%- else -%}
+                cast(null as {{ dbt.type_string() }}) as framework_code,
+                cast(null as {{ dbt.type_string() }}) as project_code,
+            {%- endif %}
+            check_code,
+            severity,
+            item,
+            expected,
+            actual,
+            difference,
+            unit,
+            message,
+            submission_id,
+            source_file,
+            source_row
+        from {{ ref(model) }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
@@ -47,12 +47,19 @@ checks as (
 ),
 
 departments as (
-    select dept_code, dept_name from {{ ref('dim_department') }}
+    select
+        dept_code,
+        dept_name
+    from {{ ref('dim_department') }}
 ),
 
 -- the department's name in the finding's year (dim_department_year), else its latest name
 department_years as (
-    select dept_code, fiscal_year, dept_name from {{ ref('dim_department_year') }}
+    select
+        dept_code,
+        fiscal_year,
+        dept_name
+    from {{ ref('dim_department_year') }}
 ),
 
 final as (

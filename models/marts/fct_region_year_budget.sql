@@ -7,7 +7,10 @@ with department_totals as (
 ),
 
 departments as (
-    select dept_code, region_code from {{ ref('dim_department') }}
+    select
+        dept_code,
+        region_code
+    from {{ ref('dim_department') }}
 ),
 
 summed as (
@@ -23,7 +26,7 @@ summed as (
     from department_totals
     inner join departments
         on departments.dept_code = department_totals.dept_code
-    group by grouping sets ((department_totals.fiscal_year, departments.region_code), (department_totals.fiscal_year))
+    group by department_totals.fiscal_year, rollup(departments.region_code)
 ),
 
 final as (

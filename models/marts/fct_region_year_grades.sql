@@ -7,15 +7,27 @@ with scores as (
 ),
 
 departments as (
-    select dept_code, region_code from {{ ref('dim_department') }}
+    select
+        dept_code,
+        region_code
+    from {{ ref('dim_department') }}
 ),
 
 grades as (
-    select framework_code, grade, sort_order from {{ ref('dim_framework_grade') }}
+    select
+        framework_code,
+        grade,
+        sort_order
+    from {{ ref('dim_framework_grade') }}
 ),
 
 scored as (
-    select scores.framework_code, scores.fiscal_year, departments.region_code, scores.dept_code, scores.grade
+    select
+        scores.framework_code,
+        scores.fiscal_year,
+        departments.region_code,
+        scores.dept_code,
+        scores.grade
     from scores
     inner join departments
         on departments.dept_code = scores.dept_code
@@ -30,13 +42,18 @@ counted as (
         grade,
         count(distinct dept_code) as departments
     from scored
-    group by grouping sets ((framework_code, fiscal_year, region_code, grade), (framework_code, fiscal_year, grade))
+    group by framework_code, fiscal_year, grade, rollup(region_code)
 ),
 
 -- every (framework, year, region) that has scores, with every grade of its framework
 spine as (
-    select distinct counted.framework_code, counted.fiscal_year, counted.region_code, counted.all_regions,
-           grades.grade, grades.sort_order
+    select distinct
+        counted.framework_code,
+        counted.fiscal_year,
+        counted.region_code,
+        counted.all_regions,
+        grades.grade,
+        grades.sort_order
     from counted
     inner join grades
         on grades.framework_code = counted.framework_code
@@ -53,16 +70,23 @@ final as (
         cast(coalesce(counted.departments, 0) as integer) as departments
     from spine
     left join counted
-        on counted.framework_code = spine.framework_code
-        and counted.fiscal_year = spine.fiscal_year
-        and counted.all_regions = spine.all_regions
-        and counted.region_code is not distinct from spine.region_code
-        and counted.grade = spine.grade
+        on
+            counted.framework_code = spine.framework_code
+            and counted.fiscal_year = spine.fiscal_year
+            and counted.all_regions = spine.all_regions
+            and counted.region_code is not distinct from spine.region_code
+            and counted.grade = spine.grade
     union all
     -- grades that are not one of the framework's bands (PEFA's letter summaries) and departments without a
     -- grade (null): after the framework's grades
-    select counted.framework_code, counted.fiscal_year, counted.region_code, counted.all_regions, counted.grade,
-           cast(999 as integer) as sort_order, cast(counted.departments as integer) as departments
+    select
+        counted.framework_code,
+        counted.fiscal_year,
+        counted.region_code,
+        counted.all_regions,
+        counted.grade,
+        cast(999 as integer) as sort_order,
+        cast(counted.departments as integer) as departments
     from counted
     left join grades
         on grades.framework_code = counted.framework_code and grades.grade = counted.grade

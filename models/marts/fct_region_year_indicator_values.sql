@@ -7,7 +7,10 @@ with indicator_values as (
 ),
 
 departments as (
-    select dept_code, region_code from {{ ref('dim_department') }}
+    select
+        dept_code,
+        region_code
+    from {{ ref('dim_department') }}
 ),
 
 aggregated as (
@@ -22,10 +25,7 @@ aggregated as (
     from indicator_values
     inner join departments
         on departments.dept_code = indicator_values.dept_code
-    group by grouping sets (
-        (indicator_values.framework_code, indicator_values.fiscal_year, departments.region_code, indicator_values.indicator_code),
-        (indicator_values.framework_code, indicator_values.fiscal_year, indicator_values.indicator_code)
-    )
+    group by indicator_values.framework_code, indicator_values.fiscal_year, indicator_values.indicator_code, rollup(departments.region_code)
 ),
 
 final as (

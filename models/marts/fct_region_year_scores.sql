@@ -6,11 +6,19 @@ with scores as (
 ),
 
 departments as (
-    select dept_code, region_code from {{ ref('dim_department') }}
+    select
+        dept_code,
+        region_code
+    from {{ ref('dim_department') }}
 ),
 
 history as (
-    select dept_code, fiscal_year, framework_code, errors from {{ ref('fct_department_score_history') }}
+    select
+        dept_code,
+        fiscal_year,
+        framework_code,
+        errors
+    from {{ ref('fct_department_score_history') }}
 ),
 
 scored as (
@@ -27,9 +35,10 @@ scored as (
     inner join departments
         on departments.dept_code = scores.dept_code
     inner join history
-        on history.dept_code = scores.dept_code
-        and history.fiscal_year = scores.fiscal_year
-        and history.framework_code = scores.framework_code
+        on
+            history.dept_code = scores.dept_code
+            and history.fiscal_year = scores.fiscal_year
+            and history.framework_code = scores.framework_code
 ),
 
 statistics as (
@@ -49,12 +58,17 @@ statistics as (
         max(normalized_score) as max_normalized_score,
         sum(errors) as errors
     from scored
-    group by grouping sets ((framework_code, fiscal_year, region_code), (framework_code, fiscal_year))
+    group by framework_code, fiscal_year, rollup(region_code)
 ),
 
 previous_year as (
-    select framework_code, fiscal_year + 1 as fiscal_year, region_code, all_regions,
-           mean_total_score, mean_normalized_score
+    select
+        framework_code,
+        fiscal_year + 1 as fiscal_year,
+        region_code,
+        all_regions,
+        mean_total_score,
+        mean_normalized_score
     from statistics
 ),
 
@@ -74,14 +88,16 @@ final as (
         cast(s.min_normalized_score as decimal(18, 2)) as min_normalized_score,
         cast(s.max_normalized_score as decimal(18, 2)) as max_normalized_score,
         cast(round(cast(s.mean_total_score - p.mean_total_score as decimal(18, 6)), 2) as decimal(18, 2)) as mean_total_score_change,
-        cast(round(cast(s.mean_normalized_score - p.mean_normalized_score as decimal(18, 6)), 2) as decimal(18, 2)) as mean_normalized_score_change,
+        cast(round(cast(s.mean_normalized_score - p.mean_normalized_score as decimal(18, 6)), 2) as decimal(18, 2))
+            as mean_normalized_score_change,
         cast(coalesce(s.errors, 0) as integer) as errors
     from statistics as s
     left join previous_year as p
-        on p.framework_code = s.framework_code
-        and p.fiscal_year = s.fiscal_year
-        and p.all_regions = s.all_regions
-        and p.region_code is not distinct from s.region_code
+        on
+            p.framework_code = s.framework_code
+            and p.fiscal_year = s.fiscal_year
+            and p.all_regions = s.all_regions
+            and p.region_code is not distinct from s.region_code
 )
 
 select * from final

@@ -12,7 +12,8 @@ ranked_claims as (
     select
         claims.*,
         row_number() over (
-            partition by dept_code, fiscal_year, framework_code order by submission_id desc, source_row
+            partition by claims.dept_code, claims.fiscal_year, claims.framework_code
+            order by claims.submission_id desc, claims.source_row asc
         ) as claim_rank
     from claims
 ),
@@ -60,7 +61,7 @@ final as (
         r.computed_total_score as total_score,
         r.computed_normalized_score as normalized_score,
         r.computed_grade as grade,
-        r.total_score is distinct from r.computed_total_score as differs,
+        (r.total_score is distinct from r.computed_total_score) as differs,
         r.submission_id,
         r.source_file,
         r.source_row

@@ -8,7 +8,8 @@ with source as (
 
 lines as (
     select * from source
-    where not is_subtotal
+    where
+        not is_subtotal
         and not coalesce({{ raw_column_or(source('raw', 'budget_ledger'), 'is_breakdown', 'false') }}, false)
 ),
 

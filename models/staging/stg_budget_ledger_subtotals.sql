@@ -8,7 +8,8 @@ with source as (
 
 subtotals as (
     select * from source
-    where is_subtotal
+    where
+        is_subtotal
         and not coalesce({{ raw_column_or(source('raw', 'budget_ledger'), 'is_breakdown', 'false') }}, false)
 ),
 

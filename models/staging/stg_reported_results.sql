@@ -16,9 +16,11 @@ final as (
             -- a project's score: an indicator code of the project framework (project_self), or total
             when project_code is not null then 'project_score'
             when item = 'total' then 'total'
-            when item in ('年初预算', '调整后预算', '支出合计', '基本支出', '人员经费', '公用经费', '项目支出',
-                          '三公经费预算', '三公经费决算', '年初结转结余', '年末结转结余',
-                          '基本支出预算', '项目支出预算') then 'ledger'
+            when item in (
+                '年初预算', '调整后预算', '支出合计', '基本支出', '人员经费', '公用经费', '项目支出',
+                '三公经费预算', '三公经费决算', '年初结转结余', '年末结转结余',
+                '基本支出预算', '项目支出预算'
+            ) then 'ledger'
             -- an indicator code or a level-1 code of framework_code (resolved against the seeds downstream)
             else 'framework'
         end as item_kind,

@@ -9,19 +9,30 @@ indicators as (
 ),
 
 by_level2 as (
-    select framework_code, level2_code, sum(weight) as weight
+    select
+        framework_code,
+        level2_code,
+        sum(weight) as weight
     from indicators
     where level2_code is not null
     group by framework_code, level2_code
 ),
 
 by_level1 as (
-    select framework_code, level1_code, sum(weight) as weight
+    select
+        framework_code,
+        level1_code,
+        sum(weight) as weight
     from indicators
     group by framework_code, level1_code
 )
 
-select b.framework_code, b.level2_code as level_code, b.weight, l.weight as level_weight, 'indicators <> level-2 weight' as problem
+select
+    b.framework_code,
+    b.level2_code as level_code,
+    b.weight,
+    l.weight as level_weight,
+    'indicators <> level-2 weight' as problem
 from by_level2 as b
 inner join levels as l
     on l.framework_code = b.framework_code and l.level_code = b.level2_code and l.level = 2
@@ -29,7 +40,12 @@ where l.weight is not null and b.weight <> l.weight
 
 union all
 
-select b.framework_code, b.level1_code, b.weight, l.weight, 'indicators <> level-1 weight'
+select
+    b.framework_code,
+    b.level1_code,
+    b.weight,
+    l.weight,
+    'indicators <> level-1 weight'
 from by_level1 as b
 inner join levels as l
     on l.framework_code = b.framework_code and l.level_code = b.level1_code and l.level = 1
@@ -37,7 +53,12 @@ where l.weight is not null and b.weight <> l.weight
 
 union all
 
-select i.framework_code, i.indicator_code, i.weight, null, 'level-1 code not in framework_levels'
+select
+    i.framework_code,
+    i.indicator_code,
+    i.weight,
+    null,
+    'level-1 code not in framework_levels'
 from indicators as i
 left join levels as l
     on l.framework_code = i.framework_code and l.level_code = i.level1_code and l.level = 1
@@ -45,7 +66,12 @@ where l.level_code is null
 
 union all
 
-select i.framework_code, i.indicator_code, i.weight, null, 'level-2 code not in framework_levels'
+select
+    i.framework_code,
+    i.indicator_code,
+    i.weight,
+    null,
+    'level-2 code not in framework_levels'
 from indicators as i
 left join levels as l
     on l.framework_code = i.framework_code and l.level_code = i.level2_code and l.level = 2

@@ -28,9 +28,9 @@ ledger_lines as (
             ('operating', "expense_type = '项目支出' and category = '其他运转类'"),
             ('specific', "expense_type = '项目支出' and category = '特定目标类'"),
         ] -%}
-        {{ strict_sum('original_budget', condition) }} as {{ prefix }}_original,
-        {{ strict_sum('adjusted_budget', condition) }} as {{ prefix }}_adjusted,
-        {{ strict_sum('actual_paid', condition) }} as {{ prefix }}_paid,
+            {{ strict_sum('original_budget', condition) }} as {{ prefix }}_original,
+            {{ strict_sum('adjusted_budget', condition) }} as {{ prefix }}_adjusted,
+            {{ strict_sum('actual_paid', condition) }} as {{ prefix }}_paid,
         {% endfor -%}
         {{ strict_sum('key_project_adjusted', "expense_type = '项目支出'") }} as key_project_adjusted,
         sum(case when expense_type = '项目支出' then key_project_lines else 0 end) as key_project_lines,
@@ -61,7 +61,8 @@ subtotal_rows as (
         s.adjusted_budget,
         s.actual_paid
     from {{ ref('stg_budget_ledger_subtotals') }} as s
-    where s.project_code is null
+    where
+        s.project_code is null
         and not exists (
             select 1 from categories as c
             where c.dept_code = s.dept_code and c.fiscal_year = s.fiscal_year
@@ -73,12 +74,18 @@ subtotal_scopes as (
         dept_code,
         fiscal_year,
         scope,
-        case when min(original_budget) = max(original_budget) and count(original_budget) = count(*)
-            then max(original_budget) end as original_budget,
-        case when min(adjusted_budget) = max(adjusted_budget) and count(adjusted_budget) = count(*)
-            then max(adjusted_budget) end as adjusted_budget,
-        case when min(actual_paid) = max(actual_paid) and count(actual_paid) = count(*)
-            then max(actual_paid) end as actual_paid
+        case
+            when min(original_budget) = max(original_budget) and count(original_budget) = count(*)
+                then max(original_budget)
+        end as original_budget,
+        case
+            when min(adjusted_budget) = max(adjusted_budget) and count(adjusted_budget) = count(*)
+                then max(adjusted_budget)
+        end as adjusted_budget,
+        case
+            when min(actual_paid) = max(actual_paid) and count(actual_paid) = count(*)
+                then max(actual_paid)
+        end as actual_paid
     from subtotal_rows
     where scope is not null
     group by dept_code, fiscal_year, scope
@@ -91,10 +98,10 @@ ledger_totals as (
         0 as ledger_lines,
         {% for measure, column in [('original', 'original_budget'), ('adjusted', 'adjusted_budget'), ('paid', 'actual_paid')] -%}
         -- 合计行；没有合计行时为 基本支出合计 + 项目支出合计
-        coalesce(
-            max(case when scope = 'total' then {{ column }} end),
-            max(case when scope = 'basic' then {{ column }} end) + max(case when scope = 'project' then {{ column }} end)
-        ) as {{ measure }}_total,
+            coalesce(
+                max(case when scope = 'total' then {{ column }} end),
+                max(case when scope = 'basic' then {{ column }} end) + max(case when scope = 'project' then {{ column }} end)
+            ) as {{ measure }}_total,
         {% endfor -%}
         coalesce(
             max(case when scope = 'total' then adjusted_budget end),
@@ -104,9 +111,9 @@ ledger_totals as (
             max(case when scope = 'basic' then actual_paid end) + max(case when scope = 'project' then actual_paid end)
         ) as balance_total,
         {% for prefix in ['basic', 'personnel', 'public', 'project', 'operating', 'specific'] -%}
-        max(case when scope = '{{ prefix }}' then original_budget end) as {{ prefix }}_original,
-        max(case when scope = '{{ prefix }}' then adjusted_budget end) as {{ prefix }}_adjusted,
-        max(case when scope = '{{ prefix }}' then actual_paid end) as {{ prefix }}_paid,
+            max(case when scope = '{{ prefix }}' then original_budget end) as {{ prefix }}_original,
+            max(case when scope = '{{ prefix }}' then adjusted_budget end) as {{ prefix }}_adjusted,
+            max(case when scope = '{{ prefix }}' then actual_paid end) as {{ prefix }}_paid,
         {% endfor -%}
         cast(null as decimal(18, 2)) as key_project_adjusted,
         0 as key_project_lines,
@@ -118,18 +125,31 @@ ledger_totals as (
 ),
 
 ledger as (
-    select *, 'lines' as ledger_basis from ledger_lines
+    select
+        *,
+        'lines' as ledger_basis
+    from ledger_lines
     union all
-    select *, 'totals' as ledger_basis from ledger_totals
+    select
+        *,
+        'totals' as ledger_basis
+    from ledger_totals
 ),
 
 -- 被评价的部门年度（有任何已导入数据的，见 int_dept_years）：每个都有一行，从不消失
 dept_years as (
-    select dept_code, fiscal_year from {{ ref('int_dept_years') }}
+    select
+        dept_code,
+        fiscal_year
+    from {{ ref('int_dept_years') }}
 ),
 
 carryover as (
-    select dept_code, fiscal_year, opening_balance, closing_balance_reported
+    select
+        dept_code,
+        fiscal_year,
+        opening_balance,
+        closing_balance_reported
     from {{ ref('stg_carryover') }}
 ),
 
@@ -152,18 +172,30 @@ closing as (
 
 -- “三公”经费：各项之和（车辆组的规则见 int_three_public_year）；只报合计行时取合计行
 three_public as (
-    select dept_code, fiscal_year, budget, actual
+    select
+        dept_code,
+        fiscal_year,
+        budget,
+        actual
     from {{ ref('int_three_public_year') }}
 ),
 
 staffing_detail as (
-    select dept_code, fiscal_year, sum(authorized) as authorized, sum(actual) as actual
+    select
+        dept_code,
+        fiscal_year,
+        sum(authorized) as authorized,
+        sum(actual) as actual
     from {{ ref('stg_staffing') }}
     group by dept_code, fiscal_year
 ),
 
 staffing_totals as (
-    select dept_code, fiscal_year, max(authorized) as authorized, max(actual) as actual
+    select
+        dept_code,
+        fiscal_year,
+        max(authorized) as authorized,
+        max(actual) as actual
     from {{ ref('stg_staffing_totals') }}
     group by dept_code, fiscal_year
 ),
@@ -174,8 +206,8 @@ staffing as (
         coalesce(d.fiscal_year, t.fiscal_year) as fiscal_year,
         coalesce(d.authorized, t.authorized) as authorized,
         coalesce(d.actual, t.actual) as actual
-    from staffing_detail d
-    full outer join staffing_totals t
+    from staffing_detail as d
+    full outer join staffing_totals as t
         on t.dept_code = d.dept_code and t.fiscal_year = d.fiscal_year
 ),
 

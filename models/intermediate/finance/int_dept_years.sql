@@ -9,35 +9,49 @@
                  'facts', 'qualitative_scores', 'survey_responses', 'reported_results'] %}
 with input_rows as (
     {% for t in inputs -%}
-    select distinct dept_code, fiscal_year, _submission_id as submission_id from {{ source('raw', t) }}
-    {% if not loop.last %}union{% endif %}
+        select distinct
+            dept_code,
+            fiscal_year,
+            _submission_id as submission_id
+        from {{ source('raw', t) }}
+        {% if not loop.last %}union{% endif %}
     {% endfor %}
 ),
 
 ledger_years as (
-    select distinct _submission_id as submission_id, dept_code, fiscal_year
+    select distinct
+        _submission_id as submission_id,
+        dept_code,
+        fiscal_year
     from {{ source('raw', 'budget_ledger') }}
 ),
 
 restated as (
-    select i.dept_code, i.fiscal_year, i.submission_id
+    select
+        i.dept_code,
+        i.fiscal_year,
+        i.submission_id
     from input_rows as i
     where exists (
-            select 1 from ledger_years as later
-            where later.submission_id = i.submission_id
-                and later.dept_code = i.dept_code
-                and later.fiscal_year > i.fiscal_year
-        )
-        and not exists (
-            select 1 from ledger_years as own
-            where own.submission_id = i.submission_id
-                and own.dept_code = i.dept_code
-                and own.fiscal_year = i.fiscal_year
-        )
+        select 1 from ledger_years as later
+        where
+            later.submission_id = i.submission_id
+            and later.dept_code = i.dept_code
+            and later.fiscal_year > i.fiscal_year
+    )
+    and not exists (
+        select 1 from ledger_years as own
+        where
+            own.submission_id = i.submission_id
+            and own.dept_code = i.dept_code
+            and own.fiscal_year = i.fiscal_year
+    )
 ),
 
 final as (
-    select distinct i.dept_code, cast(i.fiscal_year as integer) as fiscal_year
+    select distinct
+        i.dept_code,
+        cast(i.fiscal_year as integer) as fiscal_year
     from input_rows as i
     left join restated as r
         on r.dept_code = i.dept_code and r.fiscal_year = i.fiscal_year and r.submission_id = i.submission_id

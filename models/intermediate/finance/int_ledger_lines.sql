@@ -13,14 +13,14 @@ subtotals as (
 
 -- a project whose only rows are its own totals: the first of them (by row) stands for the project
 project_totals as (
-    select
-        ranked.*
+    select ranked.*
     from (
         select
             s.*,
             row_number() over (partition by s.dept_code, s.fiscal_year, s.project_code order by s.source_row) as total_rank
         from subtotals as s
-        where s.project_code is not null
+        where
+            s.project_code is not null
             and not exists (
                 select 1 from budget_lines as l
                 where l.dept_code = s.dept_code and l.fiscal_year = s.fiscal_year and l.project_code = s.project_code
@@ -31,18 +31,52 @@ project_totals as (
 
 lines as (
     select
-        ledger_line_id, dept_code, fiscal_year, expense_type, category, project_code, project_name, is_key_project,
-        econ_class, func_class, fund_source, original_budget, adjustment, adjusted_budget, actual_paid, balance,
-        balance_reported, submission_id, source_file, source_sheet, source_row,
+        ledger_line_id,
+        dept_code,
+        fiscal_year,
+        expense_type,
+        category,
+        project_code,
+        project_name,
+        is_key_project,
+        econ_class,
+        func_class,
+        fund_source,
+        original_budget,
+        adjustment,
+        adjusted_budget,
+        actual_paid,
+        balance,
+        balance_reported,
+        submission_id,
+        source_file,
+        source_sheet,
+        source_row,
         false as is_project_total
     from budget_lines
     union all
     select
-        subtotal_id, dept_code, fiscal_year, coalesce(expense_type, '项目支出'), category, project_code, project_name,
-        is_key_project, cast(null as {{ dbt.type_string() }}), cast(null as {{ dbt.type_string() }}),
-        cast(null as {{ dbt.type_string() }}), original_budget, adjustment, adjusted_budget, actual_paid,
-        cast(adjusted_budget - actual_paid as decimal(18, 2)), balance_reported, submission_id, source_file,
-        source_sheet, source_row,
+        subtotal_id,
+        dept_code,
+        fiscal_year,
+        coalesce(expense_type, '项目支出'),
+        category,
+        project_code,
+        project_name,
+        is_key_project,
+        cast(null as {{ dbt.type_string() }}),
+        cast(null as {{ dbt.type_string() }}),
+        cast(null as {{ dbt.type_string() }}),
+        original_budget,
+        adjustment,
+        adjusted_budget,
+        actual_paid,
+        cast(adjusted_budget - actual_paid as decimal(18, 2)),
+        balance_reported,
+        submission_id,
+        source_file,
+        source_sheet,
+        source_row,
         true
     from project_totals
 ),
@@ -81,7 +115,7 @@ final as (
         or (
             lines.expense_type = '项目支出'
             and exists (
-                select 1 from expense_control_patterns p
+                select 1 from expense_control_patterns as p
                 where {{ dbt.position('p.econ_class_pattern', 'lines.econ_class') }} > 0
             )
         ) as in_expense_control_scope

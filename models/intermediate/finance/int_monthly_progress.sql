@@ -5,7 +5,11 @@ with months as (
 ),
 
 finance as (
-    select dept_code, fiscal_year, adjusted_total from {{ ref('int_dept_year_finance') }}
+    select
+        dept_code,
+        fiscal_year,
+        adjusted_total
+    from {{ ref('int_dept_year_finance') }}
 ),
 
 final as (
@@ -13,8 +17,9 @@ final as (
         months.dept_code,
         months.fiscal_year,
         months.month,
-        case when months.month < 10
-            then {{ dbt.concat(["'M0'", dbt.cast('months.month', dbt.type_string())]) }}
+        case
+            when months.month < 10
+                then {{ dbt.concat(["'M0'", dbt.cast('months.month', dbt.type_string())]) }}
             else {{ dbt.concat(["'M'", dbt.cast('months.month', dbt.type_string())]) }}
         end as part_code,
         months.cumulative_paid,

@@ -10,7 +10,12 @@ with targets as (
 ),
 
 projects as (
-    select dept_code, fiscal_year, project_code, is_key_project from {{ ref('int_project_execution') }}
+    select
+        dept_code,
+        fiscal_year,
+        project_code,
+        is_key_project
+    from {{ ref('int_project_execution') }}
 ),
 
 classified as (
@@ -35,27 +40,33 @@ classified as (
         targets.direction in ('≥', '≤', '=') and targets.target_number is not null as is_numeric
     from targets
     left join projects
-        on projects.dept_code = targets.dept_code
-        and projects.fiscal_year = targets.fiscal_year
-        and projects.project_code = targets.project_code
+        on
+            projects.dept_code = targets.dept_code
+            and projects.fiscal_year = targets.fiscal_year
+            and projects.project_code = targets.project_code
 ),
 
 evaluated as (
     select
         classified.*,
         case
-            when is_numeric and actual_number is null then false
-            when is_numeric and direction = '≥' then actual_number >= target_number
-            when is_numeric and direction = '≤' then actual_number <= target_number
-            when is_numeric and direction = '=' then actual_number = target_number
-            when actual_met is not null then actual_met
-            when actual_value is null then false
-            else trim(actual_value) = trim(target_value)
-                or trim(actual_value) in ('达成', '达到', '已达成', '已达到', '完成', '已完成', '是', '达标', '合格')
+            when classified.is_numeric and classified.actual_number is null then false
+            when classified.is_numeric and classified.direction = '≥' then classified.actual_number >= classified.target_number
+            when classified.is_numeric and classified.direction = '≤' then classified.actual_number <= classified.target_number
+            when classified.is_numeric and classified.direction = '=' then classified.actual_number = classified.target_number
+            when classified.actual_met is not null then classified.actual_met
+            when classified.actual_value is null then false
+            else
+                trim(classified.actual_value) = trim(classified.target_value)
+                or trim(classified.actual_value) in ('达成', '达到', '已达成', '已达到', '完成', '已完成', '是', '达标', '合格')
         end as met,
         case
-            when is_numeric and direction = '≥' then {{ scoring_percent('actual_number - target_number', 'target_number') }}
-            when is_numeric and direction = '≤' then {{ scoring_percent('target_number - actual_number', 'target_number') }}
+            when
+                classified.is_numeric and classified.direction = '≥'
+                then {{ scoring_percent('actual_number - target_number', 'target_number') }}
+            when
+                classified.is_numeric and classified.direction = '≤'
+                then {{ scoring_percent('target_number - actual_number', 'target_number') }}
         end as over_target_pct
     from classified
 ),
@@ -63,15 +74,18 @@ evaluated as (
 final as (
     select
         evaluated.*,
-        met and (over_target_pct is null or over_target_pct <= 30) as within_tolerance,
+        evaluated.met and (evaluated.over_target_pct is null or evaluated.over_target_pct <= 30) as within_tolerance,
         cast(case
-            when met then 1
-            when not is_numeric or actual_number is null or actual_number <= 0 then 0
-            when direction = '≥' and target_number > 0 then actual_number / target_number
-            when direction = '≤' then target_number / actual_number
-            when direction = '=' and target_number > 0 then
-                case when actual_number < target_number then actual_number / target_number
-                     else target_number / actual_number end
+            when evaluated.met then 1
+            when not evaluated.is_numeric or evaluated.actual_number is null or evaluated.actual_number <= 0 then 0
+            when evaluated.direction = '≥' and evaluated.target_number > 0 then evaluated.actual_number / evaluated.target_number
+            when evaluated.direction = '≤' then evaluated.target_number / evaluated.actual_number
+            when evaluated.direction = '=' and evaluated.target_number > 0
+                then
+                    case
+                        when evaluated.actual_number < evaluated.target_number then evaluated.actual_number / evaluated.target_number
+                        else evaluated.target_number / evaluated.actual_number
+                    end
             else 0
         end as decimal(18, 6)) as completion_ratio
     from evaluated

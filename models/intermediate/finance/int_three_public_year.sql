@@ -8,7 +8,11 @@ with items as (
 ),
 
 totals as (
-    select dept_code, fiscal_year, max(budget) as budget, max(actual) as actual
+    select
+        dept_code,
+        fiscal_year,
+        max(budget) as budget,
+        max(actual) as actual
     from {{ ref('stg_three_public_totals') }}
     group by dept_code, fiscal_year
 ),
@@ -36,7 +40,7 @@ by_year as (
 use_parts as (
     select
         by_year.*,
-        vehicle_parts > 0 and (vehicle_groups = 0 or vehicle_part_kinds = 2) as vehicle_from_parts
+        by_year.vehicle_parts > 0 and (by_year.vehicle_groups = 0 or by_year.vehicle_part_kinds = 2) as vehicle_from_parts
     from by_year
 ),
 

@@ -25,10 +25,20 @@ inputs as (
 )
 
 select
-    rates.formula_code, rates.dept_code, rates.fiscal_year, rates.project_code, rates.part_code,
-    rates.numerator, rates.denominator, rates.value, rates.unit, rates.zero_denominator, rates.missing_inputs,
+    rates.formula_code,
+    rates.dept_code,
+    rates.fiscal_year,
+    rates.project_code,
+    rates.part_code,
+    rates.numerator,
+    rates.denominator,
+    rates.value,
+    rates.unit,
+    rates.zero_denominator,
+    rates.missing_inputs,
     -- the form writes the denominator as its two parts: 实际支出 / (年初结转 + 调整后预算)
-    case when finance.paid_total is not null and finance.carryover_opening is not null and finance.adjusted_total is not null then
+    case
+        when finance.paid_total is not null and finance.carryover_opening is not null and finance.adjusted_total is not null then
         {{ dbt.concat([format_amount('finance.paid_total'), "' / ('", format_amount('finance.carryover_opening'), "' + '",
                        format_amount('finance.adjusted_total'), "') × 100%'"]) }}
     end as calc_text,

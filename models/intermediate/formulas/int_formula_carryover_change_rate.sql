@@ -15,8 +15,10 @@ inputs as (
         carryover_opening as denominator,                       -- 年初结转结余
         coalesce(
             case when carryover_opening is null then '缺少年初结转结余数据' end,
-            case when carryover_opening_source = 'prior_year_closing' and carryover_opening < 0
-                then '上年台账 Σ(调整后预算 − 实际支出) 为负（超支），不是年初结转结余' end,
+            case
+                when carryover_opening_source = 'prior_year_closing' and carryover_opening < 0
+                    then '上年台账 Σ(调整后预算 − 实际支出) 为负（超支），不是年初结转结余'
+            end,
             {{ missing_amounts([('carryover_closing', '年末结转结余')]) }},
             {{ carryover_overspent_text() }}
         ) as missing_inputs,
@@ -28,10 +30,20 @@ inputs as (
 )
 
 select
-    rates.formula_code, rates.dept_code, rates.fiscal_year, rates.project_code, rates.part_code,
-    rates.numerator, rates.denominator, rates.value, rates.unit, rates.zero_denominator, rates.missing_inputs,
+    rates.formula_code,
+    rates.dept_code,
+    rates.fiscal_year,
+    rates.project_code,
+    rates.part_code,
+    rates.numerator,
+    rates.denominator,
+    rates.value,
+    rates.unit,
+    rates.zero_denominator,
+    rates.missing_inputs,
     -- the report writes the change as (年末 − 年初) / 年初
-    case when finance.carryover_opening is not null then
+    case
+        when finance.carryover_opening is not null then
         {{ dbt.concat(["'('", format_amount('finance.carryover_closing'), "' − '", format_amount('finance.carryover_opening'),
                        "') / '", format_amount('finance.carryover_opening'), "' × 100%'"]) }}
     end as calc_text,

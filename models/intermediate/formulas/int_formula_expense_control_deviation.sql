@@ -22,9 +22,19 @@ inputs as (
 )
 
 select
-    rates.formula_code, rates.dept_code, rates.fiscal_year, rates.project_code, rates.part_code,
-    rates.numerator, rates.denominator, rates.value, rates.unit, rates.zero_denominator, rates.missing_inputs,
-    case when rates.missing_inputs is null then
+    rates.formula_code,
+    rates.dept_code,
+    rates.fiscal_year,
+    rates.project_code,
+    rates.part_code,
+    rates.numerator,
+    rates.denominator,
+    rates.value,
+    rates.unit,
+    rates.zero_denominator,
+    rates.missing_inputs,
+    case
+        when rates.missing_inputs is null then
         {{ dbt.concat(["'|'", format_amount('finance.expense_control_paid'), "' − '", format_amount('finance.expense_control_original'),
                        "'| / '", format_amount('finance.expense_control_original'), "' × 100%'"]) }}
     end as calc_text,

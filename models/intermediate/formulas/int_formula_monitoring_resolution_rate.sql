@@ -25,10 +25,20 @@ inputs as (
 )
 
 select
-    rates.formula_code, rates.dept_code, rates.fiscal_year, rates.project_code, rates.part_code,
-    rates.numerator, rates.denominator, rates.value, rates.unit, rates.zero_denominator, rates.missing_inputs,
-    case when rates.missing_inputs is null then
-        {{ dbt.concat(["'已整改问题项目 '", format_count('rates.numerator'), "' / 发现问题项目 '", format_count('rates.denominator'), "' × 100%'"]) }}
+    rates.formula_code,
+    rates.dept_code,
+    rates.fiscal_year,
+    rates.project_code,
+    rates.part_code,
+    rates.numerator,
+    rates.denominator,
+    rates.value,
+    rates.unit,
+    rates.zero_denominator,
+    rates.missing_inputs,
+    case
+        when rates.missing_inputs is null then
+            {{ dbt.concat(["'已整改问题项目 '", format_count('rates.numerator'), "' / 发现问题项目 '", format_count('rates.denominator'), "' × 100%'"]) }}
     end as calc_text,
     rates.inputs
 from (

@@ -17,10 +17,11 @@ per_project as (
         '' as part_code,
         actual_paid as numerator,       -- 项目实际支出
         adjusted_budget as denominator, -- 项目调整后预算
-        case when actual_paid is null or adjusted_budget is null then
-            '缺少项目' || rtrim({{ scoring_concat(["case when actual_paid is null then '实际支出、' end",
+        case
+            when actual_paid is null or adjusted_budget is null then
+                '缺少项目' || rtrim({{ scoring_concat(["case when actual_paid is null then '实际支出、' end",
                                                    "case when adjusted_budget is null then '调整后预算、' end"]) }}, '、')
-            || '（台账金额空白，空白表示未知）'
+                || '（台账金额空白，空白表示未知）'
         end as missing_inputs,
         {{ scoring_concat(["'项目 '", 'project_code', dbt.concat(["' '", 'project_name']), "'：实际支出 '", format_amount('actual_paid'),
                            "'，调整后预算 '", format_amount('adjusted_budget')]) }}

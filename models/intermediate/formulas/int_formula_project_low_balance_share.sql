@@ -3,7 +3,10 @@
 -- 资金结余率按百分比四舍五入两位后与 10% 比较；调整后预算为 0 的项目没有结余，计为小于 10%。
 -- 项目 = 台账中项目支出的项目编码；台账没有项目编码 → 无法评价。
 with finance as (
-    select dept_code, fiscal_year from {{ ref('int_dept_year_finance') }}
+    select
+        dept_code,
+        fiscal_year
+    from {{ ref('int_dept_year_finance') }}
 ),
 
 projects as (
@@ -37,10 +40,20 @@ inputs as (
 )
 
 select
-    rates.formula_code, rates.dept_code, rates.fiscal_year, rates.project_code, rates.part_code,
-    rates.numerator, rates.denominator, rates.value, rates.unit, rates.zero_denominator, rates.missing_inputs,
-    case when rates.missing_inputs is null then
-        {{ dbt.concat(["'资金结余率小于 10% 的项目 '", format_count('rates.numerator'), "' / 项目总数 '", format_count('rates.denominator'), "' × 100%'"]) }}
+    rates.formula_code,
+    rates.dept_code,
+    rates.fiscal_year,
+    rates.project_code,
+    rates.part_code,
+    rates.numerator,
+    rates.denominator,
+    rates.value,
+    rates.unit,
+    rates.zero_denominator,
+    rates.missing_inputs,
+    case
+        when rates.missing_inputs is null then
+            {{ dbt.concat(["'资金结余率小于 10% 的项目 '", format_count('rates.numerator'), "' / 项目总数 '", format_count('rates.denominator'), "' × 100%'"]) }}
     end as calc_text,
     rates.inputs
 from (

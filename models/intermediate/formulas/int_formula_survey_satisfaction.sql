@@ -1,7 +1,10 @@
 -- 满意度 = Σ(非常好 3, 比较好 2, 一般 1, 非常差 −1) / (3 × 除“不了解”外的回答人次) × 100%
 -- （frameworks.md survey：satisfaction = Σ(非常好 3, 比较好 2, 一般 1, 非常差 −1) / (3 × responses other than 不了解)）
 with finance as (
-    select dept_code, fiscal_year from {{ ref('int_dept_year_finance') }}
+    select
+        dept_code,
+        fiscal_year
+    from {{ ref('int_dept_year_finance') }}
 ),
 
 survey as (
@@ -27,10 +30,20 @@ inputs as (
 )
 
 select
-    rates.formula_code, rates.dept_code, rates.fiscal_year, rates.project_code, rates.part_code,
-    rates.numerator, rates.denominator, rates.value, rates.unit, rates.zero_denominator, rates.missing_inputs,
-    case when rates.missing_inputs is null then
-        {{ dbt.concat([format_number('rates.numerator'), "' / '", format_number('rates.denominator'), "' × 100%'"]) }}
+    rates.formula_code,
+    rates.dept_code,
+    rates.fiscal_year,
+    rates.project_code,
+    rates.part_code,
+    rates.numerator,
+    rates.denominator,
+    rates.value,
+    rates.unit,
+    rates.zero_denominator,
+    rates.missing_inputs,
+    case
+        when rates.missing_inputs is null then
+            {{ dbt.concat([format_number('rates.numerator'), "' / '", format_number('rates.denominator'), "' × 100%'"]) }}
     end as calc_text,
     rates.inputs
 from (

@@ -9,7 +9,10 @@
 --       （mof_dept_common C11–C14：财预〔2013〕53号的“工作数”取自绩效目标表，这是我们的口径选择）
 -- 没有相应的绩效目标 → 无法评价。
 with finance as (
-    select dept_code, fiscal_year from {{ ref('int_dept_year_finance') }}
+    select
+        dept_code,
+        fiscal_year
+    from {{ ref('int_dept_year_finance') }}
 ),
 
 targets as (
@@ -32,50 +35,62 @@ targets as (
 ] %}
 
 {% for code, condition, met_column, met_noun, all_noun, scope_words in families %}
-{{ code }}_counts as (
-    select
-        dept_code,
-        fiscal_year,
-        count(*) as all_items,
-        sum(case when {{ met_column }} then 1 else 0 end) as met_items
-    from targets
-    where {{ condition }}
-    group by dept_code, fiscal_year
-),
+    {{ code }}_counts as (
+        select
+            dept_code,
+            fiscal_year,
+            count(*) as all_items,
+            sum(case when {{ met_column }} then 1 else 0 end) as met_items
+        from targets
+        where {{ condition }}
+        group by dept_code, fiscal_year
+    ),
 
-{{ code }} as (
-    select
-        finance.dept_code,
-        finance.fiscal_year,
-        '' as project_code,
-        '' as part_code,
-        c.met_items as numerator,
-        c.all_items as denominator,
-        case when c.all_items is null then '缺少绩效目标数据（{{ scope_words }}）' end as missing_inputs,
-        {{ scoring_concat(["'" ~ scope_words ~ " '", format_count('c.all_items'), "'，其中" ~ met_noun ~ " '", format_count('c.met_items')]) }}
-            as inputs,
-        case when c.all_items is not null then
-            {{ dbt.concat(["'" ~ met_noun ~ " '", format_count('c.met_items'), "' / " ~ all_noun ~ " '", format_count('c.all_items'), "' × 100%'"]) }}
-        end as count_text
-    from finance
-    left join {{ code }}_counts as c
-        on c.dept_code = finance.dept_code and c.fiscal_year = finance.fiscal_year
-),
+    {{ code }} as (
+        select
+            finance.dept_code,
+            finance.fiscal_year,
+            '' as project_code,
+            '' as part_code,
+            c.met_items as numerator,
+            c.all_items as denominator,
+            case when c.all_items is null then '缺少绩效目标数据（{{ scope_words }}）' end as missing_inputs,
+            {{ scoring_concat(["'" ~ scope_words ~ " '", format_count('c.all_items'), "'，其中" ~ met_noun ~ " '", format_count('c.met_items')]) }}
+                as inputs,
+            case
+                when c.all_items is not null then
+                    {{ dbt.concat(["'" ~ met_noun ~ " '", format_count('c.met_items'), "' / " ~ all_noun ~ " '", format_count('c.all_items'), "' × 100%'"]) }}
+            end as count_text
+        from finance
+        left join {{ code }}_counts as c
+            on c.dept_code = finance.dept_code and c.fiscal_year = finance.fiscal_year
+    ),
 {% endfor %}
 
 rates as (
-{% for code, condition, met_column, met_noun, all_noun, scope_words in families %}
-    select rates.*, {{ code }}.count_text
-    from ({{ scoring_rate_select(code, relation=code) }}) as rates
-    inner join {{ code }}
-        on {{ code }}.dept_code = rates.dept_code and {{ code }}.fiscal_year = rates.fiscal_year
-    {% if not loop.last %}union all{% endif %}
-{% endfor %}
+    {% for code, condition, met_column, met_noun, all_noun, scope_words in families %}
+        select
+            rates.*,
+            {{ code }}.count_text
+        from ({{ scoring_rate_select(code, relation=code) }}) as rates
+        inner join {{ code }}
+            on {{ code }}.dept_code = rates.dept_code and {{ code }}.fiscal_year = rates.fiscal_year
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 )
 
 select
-    formula_code, dept_code, fiscal_year, project_code, part_code, numerator, denominator, value, unit,
-    zero_denominator, missing_inputs,
+    formula_code,
+    dept_code,
+    fiscal_year,
+    project_code,
+    part_code,
+    numerator,
+    denominator,
+    value,
+    unit,
+    zero_denominator,
+    missing_inputs,
     count_text as calc_text,
     inputs
 from rates

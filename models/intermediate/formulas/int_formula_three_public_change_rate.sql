@@ -24,10 +24,20 @@ inputs as (
 )
 
 select
-    rates.formula_code, rates.dept_code, rates.fiscal_year, rates.project_code, rates.part_code,
-    rates.numerator, rates.denominator, rates.value, rates.unit, rates.zero_denominator, rates.missing_inputs,
+    rates.formula_code,
+    rates.dept_code,
+    rates.fiscal_year,
+    rates.project_code,
+    rates.part_code,
+    rates.numerator,
+    rates.denominator,
+    rates.value,
+    rates.unit,
+    rates.zero_denominator,
+    rates.missing_inputs,
     -- the report writes the change as (本年 − 上年) / 上年
-    case when finance.three_public_actual is not null and finance.three_public_actual_prior is not null then
+    case
+        when finance.three_public_actual is not null and finance.three_public_actual_prior is not null then
         {{ dbt.concat(["'('", format_amount('finance.three_public_actual'), "' − '", format_amount('finance.three_public_actual_prior'),
                        "') / '", format_amount('finance.three_public_actual_prior'), "' × 100%'"]) }}
     end as calc_text,

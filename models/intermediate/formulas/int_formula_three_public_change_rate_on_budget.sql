@@ -24,10 +24,20 @@ inputs as (
 )
 
 select
-    rates.formula_code, rates.dept_code, rates.fiscal_year, rates.project_code, rates.part_code,
-    rates.numerator, rates.denominator, rates.value, rates.unit, rates.zero_denominator, rates.missing_inputs,
+    rates.formula_code,
+    rates.dept_code,
+    rates.fiscal_year,
+    rates.project_code,
+    rates.part_code,
+    rates.numerator,
+    rates.denominator,
+    rates.value,
+    rates.unit,
+    rates.zero_denominator,
+    rates.missing_inputs,
     -- written as the change over last year's budget: (本年 − 上年) / 上年
-    case when finance.three_public_budget is not null and finance.three_public_budget_prior is not null then
+    case
+        when finance.three_public_budget is not null and finance.three_public_budget_prior is not null then
         {{ dbt.concat(["'('", format_amount('finance.three_public_budget'), "' − '", format_amount('finance.three_public_budget_prior'),
                        "') / '", format_amount('finance.three_public_budget_prior'), "' × 100%'"]) }}
     end as calc_text,

@@ -15,9 +15,9 @@ final as (
         cast(carryover_closing as decimal(24, 6)) as difference,
         '元' as unit,
         {{ recon_text('fiscal_year') }} || ' 年没有填报年末结转结余，台账 Σ(调整后预算 − 实际支出) = '
-            || {{ format_amount('carryover_closing') }} || ' 元：实际支出 ' || {{ format_amount('paid_total') }}
-            || ' 元超过调整后预算 ' || {{ format_amount('adjusted_total') }} || ' 元，超支不是结转结余，'
-            || '结转结余率、结转结余变动率无法评价' as message,
+        || {{ format_amount('carryover_closing') }} || ' 元：实际支出 ' || {{ format_amount('paid_total') }}
+        || ' 元超过调整后预算 ' || {{ format_amount('adjusted_total') }} || ' 元，超支不是结转结余，'
+        || '结转结余率、结转结余变动率无法评价' as message,
         cast(null as {{ dbt.type_string() }}) as submission_id,
         cast(null as {{ dbt.type_string() }}) as source_file,
         cast(null as integer) as source_row,

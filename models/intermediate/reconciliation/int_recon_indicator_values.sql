@@ -7,7 +7,10 @@ with indicator_values as (
 ),
 
 formulas as (
-    select formula_code, formula_name from {{ ref('framework_formulas') }}
+    select
+        formula_code,
+        formula_name
+    from {{ ref('framework_formulas') }}
 ),
 
 per_formula as (
@@ -21,7 +24,7 @@ per_formula as (
         max(v.denominator) as denominator,
         max(v.value) as value
     from indicator_values as v
-    inner join formulas as f using (formula_code)
+    inner join formulas as f on v.formula_code = f.formula_code
     where v.numerator is not null and v.denominator is not null
     group by v.dept_code, v.fiscal_year, v.formula_code, coalesce(v.project_code, '')
 ),
@@ -58,17 +61,18 @@ final as (
         cast(value - 100 as decimal(24, 6)),
         '%',
         indicator_name || ' = ' || {{ format_amount('numerator') }} || ' / ' || {{ format_amount('denominator') }}
-            || ' × 100% = ' || {{ format_percent('value') }} || '，超过 100%，需要说明',
+        || ' × 100% = ' || {{ format_percent('value') }} || '，超过 100%，需要说明',
         cast(null as {{ dbt.type_string() }}),
         cast(null as {{ dbt.type_string() }}),
         cast(null as integer),
         'warning'
     from per_formula
-    where value > 100
-      and formula_code in (
-        'budget_completion_rate', 'budget_completion_rate_with_carryover', 'public_expense_control_rate', 'three_public_control_rate',
-        'procurement_execution_rate', 'payment_progress', 'project_execution_rate', 'project_execution_rate_dept'
-      )
+    where
+        value > 100
+        and formula_code in (
+            'budget_completion_rate', 'budget_completion_rate_with_carryover', 'public_expense_control_rate', 'three_public_control_rate',
+            'procurement_execution_rate', 'payment_progress', 'project_execution_rate', 'project_execution_rate_dept'
+        )
 )
 
 select * from final

@@ -9,7 +9,7 @@ with lines as (
 described as (
     select
         lines.*,
-        expense_type || '/' || category || coalesce('/' || project_code, '') || coalesce('/' || econ_class, '')
+        lines.expense_type || '/' || lines.category || coalesce('/' || lines.project_code, '') || coalesce('/' || lines.econ_class, '')
             as line_label
     from lines
 ),
@@ -25,17 +25,18 @@ adjusted_identity as (
         cast(adjusted_budget - (original_budget + adjustment) as decimal(24, 6)) as difference,
         '元' as unit,
         '台账第 ' || {{ recon_text('source_row') }} || ' 行（' || line_label || '）实际指标可用金额 '
-            || {{ format_amount('adjusted_budget') }} || ' 元，不等于原始指标金额 ' || {{ format_amount('original_budget') }}
-            || ' 元加调整金额 ' || {{ format_amount('adjustment') }} || ' 元（= '
-            || {{ format_amount('original_budget + adjustment') }} || ' 元），相差 '
-            || {{ format_amount('adjusted_budget - (original_budget + adjustment)') }} || ' 元' as message,
+        || {{ format_amount('adjusted_budget') }} || ' 元，不等于原始指标金额 ' || {{ format_amount('original_budget') }}
+        || ' 元加调整金额 ' || {{ format_amount('adjustment') }} || ' 元（= '
+        || {{ format_amount('original_budget + adjustment') }} || ' 元），相差 '
+        || {{ format_amount('adjusted_budget - (original_budget + adjustment)') }} || ' 元' as message,
         submission_id,
         source_file,
         source_row
     from described
-    where adjustment is not null
-      and not adjusted_budget_derived
-      and adjusted_budget <> original_budget + adjustment
+    where
+        adjustment is not null
+        and not adjusted_budget_derived
+        and adjusted_budget <> original_budget + adjustment
 ),
 
 balance_identity as (
@@ -49,15 +50,16 @@ balance_identity as (
         cast(balance_reported - balance as decimal(24, 6)) as difference,
         '元' as unit,
         '台账第 ' || {{ recon_text('source_row') }} || ' 行（' || line_label || '）填写的指标结余 '
-            || {{ format_amount('balance_reported') }} || ' 元，不等于可用金额 ' || {{ format_amount('adjusted_budget') }}
-            || ' 元减实际支付 ' || {{ format_amount('actual_paid') }} || ' 元（= ' || {{ format_amount('balance') }}
-            || ' 元），相差 ' || {{ format_amount('balance_reported - balance') }} || ' 元' as message,
+        || {{ format_amount('balance_reported') }} || ' 元，不等于可用金额 ' || {{ format_amount('adjusted_budget') }}
+        || ' 元减实际支付 ' || {{ format_amount('actual_paid') }} || ' 元（= ' || {{ format_amount('balance') }}
+        || ' 元），相差 ' || {{ format_amount('balance_reported - balance') }} || ' 元' as message,
         submission_id,
         source_file,
         source_row
     from described
-    where balance_reported is not null
-      and balance_reported <> balance
+    where
+        balance_reported is not null
+        and balance_reported <> balance
 ),
 
 overspend as (
@@ -71,8 +73,8 @@ overspend as (
         cast(actual_paid - adjusted_budget as decimal(24, 6)) as difference,
         '元' as unit,
         '台账第 ' || {{ recon_text('source_row') }} || ' 行（' || line_label || '）实际支付 '
-            || {{ format_amount('actual_paid') }} || ' 元，超过可用金额 ' || {{ format_amount('adjusted_budget') }}
-            || ' 元 ' || {{ format_amount('actual_paid - adjusted_budget') }} || ' 元（执行率超过 100%），需要说明' as message,
+        || {{ format_amount('actual_paid') }} || ' 元，超过可用金额 ' || {{ format_amount('adjusted_budget') }}
+        || ' 元 ' || {{ format_amount('actual_paid - adjusted_budget') }} || ' 元（执行率超过 100%），需要说明' as message,
         submission_id,
         source_file,
         source_row
@@ -81,11 +83,20 @@ overspend as (
 ),
 
 final as (
-    select *, {{ recon_amount_severity('difference') }} as severity from adjusted_identity
+    select
+        *,
+        {{ recon_amount_severity('difference') }} as severity
+    from adjusted_identity
     union all
-    select *, {{ recon_amount_severity('difference') }} as severity from balance_identity
+    select
+        *,
+        {{ recon_amount_severity('difference') }} as severity
+    from balance_identity
     union all
-    select *, 'warning' as severity from overspend
+    select
+        *,
+        'warning' as severity
+    from overspend
 )
 
 select * from final

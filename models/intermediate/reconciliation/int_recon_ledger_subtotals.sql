@@ -31,16 +31,8 @@ line_scopes as (
         {{ strict_sum('actual_paid') }} as actual_paid,
         {{ strict_sum('balance') }} as balance
     from lines
-    group by grouping sets (
-        (dept_code, fiscal_year),
-        (dept_code, fiscal_year, expense_type),
-        (dept_code, fiscal_year, category),
-        (dept_code, fiscal_year, expense_type, category),
-        (dept_code, fiscal_year, project_code),
-        (dept_code, fiscal_year, expense_type, project_code),
-        (dept_code, fiscal_year, category, project_code),
-        (dept_code, fiscal_year, expense_type, category, project_code)
-    )
+    -- every combination of expense type, category and project within a department-year (8 grouping sets)
+    group by dept_code, fiscal_year, cube(expense_type, category, project_code)
 ),
 
 covered as (
@@ -54,11 +46,12 @@ covered as (
         ls.balance
     from subtotals as s
     left join line_scopes as ls
-        on ls.dept_code = s.dept_code
-        and ls.fiscal_year = s.fiscal_year
-        and ls.expense_scope = coalesce(s.expense_type, '*')
-        and ls.category_scope = coalesce(s.category, '*')
-        and ls.project_scope = coalesce(s.project_code, '*')
+        on
+            ls.dept_code = s.dept_code
+            and ls.fiscal_year = s.fiscal_year
+            and ls.expense_scope = coalesce(s.expense_type, '*')
+            and ls.category_scope = coalesce(s.category, '*')
+            and ls.project_scope = coalesce(s.project_code, '*')
 ),
 
 -- one row per subtotal × amount column that was reported
@@ -71,23 +64,24 @@ pairs as (
         ('balance_reported', '指标结余', 'balance'),
     ] %}
     {% for reported_col, label, sum_col in columns %}
-    select
-        s.dept_code,
-        s.fiscal_year,
-        s.subtotal_label,
-        '{{ label }}' as column_label,
-        cast(s.{{ reported_col }} as decimal(24, 6)) as reported,
-        cast(c.{{ sum_col }} as decimal(24, 6)) as summed,
-        c.line_count,
-        s.submission_id,
-        s.source_file,
-        s.source_row
-    from subtotals as s
-    inner join covered as c on c.subtotal_id = s.subtotal_id
-    where s.{{ reported_col }} is not null
-        and c.line_count > 0          -- no lines under it: a department total, not a contradiction
-        and c.{{ sum_col }} is not null   -- a blank amount in scope: the sum is unknown
-    {% if not loop.last %}union all{% endif %}
+        select
+            s.dept_code,
+            s.fiscal_year,
+            s.subtotal_label,
+            '{{ label }}' as column_label,
+            cast(s.{{ reported_col }} as decimal(24, 6)) as reported,
+            cast(c.{{ sum_col }} as decimal(24, 6)) as summed,
+            c.line_count,
+            s.submission_id,
+            s.source_file,
+            s.source_row
+        from subtotals as s
+        inner join covered as c on c.subtotal_id = s.subtotal_id
+        where
+            s.{{ reported_col }} is not null
+            and c.line_count > 0          -- no lines under it: a department total, not a contradiction
+            and c.{{ sum_col }} is not null   -- a blank amount in scope: the sum is unknown
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
@@ -102,8 +96,8 @@ subtotal_findings as (
         reported - summed as difference,
         '元' as unit,
         '台账第 ' || {{ recon_text('source_row') }} || ' 行“' || subtotal_label || '”的' || column_label || ' '
-            || {{ format_amount('reported') }} || ' 元，与其覆盖的 ' || {{ recon_text('line_count') }} || ' 个预算行之和 '
-            || {{ format_amount('summed') }} || ' 元相差 ' || {{ format_amount('reported - summed') }} || ' 元' as message,
+        || {{ format_amount('reported') }} || ' 元，与其覆盖的 ' || {{ recon_text('line_count') }} || ' 个预算行之和 '
+        || {{ format_amount('summed') }} || ' 元相差 ' || {{ format_amount('reported - summed') }} || ' 元' as message,
         submission_id,
         source_file,
         source_row,
@@ -125,24 +119,25 @@ total_rows as (
 
 total_pairs as (
     {% for reported_col, label, sum_col in columns if reported_col != 'balance_reported' %}
-    select
-        t.dept_code,
-        t.fiscal_year,
-        t.subtotal_label,
-        '{{ label }}' as column_label,
-        cast(t.{{ reported_col }} as decimal(24, 6)) as reported,
-        cast(b.{{ reported_col }} + p.{{ reported_col }} as decimal(24, 6)) as summed,
-        t.submission_id,
-        t.source_file,
-        t.source_row
-    from total_rows as t
-    inner join total_rows as b
-        on b.dept_code = t.dept_code and b.fiscal_year = t.fiscal_year and b.scope = 'basic'
-    inner join total_rows as p
-        on p.dept_code = t.dept_code and p.fiscal_year = t.fiscal_year and p.scope = 'project'
-    where t.scope = 'total'
-        and t.{{ reported_col }} is not null and b.{{ reported_col }} is not null and p.{{ reported_col }} is not null
-    {% if not loop.last %}union all{% endif %}
+        select
+            t.dept_code,
+            t.fiscal_year,
+            t.subtotal_label,
+            '{{ label }}' as column_label,
+            cast(t.{{ reported_col }} as decimal(24, 6)) as reported,
+            cast(b.{{ reported_col }} + p.{{ reported_col }} as decimal(24, 6)) as summed,
+            t.submission_id,
+            t.source_file,
+            t.source_row
+        from total_rows as t
+        inner join total_rows as b
+            on b.dept_code = t.dept_code and b.fiscal_year = t.fiscal_year and b.scope = 'basic'
+        inner join total_rows as p
+            on p.dept_code = t.dept_code and p.fiscal_year = t.fiscal_year and p.scope = 'project'
+        where
+            t.scope = 'total'
+            and t.{{ reported_col }} is not null and b.{{ reported_col }} is not null and p.{{ reported_col }} is not null
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
@@ -157,8 +152,8 @@ total_findings as (
         reported - summed as difference,
         '元' as unit,
         '台账第 ' || {{ recon_text('source_row') }} || ' 行“' || subtotal_label || '”的' || column_label || ' '
-            || {{ format_amount('reported') }} || ' 元，与基本支出合计、项目支出合计之和 '
-            || {{ format_amount('summed') }} || ' 元相差 ' || {{ format_amount('reported - summed') }} || ' 元' as message,
+        || {{ format_amount('reported') }} || ' 元，与基本支出合计、项目支出合计之和 '
+        || {{ format_amount('summed') }} || ' 元相差 ' || {{ format_amount('reported - summed') }} || ' 元' as message,
         submission_id,
         source_file,
         source_row,
@@ -173,36 +168,47 @@ breakdowns as (
 ),
 
 parents as (
-    select ledger_line_id as parent_id, original_budget, adjusted_budget, actual_paid,
-           expense_type || '/' || category || coalesce('/' || project_code, '') || coalesce('/' || econ_class, '') as parent_label
+    select
+        ledger_line_id as parent_id,
+        original_budget,
+        adjusted_budget,
+        actual_paid,
+        expense_type || '/' || category || coalesce('/' || project_code, '') || coalesce('/' || econ_class, '') as parent_label
     from lines
     where not is_project_total    -- those are in subtotals below
     union all
-    select subtotal_id, original_budget, adjusted_budget, actual_paid, subtotal_label
+    select
+        subtotal_id,
+        original_budget,
+        adjusted_budget,
+        actual_paid,
+        subtotal_label
     from subtotals
 ),
 
 breakdown_pairs as (
     {% set bcolumns = [('original_budget', '原始指标金额'), ('adjusted_budget', '实际指标可用金额'), ('actual_paid', '实际支付合计')] %}
     {% for col, label in bcolumns %}
-    select
-        b.dept_code,
-        b.fiscal_year,
-        -- the label as printed, without its own 其中：
-        replace(replace(coalesce(b.econ_class, b.project_name, b.category, ''), '其中：', ''), '其中:', '') as breakdown_label,
-        p.parent_label,
-        b.parent_row,
-        '{{ label }}' as column_label,
-        cast(p.{{ col }} as decimal(24, 6)) as parent_amount,
-        cast(b.{{ col }} as decimal(24, 6)) as breakdown_amount,
-        b.submission_id,
-        b.source_file,
-        b.source_row
-    from breakdowns as b
-    inner join parents as p
-        on p.parent_id = {{ dbt.concat(["b.submission_id", "':'", "b.source_file", "':'", dbt.cast("b.parent_row", api.Column.translate_type("string"))]) }}
-    where b.{{ col }} is not null and p.{{ col }} is not null
-    {% if not loop.last %}union all{% endif %}
+        select
+            b.dept_code,
+            b.fiscal_year,
+            -- the label as printed, without its own 其中：
+            replace(replace(coalesce(b.econ_class, b.project_name, b.category, ''), '其中：', ''), '其中:', '') as breakdown_label,
+            p.parent_label,
+            b.parent_row,
+            '{{ label }}' as column_label,
+            cast(p.{{ col }} as decimal(24, 6)) as parent_amount,
+            cast(b.{{ col }} as decimal(24, 6)) as breakdown_amount,
+            b.submission_id,
+            b.source_file,
+            b.source_row
+        from breakdowns as b
+        inner join parents as p
+            on
+                p.parent_id
+                = {{ dbt.concat(["b.submission_id", "':'", "b.source_file", "':'", dbt.cast("b.parent_row", api.Column.translate_type("string"))]) }}
+        where b.{{ col }} is not null and p.{{ col }} is not null
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),
 
@@ -217,9 +223,9 @@ breakdown_findings as (
         breakdown_amount - parent_amount as difference,
         '元' as unit,
         '台账第 ' || {{ recon_text('source_row') }} || ' 行“其中：' || breakdown_label || '”的' || column_label || ' '
-            || {{ format_amount('breakdown_amount') }} || ' 元，超过它细分的第 ' || {{ recon_text('parent_row') }} || ' 行（'
-            || parent_label || '）' || {{ format_amount('parent_amount') }} || ' 元 '
-            || {{ format_amount('breakdown_amount - parent_amount') }} || ' 元' as message,
+        || {{ format_amount('breakdown_amount') }} || ' 元，超过它细分的第 ' || {{ recon_text('parent_row') }} || ' 行（'
+        || parent_label || '）' || {{ format_amount('parent_amount') }} || ' 元 '
+        || {{ format_amount('breakdown_amount - parent_amount') }} || ' 元' as message,
         submission_id,
         source_file,
         source_row,

@@ -7,14 +7,19 @@ with months as (
 ),
 
 finance as (
-    select dept_code, fiscal_year, adjusted_total, paid_total from {{ ref('int_dept_year_finance') }}
+    select
+        dept_code,
+        fiscal_year,
+        adjusted_total,
+        paid_total
+    from {{ ref('int_dept_year_finance') }}
 ),
 
 ordered as (
     select
         months.*,
-        lag(cumulative_paid) over (partition by dept_code, fiscal_year order by month) as previous_paid,
-        lag(month) over (partition by dept_code, fiscal_year order by month) as previous_month
+        lag(months.cumulative_paid) over (partition by months.dept_code, months.fiscal_year order by months.month) as previous_paid,
+        lag(months.month) over (partition by months.dept_code, months.fiscal_year order by months.month) as previous_month
     from months
 ),
 
@@ -29,8 +34,8 @@ monotonic as (
         cast(cumulative_paid - previous_paid as decimal(24, 6)) as difference,
         '元' as unit,
         {{ recon_text('fiscal_year') }} || ' 年 ' || {{ recon_text('month') }} || ' 月累计支出 ' || {{ format_amount('cumulative_paid') }}
-            || ' 元，小于 ' || {{ recon_text('previous_month') }} || ' 月的 ' || {{ format_amount('previous_paid') }}
-            || ' 元：累计数不应减少' as message,
+        || ' 元，小于 ' || {{ recon_text('previous_month') }} || ' 月的 ' || {{ format_amount('previous_paid') }}
+        || ' 元：累计数不应减少' as message,
         submission_id,
         source_file,
         source_row,
@@ -60,7 +65,7 @@ over_budget as (
         cast(cumulative_paid - basis as decimal(24, 6)) as difference,
         '元' as unit,
         {{ recon_text('fiscal_year') }} || ' 年 ' || {{ recon_text('month') }} || ' 月累计支出 ' || {{ format_amount('cumulative_paid') }}
-            || ' 元，超过' || basis_label || ' ' || {{ format_amount('basis') }} || ' 元，需要说明' as message,
+        || ' 元，超过' || basis_label || ' ' || {{ format_amount('basis') }} || ' 元，需要说明' as message,
         submission_id,
         source_file,
         source_row,
@@ -80,8 +85,8 @@ year_end as (
         cast(cumulative_paid - paid_total as decimal(24, 6)) as difference,
         '元' as unit,
         {{ recon_text('fiscal_year') }} || ' 年 12 月累计支出 ' || {{ format_amount('cumulative_paid') }}
-            || ' 元，与台账实际支付合计 ' || {{ format_amount('paid_total') }} || ' 元相差 '
-            || {{ format_amount('cumulative_paid - paid_total') }} || ' 元' as message,
+        || ' 元，与台账实际支付合计 ' || {{ format_amount('paid_total') }} || ' 元相差 '
+        || {{ format_amount('cumulative_paid - paid_total') }} || ' 元' as message,
         submission_id,
         source_file,
         source_row,
@@ -90,9 +95,10 @@ year_end as (
             else 'warning'
         end as severity
     from with_basis
-    where month = 12
-      and paid_total is not null
-      and cumulative_paid <> paid_total
+    where
+        month = 12
+        and paid_total is not null
+        and cumulative_paid <> paid_total
 ),
 
 final as (

@@ -57,9 +57,10 @@ reported_ledger as (
         cast(reported_value - computed as decimal(24, 6)) as difference,
         '元' as unit,
         case
-            when computed is null then
-                '报告的' || item || ' ' || {{ format_amount('reported_value') }} || ' 元，仓库中没有可比较的数据（'
-                || case when has_ledger then '缺少相应的填报数据' else '该部门年度没有台账' end || '）'
+            when computed is null
+                then
+                    '报告的' || item || ' ' || {{ format_amount('reported_value') }} || ' 元，仓库中没有可比较的数据（'
+                    || case when has_ledger then '缺少相应的填报数据' else '该部门年度没有台账' end || '）'
             else
                 '报告的' || item || ' ' || {{ format_amount('reported_value') }} || ' 元'
                 || coalesce('（' || claim_source || '）', '') || '，台账计算为 ' || {{ format_amount('computed') }}
@@ -94,24 +95,36 @@ pivoted as (
 ),
 
 identities as (
-    select dept_code, fiscal_year, '基本支出 = 人员经费 + 公用经费' as item,
-           personnel + public_expense as expected, basic as actual,
-           '报告的基本支出 ' || {{ format_amount('basic') }} || ' 元，不等于报告的人员经费 ' || {{ format_amount('personnel') }}
-               || ' 元加公用经费 ' || {{ format_amount('public_expense') }} || ' 元（= ' || {{ format_amount('personnel + public_expense') }}
-               || ' 元）' as message,
-           submission_id, source_file
+    select
+        dept_code,
+        fiscal_year,
+        '基本支出 = 人员经费 + 公用经费' as item,
+        personnel + public_expense as expected,
+        basic as actual,
+        '报告的基本支出 ' || {{ format_amount('basic') }} || ' 元，不等于报告的人员经费 ' || {{ format_amount('personnel') }}
+        || ' 元加公用经费 ' || {{ format_amount('public_expense') }} || ' 元（= ' || {{ format_amount('personnel + public_expense') }}
+        || ' 元）' as message,
+        submission_id,
+        source_file
     from pivoted
-    where basic is not null and personnel is not null and public_expense is not null
-      and basic <> personnel + public_expense
+    where
+        basic is not null and personnel is not null and public_expense is not null
+        and basic <> personnel + public_expense
     union all
-    select dept_code, fiscal_year, '支出合计 = 基本支出 + 项目支出',
-           basic + project, total,
-           '报告的支出合计 ' || {{ format_amount('total') }} || ' 元，不等于报告的基本支出 ' || {{ format_amount('basic') }}
-               || ' 元加项目支出 ' || {{ format_amount('project') }} || ' 元（= ' || {{ format_amount('basic + project') }} || ' 元）',
-           submission_id, source_file
+    select
+        dept_code,
+        fiscal_year,
+        '支出合计 = 基本支出 + 项目支出',
+        basic + project,
+        total,
+        '报告的支出合计 ' || {{ format_amount('total') }} || ' 元，不等于报告的基本支出 ' || {{ format_amount('basic') }}
+        || ' 元加项目支出 ' || {{ format_amount('project') }} || ' 元（= ' || {{ format_amount('basic + project') }} || ' 元）',
+        submission_id,
+        source_file
     from pivoted
-    where total is not null and basic is not null and project is not null
-      and total <> basic + project
+    where
+        total is not null and basic is not null and project is not null
+        and total <> basic + project
 ),
 
 reported_identity as (
@@ -165,14 +178,17 @@ reported_project as (
         cast(reported_value - computed as decimal(24, 6)) as difference,
         case when item = '执行率' then '%' else '元' end as unit,
         case
-            when not project_known then
-                '报告的项目 ' || project_code || ' 不在台账中（台账没有该项目编码的项目支出）'
-            when computed is null then
-                '报告项目 ' || project_code || ' 的' || item || '，台账无法计算（调整后预算为 0）'
-            when item = '执行率' then
-                '报告项目 ' || project_code || coalesce('（' || project_name || '）', '') || '执行率 '
-                || {{ format_number('reported_value') }} || '%，台账为 ' || {{ format_amount('actual_paid') }} || ' / '
-                || {{ format_amount('adjusted_budget') }} || ' × 100% = ' || {{ format_percent('computed') }}
+            when not project_known
+                then
+                    '报告的项目 ' || project_code || ' 不在台账中（台账没有该项目编码的项目支出）'
+            when computed is null
+                then
+                    '报告项目 ' || project_code || ' 的' || item || '，台账无法计算（调整后预算为 0）'
+            when item = '执行率'
+                then
+                    '报告项目 ' || project_code || coalesce('（' || project_name || '）', '') || '执行率 '
+                    || {{ format_number('reported_value') }} || '%，台账为 ' || {{ format_amount('actual_paid') }} || ' / '
+                    || {{ format_amount('adjusted_budget') }} || ' × 100% = ' || {{ format_percent('computed') }}
             else
                 '报告项目 ' || project_code || coalesce('（' || project_name || '）', '') || '的' || item || ' '
                 || {{ format_amount('reported_value') }} || ' 元，台账为 ' || {{ format_amount('computed') }} || ' 元'
@@ -184,7 +200,9 @@ reported_project as (
             when not project_known then 'error'
             when computed is null then 'warning'
             when {{ recon_units_apart('reported_value', 'computed', 'least(reported_value_decimals, 2)') }} = 0 then null
-            when item = '执行率' and {{ recon_units_apart('reported_value', 'computed', 'least(reported_value_decimals, 2)') }} <= 1 then 'info'
+            when
+                item = '执行率' and {{ recon_units_apart('reported_value', 'computed', 'least(reported_value_decimals, 2)') }} <= 1
+                then 'info'
             when item <> '执行率' and abs(reported_value - computed) <= {{ var('recon_amount_tolerance') }} then 'info'
             else 'error'
         end as severity
@@ -192,11 +210,13 @@ reported_project as (
 ),
 
 final as (
-    select * from reported_ledger where severity is not null
+    select * from reported_ledger
+    where severity is not null
     union all
     select * from reported_identity
     union all
-    select * from reported_project where severity is not null
+    select * from reported_project
+    where severity is not null
 )
 
 select * from final

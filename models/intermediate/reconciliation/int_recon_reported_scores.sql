@@ -16,32 +16,62 @@ with claims as (
 ),
 
 indicator_values as (
-    select *, coalesce(project_code, '') as project_key from {{ ref('fct_indicator_values') }}
+    select
+        *,
+        coalesce(project_code, '') as project_key
+    from {{ ref('fct_indicator_values') }}
 ),
 
 indicator_scores as (
-    select *, coalesce(project_code, '') as project_key from {{ ref('fct_indicator_scores') }}
+    select
+        *,
+        coalesce(project_code, '') as project_key
+    from {{ ref('fct_indicator_scores') }}
 ),
 
 level1 as (
-    select *, coalesce(project_code, '') as project_key from {{ ref('fct_level1_scores') }}
+    select
+        *,
+        coalesce(project_code, '') as project_key
+    from {{ ref('fct_level1_scores') }}
 ),
 
 -- department totals ('' project) and project totals in one relation
 totals as (
-    select dept_code, fiscal_year, framework_code, '' as project_key, total_score, grade, max_score
+    select
+        dept_code,
+        fiscal_year,
+        framework_code,
+        '' as project_key,
+        total_score,
+        grade,
+        max_score
     from {{ ref('fct_department_scores') }}
     union all
-    select dept_code, fiscal_year, framework_code, project_code as project_key, total_score, grade, max_score
+    select
+        dept_code,
+        fiscal_year,
+        framework_code,
+        project_code as project_key,
+        total_score,
+        grade,
+        max_score
     from {{ ref('fct_project_scores') }}
 ),
 
 value_claims as (
-    select c.*, v.indicator_name, v.value as computed, v.assessable, v.numerator, v.denominator
+    select
+        c.*,
+        v.indicator_name,
+        v.value as computed,
+        v.assessable,
+        v.numerator,
+        v.denominator
     from claims as c
     inner join indicator_values as v
-        on v.dept_code = c.dept_code and v.fiscal_year = c.fiscal_year
-        and v.framework_code = c.framework_code and v.indicator_code = c.item and v.project_key = c.project_key
+        on
+            v.dept_code = c.dept_code and v.fiscal_year = c.fiscal_year
+            and v.framework_code = c.framework_code and v.indicator_code = c.item and v.project_key = c.project_key
     where c.reported_value is not null
 ),
 
@@ -58,9 +88,10 @@ reported_value as (
         cast(reported_value - computed as decimal(24, 6)) as difference,
         '%' as unit,
         case
-            when computed is null then
-                item_prefix || item || ' ' || indicator_name || '：报告值 ' || {{ format_number('reported_value') }}
-                || '%，仓库无法计算（分母为 0 或缺少输入数据）'
+            when computed is null
+                then
+                    item_prefix || item || ' ' || indicator_name || '：报告值 ' || {{ format_number('reported_value') }}
+                    || '%，仓库无法计算（分母为 0 或缺少输入数据）'
             else
                 item_prefix || item || ' ' || indicator_name || '：报告值 ' || {{ format_number('reported_value') }} || '%'
                 || coalesce('（' || claim_source || '）', '') || '，按公式计算为 ' || {{ format_percent('computed') }}
@@ -83,15 +114,24 @@ reported_value as (
 ),
 
 score_claims as (
-    select c.*, s.indicator_name, s.score as computed, s.weight, s.rule_text, s.scored_by, s.assessable,
-           v.value as computed_value
+    select
+        c.*,
+        s.indicator_name,
+        s.score as computed,
+        s.weight,
+        s.rule_text,
+        s.scored_by,
+        s.assessable,
+        v.value as computed_value
     from claims as c
     inner join indicator_scores as s
-        on s.dept_code = c.dept_code and s.fiscal_year = c.fiscal_year
-        and s.framework_code = c.framework_code and s.indicator_code = c.item and s.project_key = c.project_key
+        on
+            s.dept_code = c.dept_code and s.fiscal_year = c.fiscal_year
+            and s.framework_code = c.framework_code and s.indicator_code = c.item and s.project_key = c.project_key
     left join indicator_values as v
-        on v.dept_code = c.dept_code and v.fiscal_year = c.fiscal_year
-        and v.framework_code = c.framework_code and v.indicator_code = c.item and v.project_key = c.project_key
+        on
+            v.dept_code = c.dept_code and v.fiscal_year = c.fiscal_year
+            and v.framework_code = c.framework_code and v.indicator_code = c.item and v.project_key = c.project_key
     where c.reported_score is not null
 ),
 
@@ -108,12 +148,14 @@ reported_score as (
         cast(reported_score - computed as decimal(24, 6)) as difference,
         '分' as unit,
         case
-            when not assessable then
-                item_prefix || item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }}
-                || ' 分，仓库不可评价（缺少输入数据，也没有评价人评分）'
-            when scored_by = 'person' then
-                item_prefix || item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }} || ' 分，评价人评分为 '
-                || {{ format_number('computed') }} || ' 分（满分 ' || {{ format_number('weight') }} || ' 分）'
+            when not assessable
+                then
+                    item_prefix || item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }}
+                    || ' 分，仓库不可评价（缺少输入数据，也没有评价人评分）'
+            when scored_by = 'person'
+                then
+                    item_prefix || item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }} || ' 分，评价人评分为 '
+                    || {{ format_number('computed') }} || ' 分（满分 ' || {{ format_number('weight') }} || ' 分）'
             else
                 item_prefix || item || ' ' || indicator_name || '：报告得 ' || {{ format_number('reported_score') }} || ' 分，但按规则“'
                 || rule_text || '”'
@@ -133,26 +175,41 @@ reported_score as (
 
 -- the report's own indicator scores, summed by level 1 (to say whether its subtotal even adds up)
 claimed_by_level1 as (
-    select c.dept_code, c.fiscal_year, c.framework_code, c.project_key, s.level1_code,
-           sum(c.reported_score) as claimed_sum, count(*) as claimed_items
+    select
+        c.dept_code,
+        c.fiscal_year,
+        c.framework_code,
+        c.project_key,
+        s.level1_code,
+        sum(c.reported_score) as claimed_sum,
+        count(*) as claimed_items
     from claims as c
     inner join indicator_scores as s
-        on s.dept_code = c.dept_code and s.fiscal_year = c.fiscal_year
-        and s.framework_code = c.framework_code and s.indicator_code = c.item and s.project_key = c.project_key
+        on
+            s.dept_code = c.dept_code and s.fiscal_year = c.fiscal_year
+            and s.framework_code = c.framework_code and s.indicator_code = c.item and s.project_key = c.project_key
     where c.reported_score is not null
     group by c.dept_code, c.fiscal_year, c.framework_code, c.project_key, s.level1_code
 ),
 
 level1_claims as (
-    select c.*, l.level_name as level1_name, l.score as computed, l.weight as level1_weight, l.indicator_count,
-           cl.claimed_sum, cl.claimed_items
+    select
+        c.*,
+        l.level_name as level1_name,
+        l.score as computed,
+        l.weight as level1_weight,
+        l.indicator_count,
+        cl.claimed_sum,
+        cl.claimed_items
     from claims as c
     inner join level1 as l
-        on l.dept_code = c.dept_code and l.fiscal_year = c.fiscal_year
-        and l.framework_code = c.framework_code and l.level1_code = c.item and l.project_key = c.project_key
+        on
+            l.dept_code = c.dept_code and l.fiscal_year = c.fiscal_year
+            and l.framework_code = c.framework_code and l.level1_code = c.item and l.project_key = c.project_key
     left join claimed_by_level1 as cl
-        on cl.dept_code = c.dept_code and cl.fiscal_year = c.fiscal_year
-        and cl.framework_code = c.framework_code and cl.level1_code = c.item and cl.project_key = c.project_key
+        on
+            cl.dept_code = c.dept_code and cl.fiscal_year = c.fiscal_year
+            and cl.framework_code = c.framework_code and cl.level1_code = c.item and cl.project_key = c.project_key
     where c.reported_score is not null
 ),
 
@@ -169,13 +226,14 @@ reported_level1 as (
         cast(reported_score - computed as decimal(24, 6)) as difference,
         '分' as unit,
         item_prefix || '一级指标 ' || item || ' ' || level1_name || '：报告小计 ' || {{ format_number('reported_score') }}
-            || ' 分，各三级指标得分之和为 ' || {{ format_number('computed') }} || ' 分'
-            || case
-                when claimed_items = indicator_count then
+        || ' 分，各三级指标得分之和为 ' || {{ format_number('computed') }} || ' 分'
+        || case
+            when claimed_items = indicator_count
+                then
                     '（报告自己列出的各项得分之和为 ' || {{ format_number('claimed_sum') }} || ' 分'
                     || case when claimed_sum <> reported_score then '，小计与其明细也不符' else '' end || '）'
-                else ''
-            end as message,
+            else ''
+        end as message,
         submission_id,
         source_file,
         source_row,
@@ -185,11 +243,16 @@ reported_level1 as (
 ),
 
 total_claims as (
-    select c.*, d.total_score as computed, d.grade, d.max_score
+    select
+        c.*,
+        d.total_score as computed,
+        d.grade,
+        d.max_score
     from claims as c
     inner join totals as d
-        on d.dept_code = c.dept_code and d.fiscal_year = c.fiscal_year and d.framework_code = c.framework_code
-        and d.project_key = c.project_key
+        on
+            d.dept_code = c.dept_code and d.fiscal_year = c.fiscal_year and d.framework_code = c.framework_code
+            and d.project_key = c.project_key
     where c.item = 'total' and c.reported_score is not null
 ),
 
@@ -206,7 +269,7 @@ reported_total as (
         cast(reported_score - computed as decimal(24, 6)) as difference,
         '分' as unit,
         '报告' || item_prefix || '总分 ' || {{ format_number('reported_score') }} || ' 分，按各指标得分计算为 ' || {{ format_number('computed') }}
-            || ' 分' || coalesce('（' || grade || '）', '') as message,
+        || ' 分' || coalesce('（' || grade || '）', '') as message,
         submission_id,
         source_file,
         source_row,
@@ -216,9 +279,11 @@ reported_total as (
 ),
 
 final as (
-    select * from reported_value where severity is not null
+    select * from reported_value
+    where severity is not null
     union all
-    select * from reported_score where severity is not null
+    select * from reported_score
+    where severity is not null
     union all
     select * from reported_level1
     union all

@@ -30,20 +30,20 @@
 ] %}
 
 {% for m in formula_models %}
-select
-    cast(formula_code as {{ dbt.type_string() }}) as formula_code,
-    dept_code,
-    cast(fiscal_year as integer) as fiscal_year,
-    cast(project_code as {{ dbt.type_string() }}) as project_code,
-    cast(part_code as {{ dbt.type_string() }}) as part_code,
-    cast(numerator as decimal(18, 2)) as numerator,
-    cast(denominator as decimal(18, 2)) as denominator,
-    cast(value as decimal(18, 2)) as value,
-    cast(unit as {{ dbt.type_string() }}) as unit,
-    zero_denominator,
-    cast(missing_inputs as {{ dbt.type_string() }}) as missing_inputs,
-    cast(calc_text as {{ dbt.type_string() }}) as calc_text,
-    cast(inputs as {{ dbt.type_string() }}) as inputs
-from {{ ref(m) }}
-{% if not loop.last %}union all{% endif %}
+    select
+        cast(formula_code as {{ dbt.type_string() }}) as formula_code,
+        dept_code,
+        cast(fiscal_year as integer) as fiscal_year,
+        cast(project_code as {{ dbt.type_string() }}) as project_code,
+        cast(part_code as {{ dbt.type_string() }}) as part_code,
+        cast(numerator as decimal(18, 2)) as numerator,
+        cast(denominator as decimal(18, 2)) as denominator,
+        cast(value as decimal(18, 2)) as value,
+        cast(unit as {{ dbt.type_string() }}) as unit,
+        zero_denominator,
+        cast(missing_inputs as {{ dbt.type_string() }}) as missing_inputs,
+        cast(calc_text as {{ dbt.type_string() }}) as calc_text,
+        cast(inputs as {{ dbt.type_string() }}) as inputs
+    from {{ ref(m) }}
+    {% if not loop.last %}union all{% endif %}
 {% endfor %}

@@ -14,7 +14,15 @@ formula_values as (
 -- a person scores department-level indicators only: project_code '' (an equi-join key, so the join
 -- stays a hash join; a condition on the spine alone would force a nested-loop join)
 person as (
-    select dept_code, fiscal_year, framework_code, indicator_code, '' as project_code, score, scorer, evidence
+    select
+        dept_code,
+        fiscal_year,
+        framework_code,
+        indicator_code,
+        '' as project_code,
+        score,
+        scorer,
+        evidence
     from {{ ref('stg_qualitative_scores') }}
 ),
 
@@ -41,36 +49,39 @@ joined as (
         person.evidence
     from spine
     left join formula_values as v
-        on v.formula_code = spine.formula_code
-        and v.dept_code = spine.dept_code
-        and v.fiscal_year = spine.fiscal_year
-        and v.project_code = spine.project_code
+        on
+            v.formula_code = spine.formula_code
+            and v.dept_code = spine.dept_code
+            and v.fiscal_year = spine.fiscal_year
+            and v.project_code = spine.project_code
     left join person
-        on person.framework_code = spine.framework_code
-        and person.indicator_code = spine.indicator_code
-        and person.dept_code = spine.dept_code
-        and person.fiscal_year = spine.fiscal_year
-        and person.project_code = spine.project_code
+        on
+            person.framework_code = spine.framework_code
+            and person.indicator_code = spine.indicator_code
+            and person.dept_code = spine.dept_code
+            and person.fiscal_year = spine.fiscal_year
+            and person.project_code = spine.project_code
 ),
 
 final as (
     select
         joined.*,
         case
-            when missing_inputs is not null then 'missing'
-            when not has_value_row then null
-            when zero_denominator and coalesce(numerator, 0) = 0 then 'zero_zero'
-            when zero_denominator then 'infinite'
-            when value is null then 'missing'
+            when joined.missing_inputs is not null then 'missing'
+            when not joined.has_value_row then null
+            when joined.zero_denominator and coalesce(joined.numerator, 0) = 0 then 'zero_zero'
+            when joined.zero_denominator then 'infinite'
+            when joined.value is null then 'missing'
             else 'ok'
         end as value_status,
         cast(case
-            when missing_inputs is not null then null
-            when zero_denominator and coalesce(numerator, 0) = 0 then
-                case when on_zero_denominator = 'value_zero' then 0 end
-            when zero_denominator and numerator > 0 then 1000000000000
-            when zero_denominator and numerator < 0 then -1000000000000
-            else value
+            when joined.missing_inputs is not null then null
+            when joined.zero_denominator and coalesce(joined.numerator, 0) = 0
+                then
+                    case when joined.on_zero_denominator = 'value_zero' then 0 end
+            when joined.zero_denominator and joined.numerator > 0 then 1000000000000
+            when joined.zero_denominator and joined.numerator < 0 then -1000000000000
+            else joined.value
         end as decimal(18, 2)) as effective_value
     from joined
 )

@@ -19,7 +19,12 @@ formula_values as (
 
 band_parts as (
     select
-        i.framework_code, i.indicator_code, i.dept_code, i.fiscal_year, i.project_code, i.rule_type,
+        i.framework_code,
+        i.indicator_code,
+        i.dept_code,
+        i.fiscal_year,
+        i.project_code,
+        i.rule_type,
         p.part_code,
         p.part_name,
         cast(p.sort_order as integer) as part_sort,
@@ -42,8 +47,14 @@ band_parts as (
 
 proportional_values as (
     select
-        i.framework_code, i.indicator_code, i.dept_code, i.fiscal_year, i.project_code, i.rule_type,
-        i.score_decimals, i.score_rounding,
+        i.framework_code,
+        i.indicator_code,
+        i.dept_code,
+        i.fiscal_year,
+        i.project_code,
+        i.rule_type,
+        i.score_decimals,
+        i.score_rounding,
         p.part_code,
         p.part_name,
         cast(p.sort_order as integer) as part_sort,
@@ -54,18 +65,28 @@ proportional_values as (
     inner join parts as p
         on p.framework_code = i.framework_code and p.indicator_code = i.indicator_code
     left join formula_values as v
-        on v.formula_code = i.formula_code
-        and v.dept_code = i.dept_code
-        and v.fiscal_year = i.fiscal_year
-        and v.project_code = i.project_code
-        and v.part_code = p.part_code
+        on
+            v.formula_code = i.formula_code
+            and v.dept_code = i.dept_code
+            and v.fiscal_year = i.fiscal_year
+            and v.project_code = i.project_code
+            and v.part_code = p.part_code
     where i.rule_type = 'proportional'
 ),
 
 proportional_parts as (
     select
-        framework_code, indicator_code, dept_code, fiscal_year, project_code, rule_type,
-        part_code, part_name, part_sort, points, target,
+        framework_code,
+        indicator_code,
+        dept_code,
+        fiscal_year,
+        project_code,
+        rule_type,
+        part_code,
+        part_name,
+        part_sort,
+        points,
+        target,
         cast(null as {{ dbt.type_string() }}) as letter,
         part_value,
         part_value is null as part_missing,
@@ -85,8 +106,9 @@ proportional_texts as (
     select
         proportional_parts.*,
         case
-            when part_missing then {{ dbt.concat(['part_name', "'缺少数据'"]) }}
-            when part_value >= target then
+            when proportional_parts.part_missing then {{ dbt.concat(['part_name', "'缺少数据'"]) }}
+            when proportional_parts.part_value >= proportional_parts.target
+                then
                 {{ dbt.concat(['part_name', "' '", format_percent('part_value'), "'（目标 '", format_number('target'),
                                "'%），达到目标，得 '", format_number('part_points'), "' 分'"]) }}
             else
@@ -99,22 +121,31 @@ proportional_texts as (
 
 letter_years as (
     select
-        i.framework_code, i.indicator_code, i.dept_code, i.fiscal_year, i.project_code,
+        i.framework_code,
+        i.indicator_code,
+        i.dept_code,
+        i.fiscal_year,
+        i.project_code,
         v.fiscal_year as value_year,
         v.value
     from inputs as i
     inner join formula_values as v
-        on v.formula_code = i.formula_code
-        and v.dept_code = i.dept_code
-        and v.project_code = i.project_code
-        and v.part_code = ''
-        and v.fiscal_year between i.fiscal_year - i.window_years + 1 and i.fiscal_year
+        on
+            v.formula_code = i.formula_code
+            and v.dept_code = i.dept_code
+            and v.project_code = i.project_code
+            and v.part_code = ''
+            and v.fiscal_year between i.fiscal_year - i.window_years + 1 and i.fiscal_year
     where i.rule_type = 'letter' and v.value is not null
 ),
 
 letter_window as (
     select
-        framework_code, indicator_code, dept_code, fiscal_year, project_code,
+        framework_code,
+        indicator_code,
+        dept_code,
+        fiscal_year,
+        project_code,
         count(*) as years_available,
         {{ dbt.listagg(dbt.concat([dbt.cast('value_year', dbt.type_string()), "' 年 '", format_percent('value')]), "'，'", 'order by value_year') }}
             as years_text
@@ -124,7 +155,12 @@ letter_window as (
 
 letter_parts as (
     select
-        i.framework_code, i.indicator_code, i.dept_code, i.fiscal_year, i.project_code, i.rule_type,
+        i.framework_code,
+        i.indicator_code,
+        i.dept_code,
+        i.fiscal_year,
+        i.project_code,
+        i.rule_type,
         p.part_code,
         p.part_name,
         cast(p.sort_order as integer) as part_sort,
@@ -134,23 +170,32 @@ letter_parts as (
         cast(null as decimal(18, 2)) as part_value,
         false as part_missing,
         (p.lower_bound is null and p.upper_bound is null)
-            or sum(case when ly.value is not null
-                         and {{ scoring_in_band('ly.value', 'p.lower_bound', 'p.lower_inclusive', 'p.upper_bound', 'p.upper_inclusive') }}
-                        then 1 else 0 end) >= max(i.min_years)
+        or sum(case
+            when
+                ly.value is not null
+                and {{ scoring_in_band('ly.value', 'p.lower_bound', 'p.lower_inclusive', 'p.upper_bound', 'p.upper_inclusive') }}
+                then 1
+            else 0
+        end) >= max(i.min_years)
             as in_band,
         cast(null as decimal(18, 2)) as part_points,
-        cast(sum(case when ly.value is not null
-                       and {{ scoring_in_band('ly.value', 'p.lower_bound', 'p.lower_inclusive', 'p.upper_bound', 'p.upper_inclusive') }}
-                      then 1 else 0 end) as integer) as hits
+        cast(sum(case
+            when
+                ly.value is not null
+                and {{ scoring_in_band('ly.value', 'p.lower_bound', 'p.lower_inclusive', 'p.upper_bound', 'p.upper_inclusive') }}
+                then 1
+            else 0
+        end) as integer) as hits
     from inputs as i
     inner join parts as p
         on p.framework_code = i.framework_code and p.indicator_code = i.indicator_code
     left join letter_years as ly
-        on ly.framework_code = i.framework_code
-        and ly.indicator_code = i.indicator_code
-        and ly.dept_code = i.dept_code
-        and ly.fiscal_year = i.fiscal_year
-        and ly.project_code = i.project_code
+        on
+            ly.framework_code = i.framework_code
+            and ly.indicator_code = i.indicator_code
+            and ly.dept_code = i.dept_code
+            and ly.fiscal_year = i.fiscal_year
+            and ly.project_code = i.project_code
     where i.rule_type = 'letter'
     group by
         i.framework_code, i.indicator_code, i.dept_code, i.fiscal_year, i.project_code, i.rule_type,
@@ -164,30 +209,79 @@ letters as (
         w.years_text as part_text
     from letter_parts
     left join letter_window as w
-        on w.framework_code = letter_parts.framework_code
-        and w.indicator_code = letter_parts.indicator_code
-        and w.dept_code = letter_parts.dept_code
-        and w.fiscal_year = letter_parts.fiscal_year
-        and w.project_code = letter_parts.project_code
+        on
+            w.framework_code = letter_parts.framework_code
+            and w.indicator_code = letter_parts.indicator_code
+            and w.dept_code = letter_parts.dept_code
+            and w.fiscal_year = letter_parts.fiscal_year
+            and w.project_code = letter_parts.project_code
 ),
 
 final as (
     select
-        framework_code, indicator_code, dept_code, fiscal_year, project_code, rule_type,
-        part_code, part_name, part_sort, points, target, letter, part_value, part_missing, in_band,
-        part_points, hits, years_available, part_text
+        framework_code,
+        indicator_code,
+        dept_code,
+        fiscal_year,
+        project_code,
+        rule_type,
+        part_code,
+        part_name,
+        part_sort,
+        points,
+        target,
+        letter,
+        part_value,
+        part_missing,
+        in_band,
+        part_points,
+        hits,
+        years_available,
+        part_text
     from band_parts
     union all
     select
-        framework_code, indicator_code, dept_code, fiscal_year, project_code, rule_type,
-        part_code, part_name, part_sort, points, target, letter, part_value, part_missing, in_band,
-        part_points, hits, years_available, part_text
+        framework_code,
+        indicator_code,
+        dept_code,
+        fiscal_year,
+        project_code,
+        rule_type,
+        part_code,
+        part_name,
+        part_sort,
+        points,
+        target,
+        letter,
+        part_value,
+        part_missing,
+        in_band,
+        part_points,
+        hits,
+        years_available,
+        part_text
     from proportional_texts
     union all
     select
-        framework_code, indicator_code, dept_code, fiscal_year, project_code, rule_type,
-        part_code, part_name, part_sort, points, target, letter, part_value, part_missing, in_band,
-        part_points, hits, years_available, part_text
+        framework_code,
+        indicator_code,
+        dept_code,
+        fiscal_year,
+        project_code,
+        rule_type,
+        part_code,
+        part_name,
+        part_sort,
+        points,
+        target,
+        letter,
+        part_value,
+        part_missing,
+        in_band,
+        part_points,
+        hits,
+        years_available,
+        part_text
     from letters
 )
 

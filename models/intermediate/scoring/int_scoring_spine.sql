@@ -8,21 +8,34 @@ with indicators as (
 ),
 
 frameworks as (
-    select framework_code, scope from {{ ref('frameworks') }}
+    select
+        framework_code,
+        scope
+    from {{ ref('frameworks') }}
 ),
 
 rule_parts as (
-    select framework_code, indicator_code, count(*) as rule_parts
+    select
+        framework_code,
+        indicator_code,
+        count(*) as rule_parts
     from {{ ref('framework_rule_parts') }}
     group by framework_code, indicator_code
 ),
 
 dept_years as (
-    select dept_code, fiscal_year from {{ ref('int_dept_year_finance') }}
+    select
+        dept_code,
+        fiscal_year
+    from {{ ref('int_dept_year_finance') }}
 ),
 
 projects as (
-    select dept_code, fiscal_year, project_code from {{ ref('int_project_execution') }}
+    select
+        dept_code,
+        fiscal_year,
+        project_code
+    from {{ ref('int_project_execution') }}
 ),
 
 units as (
