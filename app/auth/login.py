@@ -44,7 +44,9 @@ def _local_only() -> bool:
     address = st.get_option("server.address")
     if address and not is_loopback(str(address)):
         return False
-    return st.context.ip_address is None
+    ip = st.context.ip_address  # None for 127.0.0.1 / ::1; a string for any other client
+    # (AppTest has no client: its placeholder is not a string)
+    return not isinstance(ip, str) or is_loopback(ip)
 
 
 def _os_user() -> str:
