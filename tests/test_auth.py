@@ -332,8 +332,10 @@ def test_logged_in_user_role_and_logout(wh):
     logout = at.sidebar.button(key="jixiao_logout")
     assert logout.label == "退出登录"
     logout.click().run()
-    assert [t.label for t in at.text_input] == ["用户名", "密码"] and not at.dataframe
+    assert [i.value for i in at.info] == [L.MSG_LOGGED_OUT] and not at.dataframe
     assert auth.SESSION_KEY not in at.session_state
+    at.button(key="jixiao_login_again").click().run()
+    assert [t.label for t in at.text_input] == ["用户名", "密码"] and not at.dataframe
 
 
 def test_a_removed_user_is_logged_out_at_the_next_run(wh, users_file):
@@ -558,3 +560,179 @@ def test_findings_page_names_no_path_for_data_docs(wh):
     region = logged_in("wang", "views/findings.py")
     assert "Data Docs 涵盖全部地区的数据，地区用户不可查看。" in [c.value for c in region.caption]
     assert not [b for b in region.get("download_button") if "Data Docs" in b.label]
+
+
+# ---------------------------------------------------------------------------- the real form in Chromium
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+RENDERED = (
+    "() => document.querySelector('[data-test-script-state=notRunning]')"
+    " && document.querySelectorAll('[data-testid=stSkeleton]').length === 0"
+)
+
+
+@pytest.fixture(scope="module")
+def served_with_users(regions_warehouse, tmp_path_factory):
+    """`streamlit run` with jixiao's options (serve.streamlit_command) on 127.0.0.1, three users."""
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("no Chromium at /usr/bin/chromium")
+    folder = tmp_path_factory.mktemp("served_auth")
+    users = folder / "users.yaml"
+    U.add_user(users, "admin", U.ADMIN, [], PASSWORD)
+    U.add_user(users, "ana", U.ANALYST, [], PASSWORD)
+    U.add_user(users, "wang", U.REGION, [ZHUHUI], PASSWORD)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, JIXIAO_WAREHOUSE=str(regions_warehouse), JIXIAO_USERS=str(users), HOME=str(folder))
+    log = folder / "streamlit.log"
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(
+            serve.streamlit_command(Path(MAIN), port), env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=5) as r:
+                if r.read().strip() == b"ok":
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.25)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        yield b
+        b.close()
+
+
+def _rendered(page) -> None:
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_function(RENDERED, timeout=60_000)
+
+
+def _metric(page, label: str) -> str:
+    m = (
+        page.locator('[data-testid="stMetric"]')
+        .filter(has=page.locator('[data-testid="stMetricLabel"]', has_text=label))
+        .first
+    )
+    return m.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def _browser_login(page, url: str, name: str, password: str = PASSWORD) -> None:
+    page.goto(url + "/")
+    page.get_by_label("用户名").wait_for(timeout=60_000)
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def _department_options(page) -> list[str]:
+    """The options of the 部门 selector on 部门详情 (opened in the browser)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("部门详情", exact=True).click()
+    page.wait_for_url("**/department**")
+    _rendered(page)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="部门").last.click()
+    opts = page.locator('[role="option"]')
+    opts.first.wait_for()
+    out = [o.inner_text().strip() for o in opts.all()]
+    page.keyboard.press("Escape")
+    return out
+
+
+@pytest.mark.browser
+def test_browser_login_page(served_with_users, chromium):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(served_with_users + "/")
+        page.get_by_label("用户名").wait_for(timeout=60_000)
+        page.wait_for_function(RENDERED)
+        assert page.locator("h1").inner_text().strip() == "部门整体支出绩效评价看板"
+        assert page.get_by_label("密码").get_attribute("type") == "password"
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        assert page.locator('[data-testid="stDataFrame"]').count() == 0
+        assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+        page.screenshot(path=str(ARTIFACTS / "auth-login.png"))
+        _browser_login(page, served_with_users, "wang", "wrong-password")
+        page.get_by_text(L.MSG_BAD_PASSWORD).wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        page.screenshot(path=str(ARTIFACTS / "auth-login-failed.png"))
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_browser_region_user_sees_only_her_region(served_with_users, chromium, regions_warehouse):
+    context = chromium.new_context(viewport={"width": 1440, "height": 1400})
+    page = context.new_page()
+    try:
+        _browser_login(page, served_with_users, "wang")
+        page.locator("h1", has_text="总览").wait_for(timeout=60_000)
+        _rendered(page)
+        assert _metric(page, "参评部门") == "6"
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert "wang · 地区" in sidebar.inner_text() and "可查看的区划：430405" in sidebar.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "auth-region-overview.png"))
+        names = dict(query(regions_warehouse, "select dept_code, dept_name from marts.dim_department"))
+        mine = sorted(f"{names[c]}（{c}）" for c in depts_of(regions_warehouse, ZHUHUI))
+        assert sorted(_department_options(page)) == mine
+        # a reload keeps the login (the signed cookie), and the role is still 地区
+        page.reload()
+        page.locator("h1", has_text="部门详情").wait_for(timeout=60_000)
+        _rendered(page)
+        assert "wang · 地区" in page.locator('[data-testid="stSidebar"]').inner_text()
+        # logout: back to the form, and a reload does not log in again
+        page.get_by_role("button", name="退出登录").click()
+        page.get_by_text(L.MSG_LOGGED_OUT).wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+        page.get_by_role("button", name="重新登录").click()
+        page.get_by_label("用户名").wait_for(timeout=30_000)
+        page.reload()
+        page.get_by_label("用户名").wait_for(timeout=60_000)
+        assert page.locator('[data-testid="stMetric"]').count() == 0
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("name", "role"), [("ana", "分析员"), ("admin", "管理员")])
+def test_browser_analyst_and_admin_see_every_region(
+    served_with_users, chromium, regions_warehouse, name, role
+):
+    context = chromium.new_context(viewport={"width": 1440, "height": 1400})
+    page = context.new_page()
+    try:
+        _browser_login(page, served_with_users, name)
+        page.locator("h1", has_text="总览").wait_for(timeout=60_000)
+        _rendered(page)
+        assert _metric(page, "参评部门") == "16"
+        assert f"{name} · {role}" in page.locator('[data-testid="stSidebar"]').inner_text()
+        assert len(_department_options(page)) == 16
+        page.screenshot(path=str(ARTIFACTS / f"auth-{name}-department.png"))
+    finally:
+        context.close()

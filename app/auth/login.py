@@ -34,6 +34,8 @@ MSG_NO_USERS_SHARED = (
     "`jixiao user add 用户名 --role 管理员|分析员|地区 [--region 区划代码 …]` 添加用户后刷新本页。"
 )
 TITLE = "部门整体支出绩效评价看板"
+MSG_LOGGED_OUT = "已退出登录。"
+_COOKIE_PENDING = "_jixiao_set_login_cookie"
 
 
 def _local_only() -> bool:
@@ -112,17 +114,28 @@ def require_user(warehouse: Path) -> User:
         cookie_expiry_days=float(cookie.get("expiry_days", U.COOKIE_EXPIRY_DAYS)),
         auto_hash=False,
     )
+    if not st.session_state.get("authentication_status"):
+        # the login cookie first, as auth.login would: a login by cookie draws no form, so this run goes on
+        # (a rerun would lose the page the browser asked for)
+        try:
+            token = auth.cookie_controller.get_cookie()
+            if token:
+                auth.authentication_controller.login(token=token)
+        except LoginError:  # the cookie of a user removed since: the form, as for anyone else
+            st.session_state["authentication_status"] = None
     was_in = bool(st.session_state.get("authentication_status"))
-    if not was_in:
-        st.title(TITLE)
-    try:
-        auth.login(location="main", max_login_attempts=MAX_ATTEMPTS, fields=FIELDS, key="jixiao_login")
-    except LoginError as e:
-        st.session_state["authentication_status"] = None
-        if "attempts" in str(e):
-            st.error(MSG_LOCKED, icon=":material/lock_clock:")
-        elif "not authorized" not in str(e):  # a cookie of a removed user: just show the form again
-            st.error(MSG_BAD_PASSWORD, icon=":material/error:")
+    form = st.columns([1, 3, 1])[1] if not was_in else st.container()  # a narrow form on the wide layout
+    with form:
+        if not was_in:
+            st.title(TITLE)
+        try:
+            auth.login(location="main", max_login_attempts=MAX_ATTEMPTS, fields=FIELDS, key="jixiao_login")
+        except LoginError as e:
+            st.session_state["authentication_status"] = None
+            if "attempts" in str(e):
+                st.error(MSG_LOCKED, icon=":material/lock_clock:")
+            elif "not authorized" not in str(e):  # a cookie of a removed user: just show the form again
+                st.error(MSG_BAD_PASSWORD, icon=":material/error:")
     status = st.session_state.get("authentication_status")
     name = st.session_state.get("username")
     if status and name not in users:  # removed from the file since she logged in
@@ -131,12 +144,19 @@ def require_user(warehouse: Path) -> User:
         st.rerun()
     if not status:
         st.session_state.pop(SESSION_KEY, None)
-        if status is False:
-            st.error(MSG_BAD_PASSWORD, icon=":material/error:")
-        st.caption("请输入用户名和密码。没有账号请联系管理员（jixiao user add）。")
+        with form:
+            if status is False:
+                st.error(MSG_BAD_PASSWORD, icon=":material/error:")
+            st.caption("请输入用户名和密码。没有账号请联系管理员（jixiao user add）。")
         st.stop()
     if not was_in:  # logged in just now, by the form drawn in this run: start again without it
+        st.session_state[_COOKIE_PENDING] = True
         st.rerun()
+    if st.session_state.get(_COOKIE_PENDING):
+        # the login cookie (a hidden component that sets it in the browser) is drawn in every run of this
+        # session: st.rerun discarded the one drawn with the form, and a page switch right after the login
+        # must not remove it before the browser has run it
+        auth.cookie_controller.set_cookie()
     u = users[name]
     user = User(str(name), str(u.get("role") or ""), tuple(str(r) for r in u.get("regions") or ()), True)
     if user.role not in U.ROLES:
@@ -148,9 +168,14 @@ def require_user(warehouse: Path) -> User:
         if user.regions:
             st.caption("可查看的区划：" + "、".join(user.regions))
         auth.logout("退出登录", location="sidebar", key="jixiao_logout")
-    if not st.session_state.get("authentication_status"):  # the logout button was just pressed
+    if not st.session_state.get("authentication_status"):  # the logout button was just pressed: stop here
+        # (not st.rerun: the browser must still receive the cookie deletion drawn in this run)
         st.session_state.pop(SESSION_KEY, None)
-        st.rerun()
+        st.session_state.pop(_COOKIE_PENDING, None)
+        st.title(TITLE)
+        st.info(MSG_LOGGED_OUT, icon=":material/logout:")
+        st.button("重新登录", key="jixiao_login_again")
+        st.stop()
     return user
 
 
