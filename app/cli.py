@@ -319,6 +319,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console.print(
         "[bold]jixiao 演示[/bold]：导入内置样例（雁峰区人社局 2023 年评价的实际数据 + 生成的示例地区），计算、核对，然后打开看板。"
     )
+    if not args.no_serve:  # sharing needs users: say so before the build, not after it
+        from app.auth.users import require_users_for
+
+        require_users_for(args.address, warehouse)
     build_args = argparse.Namespace(
         input=demo_inputs(), warehouse=str(warehouse), submission_id=None, rebuild=True, skip_checks=False
     )

@@ -230,6 +230,8 @@ def test_sharing_without_users_refuses_to_start(regions_warehouse, users_file, m
     out = capsys.readouterr().out.replace("\n", "")
     assert code == 2 and "拒绝启动：看板将对网络开放（0.0.0.0），此时必须登录，但还没有任何用户" in out
     assert not started
+    code = cli_main(["demo", "-w", str(users_file.parent / "demo.duckdb"), "--address", "0.0.0.0"])
+    assert code == 2 and not (users_file.parent / "demo.duckdb").exists()  # refused before building
 
 
 def test_sharing_with_users_starts_with_a_warning(regions_warehouse, users_file, monkeypatch):
