@@ -738,3 +738,26 @@ def test_browser_analyst_and_admin_see_every_region(
         page.screenshot(path=str(ARTIFACTS / f"auth-{name}-department.png"))
     finally:
         context.close()
+
+
+def test_pages_read_only_through_the_data_layer():
+    """A page that opened the warehouse itself would show a 地区 user every region: pages read through
+    app/dashboard/data.py (q, read_path, current_version), which point a 地区 user at her extract. The
+    warehouse's own path may only locate the dbt documentation (docs.table_docs) or show its name."""
+    import re
+
+    allowed = {"docs.table_docs(data.warehouse_path())", "wh = data.warehouse_path()"}
+    for f in sorted((ROOT / "app" / "dashboard").rglob("*.py")):
+        if f.name in ("data.py", "sandbox.py", "serve.py"):
+            continue
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            assert not re.search(r"connect_readonly|duckdb\.connect\(|W\.default_warehouse", line), (
+                f.name,
+                n,
+                line,
+            )
+            if "warehouse_path()" in line:
+                assert any(a in line for a in allowed), (f.name, n, line)
+            if "run_query(" in line and "def " not in line:
+                following = f.read_text(encoding="utf-8").splitlines()[n - 1 : n + 2]
+                assert "data.read_path()" in " ".join(following), (f.name, n)

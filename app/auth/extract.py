@@ -17,7 +17,8 @@ until it is classified. The other schemas (raw, staging, intermediate, seeds) ar
 The extract is named after the warehouse version (inode, mtime) and the region set, so a new build gives
 a new extract; it is written by a separate process (``python -m app.auth.extract``: no DuckDB instance of
 the warehouse is shared with the dashboard's process) into ``.region-extracts/`` beside the warehouse,
-to a temporary name first and then ``os.replace``\\ d. Old versions are pruned after PRUNE_AFTER seconds.
+to a temporary name first and then renamed (``os.replace``). Extracts of older warehouse versions are
+removed once they are PRUNE_AFTER seconds old (a run still reading one has it open: unlinking is safe).
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ def _last_line(stderr: bytes) -> str:
 
 
 def _prune(warehouse: Path, keep: Path) -> None:
-    """Remove extracts of older warehouse versions that nobody has touched for PRUNE_AFTER seconds."""
+    """Remove extracts of older warehouse versions made more than PRUNE_AFTER seconds ago."""
     ino, mtime = W.warehouse_version(warehouse)
     current = f"{warehouse.stem}.{ino}-{mtime}."
     now = time.time()
