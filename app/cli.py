@@ -7,6 +7,7 @@ jixiao check --fail-on error          只运行检查（Great Expectations），
 jixiao restore [--list]               用 backups/ 中保留的成功构建恢复仓库
 jixiao generate --departments 100 --years 5 --seed 7 --out 样例/   生成带植入错误的填报样例
 jixiao report --dept D01 --year 2023 --framework hn_dept_overall --format docx --out 报告.docx
+jixiao user add 王芳 --role 地区 --region 430406   添加看板用户（密码在终端输入）；user remove / user list
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from app import warehouse as W
+from app.auth.cli import add_user_parser
 from app.dashboard.serve import add_server_arguments
 
 # the one exit-code table of every command (app/errors.py)
@@ -317,6 +319,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     console.print(
         "[bold]jixiao 演示[/bold]：导入内置样例（雁峰区人社局 2023 年评价的实际数据 + 生成的示例地区），计算、核对，然后打开看板。"
     )
+    if not args.no_serve:  # sharing needs users: say so before the build, not after it
+        from app.auth.users import require_users_for
+
+        require_users_for(args.address, warehouse)
     build_args = argparse.Namespace(
         input=demo_inputs(), warehouse=str(warehouse), submission_id=None, rebuild=True, skip_checks=False
     )
@@ -514,6 +520,7 @@ def make_parser() -> argparse.ArgumentParser:
     add_generate_parser(sub)
     add_template_parser(sub)
     add_report_parser(sub)
+    add_user_parser(sub)
 
     r = sub.add_parser(
         "restore",

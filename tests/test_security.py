@@ -508,6 +508,12 @@ def test_streamlit_options():
 
 
 def test_sharing_prints_a_warning(monkeypatch, tmp_path):
+    from app.auth import users
+
+    monkeypatch.setenv("JIXIAO_USERS", str(tmp_path / "users.yaml"))
+    users.add_user(
+        tmp_path / "users.yaml", "admin", users.ADMIN, [], "Jixiao-2023!"
+    )  # shared: login required
     said, ran = [], []
 
     class FakeStreamlit:
@@ -519,7 +525,7 @@ def test_sharing_prints_a_warning(monkeypatch, tmp_path):
 
     monkeypatch.setattr(serve.subprocess, "Popen", FakeStreamlit)
     assert serve.serve(tmp_path / "w.duckdb", 8600, "0.0.0.0", say=said.append) == 0
-    assert said[0].startswith("警告：看板将对网络开放（0.0.0.0:8600）") and "没有登录" in said[0]
+    assert said[0].startswith("警告：看板将对网络开放（0.0.0.0:8600），需要登录。") and "HTTPS" in said[0]
     assert ran[0][ran[0].index("--server.address") + 1] == "0.0.0.0"
     said.clear()
     serve.serve(tmp_path / "w.duckdb", 8600, say=said.append)

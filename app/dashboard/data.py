@@ -46,7 +46,10 @@ def warehouse_path() -> Path:
 
 
 def current_version(path: Path | None = None) -> Version | None:
-    path = path or warehouse_path()
+    """(path, inode, mtime_ns) of `path`, else of what this run reads (a 地区 user's region extract, see
+    ``run_scope``), else of the warehouse; None if the file does not exist."""
+    scope = getattr(_local, "scope", None)
+    path = path or (scope.path if scope is not None and scope.path is not None else None) or warehouse_path()
     try:
         ino, mtime = W.warehouse_version(path)
     except FileNotFoundError:
@@ -85,12 +88,21 @@ class _Gate:
 
 
 GATE_WAIT = 30.0  # seconds a run waits for the previous version's connections to close
-_GATE = _Gate()
+_GATES: dict[
+    str, _Gate
+] = {}  # one per file: the warehouse's, and each region extract's (never wait on each other)
+_GATES_LOCK = threading.Lock()
 _local = threading.local()
 
 
+def _gate(version: Version) -> _Gate:
+    with _GATES_LOCK:
+        return _GATES.setdefault(version[0], _Gate())
+
+
 def _open(version: Version) -> duckdb.DuckDBPyConnection:
-    if not _GATE.enter(version):
+    gate = _gate(version)
+    if not gate.enter(version):
         raise WarehouseUnavailable("仓库已更新，但看板仍有读取旧仓库的查询没有结束，暂不打开新仓库")
     for attempt in range(4):
         try:
@@ -99,33 +111,43 @@ def _open(version: Version) -> duckdb.DuckDBPyConnection:
             time.sleep(0.25 * (attempt + 1))
             continue
         except BaseException:
-            _GATE.leave()
+            gate.leave()
             raise
+        _OPEN_GATES[id(con)] = gate
         if current_version(Path(version[0])) != version:  # swapped between the key and the connect
             _close(con)
             raise WarehouseUnavailable("仓库刚刚换成了新的构建")
         return con
-    _GATE.leave()
+    gate.leave()
     raise WarehouseUnavailable("仓库文件暂时无法读取（可能正被手工 duckdb 会话或 dbt 写入）")
+
+
+_OPEN_GATES: dict[int, _Gate] = {}  # id(connection) -> the gate it entered
 
 
 def _close(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.close()
     finally:
-        _GATE.leave()
+        _OPEN_GATES.pop(id(con)).leave()
 
 
 @dataclass
 class _Scope:
     version: Version | None
     con: duckdb.DuckDBPyConnection | None = None
+    path: Path | None = None  # what this run reads, when not the warehouse (a region extract)
+    restricted: bool = False
 
 
 @contextlib.contextmanager
-def run_scope():
-    """One script run: fix the warehouse version for its cache keys; share one lazily opened connection."""
-    scope = _Scope(current_version())
+def run_scope(path: Path | None = None, restricted: bool = False):
+    """One script run: fix the warehouse version for its cache keys; share one lazily opened connection.
+
+    `path`: read this file instead of the warehouse (a 地区 user's region extract, app/auth/extract.py);
+    `restricted`: the run belongs to such a user (``restricted()``): pages leave out what covers every
+    region (the all-regions option, Data Docs)."""
+    scope = _Scope(current_version(path or warehouse_path()), path=path, restricted=restricted)
     prev = getattr(_local, "scope", None)
     _local.scope = scope
     try:
@@ -134,6 +156,19 @@ def run_scope():
         _local.scope = prev
         if scope.con is not None:
             _close(scope.con)
+
+
+def read_path() -> Path:
+    """The file this run reads: a 地区 user's region extract, else the warehouse. The SQL page's sandbox
+    opens this, never ``warehouse_path()``."""
+    scope = getattr(_local, "scope", None)
+    return scope.path if scope is not None and scope.path is not None else warehouse_path()
+
+
+def restricted() -> bool:
+    """True while a 地区 user's run is reading her region extract (see run_scope)."""
+    scope = getattr(_local, "scope", None)
+    return bool(scope is not None and scope.restricted)
 
 
 def _version_for_key() -> Version:
@@ -186,7 +221,7 @@ def all_columns() -> pd.DataFrame:
 
 def built_at() -> str:
     """When the live warehouse was swapped in (the file's mtime), as local time."""
-    v = current_version()
+    v = current_version(warehouse_path())
     if v is None:
         return "—"
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(v[2] / 1e9))
@@ -573,5 +608,9 @@ def check_results(run_id: str) -> pd.DataFrame:
 
 
 def data_docs_index() -> Path | None:
+    """The Great Expectations Data Docs beside the warehouse; None when there are none, or for a 地区 user
+    (they show every region's rows)."""
+    if restricted():
+        return None
     p = warehouse_path().parent / "data_docs" / "index.html"
     return p if p.exists() else None

@@ -15,7 +15,9 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from app.auth import login  # noqa: E402
 from app.dashboard import data, ui  # noqa: E402
+from app.errors import JixiaoError  # noqa: E402
 
 st.set_page_config(
     page_title="部门整体支出绩效评价看板", page_icon=":material/account_balance:", layout="wide"
@@ -36,14 +38,21 @@ PAGES = [
 
 def main() -> None:
     wh = data.warehouse_path()
+    # the login gate (app/auth/login.py): stops here until logged in; a 地区 user reads her region extract
+    user = login.require_user(wh)
     if data.current_version(wh) is None:
         st.title("部门整体支出绩效评价看板")
         st.error(
             f"仓库文件不存在：`{wh}`。请先运行 `jixiao build --input …` 或 `jixiao demo`，或用环境变量 JIXIAO_WAREHOUSE 指定仓库。"
         )
         st.stop()
+    try:
+        read = login.read_path(user, wh)
+    except JixiaoError as e:
+        st.error(f"{e}。请稍后刷新页面。")
+        st.stop()
     nav = st.navigation(PAGES, position="sidebar")
-    with data.run_scope():
+    with data.run_scope(read, restricted=user.restricted):
         try:
             st.session_state["_filters"] = ui.sidebar()
             nav.run()

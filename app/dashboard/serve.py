@@ -1,8 +1,9 @@
 """How `jixiao app` and `jixiao demo` start Streamlit: on this computer only, never asking anything.
 
-The dashboard has no login (see README, 安全): every score, finding and the SQL page are open to whoever can
-reach the port. So by default it listens on 127.0.0.1 only; ``--address 0.0.0.0`` (or a LAN address)
-shares it with the network, with a warning. The options below are given on the command line, so they win
+By default it listens on 127.0.0.1 only, without a login unless users exist (see README, 安全, and
+app/auth/). ``--address 0.0.0.0`` (or a LAN address) shares it with the network: then a login is required,
+so it refuses to start while the users file has no user (``jixiao user add``), and warns that the
+passwords cross the network in clear unless a TLS reverse proxy is in front. The options below are given on the command line, so they win
 over any ``.streamlit/config.toml`` in the current folder or the home folder:
 
 - ``server.address`` 127.0.0.1 unless asked; ``server.headless`` always true: Streamlit never stops at its
@@ -29,8 +30,8 @@ from pathlib import Path
 LOOPBACK = "127.0.0.1"
 
 WARN_SHARED = (
-    "警告：看板将对网络开放（{address}:{port}）。看板没有登录，能访问这个地址的任何人都能看到全部部门的得分、"
-    "核对发现和台账明细，并能使用 SQL 查询页。只在可信的内部网络中这样做，或放在有登录的反向代理之后。"
+    "警告：看板将对网络开放（{address}:{port}），需要登录。看板本身是 HTTP：用户名、密码和登录 cookie 以明文经过网络，"
+    "只在可信的内部网络中这样做，或放在提供 HTTPS 的反向代理之后。"
 )
 
 
@@ -82,6 +83,9 @@ def url(address: str, port: int) -> str:
 
 def serve(warehouse: Path, port: int, address: str = LOOPBACK, open_browser: bool = False, say=print) -> int:
     """Run the dashboard until Ctrl+C. Returns Streamlit's exit code."""
+    from app.auth.users import require_users_for
+
+    require_users_for(address, warehouse)  # away from loopback a login is required: no users, no start
     main = Path(__file__).resolve().parent / "main.py"
     env = dict(os.environ, JIXIAO_WAREHOUSE=str(warehouse))
     if not is_loopback(address):
@@ -119,7 +123,7 @@ def add_server_arguments(parser, *, headless_flag: bool) -> None:
         default=LOOPBACK,
         metavar="地址",
         help="监听的地址（默认 127.0.0.1：只有本机能打开）。给 0.0.0.0 或本机的局域网地址则网络中的其他计算机也能打开；"
-        "看板没有登录，请只在可信的网络中这样做。",
+        "此时必须登录：没有用户（jixiao user add）时拒绝启动。",
     )
     if headless_flag:
         parser.add_argument("--headless", action="store_true", help="不自动打开浏览器")

@@ -123,12 +123,16 @@ def sidebar() -> Filters:
 
     codes = fws.framework_code.tolist()
     names = dict(zip(fws.framework_code, fws.framework_name))
-    region_opts = [ALL] + regions.region_code.tolist()
+    # a 地区 user has no all-regions option: the all-regions aggregates are not in her extract
+    region_opts = ([] if data.restricted() else [ALL]) + regions.region_code.tolist()
+    if not region_opts:
+        st.error("您可查看的区划在仓库中没有任何部门。请联系管理员核对您的区划代码。")
+        st.stop()
     region_names = dict(zip(regions.region_code, regions.region_name))
 
     default_fw = DEFAULT_FRAMEWORK if DEFAULT_FRAMEWORK in codes else codes[0]
     keep("f_framework", default_fw, lambda v: v in codes)
-    keep("f_region", ALL, lambda v: v in region_opts)
+    keep("f_region", region_opts[0], lambda v: v in region_opts)
     keep("f_years", list(all_years), lambda v: isinstance(v, list) and all(y in all_years for y in v))
 
     with st.sidebar:

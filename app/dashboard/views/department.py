@@ -279,10 +279,11 @@ with tab_score:
     )
     report_stem = ui.safe_file_stem(f"评价报告_{drow['dept_name']}_{year}_{f.framework}")
 
-    def _report(report_fmt: str, key=(dept, year, f.framework)) -> bytes:
-        con = data._open(
-            data.current_version()
-        )  # through the dashboard's gate: never a stale DuckDB instance
+    # the version (a 地区 user's extract) is taken now, in the script run: the click runs in another thread
+    report_version = data.current_version()
+
+    def _report(report_fmt: str, key=(dept, year, f.framework), version=report_version) -> bytes:
+        con = data._open(version)  # through the dashboard's gate: never a stale DuckDB instance
         try:
             return render_bytes(con, key[0], key[1], key[2], report_fmt)
         finally:

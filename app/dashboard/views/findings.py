@@ -156,6 +156,13 @@ with st.expander("检查目录（每种检查做什么、如何判定严重程�
 
 # ---------------------------------------------------------------------------- Great Expectations
 
+# where Data Docs are, said without the server's file system path (README 安全)
+DOCS_WHERE = (
+    "Data Docs 在服务器上仓库文件夹的 data_docs/index.html。可下载 zip 后离线打开 index.html，或在下面预览。"
+)
+DOCS_MISSING = "没有找到 Data Docs（应在服务器上仓库文件夹的 data_docs/index.html；运行 jixiao check 生成）。"
+DOCS_RESTRICTED = "Data Docs 涵盖全部地区的数据，地区用户不可查看。"
+
 st.subheader("数据质量检查（Great Expectations）")
 runs = data.check_runs()
 docs_index = data.data_docs_index()
@@ -220,13 +227,12 @@ else:
             )
 
 st.markdown("##### Data Docs")
-if docs_index is None:
-    st.caption(f"没有找到 Data Docs（应在 `{data.warehouse_path().parent / 'data_docs' / 'index.html'}`）。")
+if data.restricted():
+    st.caption(DOCS_RESTRICTED)
+elif docs_index is None:
+    st.caption(DOCS_MISSING)
 else:
-    st.markdown(
-        f"[在浏览器中打开 Data Docs]({docs_index.as_uri()})（本机文件；若浏览器不允许从网页打开本机文件，请复制下面的路径到地址栏）"
-    )
-    st.code(str(docs_index), language=None)
+    st.caption(DOCS_WHERE)
 
     def _zip_docs(folder: Path = docs_index.parent) -> bytes:
         buf = io.BytesIO()

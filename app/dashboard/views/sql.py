@@ -59,7 +59,7 @@ with left:
         with st.spinner("正在查询…"):
             try:
                 res = sandbox.run_query(
-                    sql, data.warehouse_path(), row_limit=sandbox.ROW_LIMIT, time_limit=sandbox.TIME_LIMIT_S
+                    sql, data.read_path(), row_limit=sandbox.ROW_LIMIT, time_limit=sandbox.TIME_LIMIT_S
                 )
                 st.session_state["sql_result"] = {
                     "sql": sql,

@@ -1,0 +1,96 @@
+"""`jixiao user add|remove|list`: the dashboard's users (app/auth/users.py).
+
+The password is never an argument (it would stay in the shell history and in ``ps``): on a terminal it is
+asked twice with getpass (not echoed); from a pipe (scripts) the first line of standard input is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from app import warehouse as W
+from app.auth import users as U
+from app.errors import EXIT_OK, exit_codes_epilog
+
+
+def _warehouse(args: argparse.Namespace) -> Path:
+    return Path(args.warehouse).expanduser().resolve() if args.warehouse else W.default_warehouse()
+
+
+def read_password(stdin=None, prompt=getpass.getpass) -> str:
+    """The new password: asked twice on a terminal (not echoed), else the first line of `stdin`.
+    Raises UserError when the two entries differ or nothing was given."""
+    stdin = stdin or sys.stdin
+    if stdin.isatty():
+        first = prompt("密码：")
+        if prompt("再输入一次：") != first:
+            raise U.UserError("两次输入的密码不一致。")
+        return first
+    line = stdin.readline()
+    if not line:
+        raise U.UserError("没有读到密码：请在终端中运行，或从标准输入提供一行密码。")
+    return line.rstrip("\r\n")
+
+
+def cmd_user_add(args: argparse.Namespace, say=print) -> int:
+    path = U.users_path(_warehouse(args))
+    U.check_entry(args.name, args.role, args.region or [])  # before asking for the password
+    entry = U.add_user(path, args.name, args.role, args.region or [], read_password())
+    regions = f"，区划 {'、'.join(entry.regions)}" if entry.regions else ""
+    say(f"已保存用户 {entry.name}（{entry.role}{regions}）到 {path}。")
+    return EXIT_OK
+
+
+def cmd_user_remove(args: argparse.Namespace, say=print) -> int:
+    path = U.users_path(_warehouse(args))
+    U.remove_user(path, args.name)
+    say(f"已删除用户 {args.name.strip().lower()}（{path}）。")
+    return EXIT_OK
+
+
+def cmd_user_list(args: argparse.Namespace, say=print) -> int:
+    path = U.users_path(_warehouse(args))
+    users = U.list_users(path)
+    if not users:
+        say(f"没有用户（{path}）：看板只能在本机打开，且不需要登录。")
+        return EXIT_OK
+    say(f"用户文件：{path}")
+    say("用户\t角色\t区划")
+    for e in users:
+        say(f"{e.name}\t{e.role}\t{'、'.join(e.regions) or '全部'}")
+    return EXIT_OK
+
+
+def add_user_parser(sub) -> None:
+    """`jixiao user add|remove|list` under the main parser's subcommands."""
+    u = sub.add_parser(
+        "user",
+        help="管理看板的登录用户（add / remove / list）",
+        description="看板用户保存在仓库旁的 users.yaml（或 $JIXIAO_USERS），密码只存 bcrypt 散列。"
+        "有用户时看板要求登录；没有用户时看板只能在本机（127.0.0.1）打开。" + exit_codes_epilog(0, 2, 7),
+    )
+    us = u.add_subparsers(dest="user_command", required=True, metavar="操作")
+    a = us.add_parser(
+        "add",
+        help="添加用户或重设其密码与角色",
+        description="添加用户（同名则替换）。密码在终端中输入两次（不显示），或从标准输入读一行（脚本）；不能写在命令行上。"
+        f"角色：{'；'.join(f'{r}：{h}' for r, h in U.ROLE_HELP.items())}。",
+    )
+    a.add_argument("name", metavar="用户名")
+    a.add_argument("--role", required=True, choices=U.ROLES, help="管理员、分析员或地区")
+    a.add_argument(
+        "--region", nargs="+", action="extend", metavar="区划代码", help="地区用户可查看的区划代码（可多个）"
+    )
+    a.set_defaults(func=cmd_user_add)
+    r = us.add_parser("remove", help="删除用户", description="删除用户；她已打开的页面在下次刷新时退出登录。")
+    r.add_argument("name", metavar="用户名")
+    r.set_defaults(func=cmd_user_remove)
+    ls = us.add_parser("list", help="列出用户（不显示密码散列）")
+    ls.set_defaults(func=cmd_user_list)
+    for p in (a, r, ls):
+        p.add_argument(
+            "--warehouse", "-w", metavar="文件", help="仓库文件：用户文件在它旁边（或用 $JIXIAO_USERS 指定）"
+        )
