@@ -11,11 +11,14 @@ departments as (
 ),
 
 grades as (
-    select framework_code, grade, sort_order from {{ ref('dim_framework_grade') }}
+    -- score bands only: a letter framework's grade is a summary (「PI-1 C；PI-2 B+」), its letters are counted
+    -- per indicator in fct_region_year_letters
+    select framework_code, grade, sort_order from {{ ref('dim_framework_grade') }} where grade_basis <> 'letter'
 ),
 
 scored as (
-    select scores.framework_code, scores.fiscal_year, departments.region_code, scores.dept_code, scores.grade
+    select scores.framework_code, scores.fiscal_year, departments.region_code, scores.dept_code, scores.grade,
+           coalesce(scores.grade_is_partial, false) as grade_is_partial
     from scores
     inner join departments
         on departments.dept_code = scores.dept_code
@@ -28,7 +31,8 @@ counted as (
         region_code,
         grouping(region_code) = 1 as all_regions,
         grade,
-        count(distinct dept_code) as departments
+        count(distinct dept_code) as departments,
+        count(distinct dept_code) filter (where not grade_is_partial) as complete_departments
     from scored
     group by grouping sets ((framework_code, fiscal_year, region_code, grade), (framework_code, fiscal_year, grade))
 ),
@@ -50,7 +54,8 @@ final as (
         spine.all_regions,
         spine.grade,
         cast(spine.sort_order as integer) as sort_order,
-        cast(coalesce(counted.departments, 0) as integer) as departments
+        cast(coalesce(counted.departments, 0) as integer) as departments,
+        cast(coalesce(counted.complete_departments, 0) as integer) as complete_departments
     from spine
     left join counted
         on counted.framework_code = spine.framework_code
@@ -62,7 +67,8 @@ final as (
     -- grades that are not one of the framework's bands (PEFA's letter summaries) and departments without a
     -- grade (null): after the framework's grades
     select counted.framework_code, counted.fiscal_year, counted.region_code, counted.all_regions, counted.grade,
-           cast(999 as integer) as sort_order, cast(counted.departments as integer) as departments
+           cast(999 as integer) as sort_order, cast(counted.departments as integer) as departments,
+           cast(counted.complete_departments as integer) as complete_departments
     from counted
     left join grades
         on grades.framework_code = counted.framework_code and grades.grade = counted.grade
