@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +16,7 @@ from app.report.escape import file_stem as _file_stem
 
 HEATMAP_ROWS = 100  # 指标分析 draws this many departments unless the analyst asks for all (tests lower it)
 MISSING = "—"  # what an empty cell shows (no earlier year, not assessable…) instead of Streamlit's "None"
+PARTIAL_HELP = "等级后带 \\* 的（如“良\\*”）为部分评价：有指标因缺少数据不可评价，总分未计入这些分值，等级只基于已评价的部分。"
 
 ALL = "__all__"
 DEFAULT_FRAMEWORK = "hn_dept_overall"
@@ -33,6 +35,9 @@ class Filters:
     scoring_mode: str  # points / letter
     scope: str  # department / project
     grade_basis: str  # total / normalized / letter
+    complete_only: bool = (
+        False  # leave partial grades (marts grade_is_partial) out of rankings and distributions
+    )
 
     @property
     def year(self) -> int:
@@ -103,6 +108,7 @@ def remember(key: str) -> None:
 
 
 def sidebar() -> Filters:
+    chrome_styles()
     fws = data.frameworks()
     if fws.empty:
         st.error(
@@ -158,6 +164,13 @@ def sidebar() -> Filters:
             remember(k)
         if not years:
             st.caption("未选择年度：按全部年度显示。")
+        keep("f_complete_only", False, lambda v: isinstance(v, bool))
+        complete_only = st.toggle(
+            "排名与分布不含部分评价",
+            key="f_complete_only",
+            help=PARTIAL_HELP + " 打开后，排名、等级分布、平均分等统计只含全部指标都已评价的部门。",
+        )
+        remember("f_complete_only")
         st.divider()
         wh = data.warehouse_path()
         st.caption(f"仓库：`{wh.name}` · 更新于 {data.built_at()}")
@@ -173,6 +186,7 @@ def sidebar() -> Filters:
         scoring_mode=str(row.get("scoring_mode") or "points"),
         scope=str(row.get("scope") or "department"),
         grade_basis=str(row.get("grade_basis") or "total"),
+        complete_only=bool(complete_only),
     )
 
 
@@ -345,11 +359,12 @@ def drill_down_button(
 # ---------------------------------------------------------------------------- small helpers
 
 
-def grade_badge(g: str | None) -> str:
-    if not g:
+def grade_badge(g: str | None, partial=False) -> str:
+    if not g or (isinstance(g, float) and g != g):
         return "—"
     color = fmt.GRADE_COLORS.get(g)
-    return f":{_streamlit_color(color)}-badge[{g}]" if color else g
+    text = md(fmt.grade_text(g, partial))
+    return f":{_streamlit_color(color)}-badge[{text}]" if color else text
 
 
 def _streamlit_color(hex_color: str | None) -> str:
@@ -360,3 +375,105 @@ def _streamlit_color(hex_color: str | None) -> str:
 
 def no_data(msg: str = "所选范围内没有数据。") -> None:
     st.info(msg, icon=":material/info:")
+
+
+# ---------------------------------------------------------------------------- grades
+
+
+def grade_help(framework: str) -> str:
+    """The tooltip of a grade: the framework's own scale (marts.dim_framework_grade, best first), and what
+    the * of a partial grade means."""
+    bands = data.grades(framework)
+    scale = "；".join(str(t) for t in bands["band_text"] if t) if not bands.empty else ""
+    letter = not bands.empty and (bands["grade_basis"] == "letter").all() if "grade_basis" in bands else False
+    return scale if letter else f"{scale}。{PARTIAL_HELP}".lstrip("。")
+
+
+def grade_cells(grades: Iterable, partial: Iterable) -> list[str]:
+    """A table's 等级 column: '良', '良*' (partial), '—' (none)."""
+    return [fmt.grade_text(g, p) for g, p in zip(grades, partial)]
+
+
+def partial_caption(n_partial: int, what: str = "部门") -> None:
+    """Under a table or chart that holds partial grades: say how many and what the * means."""
+    if n_partial:
+        st.caption(f"其中 {n_partial} 个{what}为部分评价（等级带 \\*）。{PARTIAL_HELP}")
+
+
+# ---------------------------------------------------------------------------- charts: formats by rule
+
+AXIS_FORMATS = {  # d3 formats of the one rule: amounts 元 with separators, rates % with 2 decimals, counts integers
+    "money": ",.2f",
+    "wan": ",.2f",
+    "pct": ".2f",
+    "count": "d",
+    "score": ".2~f",
+}
+
+
+def axis(kind: str, title: str | None = None, **kw) -> alt.Axis:
+    """An Altair axis formatted by the rule for `kind` (money / wan / pct / count / score)."""
+    opts = {"format": AXIS_FORMATS[kind], "title": title}
+    if kind == "pct":
+        opts["labelExpr"] = "datum.label + '%'"
+    if kind == "count":
+        opts["tickMinStep"] = 1
+    opts.update(kw)
+    return alt.Axis(**opts)
+
+
+def tip(field: str, kind: str, title: str | None = None) -> alt.Tooltip:
+    """A tooltip formatted by the same rule (a rate shows 99.08, an amount 1,234.56, a count 3)."""
+    return alt.Tooltip(field, title=title, format=AXIS_FORMATS[kind])
+
+
+def numeric(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    """`df` with `cols` (DECIMAL from DuckDB arrives as Python Decimals) as floats, so a chart treats them as
+    numbers and never prints '90.000000'."""
+    return df.assign(
+        **{c: pd.to_numeric(df[c], errors="coerce").astype(float) for c in cols if c in df.columns}
+    )
+
+
+# ---------------------------------------------------------------------------- page chrome and print
+
+_CHROME_CSS = """
+<style>
+/* the toolbar's Deploy button and ⋮ menu are for developers, and in English */
+[data-testid="stToolbar"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"] { display: none !important; }
+/* download buttons keep their labels on one line */
+[data-testid="stDownloadButton"] button { white-space: nowrap; min-width: max-content; }
+</style>
+"""
+
+PRINT_CSS = """
+<style>
+@media print {
+  @page { size: A4 portrait; margin: 14mm 12mm 14mm 12mm; }
+  html, body { background: #fff !important; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stDownloadButton"], [data-testid="stBaseButton-primary"], [data-testid="stBaseButton-secondary"],
+  [data-testid="stElementToolbar"], [data-testid="stSegmentedControl"], .stButton, .stDownloadButton,
+  [data-testid="stCheckbox"], [data-testid="stToggle"] { display: none !important; }
+  [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"], section.main,
+  .main .block-container { position: static !important; overflow: visible !important; height: auto !important;
+    max-width: 100% !important; width: 100% !important; padding: 0 !important; margin: 0 !important; }
+  [data-testid="stVegaLiteChart"], [data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stMetric"],
+  [data-testid="stHorizontalBlock"], figure, canvas, svg { break-inside: avoid; page-break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  [data-testid="stExpander"] details { border: none !important; }
+  * { -webkit-print-color-adjust: exact !important; print-color-adjust: exact !important; }
+}
+</style>
+"""
+
+
+def chrome_styles() -> None:
+    """Hide Streamlit's developer toolbar (English) and keep download labels whole: on every page."""
+    st.html(_CHROME_CSS)
+
+
+def print_styles() -> None:
+    """The A4 print stylesheet (总览, 部门详情): no sidebar, toolbar or buttons; charts and tables whole."""
+    st.html(PRINT_CSS)
