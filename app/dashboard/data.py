@@ -477,7 +477,7 @@ def indicator_matrix(framework: str, year: int, region: str | None) -> pd.DataFr
     """Department-level indicator scores (no project rows) for one framework-year: the heatmap's cells."""
     return q(
         """select s.dept_code, d.dept_name, s.indicator_code, s.indicator_name, s.level1_code, s.sort_order,
-                  s.weight, s.score, s.score_rate, s.value, s.unit, s.scored_by, s.assessable
+                  s.weight, s.score, s.score_rate, s.value, s.unit, s.scored_by, s.assessable, s.letter
            from marts.fct_indicator_scores s join marts.dim_department d using (dept_code)
            where s.framework_code = ? and s.fiscal_year = ? and (? is null or d.region_code = ?)
              and coalesce(s.project_code, '') = ''
@@ -606,7 +606,7 @@ def project_indicator_matrix(framework: str, year: int, region: str | None) -> p
     return q(
         """select s.dept_code, d.dept_name, s.project_code, coalesce(p.project_name, s.project_code) as project_name,
                   s.indicator_code, s.indicator_name, s.level1_code, s.sort_order, s.weight, s.score, s.score_rate,
-                  s.value, s.unit, s.scored_by, s.assessable, p.grade_is_partial
+                  s.value, s.unit, s.scored_by, s.assessable, s.letter, p.grade_is_partial
            from marts.fct_indicator_scores s
            join marts.dim_department d using (dept_code)
            left join marts.fct_project_scores p
@@ -652,4 +652,23 @@ def level1_of_project(framework: str, dept: str, year: int, project: str) -> pd.
            where framework_code = ? and dept_code = ? and fiscal_year = ? and project_code = ?
            order by sort_order""",
         (framework, dept, year, project),
+    )
+
+
+def project_indicator_value_matrix(framework: str, year_list: list[int], region: str | None) -> pd.DataFrame:
+    """Computed indicator values per project (a project framework): like ``indicator_value_matrix`` with
+    the project's code and name (marts.fct_indicator_values, fct_project_scores)."""
+    yrs = list(year_list or [])
+    return q(
+        """select v.dept_code, d.dept_name, d.region_code, v.fiscal_year, v.project_code,
+                  coalesce(p.project_name, v.project_code) as project_name, v.indicator_code, v.indicator_name,
+                  coalesce(v.part_code, '') as part_code, v.value, v.unit, v.numerator, v.denominator, v.sort_order
+            from marts.fct_indicator_values v join marts.dim_department d using (dept_code)
+            left join marts.fct_project_scores p
+              on p.dept_code = v.dept_code and p.fiscal_year = v.fiscal_year
+             and p.framework_code = v.framework_code and p.project_code = v.project_code
+            where v.framework_code = ? and (len(?::int[]) = 0 or list_contains(?::int[], v.fiscal_year))
+              and (? is null or d.region_code = ?) and coalesce(v.project_code, '') <> '' and v.value is not null
+            order by v.sort_order, v.dept_code, v.project_code""",
+        (framework, yrs, yrs, region, region),
     )
