@@ -96,18 +96,32 @@ def ledger_frame(bs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def finding_items(fd: pd.DataFrame, project_names: dict[str, str]) -> list:
+    """The 核对对象 of findings (``data.findings`` rows) with a project's code replaced by its name:
+    "P43040700301 执行率" → "职业技能培训补贴 执行率"."""
+    out = []
+    for item, code in zip(fd["item"], fd["project_code"] if "project_code" in fd else [None] * len(fd)):
+        if isinstance(item, str) and isinstance(code, str) and code and code in project_names:
+            item = item.replace(code, project_names[code])
+        elif isinstance(item, str) and item in project_names:
+            item = project_names[item]
+        out.append(item)
+    return out
+
+
 def findings_frame(fd: pd.DataFrame) -> pd.DataFrame:
+    """The findings table of the department page and of the scoring workbook."""
     severity = data.labels("severity")
     return pd.DataFrame(
         {
             "严重程度": fd["severity"].map(lambda s: severity.get(s, s)),
             "年度": fd["fiscal_year"],
             "检查": fd["check_name"].fillna(fd["check_code"]),
-            "核对对象": fd["item"],
+            "核对对象": finding_items(fd, data.project_names()),
             "应为": fd["expected"],
             "实为": fd["actual"],
             "差额": fd["difference"],
-            "单位": fd["unit"],
+            "单位": fd["unit"].fillna(""),
             "说明": fd["message"],
             "来源文件": fd["source_file"],
             "行号": fd["source_row"],

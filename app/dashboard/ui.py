@@ -227,7 +227,8 @@ def column_config(
             cfg[c] = st.column_config.NumberColumn(c, format="%d")
     for c in localized:  # mixed amounts, rates, scores (findings): the browser's 1,234.56
         if c in cols:
-            cfg[c] = st.column_config.NumberColumn(c, format="localized")
+            # wide enough for 6,504,327.95: a narrow column cut such amounts on the left
+            cfg[c] = st.column_config.NumberColumn(c, format="localized", width="medium")
     for c in wide:
         if c in cols:
             cfg[c] = st.column_config.TextColumn(c, width="large")
@@ -258,7 +259,11 @@ def table(
     export_exclude: Iterable[str] = (),
     xlsx_title: str | None = None,
 ):
-    """A dataframe with CSV and XLSX download buttons under it. Returns the selection event if selectable."""
+    """A dataframe with CSV and XLSX download buttons under it. Returns the selection event if selectable.
+    An empty frame shows a sentence instead (the grid would print "empty") and no buttons."""
+    if df.empty:
+        no_data("没有符合条件的记录。")
+        return None
     money, pct, score = list(money), list(pct), list(score)
     rounded = [c for c in score if c in df.columns and pd.api.types.is_float_dtype(df[c])]
     if rounded:  # "%g" prints a float's shortest form: round first so 40.989999… shows as 40.99
@@ -299,8 +304,10 @@ def export_buttons(
     title: str | None = None,
     sheets: dict | None = None,
 ) -> None:
-    """Two download buttons; the files are made only when clicked (deferred data), so drawing them is free."""
-    c1, c2, _ = st.columns([1, 1, 6])
+    """Two download buttons; the files are made only when clicked (deferred data), so drawing them is free.
+    In a horizontal container each button is as wide as its label (narrow columns cut the labels)."""
+    row = st.container(horizontal=True, gap="small")
+    c1 = c2 = row
     c1.download_button(
         "下载 CSV",
         data=lambda: exports.csv_bytes(df),
@@ -324,16 +331,26 @@ def export_buttons(
 # ---------------------------------------------------------------------------- drill-down
 
 
-def department_link(dept: str, year: int, framework: str) -> str:
-    """A relative URL of the department page (opens in a new tab from a LinkColumn)."""
+DEPARTMENT_TABS = {"score": "评分", "inputs": "基础数据", "findings": "核对发现", "history": "历年"}
+
+
+def department_link(dept: str, year: int, framework: str, tab: str | None = None) -> str:
+    """A relative URL of the department page (opens in a new tab from a LinkColumn); `tab` (a key of
+    DEPARTMENT_TABS, e.g. "findings") is the tab it opens on."""
     from urllib.parse import urlencode
 
-    return "department?" + urlencode({"dept": dept, "year": int(year), "fw": framework})
+    params = {"dept": dept, "year": int(year), "fw": framework}
+    if tab:
+        params["tab"] = tab
+    return "department?" + urlencode(params)
 
 
-def open_department(dept: str, year: int, framework: str) -> None:
+def open_department(dept: str, year: int, framework: str, tab: str | None = None) -> None:
     st.session_state["_goto_dept"] = (dept, int(year))
-    st.switch_page(DEPARTMENT_PAGE, query_params={"dept": dept, "year": str(int(year)), "fw": framework})
+    params = {"dept": dept, "year": str(int(year)), "fw": framework}
+    if tab:
+        params["tab"] = tab
+    st.switch_page(DEPARTMENT_PAGE, query_params=params)
 
 
 def drill_down_button(
@@ -344,8 +361,9 @@ def drill_down_button(
     name_col: str = "部门",
     code_col: str = "dept_code",
     year_col: str = "fiscal_year",
+    tab: str | None = None,
 ) -> None:
-    """Under a selectable table: a button that opens the selected row's department-year."""
+    """Under a selectable table: a button that opens the selected row's department-year (on `tab`)."""
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if not rows:
         st.caption("在表格左侧勾选一行，可打开该部门的详情。")
@@ -353,7 +371,7 @@ def drill_down_button(
     r = df.iloc[rows[0]]
     label = f"打开部门详情：{md(r[name_col])}（{int(r[year_col])} 年）"
     if st.button(label, key=f"{key}__open", type="primary", icon=":material/arrow_forward:"):
-        open_department(str(r[code_col]), int(r[year_col]), framework)
+        open_department(str(r[code_col]), int(r[year_col]), framework, tab)
 
 
 # ---------------------------------------------------------------------------- small helpers

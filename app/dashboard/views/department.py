@@ -169,9 +169,10 @@ if (
 if f.scope == "project" and pd.notna(this.get("project_count")):
     st.caption(f"部门得分为 {int(this['project_count'])} 个项目得分的算术平均（逐项目见下方“项目得分”）。")
 
-tab_score, tab_inputs, tab_findings, tab_history = st.tabs(
-    ["评分", "基础数据", f"核对发现（{int(this['findings'])}）", "历年"]
-)
+tab_names = ["评分", "基础数据", f"核对发现（{int(this['findings'])}）", "历年"]
+# a link from a finding (…&tab=findings) opens on the findings, not on the scores
+wanted = {"score": 0, "inputs": 1, "findings": 2, "history": 3}.get(st.query_params.get("tab") or "", 0)
+tab_score, tab_inputs, tab_findings, tab_history = st.tabs(tab_names, default=tab_names[wanted])
 
 # ---------------------------------------------------------------------------- scores
 
@@ -381,7 +382,7 @@ with tab_score:
     st.subheader("下载")
     title, sheets = scoring_table.workbook(f.framework, f.framework_name, dept, year)
     stem = ui.safe_file_stem(f"评分表_{drow['dept_name']}_{year}_{f.framework}")
-    d1, d2, _ = st.columns([1.4, 1.4, 4])
+    d1 = d2 = st.container(horizontal=True, gap="small")  # buttons as wide as their labels
     d1.download_button(
         "下载评分表（Excel）",
         data=lambda: scoring_table.sheets_xlsx(title, sheets),
@@ -419,7 +420,7 @@ with tab_score:
         finally:
             data._close(con)
 
-    r1, r2, r3, _ = st.columns([1.4, 1.4, 1.4, 2.8])
+    r1 = r2 = r3 = st.container(horizontal=True, gap="small")
     for col, rfmt, label, primary in (
         (r1, "docx", "评价报告（Word）", True),
         (r2, "pdf", "评价报告（PDF）", False),
@@ -546,7 +547,13 @@ with tab_findings:
             if this[col]:
                 st.markdown(f"- {data.labels('severity')[sev]}：{int(this[col])} 条")
         ui.table(
-            ff, "d_findings", file_stem=f"核对发现_{dept}_{year}", wide=["说明"], medium=["核对对象", "检查"]
+            ff,
+            "d_findings",
+            file_stem=f"核对发现_{dept}_{year}",
+            wide=["说明"],
+            medium=["核对对象", "检查"],
+            localized=["应为", "实为", "差额"],
+            ints=["年度", "行号"],
         )
 
 # ---------------------------------------------------------------------------- history
@@ -555,28 +562,30 @@ with tab_history:
     if hist.empty:
         ui.no_data()
     else:
-        h = hist
+        h = ui.numeric(hist, "total_score", "normalized_score", "total_score_change", "not_assessable_weight")
+        h = h.assign(等级=ui.grade_cells(h["grade"], h["grade_is_partial"]))
         if not f.is_letter and h["total_score"].notna().any():
             line = (
                 alt.Chart(h.assign(年度=h.fiscal_year.astype(str)))
                 .mark_line(point=alt.OverlayMarkDef(size=80))
                 .encode(
                     x=alt.X("年度:O", title="年度", axis=alt.Axis(labelAngle=0)),
-                    y=alt.Y("total_score:Q", title="总分", scale=alt.Scale(zero=False)),
+                    y=alt.Y("total_score:Q", axis=ui.axis("score", "总分"), scale=alt.Scale(zero=False)),
                     tooltip=[
                         alt.Tooltip("年度:O"),
-                        alt.Tooltip("total_score:Q", title="总分"),
-                        alt.Tooltip("grade:N", title="等级"),
+                        ui.tip("total_score:Q", "score", "总分"),
+                        alt.Tooltip("等级:N", title="等级"),
                     ],
                 )
             )
-            labels = line.mark_text(dy=-12).encode(text=alt.Text("grade:N"))
+            labels = line.mark_text(dy=-12).encode(text=alt.Text("等级:N"))
             st.altair_chart((line + labels).properties(height=260), width="stretch")
         hf = pd.DataFrame(
             {
                 "年度": h["fiscal_year"],
                 "总分": h["total_score"],
-                "等级": h["grade"],
+                "等级": h["等级"],
+                "已评价占比": h["assessed_share"],
                 "较上年": h["total_score_change"],
                 "不可评价分值": h["not_assessable_weight"],
                 "核对发现": h["findings"].astype(int),
@@ -588,8 +597,10 @@ with tab_history:
             "d_history",
             file_stem=f"历年得分_{dept}",
             score=["总分", "较上年", "不可评价分值"],
+            pct=["已评价占比"],
             ints=["年度", "核对发现", "其中错误"],
         )
+        ui.partial_caption(int(h["grade_is_partial"].map(fmt.is_true).sum()), "年度")
         yb = data.budget_summary(dept, levels=("total",))
         if len(yb) > 1:
             st.markdown("**历年预算执行**")
