@@ -108,6 +108,7 @@ def remember(key: str) -> None:
 
 
 def sidebar() -> Filters:
+    st.session_state["_print_tables"] = False  # print_styles() turns it on for the pages that print
     chrome_styles()
     fws = data.frameworks()
     if fws.empty:
@@ -281,6 +282,9 @@ def table(
         event = st.dataframe(df, on_select="rerun", selection_mode="single-row", **kwargs)
     else:
         event = st.dataframe(df, **kwargs)
+    if st.session_state.get("_print_tables"):  # 总览, 部门详情: a static copy that prints whole
+        shown = df.drop(columns=[c for c in export_exclude if c in df.columns])
+        st.html(print_table_html(shown, money=money, pct=pct, score=score, ints=ints))
     export_buttons(
         df.drop(columns=[c for c in export_exclude if c in df.columns]),
         key,
@@ -457,6 +461,7 @@ def numeric(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
 
 _CHROME_CSS = """
 <style>
+.jx-print-table { display: none; }
 /* the toolbar's Deploy button and ⋮ menu are for developers, and in English */
 [data-testid="stToolbar"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"] { display: none !important; }
 /* download buttons keep their labels on one line */
@@ -481,6 +486,16 @@ PRINT_CSS = """
   [data-testid="stHorizontalBlock"], figure, canvas, svg { break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
   [data-testid="stExpander"] details { border: none !important; }
+  [data-testid="stDataFrame"] { display: none !important; }
+  .jx-print-table { display: block !important; break-inside: auto; }
+  .jx-print-table table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
+  .jx-print-table th, .jx-print-table td { border: 0.5pt solid #999; padding: 2pt 4pt; vertical-align: top; }
+  .jx-print-table th { background: #eef2f7; }
+  .jx-print-table td.n { text-align: right; white-space: nowrap; }
+  .jx-print-table th, .jx-print-table td.s { white-space: nowrap; }
+  .jx-print-table td:not(.n):not(.s) { min-width: 45mm; }
+  .jx-print-table tr { break-inside: avoid; page-break-inside: avoid; }
+  .jx-print-table thead { display: table-header-group; }
   * { -webkit-print-color-adjust: exact !important; print-color-adjust: exact !important; }
 }
 </style>
@@ -493,5 +508,54 @@ def chrome_styles() -> None:
 
 
 def print_styles() -> None:
-    """The A4 print stylesheet (总览, 部门详情): no sidebar, toolbar or buttons; charts and tables whole."""
+    """The A4 print stylesheet (总览, 部门详情): no sidebar, toolbar or buttons; charts whole; every table
+    of the page also as a static HTML copy, shown only in print (the interactive grid prints only the rows
+    in view)."""
+    st.session_state["_print_tables"] = True
     st.html(PRINT_CSS)
+
+
+PRINT_ROWS = 300  # a printed table stops here (a note says how many rows were left out)
+
+
+def print_table_html(
+    df: pd.DataFrame,
+    *,
+    money: Iterable[str] = (),
+    pct: Iterable[str] = (),
+    score: Iterable[str] = (),
+    ints: Iterable[str] = (),
+) -> str:
+    """`df` as a static HTML table for print, numbers formatted by the one rule (app.numbers); hidden on
+    screen (class jx-print-table)."""
+    import html as _html
+
+    money, pct, score, ints = set(money), set(pct), set(score), set(ints)
+
+    def cell(c, v) -> str:
+        if c in money:
+            t = fmt.money(v)
+        elif c in pct:
+            t = fmt.pct(v)
+        elif c in score:
+            t = fmt.score(v)
+        elif c in ints:
+            t = MISSING if fmt.to_decimal(v) is None else f"{int(fmt.to_decimal(v))}"
+        elif v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+            t = MISSING
+        else:
+            t = str(v)
+        klass = ' class="n"' if c in money | pct | score | ints else ' class="s"' if len(t) <= 10 else ""
+        return f"<td{klass}>{_html.escape(t)}</td>"
+
+    head = "".join(f"<th>{_html.escape(str(c))}</th>" for c in df.columns)
+    rows = "".join(
+        "<tr>" + "".join(cell(c, v) for c, v in zip(df.columns, r)) + "</tr>"
+        for r in df.head(PRINT_ROWS).itertuples(index=False)
+    )
+    more = (
+        f'<p class="more">另有 {len(df) - PRINT_ROWS} 行未打印，请下载 Excel 查看全部。</p>'
+        if len(df) > PRINT_ROWS
+        else ""
+    )
+    return f'<div class="jx-print-table"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}</div>'

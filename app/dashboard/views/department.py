@@ -287,7 +287,7 @@ with tab_score:
                     x="weight:Q", text=alt.Text("score:Q", format=ui.AXIS_FORMATS["score"])
                 )
             )
-            st.altair_chart(chart.properties(height=40 * len(chart_df) + 20), width="stretch")
+            st.altair_chart(chart.properties(height=alt.Step(36)), width="stretch")
         ui.table(
             l1f,
             "d_level1",
@@ -337,7 +337,7 @@ with tab_score:
                     "评分方式:N",
                 ],
             )
-            st.altair_chart(chart.properties(height=22 * len(ch) + 40), width="stretch")
+            st.altair_chart(chart.properties(height=alt.Step(22)), width="stretch")
         if (weights < 0).any() or (weights == 0).any():
             st.caption("图中只画有分值的指标；扣分项（分值为负）和参考值（分值为 0，不计分，供核对）见下表。")
         indf = scoring_table.indicator_frame(ind, levels, pnames)
