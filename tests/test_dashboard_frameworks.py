@@ -608,6 +608,12 @@ def nodes(node):
         yield from nodes(child)
 
 
+def test_findings_page_names_no_internal_table(wh):
+    at = app("views/findings.py", fw="hn_dept_overall")  # built without checks: the audit tables are missing
+    assert [i.value for i in at.info][-1].startswith("仓库中还没有数据质量检查记录：上次构建跳过了检查")
+    assert "audit." not in page_text(at)
+
+
 def test_project_codes_become_names_in_findings(wh):
     fd = pd.DataFrame({"item": ["P43040700301 执行率", "总额"], "project_code": ["P43040700301", None]})
     assert scoring_table.finding_items(fd, {"P43040700301": "人力资源市场建设"}) == [

@@ -165,7 +165,7 @@ runs = data.check_runs()
 docs_index = data.data_docs_index()
 if runs.empty:
     st.info(
-        "仓库中还没有检查记录（audit.check_runs）。运行 `jixiao build`（不加 --skip-checks）后会生成。",
+        "仓库中还没有数据质量检查记录：上次构建跳过了检查。重新运行 `jixiao build`（不跳过检查）后会生成。",
         icon=":material/info:",
     )
 else:
@@ -211,7 +211,7 @@ else:
             fcols = {
                 "suite": "检查组",
                 "description": "规则",
-                "expectation": "GX 检查",
+                "expectation": "检查类型",
                 "column_name": "列",
                 "observed": "观察值",
                 "details": "明细",
