@@ -375,6 +375,47 @@ def test_overview_marks_partial_grades_and_the_switch_leaves_them_out(wh):
     assert {g: int(m[g]) for g in counts} == counts
 
 
+def test_grade_distribution_shows_the_partial_part_of_each_bar(wh):
+    from streamlit import dataframe_util
+
+    def bars(at):
+        for chart in at.get("vega_lite_chart"):
+            for ds in chart.proto.datasets:
+                df = dataframe_util.convert_arrow_bytes_to_pandas_df(ds.data.data)
+                if {"等级", "评价", "部门数"} <= set(df.columns):
+                    return df
+        raise AssertionError("no grade distribution")
+
+    want = query(
+        wh,
+        """select grade, complete_departments, departments - complete_departments from marts.fct_region_year_grades
+           where framework_code = 'sc_county_self' and fiscal_year = 2023 and all_regions and sort_order < 999""",
+    )
+    at = app(fw="sc_county_self")
+    got = {(r["等级"], r["评价"]): r["部门数"] for _, r in bars(at).iterrows()}
+    assert got == {
+        **{(g, "完整评价"): c for g, c, _ in want if c},
+        **{(g, "部分评价"): p for g, _, p in want if p},
+    }
+    at.sidebar.toggle(key="f_complete_only").set_value(True).run()
+    assert set(bars(at)["评价"]) == {"完整评价"}
+
+
+def test_threshold_labels_are_short_and_the_wording_is_in_the_tooltip(wh):
+    from streamlit import dataframe_util
+
+    at = app("views/indicators.py", fw="pefa_2016")
+    lines = next(
+        dataframe_util.convert_arrow_bytes_to_pandas_df(ds.data.data)
+        for c in at.get("vega_lite_chart")
+        for ds in c.proto.datasets
+        if "阈值" in dataframe_util.convert_arrow_bytes_to_pandas_df(ds.data.data).columns
+    )
+    assert lines["标签"].tolist() == ["85% C", "90% B", "95% A", "105% A", "110% B", "115% C"]
+    assert lines["行"].tolist() == [0, 14, 28, 42, 56, 70]  # one line apart: never on top of each other
+    assert lines["说明"].iloc[0] == "至少两年在 85%–115% 之间"
+
+
 def test_movers_mark_partial_years(wh):
     at = app(fw="project_self")
     movers = next(

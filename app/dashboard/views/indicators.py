@@ -71,6 +71,7 @@ sel_levels = st.multiselect(
     format_func=lambda c: f"{c} {lv_label.get(c, '')}".strip(),
     key="ia_levels",
     help="只显示所选一级指标下的指标",
+    placeholder="全部一级指标",
 )
 heat = mx[mx.level1_code.isin(sel_levels or levels)]
 weighted = heat[heat.weight.fillna(0) > 0]
@@ -235,8 +236,11 @@ else:
         for _, p in rp.iterrows():
             for b in ("lower_bound", "upper_bound"):
                 if pd.notna(p[b]):
-                    lines.append((float(p[b]), f"{fmt.score(p[b])}{unit}（{p['part_name']}）"))
-    lines = sorted({round(x, 6): (x, t) for x, t in lines}.values())
+                    # a short label on the chart (the letter or band), the band's full wording in the tooltip
+                    tag = p["letter"] if isinstance(p["letter"], str) and p["letter"] else p["part_code"]
+                    lines.append((float(p[b]), f"{fmt.score(p[b])}{unit} {tag}", str(p["part_name"])))
+    lines = [x if len(x) == 3 else (*x, x[1]) for x in lines]  # (value, label, wording)
+    lines = sorted({round(x[0], 6): x for x in lines}.values())
     dv = v.assign(部门=v["dept_name"], 指标值=pd.to_numeric(v["value"], errors="coerce").astype(float))
     stats = dv["指标值"].describe()
     s = st.columns(5)
@@ -265,18 +269,18 @@ else:
     layers = [hist]
     if lines:
         # labels staggered one line apart, so close thresholds (PEFA's 85/90/95/105/110/115) never overlap
-        ldf = pd.DataFrame(lines, columns=["阈值", "说明"]).assign(
+        ldf = pd.DataFrame(lines, columns=["阈值", "标签", "说明"]).assign(
             行=lambda d: [14 * i for i in range(len(d))]
         )
         layers.append(
             alt.Chart(ldf)
             .mark_rule(color="#c62828", strokeWidth=2, strokeDash=[6, 3])
-            .encode(x="阈值:Q", tooltip=["说明", "阈值"])
+            .encode(x="阈值:Q", tooltip=["说明", ui.tip("阈值:Q", value_kind, "阈值")])
         )
         layers.append(
             alt.Chart(ldf)
             .mark_text(color="#c62828", align="left", dx=4, baseline="top")
-            .encode(x="阈值:Q", y=alt.Y("行:Q", scale=None, axis=None), text="说明:N")
+            .encode(x="阈值:Q", y=alt.Y("行:Q", scale=None, axis=None), text="标签:N")
         )
     # the labels' rows have a y of their own: the count axis keeps its integer format
     st.altair_chart(

@@ -131,10 +131,14 @@ with c1:
             columns={"letter": "等级", "departments": "部门数", "level1_code": "指标"}
         )[["指标", "等级", "部门数"]]
     else:
-        count_col = "complete_departments" if f.complete_only else "departments"
-        gd = grade_rows[grade_rows[count_col] > 0].rename(columns={"grade": "等级", count_col: "部门数"})[
-            ["等级", "部门数"]
-        ]
+        # each grade's bar: complete grades solid, partial ones (良*) lighter on top; the switch drops them
+        parts = [("完整评价", grade_rows["complete_departments"])]
+        if not f.complete_only:
+            parts.append(("部分评价", grade_rows["departments"] - grade_rows["complete_departments"]))
+        gd = pd.concat(
+            [pd.DataFrame({"等级": grade_rows["grade"], "评价": k, "部门数": n.values}) for k, n in parts]
+        )
+        gd = gd[gd["部门数"] > 0]
     scale_order = data.grades(f.framework)["grade"].tolist()
     present = gd["等级"].tolist()
     order = [g for g in scale_order if g in present] + [
@@ -152,11 +156,25 @@ with c1:
                 scale=alt.Scale(domain=order, range=[fmt.GRADE_COLORS.get(g, "#9e9e9e") for g in order]),
                 legend=None,
             ),
-            tooltip=(["指标"] if f.is_letter else []) + ["等级", ui.tip("部门数:Q", "count", "部门数")],
+            tooltip=(["指标"] if f.is_letter else ["评价"]) + ["等级", ui.tip("部门数:Q", "count", "部门数")],
         )
         .properties(height=260)
     )
-    chart = chart + chart.mark_text(dy=-8).encode(text="部门数:Q", color=alt.value("#333"))
+    if f.is_letter:
+        chart = chart + chart.mark_text(dy=-8).encode(text="部门数:Q", color=alt.value("#333"))
+    else:
+        chart = chart.encode(
+            opacity=alt.Opacity(
+                "评价:N",
+                scale=alt.Scale(domain=["完整评价", "部分评价"], range=[1.0, 0.4]),
+                legend=alt.Legend(orient="top", title=None),
+            ),
+            order=alt.Order("评价:N", sort="descending"),
+        )
+        totals = gd.groupby("等级", as_index=False)["部门数"].sum()
+        chart = chart + alt.Chart(totals).mark_text(dy=-8, color="#333").encode(
+            x=alt.X("等级:N", sort=order), y="部门数:Q", text="部门数:Q"
+        )
     if f.is_letter:  # one panel per indicator (PI-1, PI-2)
         chart = chart.properties(height=220).facet(column=alt.Column("指标:N", title=None), data=gd)
     st.altair_chart(chart, width="stretch")
