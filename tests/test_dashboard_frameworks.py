@@ -469,6 +469,8 @@ def test_pefa_department_page_has_letters_dimensions_and_d_star_explained(wh):
     assert dims.loc[0, "本年值"] == "96.71%" and dims.loc[0, "评定"] == "信息不足"
     pis = frame_with(at, "指标", "等级", "等级含义")
     assert pis["等级含义"].str.contains("信息不足").all()
+    history = frame_with(at, "年度", "评定结果")
+    assert history["评定结果"].tolist() == ["PI-1 D*；PI-2 D*"] and "总分" not in history.columns
 
     at = app("views/department.py", fw="pefa_2016", dept="430407-audit", year="2023")
     m = metrics(at)

@@ -592,6 +592,10 @@ with tab_history:
                 "其中错误": h["errors"].astype(int),
             }
         )
+        if f.is_letter:  # PEFA: the letters of each year, no points
+            hf = hf.drop(columns=["总分", "已评价占比", "较上年", "不可评价分值"]).rename(
+                columns={"等级": "评定结果"}
+            )
         ui.table(
             hf,
             "d_history",
