@@ -442,6 +442,11 @@ def test_hebei_shows_nothing_scored_instead_of_a_zero(wh):
     assert m["总分"] == "未评分" and m["等级"] == "—" and m["不可评价分值"] == "100"
     assert "0" not in {v for k, v in m.items() if k in ("总分", "换算得分")}
     assert any("没有任何可评价的指标" in w.value for w in at.warning)
+    hist = frame_with(at, "年度", "总分", "等级")
+    assert hist["等级"].tolist() == ["未评分"] and hist["总分"].isna().all()
+    league = frame_with(app(fw="hebei_mgmt"), "排名", "部门编码", "原始得分", "等级")
+    row = league[league["部门编码"] == HRSS].iloc[0]
+    assert row["等级"] == "未评分" and pd.isna(row["原始得分"]) and pd.isna(row["得分"])
     # a scored hebei department: the converted score and its formula from the marts
     total, normalized, mx, na = query(
         wh,

@@ -411,9 +411,22 @@ def grade_help(framework: str) -> str:
     return scale if letter else f"{scale}。{PARTIAL_HELP}".lstrip("。")
 
 
-def grade_cells(grades: Iterable, partial: Iterable) -> list[str]:
-    """A table's 等级 column: '良', '良*' (partial), '—' (none)."""
-    return [fmt.grade_text(g, p) for g, p in zip(grades, partial)]
+def grade_cells(grades: Iterable, partial: Iterable, shares: Iterable | None = None) -> list[str]:
+    """A table's 等级 column: '良', '良*' (partial), '—' (none), '未评分' where `shares` (the marts'
+    assessed_share, %) is 0: nothing could be assessed."""
+    shares = list(shares) if shares is not None else None
+    out = [fmt.grade_text(g, p) for g, p in zip(grades, partial)]
+    if shares is not None:
+        out = [UNSCORED if fmt.to_decimal(s) == 0 else t for t, s in zip(out, shares)]
+    return out
+
+
+UNSCORED = "未评分"  # no indicator could be assessed: no total, no grade (never "0 分")
+
+
+def unscored(shares: Iterable) -> list[bool]:
+    """Rows where nothing could be assessed (assessed_share = 0): their total shows as missing, not 0."""
+    return [fmt.to_decimal(s) == 0 for s in shares]
 
 
 def partial_caption(n_partial: int, what: str = "部门") -> None:

@@ -563,7 +563,8 @@ with tab_history:
         ui.no_data()
     else:
         h = ui.numeric(hist, "total_score", "normalized_score", "total_score_change", "not_assessable_weight")
-        h = h.assign(等级=ui.grade_cells(h["grade"], h["grade_is_partial"]))
+        h.loc[ui.unscored(h["assessed_share"]), ["total_score", "total_score_change"]] = float("nan")
+        h = h.assign(等级=ui.grade_cells(h["grade"], h["grade_is_partial"], h["assessed_share"]))
         if not f.is_letter and h["total_score"].notna().any():
             line = (
                 alt.Chart(h.assign(年度=h.fiscal_year.astype(str)))

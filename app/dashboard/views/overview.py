@@ -47,6 +47,8 @@ if f.complete_only and not f.is_letter:
     if df.empty:
         ui.no_data(f"{year} 年没有全部指标都已评价的部门（侧栏“排名与分布不含部分评价”已打开）。")
         st.stop()
+nothing = pd.Series(ui.unscored(df["assessed_share"]), index=df.index)
+df.loc[nothing, ["total_score", "normalized_score"]] = float("nan")  # 未评分: no total, never "0"
 df["score"] = df[sc]
 df["prev"] = df["prev_normalized"] if sc == "normalized_score" else df["prev_score"]
 df["change"] = df["normalized_score_change"] if sc == "normalized_score" else df["total_score_change"]
@@ -218,7 +220,7 @@ league = pd.DataFrame(
         "部门编码": df["dept_code"],
         "区划": df["region_name"],
         "得分": df["score"],
-        "等级": ui.grade_cells(df["grade"], df["grade_is_partial"]),
+        "等级": ui.grade_cells(df["grade"], df["grade_is_partial"], df["assessed_share"]),
         "已评价占比": df["assessed_share"],
         "上年得分": df["prev"],
         "较上年": df["change"],

@@ -156,11 +156,12 @@ else:
     sfx = "_complete" if f.complete_only else ""
     rs = ui.numeric(data.region_year_scores(f.framework, f.region, years), f"median_{sc}{sfx}")
     med = pd.Series(rs[f"median_{sc}{sfx}"].values, index=rs["fiscal_year"], name="区划中位数")
+    mine.loc[ui.unscored(mine["assessed_share"]), [sc]] = float("nan")  # 未评分, not 0
     t = pd.DataFrame(
         {
             "年度": mine["fiscal_year"].values,
             "得分": mine[sc].values,
-            "等级": ui.grade_cells(mine["grade"], mine["grade_is_partial"]),
+            "等级": ui.grade_cells(mine["grade"], mine["grade_is_partial"], mine["assessed_share"]),
             "已评价占比": mine["assessed_share"].values,
             "不可评价分值": mine["not_assessable_weight"].values,
             "核对发现": mine["findings"].values,
