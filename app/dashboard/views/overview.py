@@ -171,7 +171,7 @@ with c1:
                 scale=alt.Scale(domain=["完整评价", "部分评价"], range=[1.0, 0.4]),
                 legend=alt.Legend(orient="top", title=None),
             ),
-            order=alt.Order("评价:N", sort="descending"),
+            order=alt.Order("评价:N", sort="ascending"),  # 完整评价 at the bottom, 部分评价 on top
         )
         totals = gd.groupby("等级", as_index=False)["部门数"].sum()
         chart = chart + alt.Chart(totals).mark_text(dy=-8, color="#333").encode(
@@ -185,14 +185,26 @@ with c1:
 with c2:
     if not f.is_letter:
         st.subheader("得分分布")
+        hd = pd.DataFrame(
+            {
+                "得分": df["score"],
+                "评价": ["部分评价" if fmt.is_true(p) else "完整评价" for p in df["grade_is_partial"]],
+            }
+        ).dropna(subset=["得分"])
         hist = (
-            alt.Chart(df[["score"]].dropna().rename(columns={"score": "得分"}))
-            .mark_bar(color="#5c6bc0")
+            alt.Chart(hd)
+            .mark_bar()
             .encode(
                 x=alt.X("得分:Q", bin=alt.Bin(maxbins=30), axis=ui.axis("score", "得分")),
                 y=alt.Y("count():Q", axis=ui.axis("count", "部门数")),
+                color=alt.Color(
+                    "评价:N",
+                    scale=alt.Scale(domain=["完整评价", "部分评价"], range=["#5c6bc0", "#c5cae9"]),
+                    legend=alt.Legend(orient="top", title=None),
+                ),
                 tooltip=[
                     alt.Tooltip("得分:Q", bin=True, title="得分"),
+                    "评价",
                     ui.tip("count():Q", "count", "部门数"),
                 ],
             )
