@@ -272,7 +272,7 @@ def departments(region: str | None = None) -> pd.DataFrame:
 def grades(framework: str) -> pd.DataFrame:
     """The framework's grades, best first (优 / 良 / 合格 / 不合格; project_self 优 / 良 / 中 / 差)."""
     return q(
-        """select grade, min_score, max_score, sort_order, band_text from marts.dim_framework_grade
+        """select grade, min_score, max_score, sort_order, band_text, grade_basis from marts.dim_framework_grade
            where framework_code = ? order by sort_order""",
         (framework,),
     )
@@ -301,8 +301,10 @@ def department_scores(framework: str, region: str | None, year_list: list[int] |
         """
         select s.dept_code, d.dept_name, d.region_code, d.region_name, s.fiscal_year,
                s.total_score, s.max_score, s.normalized_score, s.grade, s.not_assessable_weight,
+               s.grade_is_partial, s.assessed_share,
                h.previous_total_score as prev_score, h.previous_normalized_score as prev_normalized,
-               h.previous_grade as prev_grade, h.total_score_change, h.normalized_score_change,
+               h.previous_grade as prev_grade, h.previous_grade_is_partial as prev_partial,
+               h.total_score_change, h.normalized_score_change,
                h.findings, h.errors, h.warnings
         from marts.fct_department_scores s
         join marts.dim_department d using (dept_code)
@@ -337,7 +339,8 @@ def region_year_grades(
     region (None = all regions) per year: marts.fct_region_year_grades."""
     yrs = list(year_list or [])
     return q(
-        """select fiscal_year, coalesce(grade, '未评级') as grade, sort_order, departments from marts.fct_region_year_grades
+        """select fiscal_year, coalesce(grade, '未评级') as grade, sort_order, departments, complete_departments
+           from marts.fct_region_year_grades
            where framework_code = ? and (region_code = ? or (? is null and all_regions))
              and (len(?::int[]) = 0 or list_contains(?::int[], fiscal_year))
            order by fiscal_year, sort_order, grade""",
@@ -362,7 +365,7 @@ def dept_history(framework: str, dept: str) -> pd.DataFrame:
     return q(
         """
         select s.fiscal_year, s.total_score, s.max_score, s.normalized_score, s.grade, s.not_assessable_weight,
-               h.total_score_change, h.normalized_score_change, h.findings, h.errors, h.warnings, h.infos
+               s.grade_is_partial, s.assessed_share, s.project_count, h.total_score_change, h.normalized_score_change, h.findings, h.errors, h.warnings, h.infos
         from marts.fct_department_scores s
         join marts.fct_department_score_history h using (dept_code, fiscal_year, framework_code)
         where s.framework_code = ? and s.dept_code = ?
@@ -509,7 +512,7 @@ def indicator_matrix(framework: str, year: int, region: str | None) -> pd.DataFr
     """Department-level indicator scores (no project rows) for one framework-year: the heatmap's cells."""
     return q(
         """select s.dept_code, d.dept_name, s.indicator_code, s.indicator_name, s.level1_code, s.sort_order,
-                  s.weight, s.score, s.score_rate, s.value, s.unit, s.scored_by, s.assessable
+                  s.weight, s.score, s.score_rate, s.value, s.unit, s.scored_by, s.assessable, s.letter
            from marts.fct_indicator_scores s join marts.dim_department d using (dept_code)
            where s.framework_code = ? and s.fiscal_year = ? and (? is null or d.region_code = ?)
              and coalesce(s.project_code, '') = ''
@@ -592,7 +595,8 @@ def _audit(sql: str, params: tuple = ()) -> pd.DataFrame:
     """An audit table written by the checks; a build with --skip-checks has none (an empty frame)."""
     try:
         return q(sql, params)
-    except duckdb.CatalogException:
+    except (duckdb.CatalogException, duckdb.InvalidInputException):
+        # no audit schema: DuckDB may then try a "replacement scan" of a Python name such as check_runs
         return pd.DataFrame()
 
 
@@ -614,3 +618,97 @@ def data_docs_index() -> Path | None:
         return None
     p = warehouse_path().parent / "data_docs" / "index.html"
     return p if p.exists() else None
+
+
+# ---------------------------------------------------------------------------- issue 16: frameworks' own pages
+
+
+def region_year_letters(
+    framework: str, region: str | None, year_list: list[int] | None = None
+) -> pd.DataFrame:
+    """A letter framework's (PEFA) departments per indicator and letter (A … D*, then 未评定) of a region
+    (None = all regions) per year: marts.fct_region_year_letters."""
+    yrs = list(year_list or [])
+    return q(
+        """select fiscal_year, level1_code, level_name, level_sort_order, coalesce(letter, '未评定') as letter,
+                  sort_order, departments
+           from marts.fct_region_year_letters
+           where framework_code = ? and (region_code = ? or (? is null and all_regions))
+             and (len(?::int[]) = 0 or list_contains(?::int[], fiscal_year))
+           order by fiscal_year, level_sort_order, sort_order, letter""",
+        (framework, region, region, yrs, yrs),
+    )
+
+
+def project_indicator_matrix(framework: str, year: int, region: str | None) -> pd.DataFrame:
+    """Project-level indicator scores (a project framework, project_self) for one framework-year: one row per
+    department × project × indicator, with the project's name (marts.fct_indicator_scores, fct_project_scores)."""
+    return q(
+        """select s.dept_code, d.dept_name, s.project_code, coalesce(p.project_name, s.project_code) as project_name,
+                  s.indicator_code, s.indicator_name, s.level1_code, s.sort_order, s.weight, s.score, s.score_rate,
+                  s.value, s.unit, s.scored_by, s.assessable, s.letter, p.grade_is_partial
+           from marts.fct_indicator_scores s
+           join marts.dim_department d using (dept_code)
+           left join marts.fct_project_scores p
+             on p.dept_code = s.dept_code and p.fiscal_year = s.fiscal_year
+            and p.framework_code = s.framework_code and p.project_code = s.project_code
+           where s.framework_code = ? and s.fiscal_year = ? and (? is null or d.region_code = ?)
+             and coalesce(s.project_code, '') <> ''
+           order by s.sort_order, s.dept_code, s.project_code""",
+        (framework, year, region, region),
+    )
+
+
+def region_project_scores(framework: str, year: int, region: str | None) -> pd.DataFrame:
+    """Every project's score of a project framework in one year (marts.fct_project_scores), with names."""
+    return q(
+        """select p.dept_code, d.dept_name, p.project_code, coalesce(p.project_name, p.project_code) as project_name,
+                  p.total_score, p.max_score, p.grade, p.grade_is_partial, p.assessed_share, p.not_assessable_weight,
+                  p.adjusted_budget, p.actual_paid, p.execution_rate
+           from marts.fct_project_scores p join marts.dim_department d using (dept_code)
+           where p.framework_code = ? and p.fiscal_year = ? and (? is null or d.region_code = ?)
+           order by p.total_score desc nulls last, p.dept_code, p.project_code""",
+        (framework, year, region, region),
+    )
+
+
+def project_names(dept: str | None = None) -> dict[str, str]:
+    """Project code → name (marts.fct_project_scores), to show names instead of raw codes."""
+    df = q(
+        """select project_code, any_value(project_name) as project_name from marts.fct_project_scores
+           where (? is null or dept_code = ?) and project_name is not null group by 1""",
+        (dept, dept),
+    )
+    return dict(zip(df.project_code, df.project_name))
+
+
+def level1_of_project(framework: str, dept: str, year: int, project: str) -> pd.DataFrame:
+    """Level-1 subtotals of one project (a project framework): marts.fct_level1_scores, same columns as
+    ``level1``."""
+    return q(
+        """select level1_code, level_name, sort_order, weight, score, score_rate, letter, not_assessable_weight,
+                  indicator_count, not_assessable_count, person_scored_count
+           from marts.fct_level1_scores
+           where framework_code = ? and dept_code = ? and fiscal_year = ? and project_code = ?
+           order by sort_order""",
+        (framework, dept, year, project),
+    )
+
+
+def project_indicator_value_matrix(framework: str, year_list: list[int], region: str | None) -> pd.DataFrame:
+    """Computed indicator values per project (a project framework): like ``indicator_value_matrix`` with
+    the project's code and name (marts.fct_indicator_values, fct_project_scores)."""
+    yrs = list(year_list or [])
+    return q(
+        """select v.dept_code, d.dept_name, d.region_code, v.fiscal_year, v.project_code,
+                  coalesce(p.project_name, v.project_code) as project_name, v.indicator_code, v.indicator_name,
+                  coalesce(v.part_code, '') as part_code, v.value, v.unit, v.numerator, v.denominator, v.sort_order
+            from marts.fct_indicator_values v join marts.dim_department d using (dept_code)
+            left join marts.fct_project_scores p
+              on p.dept_code = v.dept_code and p.fiscal_year = v.fiscal_year
+             and p.framework_code = v.framework_code and p.project_code = v.project_code
+            where v.framework_code = ? and (len(?::int[]) = 0 or list_contains(?::int[], v.fiscal_year))
+              and (? is null or d.region_code = ?) and coalesce(v.project_code, '') <> '' and v.value is not null
+            order by v.sort_order, v.dept_code, v.project_code""",
+        (framework, yrs, yrs, region, region),
+    )

@@ -5,10 +5,21 @@ order are marts.dim_framework_grade. No Streamlit import here, so exports and te
 
 from __future__ import annotations
 
-from app.numbers import money, pct, score, value, wan  # noqa: F401  (the one formatter, re-exported)
+import pandas as pd
+
+from app.numbers import money, pct, score, to_decimal, value, wan  # noqa: F401  (the one formatter, re-exported)
 
 # a grade's colour; which grades a framework has, and their order, is marts.dim_framework_grade
+# (PEFA's letters too: A best … D* 信息不足)
 GRADE_COLORS = {
+    "A": "#2e7d32",
+    "B+": "#1976d2",
+    "B": "#1976d2",
+    "C+": "#f9a825",
+    "C": "#f9a825",
+    "D+": "#c62828",
+    "D": "#c62828",
+    "D*": "#9e9e9e",
     "优": "#2e7d32",
     "良": "#1976d2",
     "合格": "#f9a825",
@@ -19,3 +30,28 @@ GRADE_COLORS = {
 
 # the colour of a severity as marts.dim_label names it (kind = severity)
 SEVERITY_COLORS = {"错误": "#c62828", "警告": "#f9a825", "提示": "#1976d2"}
+
+PARTIAL_MARK = "*"  # 「良*」: the grade rests on part of the weight (marts grade_is_partial)
+PARTIAL_COLOR = "#9e9e9e"
+
+
+def is_true(x) -> bool:
+    """A boolean mart cell (True / False / None / NaN / pd.NA) as a plain bool: missing is False."""
+    if x is None or x is pd.NA or (isinstance(x, float) and x != x):
+        return False
+    return bool(x)
+
+
+def grade_text(grade, partial=False, dash: str = "—") -> str:
+    """A grade as the dashboard shows it: '良', or '良*' when it rests on part of the weight
+    (``grade_is_partial`` of marts.fct_department_scores); `dash` when there is no grade."""
+    if grade is None or grade is pd.NA or (isinstance(grade, float) and grade != grade) or grade == "":
+        return dash
+    return f"{grade}{PARTIAL_MARK}" if is_true(partial) else str(grade)
+
+
+def partial_note(share, dash: str = "—") -> str:
+    """The footnote of a partial grade: '仅 31.00% 的分值可评价' from ``assessed_share`` (a percentage)."""
+    if to_decimal(share) is None:
+        return dash
+    return f"仅 {pct(share)} 的分值可评价"

@@ -23,8 +23,13 @@ INDICATOR_COLUMNS = [
 ]
 
 
-def indicator_frame(ind: pd.DataFrame, levels: pd.DataFrame | None = None) -> pd.DataFrame:
+def indicator_frame(
+    ind: pd.DataFrame, levels: pd.DataFrame | None = None, project_names: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """The scoring table (评分表) of indicator rows (``data.indicator_scores``): one row per indicator, with
+    the level names of `levels`; a project framework's rows start with the project's name (not its code)."""
     scored_by = data.labels("scored_by")
+    status = data.labels("scoring_status")
     names = {} if levels is None or levels.empty else dict(zip(levels.level_code, levels.level_name))
     out = pd.DataFrame(
         {
@@ -36,15 +41,18 @@ def indicator_frame(ind: pd.DataFrame, levels: pd.DataFrame | None = None) -> pd
             "得分": ind["score"],
             "指标值": [fmt.value(v, u, dash="") for v, u in zip(ind["value"], ind["unit"])],
             "评分方式": [
-                data.labels("scoring_status")["not_assessable"] if not a else scored_by.get(s, s or "")
-                for s, a in zip(ind["scored_by"], ind["assessable"].fillna(False))
+                status.get(st, status["not_assessable"]) if not fmt.is_true(a) else scored_by.get(s, s or "")
+                for s, a, st in zip(
+                    ind["scored_by"], ind["assessable"], ind.get("scoring_status", ind["scored_by"])
+                )
             ],
             "评分规则": ind["rule_text"].fillna(""),
             "说明": ind["explanation"].fillna(""),
         }
     )
     if "project_code" in ind.columns and ind["project_code"].fillna("").ne("").any():
-        out.insert(0, "项目编码", ind["project_code"].values)
+        names = project_names or {}
+        out.insert(0, "项目", [names.get(c, c) for c in ind["project_code"]])
     return out
 
 
@@ -88,18 +96,32 @@ def ledger_frame(bs: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def finding_items(fd: pd.DataFrame, project_names: dict[str, str]) -> list:
+    """The 核对对象 of findings (``data.findings`` rows) with a project's code replaced by its name:
+    "P43040700301 执行率" → "职业技能培训补贴 执行率"."""
+    out = []
+    for item, code in zip(fd["item"], fd["project_code"] if "project_code" in fd else [None] * len(fd)):
+        if isinstance(item, str) and isinstance(code, str) and code and code in project_names:
+            item = item.replace(code, project_names[code])
+        elif isinstance(item, str) and item in project_names:
+            item = project_names[item]
+        out.append(item)
+    return out
+
+
 def findings_frame(fd: pd.DataFrame) -> pd.DataFrame:
+    """The findings table of the department page and of the scoring workbook."""
     severity = data.labels("severity")
     return pd.DataFrame(
         {
             "严重程度": fd["severity"].map(lambda s: severity.get(s, s)),
             "年度": fd["fiscal_year"],
             "检查": fd["check_name"].fillna(fd["check_code"]),
-            "核对对象": fd["item"],
+            "核对对象": finding_items(fd, data.project_names()),
             "应为": fd["expected"],
             "实为": fd["actual"],
             "差额": fd["difference"],
-            "单位": fd["unit"],
+            "单位": fd["unit"].fillna(""),
             "说明": fd["message"],
             "来源文件": fd["source_file"],
             "行号": fd["source_row"],
@@ -123,24 +145,41 @@ def workbook(
     hist = data.dept_history(framework, dept)
     this = hist[hist.fiscal_year == year]
     levels = data.level_names(framework)
+    row = this.iloc[0] if not this.empty else None
+
+    def number(col):  # a number cell stays a number in Excel (never the text "90")
+        v = None if row is None else fmt.to_decimal(row[col])
+        return None if v is None else float(v)
+
     summary = pd.DataFrame(
         {
-            "项目": ["部门", "部门编码", "年度", "评价体系", "总分", "满分", "等级", "不可评价分值"],
+            "项目": [
+                "部门",
+                "部门编码",
+                "年度",
+                "评价体系",
+                "总分",
+                "满分",
+                "等级",
+                "已评价占比（%）",
+                "不可评价分值",
+            ],
             "内容": [
                 name,
                 dept,
-                str(year),
+                int(year),
                 framework_name,
-                fmt.score(this["total_score"].iloc[0]) if not this.empty else "—",
-                fmt.score(this["max_score"].iloc[0]) if not this.empty else "—",
-                (this["grade"].iloc[0] or "—") if not this.empty else "—",
-                fmt.score(this["not_assessable_weight"].iloc[0]) if not this.empty else "—",
+                number("total_score"),
+                number("max_score"),
+                fmt.grade_text(row["grade"], row["grade_is_partial"]) if row is not None else "—",
+                number("assessed_share"),
+                number("not_assessable_weight"),
             ],
-        }
-    )
+        },
+    ).astype({"内容": object})
     sheets = {
         "总分": summary,
-        "评分表": indicator_frame(ind, levels),
+        "评分表": indicator_frame(ind, levels, data.project_names(dept)),
         "一级指标": level1_frame(l1),
         "预算执行": ledger_frame(data.budget_summary(dept, [year])),
         "核对发现": findings_frame(data.findings(framework, [year], None, dept)),

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -15,6 +16,7 @@ from app.report.escape import file_stem as _file_stem
 
 HEATMAP_ROWS = 100  # 指标分析 draws this many departments unless the analyst asks for all (tests lower it)
 MISSING = "—"  # what an empty cell shows (no earlier year, not assessable…) instead of Streamlit's "None"
+PARTIAL_HELP = "等级后带 \\* 的（如“良\\*”）为部分评价：有指标因缺少数据不可评价，总分未计入这些分值，等级只基于已评价的部分。"
 
 ALL = "__all__"
 DEFAULT_FRAMEWORK = "hn_dept_overall"
@@ -33,6 +35,9 @@ class Filters:
     scoring_mode: str  # points / letter
     scope: str  # department / project
     grade_basis: str  # total / normalized / letter
+    complete_only: bool = (
+        False  # leave partial grades (marts grade_is_partial) out of rankings and distributions
+    )
 
     @property
     def year(self) -> int:
@@ -103,6 +108,8 @@ def remember(key: str) -> None:
 
 
 def sidebar() -> Filters:
+    st.session_state["_print_tables"] = False  # print_styles() turns it on for the pages that print
+    chrome_styles()
     fws = data.frameworks()
     if fws.empty:
         st.error(
@@ -162,6 +169,13 @@ def sidebar() -> Filters:
             remember(k)
         if not years:
             st.caption("未选择年度：按全部年度显示。")
+        keep("f_complete_only", False, lambda v: isinstance(v, bool))
+        complete_only = st.toggle(
+            "排名与分布不含部分评价",
+            key="f_complete_only",
+            help=PARTIAL_HELP + " 打开后，排名、等级分布、平均分等统计只含全部指标都已评价的部门。",
+        )
+        remember("f_complete_only")
         st.divider()
         wh = data.warehouse_path()
         st.caption(f"仓库：`{wh.name}` · 更新于 {data.built_at()}")
@@ -177,6 +191,7 @@ def sidebar() -> Filters:
         scoring_mode=str(row.get("scoring_mode") or "points"),
         scope=str(row.get("scope") or "department"),
         grade_basis=str(row.get("grade_basis") or "total"),
+        complete_only=bool(complete_only),
     )
 
 
@@ -217,7 +232,8 @@ def column_config(
             cfg[c] = st.column_config.NumberColumn(c, format="%d")
     for c in localized:  # mixed amounts, rates, scores (findings): the browser's 1,234.56
         if c in cols:
-            cfg[c] = st.column_config.NumberColumn(c, format="localized")
+            # wide enough for 6,504,327.95: a narrow column cut such amounts on the left
+            cfg[c] = st.column_config.NumberColumn(c, format="localized", width="medium")
     for c in wide:
         if c in cols:
             cfg[c] = st.column_config.TextColumn(c, width="large")
@@ -248,7 +264,11 @@ def table(
     export_exclude: Iterable[str] = (),
     xlsx_title: str | None = None,
 ):
-    """A dataframe with CSV and XLSX download buttons under it. Returns the selection event if selectable."""
+    """A dataframe with CSV and XLSX download buttons under it. Returns the selection event if selectable.
+    An empty frame shows a sentence instead (the grid would print "empty") and no buttons."""
+    if df.empty:
+        no_data("没有符合条件的记录。")
+        return None
     money, pct, score = list(money), list(pct), list(score)
     rounded = [c for c in score if c in df.columns and pd.api.types.is_float_dtype(df[c])]
     if rounded:  # "%g" prints a float's shortest form: round first so 40.989999… shows as 40.99
@@ -266,6 +286,9 @@ def table(
         event = st.dataframe(df, on_select="rerun", selection_mode="single-row", **kwargs)
     else:
         event = st.dataframe(df, **kwargs)
+    if st.session_state.get("_print_tables"):  # 总览, 部门详情: a static copy that prints whole
+        shown = df.drop(columns=[c for c in export_exclude if c in df.columns])
+        st.html(print_table_html(shown, money=money, pct=pct, score=score, ints=ints))
     export_buttons(
         df.drop(columns=[c for c in export_exclude if c in df.columns]),
         key,
@@ -289,8 +312,10 @@ def export_buttons(
     title: str | None = None,
     sheets: dict | None = None,
 ) -> None:
-    """Two download buttons; the files are made only when clicked (deferred data), so drawing them is free."""
-    c1, c2, _ = st.columns([1, 1, 6])
+    """Two download buttons; the files are made only when clicked (deferred data), so drawing them is free.
+    In a horizontal container each button is as wide as its label (narrow columns cut the labels)."""
+    row = st.container(horizontal=True, gap="small")
+    c1 = c2 = row
     c1.download_button(
         "下载 CSV",
         data=lambda: exports.csv_bytes(df),
@@ -314,16 +339,26 @@ def export_buttons(
 # ---------------------------------------------------------------------------- drill-down
 
 
-def department_link(dept: str, year: int, framework: str) -> str:
-    """A relative URL of the department page (opens in a new tab from a LinkColumn)."""
+DEPARTMENT_TABS = {"score": "评分", "inputs": "基础数据", "findings": "核对发现", "history": "历年"}
+
+
+def department_link(dept: str, year: int, framework: str, tab: str | None = None) -> str:
+    """A relative URL of the department page (opens in a new tab from a LinkColumn); `tab` (a key of
+    DEPARTMENT_TABS, e.g. "findings") is the tab it opens on."""
     from urllib.parse import urlencode
 
-    return "department?" + urlencode({"dept": dept, "year": int(year), "fw": framework})
+    params = {"dept": dept, "year": int(year), "fw": framework}
+    if tab:
+        params["tab"] = tab
+    return "department?" + urlencode(params)
 
 
-def open_department(dept: str, year: int, framework: str) -> None:
+def open_department(dept: str, year: int, framework: str, tab: str | None = None) -> None:
     st.session_state["_goto_dept"] = (dept, int(year))
-    st.switch_page(DEPARTMENT_PAGE, query_params={"dept": dept, "year": str(int(year)), "fw": framework})
+    params = {"dept": dept, "year": str(int(year)), "fw": framework}
+    if tab:
+        params["tab"] = tab
+    st.switch_page(DEPARTMENT_PAGE, query_params=params)
 
 
 def drill_down_button(
@@ -334,8 +369,9 @@ def drill_down_button(
     name_col: str = "部门",
     code_col: str = "dept_code",
     year_col: str = "fiscal_year",
+    tab: str | None = None,
 ) -> None:
-    """Under a selectable table: a button that opens the selected row's department-year."""
+    """Under a selectable table: a button that opens the selected row's department-year (on `tab`)."""
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if not rows:
         st.caption("在表格左侧勾选一行，可打开该部门的详情。")
@@ -343,17 +379,18 @@ def drill_down_button(
     r = df.iloc[rows[0]]
     label = f"打开部门详情：{md(r[name_col])}（{int(r[year_col])} 年）"
     if st.button(label, key=f"{key}__open", type="primary", icon=":material/arrow_forward:"):
-        open_department(str(r[code_col]), int(r[year_col]), framework)
+        open_department(str(r[code_col]), int(r[year_col]), framework, tab)
 
 
 # ---------------------------------------------------------------------------- small helpers
 
 
-def grade_badge(g: str | None) -> str:
-    if not g:
+def grade_badge(g: str | None, partial=False) -> str:
+    if not g or (isinstance(g, float) and g != g):
         return "—"
     color = fmt.GRADE_COLORS.get(g)
-    return f":{_streamlit_color(color)}-badge[{g}]" if color else g
+    text = md(fmt.grade_text(g, partial))
+    return f":{_streamlit_color(color)}-badge[{text}]" if color else text
 
 
 def _streamlit_color(hex_color: str | None) -> str:
@@ -364,3 +401,178 @@ def _streamlit_color(hex_color: str | None) -> str:
 
 def no_data(msg: str = "所选范围内没有数据。") -> None:
     st.info(msg, icon=":material/info:")
+
+
+# ---------------------------------------------------------------------------- grades
+
+
+def grade_help(framework: str) -> str:
+    """The tooltip of a grade: the framework's own scale (marts.dim_framework_grade, best first), and what
+    the * of a partial grade means."""
+    bands = data.grades(framework)
+    scale = "；".join(str(t) for t in bands["band_text"] if t) if not bands.empty else ""
+    letter = not bands.empty and (bands["grade_basis"] == "letter").all() if "grade_basis" in bands else False
+    return scale if letter else f"{scale}。{PARTIAL_HELP}".lstrip("。")
+
+
+def grade_cells(grades: Iterable, partial: Iterable, shares: Iterable | None = None) -> list[str]:
+    """A table's 等级 column: '良', '良*' (partial), '—' (none), '未评分' where `shares` (the marts'
+    assessed_share, %) is 0: nothing could be assessed."""
+    shares = list(shares) if shares is not None else None
+    out = [fmt.grade_text(g, p) for g, p in zip(grades, partial)]
+    if shares is not None:
+        out = [UNSCORED if fmt.to_decimal(s) == 0 else t for t, s in zip(out, shares)]
+    return out
+
+
+UNSCORED = "未评分"  # no indicator could be assessed: no total, no grade (never "0 分")
+
+
+def unscored(shares: Iterable) -> list[bool]:
+    """Rows where nothing could be assessed (assessed_share = 0): their total shows as missing, not 0."""
+    return [fmt.to_decimal(s) == 0 for s in shares]
+
+
+def partial_caption(n_partial: int, what: str = "部门") -> None:
+    """Under a table or chart that holds partial grades: say how many and what the * means."""
+    if n_partial:
+        st.caption(f"其中 {n_partial} 个{what}为部分评价（等级带 \\*）。{PARTIAL_HELP}")
+
+
+# ---------------------------------------------------------------------------- charts: formats by rule
+
+AXIS_FORMATS = {  # d3 formats of the one rule: amounts 元 with separators, rates % with 2 decimals, counts integers
+    "money": ",.2f",
+    "wan": ",.2f",
+    "pct": ".2f",
+    "count": "d",
+    "score": ".2~f",
+}
+
+
+def axis(kind: str, title: str | None = None, **kw) -> alt.Axis:
+    """An Altair axis formatted by the rule for `kind` (money / wan / pct / count / score)."""
+    opts = {"format": AXIS_FORMATS[kind], "title": title}
+    if kind == "pct":
+        opts["labelExpr"] = "datum.label + '%'"
+    if kind == "count":
+        opts["tickMinStep"] = 1
+    opts.update(kw)
+    return alt.Axis(**opts)
+
+
+def tip(field: str, kind: str, title: str | None = None) -> alt.Tooltip:
+    """A tooltip formatted by the same rule (a rate shows 99.08, an amount 1,234.56, a count 3)."""
+    return alt.Tooltip(field, title=title, format=AXIS_FORMATS[kind])
+
+
+def numeric(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    """`df` with `cols` (DECIMAL from DuckDB arrives as Python Decimals) as floats, so a chart treats them as
+    numbers and never prints '90.000000'."""
+    return df.assign(
+        **{c: pd.to_numeric(df[c], errors="coerce").astype(float) for c in cols if c in df.columns}
+    )
+
+
+# ---------------------------------------------------------------------------- page chrome and print
+
+_CHROME_CSS = """
+<style>
+.jx-print-table { display: none; }
+/* the toolbar's Deploy button and ⋮ menu are for developers, and in English */
+[data-testid="stToolbar"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"] { display: none !important; }
+/* download buttons keep their labels on one line */
+[data-testid="stDownloadButton"] button { white-space: nowrap; min-width: max-content; }
+</style>
+"""
+
+PRINT_CSS = """
+<style>
+@media print {
+  @page { size: A4 portrait; margin: 14mm 12mm 14mm 12mm; }
+  html, body { background: #fff !important; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stDownloadButton"], [data-testid="stBaseButton-primary"], [data-testid="stBaseButton-secondary"],
+  [data-testid="stElementToolbar"], [data-testid="stSegmentedControl"], .stButton, .stDownloadButton,
+  [data-testid="stCheckbox"], [data-testid="stToggle"] { display: none !important; }
+  [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stMainBlockContainer"], section.main,
+  .main .block-container { position: static !important; overflow: visible !important; height: auto !important;
+    max-width: 100% !important; width: 100% !important; padding: 0 !important; margin: 0 !important; }
+  [data-testid="stVegaLiteChart"], [data-testid="stDataFrame"], [data-testid="stTable"], [data-testid="stMetric"],
+  [data-testid="stHorizontalBlock"], figure, canvas, svg { break-inside: avoid; page-break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; page-break-after: avoid; }
+  [data-testid="stExpander"] details { border: none !important; }
+  [data-testid="stDataFrame"] { display: none !important; }
+  .jx-print-table { display: block !important; break-inside: auto; }
+  .jx-print-table table { border-collapse: collapse; width: 100%; font-size: 8.5pt; }
+  .jx-print-table th, .jx-print-table td { border: 0.5pt solid #999; padding: 2pt 4pt; vertical-align: top; }
+  .jx-print-table th { background: #eef2f7; }
+  .jx-print-table td.n { text-align: right; white-space: nowrap; }
+  .jx-print-table th, .jx-print-table td.s { white-space: nowrap; }
+  .jx-print-table td:not(.n):not(.s) { min-width: 45mm; }
+  .jx-print-table tr { break-inside: avoid; page-break-inside: avoid; }
+  .jx-print-table thead { display: table-header-group; }
+  * { -webkit-print-color-adjust: exact !important; print-color-adjust: exact !important; }
+}
+</style>
+"""
+
+
+def chrome_styles() -> None:
+    """Hide Streamlit's developer toolbar (English) and keep download labels whole: on every page."""
+    st.html(_CHROME_CSS)
+
+
+def print_styles() -> None:
+    """The A4 print stylesheet (总览, 部门详情): no sidebar, toolbar or buttons; charts whole; every table
+    of the page also as a static HTML copy, shown only in print (the interactive grid prints only the rows
+    in view)."""
+    st.session_state["_print_tables"] = True
+    st.html(PRINT_CSS)
+
+
+PRINT_ROWS = 300  # a printed table stops here (a note says how many rows were left out)
+
+
+def print_table_html(
+    df: pd.DataFrame,
+    *,
+    money: Iterable[str] = (),
+    pct: Iterable[str] = (),
+    score: Iterable[str] = (),
+    ints: Iterable[str] = (),
+) -> str:
+    """`df` as a static HTML table for print, numbers formatted by the one rule (app.numbers); hidden on
+    screen (class jx-print-table)."""
+    import html as _html
+
+    money, pct, score, ints = set(money), set(pct), set(score), set(ints)
+
+    def cell(c, v) -> str:
+        if c in money:
+            t = fmt.money(v)
+        elif c in pct:
+            t = fmt.pct(v)
+        elif c in score:
+            t = fmt.score(v)
+        elif c in ints:
+            t = MISSING if fmt.to_decimal(v) is None else f"{int(fmt.to_decimal(v))}"
+        elif v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+            t = MISSING
+        else:
+            t = str(v)
+        klass = ' class="n"' if c in money | pct | score | ints else ' class="s"' if len(t) <= 10 else ""
+        return f"<td{klass}>{_html.escape(t)}</td>"
+
+    head = "".join(f"<th>{_html.escape(str(c))}</th>" for c in df.columns)
+    rows = "".join(
+        "<tr>" + "".join(cell(c, v) for c, v in zip(df.columns, r)) + "</tr>"
+        for r in df.head(PRINT_ROWS).itertuples(index=False)
+    )
+    more = (
+        f'<p class="more">另有 {len(df) - PRINT_ROWS} 行未打印，请下载 Excel 查看全部。</p>'
+        if len(df) > PRINT_ROWS
+        else ""
+    )
+    return f'<div class="jx-print-table"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}</div>'

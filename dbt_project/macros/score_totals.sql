@@ -31,3 +31,19 @@
         and ({{ grades }}.min_score is null or {{ basis_score }} >= {{ grades }}.min_score)
         and ({{ grades }}.max_score is null or {{ basis_score }} < {{ grades }}.max_score)
 {%- endmacro %}
+
+{#- The one definition of a partial grade: some positive weight could not be assessed (missing data, no
+    evaluator's score), so the total leaves those points out and the grade rests on part of the framework.
+    The dashboard marks such a grade 「良*」 with the assessed share, and can leave it out of rankings. -#}
+{% macro grade_is_partial(not_assessable_weight='not_assessable_weight') -%}
+    ({{ not_assessable_weight }} > 0)
+{%- endmacro %}
+
+{#- The assessed share of the framework's positive weight, a percentage with two decimals (half-up):
+    (max_score − not_assessable_weight) / max_score × 100; 100.00 when everything was assessed, 0.00 when
+    nothing was, null without a maximum. -#}
+{% macro assessed_share(max_score='max_score', not_assessable_weight='not_assessable_weight') -%}
+    case when {{ max_score }} > 0 then
+        cast({{ scoring_percent(max_score ~ ' - ' ~ not_assessable_weight, max_score) }} as decimal(9, 2))
+    end
+{%- endmacro %}

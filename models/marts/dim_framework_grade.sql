@@ -1,7 +1,12 @@
--- 评价等级维表：评价体系 × 等级（seeds/framework_grades.csv），分数区间 [min_score, max_score)。
+-- 评价等级维表：评价体系 × 等级（seeds/framework_grades.csv），分数区间 [min_score, max_score)；
+-- 字母等级体系（PEFA）的等级与含义来自 seeds/framework_letter_grades.csv（没有分数区间，grade_basis = letter）。
 -- grade_basis 说明区间比较的是总分还是换算得分；band_text 是评价报告中的写法。
 with grades as (
     select * from {{ ref('framework_grades') }}
+),
+
+letter_grades as (
+    select * from {{ ref('framework_letter_grades') }}
 ),
 
 frameworks as (
@@ -32,6 +37,19 @@ final as (
     from grades
     inner join frameworks
         on frameworks.framework_code = grades.framework_code
+    union all
+    -- letter frameworks (PEFA): the letters, best first, with their meaning; no score band
+    select
+        letter_grades.framework_code,
+        letter_grades.grade,
+        cast(null as decimal(9, 2)) as min_score,
+        cast(null as decimal(9, 2)) as max_score,
+        letter_grades.sort_order,
+        frameworks.grade_basis,
+        letter_grades.meaning as band_text
+    from letter_grades
+    inner join frameworks
+        on frameworks.framework_code = letter_grades.framework_code
 )
 
 select * from final

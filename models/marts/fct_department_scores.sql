@@ -122,7 +122,8 @@ final as (
         f.grade_basis,
         -- some weight was not assessable: the total leaves those points out, so the grade rests on part of
         -- the framework (reported as such, never as if the missing points were zero)
-        case when f.scoring_mode = 'letter' then null else n.not_assessable_weight > 0 end as grade_is_partial,
+        case when f.scoring_mode = 'letter' then null else {{ grade_is_partial('n.not_assessable_weight') }} end as grade_is_partial,
+        case when f.scoring_mode = 'letter' then null else {{ assessed_share('n.max_score', 'n.not_assessable_weight') }} end as assessed_share,
         case when f.scoring_mode = 'letter' then null else n.deductions end as deductions,
         n.indicator_count,
         n.not_assessable_count,

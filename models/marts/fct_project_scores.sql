@@ -56,6 +56,8 @@ final as (
         n.normalized_score,
         g.grade,
         n.not_assessable_weight,
+        {{ grade_is_partial('n.not_assessable_weight') }} as grade_is_partial,
+        {{ assessed_share('n.max_score', 'n.not_assessable_weight') }} as assessed_share,
         n.deductions,
         n.indicator_count,
         n.not_assessable_count,

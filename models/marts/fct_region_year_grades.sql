@@ -14,11 +14,14 @@ departments as (
 ),
 
 grades as (
+    -- score bands only: a letter framework's grade is a summary (「PI-1 C；PI-2 B+」), its letters are counted
+    -- per indicator in fct_region_year_letters
     select
         framework_code,
         grade,
         sort_order
     from {{ ref('dim_framework_grade') }}
+    where grade_basis <> 'letter'
 ),
 
 scored as (
@@ -27,7 +30,8 @@ scored as (
         scores.fiscal_year,
         departments.region_code,
         scores.dept_code,
-        scores.grade
+        scores.grade,
+        coalesce(scores.grade_is_partial, false) as grade_is_partial
     from scores
     inner join departments
         on departments.dept_code = scores.dept_code
@@ -40,7 +44,8 @@ counted as (
         region_code,
         grouping(region_code) = 1 as all_regions,
         grade,
-        count(distinct dept_code) as departments
+        count(distinct dept_code) as departments,
+        count(distinct dept_code) filter (where not grade_is_partial) as complete_departments
     from scored
     group by framework_code, fiscal_year, grade, rollup(region_code)
 ),
@@ -67,7 +72,8 @@ final as (
         spine.all_regions,
         spine.grade,
         cast(spine.sort_order as integer) as sort_order,
-        cast(coalesce(counted.departments, 0) as integer) as departments
+        cast(coalesce(counted.departments, 0) as integer) as departments,
+        cast(coalesce(counted.complete_departments, 0) as integer) as complete_departments
     from spine
     left join counted
         on
@@ -86,7 +92,8 @@ final as (
         counted.all_regions,
         counted.grade,
         cast(999 as integer) as sort_order,
-        cast(counted.departments as integer) as departments
+        cast(counted.departments as integer) as departments,
+        cast(counted.complete_departments as integer) as complete_departments
     from counted
     left join grades
         on grades.framework_code = counted.framework_code and grades.grade = counted.grade

@@ -30,6 +30,7 @@ scored as (
         scores.total_score,
         scores.normalized_score,
         scores.grade,
+        coalesce(scores.grade_is_partial, false) as grade_is_partial,
         history.errors
     from scores
     inner join departments
@@ -56,7 +57,17 @@ statistics as (
         median(cast(normalized_score as decimal(18, 4))) as median_normalized_score,
         min(normalized_score) as min_normalized_score,
         max(normalized_score) as max_normalized_score,
-        sum(errors) as errors
+        sum(errors) as errors,
+        -- the same statistics over complete grades only (the dashboard's switch 「排名与分布不含部分评价」)
+        count(distinct dept_code) filter (where not grade_is_partial) as complete_departments,
+        avg(total_score) filter (where not grade_is_partial) as mean_total_score_complete,
+        median(cast(total_score as decimal(18, 4))) filter (where not grade_is_partial) as median_total_score_complete,
+        min(total_score) filter (where not grade_is_partial) as min_total_score_complete,
+        max(total_score) filter (where not grade_is_partial) as max_total_score_complete,
+        avg(normalized_score) filter (where not grade_is_partial) as mean_normalized_score_complete,
+        median(cast(normalized_score as decimal(18, 4))) filter (where not grade_is_partial) as median_normalized_score_complete,
+        min(normalized_score) filter (where not grade_is_partial) as min_normalized_score_complete,
+        max(normalized_score) filter (where not grade_is_partial) as max_normalized_score_complete
     from scored
     group by framework_code, fiscal_year, rollup(region_code)
 ),
@@ -88,9 +99,17 @@ final as (
         cast(s.min_normalized_score as decimal(18, 2)) as min_normalized_score,
         cast(s.max_normalized_score as decimal(18, 2)) as max_normalized_score,
         cast(round(cast(s.mean_total_score - p.mean_total_score as decimal(18, 6)), 2) as decimal(18, 2)) as mean_total_score_change,
-        cast(round(cast(s.mean_normalized_score - p.mean_normalized_score as decimal(18, 6)), 2) as decimal(18, 2))
-            as mean_normalized_score_change,
-        cast(coalesce(s.errors, 0) as integer) as errors
+        cast(round(cast(s.mean_normalized_score - p.mean_normalized_score as decimal(18, 6)), 2) as decimal(18, 2)) as mean_normalized_score_change,
+        cast(coalesce(s.errors, 0) as integer) as errors,
+        cast(s.complete_departments as integer) as complete_departments,
+        cast(round(cast(s.mean_total_score_complete as decimal(18, 6)), 2) as decimal(18, 2)) as mean_total_score_complete,
+        cast(round(cast(s.median_total_score_complete as decimal(18, 6)), 2) as decimal(18, 2)) as median_total_score_complete,
+        cast(s.min_total_score_complete as decimal(18, 2)) as min_total_score_complete,
+        cast(s.max_total_score_complete as decimal(18, 2)) as max_total_score_complete,
+        cast(round(cast(s.mean_normalized_score_complete as decimal(18, 6)), 2) as decimal(18, 2)) as mean_normalized_score_complete,
+        cast(round(cast(s.median_normalized_score_complete as decimal(18, 6)), 2) as decimal(18, 2)) as median_normalized_score_complete,
+        cast(s.min_normalized_score_complete as decimal(18, 2)) as min_normalized_score_complete,
+        cast(s.max_normalized_score_complete as decimal(18, 2)) as max_normalized_score_complete
     from statistics as s
     left join previous_year as p
         on

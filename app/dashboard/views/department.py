@@ -16,6 +16,7 @@ from app.report import MIME as REPORT_MIME
 from app.report import render_bytes
 
 f = ui.filters()
+ui.print_styles()
 
 # ---------------------------------------------------------------------------- which department-year
 
@@ -82,175 +83,306 @@ st.caption(
 
 # ---------------------------------------------------------------------------- headline
 
-m = st.columns(5)
+nothing_scored = not f.is_letter and fmt.to_decimal(this["assessed_share"]) == 0
+partial = fmt.is_true(this["grade_is_partial"])
 if f.is_letter:
-    m[0].metric("评定结果", this["grade"] or "—")
+    # PEFA: one letter per indicator (PI-1, PI-2), never a total; each letter explained by the scale
+    scale = data.grades(f.framework)
+    meaning = dict(zip(scale["grade"], scale["band_text"]))
+    m = st.columns(max(len(l1), 1) + 1)
+    for i, r in enumerate(l1.itertuples()):
+        m[i].metric(
+            f"{r.level1_code} {r.level_name or ''}".strip(),
+            fmt.grade_text(r.letter),
+            help=meaning.get(r.letter, "") or None,
+        )
+    m[-1].metric(
+        "核对发现", f"{int(this['findings'])}", help=f"其中错误 {int(this['errors'])} 条（见下方“核对发现”）"
+    )
+    shown = [x for x in l1["letter"].dropna().unique() if x in meaning]
+    if shown:
+        st.caption("；".join(meaning[x] for x in scale["grade"] if x in shown) + "。")
+elif nothing_scored:
+    m = st.columns(4)
+    m[0].metric("总分", "未评分", help="全部指标不可评价（缺少数据，也没有评价人评分），不给出总分和等级")
+    m[1].metric("等级", "—", help=ui.grade_help(f.framework))
+    m[2].metric(
+        "不可评价分值", fmt.score(this["not_assessable_weight"]), help="因缺少数据而未计分的指标分值合计"
+    )
+    m[3].metric(
+        "核对发现", f"{int(this['findings'])}", help=f"其中错误 {int(this['errors'])} 条（见下方“核对发现”）"
+    )
+    st.warning(
+        f"{year} 年该部门在 {ui.md(f.framework_name)} 下没有任何可评价的指标：缺少所需的数据，也没有评价人评分。"
+        "请补充数据后重新构建。",
+        icon=":material/block:",
+    )
 else:
+    m = st.columns(6)
     delta = (
         None
         if pd.isna(this["total_score_change"])
         else f"{fmt.score(this['total_score_change'], signed=True)} 较上年"
     )
-    m[0].metric("总分", fmt.score(this["total_score"]), delta=delta, help="各三级指标得分之和")
-    m[1].metric("等级", this["grade"] or "—", help="；".join(data.grades(f.framework)["band_text"]))
-    m[2].metric("满分", fmt.score(this["max_score"]))
+    if f.grade_basis == "normalized":  # hebei: the grade rests on the converted score
+        m[0].metric(
+            "换算得分",
+            fmt.score(this["normalized_score"]),
+            help="换算得分 = 原始得分 / 适用满分 × 100；适用满分 = 满分 − 不适用（不可评价）的分值",
+        )
+        m[2].metric(
+            "原始得分", fmt.score(this["total_score"]), delta=delta, help="各部分评分之和（含扣分项）"
+        )
+    else:
+        m[0].metric("总分", fmt.score(this["total_score"]), delta=delta, help="各三级指标得分之和")
+        m[2].metric("满分", fmt.score(this["max_score"]))
+    m[1].metric("等级", fmt.grade_text(this["grade"], partial), help=ui.grade_help(f.framework))
     m[3].metric(
+        "已评价占比",
+        fmt.pct(this["assessed_share"]),
+        help="（满分 − 不可评价分值）/ 满分：等级所依据的分值占全部分值的比例",
+    )
+    m[4].metric(
         "不可评价分值", fmt.score(this["not_assessable_weight"]), help="因缺少数据而未计分的指标分值合计"
     )
-m[4].metric(
-    "核对发现", f"{int(this['findings'])}", help=f"其中错误 {int(this['errors'])} 条（见下方“核对发现”）"
-)
-if f.grade_basis == "normalized" and pd.notna(this["normalized_score"]):
-    st.caption(
-        f"换算得分 = 得分 / 适用满分 × 100 = {fmt.score(this['total_score'])} / {fmt.score(this['max_score'])} × 100 = {fmt.score(this['normalized_score'])}"
+    m[5].metric(
+        "核对发现", f"{int(this['findings'])}", help=f"其中错误 {int(this['errors'])} 条（见下方“核对发现”）"
     )
+    if partial:
+        st.warning(
+            f"部分评价：{fmt.partial_note(this['assessed_share'])}（不可评价 {fmt.score(this['not_assessable_weight'])} 分），"
+            f"等级“{ui.md(fmt.grade_text(this['grade'], True))}”只基于已评价的指标，不能与全部评价的等级直接比较。",
+            icon=":material/rule:",
+        )
+if (
+    f.grade_basis == "normalized"
+    and pd.notna(this["normalized_score"])
+    and pd.notna(this["total_score"])
+    and not nothing_scored
+):
+    applicable = fmt.to_decimal(this["max_score"]) - fmt.to_decimal(this["not_assessable_weight"])
+    st.caption(
+        f"换算得分 = 原始得分 / 适用满分 × 100 = {fmt.score(this['total_score'])} / {fmt.score(applicable)} × 100"
+        f" = {fmt.score(this['normalized_score'])}（适用满分 = 满分 {fmt.score(this['max_score'])} − 不适用 "
+        f"{fmt.score(this['not_assessable_weight'])}）"
+    )
+if f.scope == "project" and pd.notna(this.get("project_count")):
+    st.caption(f"部门得分为 {int(this['project_count'])} 个项目得分的算术平均（逐项目见下方“项目得分”）。")
 
-tab_score, tab_inputs, tab_findings, tab_history = st.tabs(
-    ["评分", "基础数据", f"核对发现（{int(this['findings'])}）", "历年"]
-)
+tab_names = ["评分", "基础数据", f"核对发现（{int(this['findings'])}）", "历年"]
+# a link from a finding (…&tab=findings) opens on the findings, not on the scores
+wanted = {"score": 0, "inputs": 1, "findings": 2, "history": 3}.get(st.query_params.get("tab") or "", 0)
+tab_score, tab_inputs, tab_findings, tab_history = st.tabs(tab_names, default=tab_names[wanted])
 
 # ---------------------------------------------------------------------------- scores
 
 with tab_score:
-    st.subheader("一级指标得分")
-    l1f = scoring_table.level1_frame(l1)
-    if not l1.empty and not f.is_letter:
-        chart_df = l1.assign(名称=[f"{c} {n}" for c, n in zip(l1.level1_code, l1.level_name)])
-        base = alt.Chart(chart_df).encode(
-            y=alt.Y("名称:N", sort=chart_df["名称"].tolist(), title=None, axis=alt.Axis(labelLimit=200))
-        )
-        chart = (
-            base.mark_bar(color="#e0e0e0").encode(x=alt.X("weight:Q", title="得分 / 分值"))
-            + base.mark_bar(color="#3949ab", height=12).encode(
-                x="score:Q",
-                tooltip=[
-                    alt.Tooltip("名称:N"),
-                    alt.Tooltip("score:Q", title="得分"),
-                    alt.Tooltip("weight:Q", title="分值"),
-                ],
-            )
-            + base.mark_text(align="left", dx=4).encode(x="weight:Q", text=alt.Text("score:Q", format=".4~g"))
-        )
-        st.altair_chart(chart.properties(height=40 * len(chart_df) + 20), width="stretch")
-    ui.table(
-        l1f,
-        "d_level1",
-        file_stem=f"一级指标_{dept}_{year}",
-        score=["分值", "得分", "不可评价分值"],
-        pct=["得分率"],
-        ints=["指标数", "评价人评分"],
-    )
-
-    st.subheader("三级指标得分")
-    if not ind.empty and not f.is_letter:
-        ch = ind.assign(
-            指标=[f"{c} {n}" for c, n in zip(ind.indicator_code, ind.indicator_name)],
-            评分方式=[
-                (
-                    data.labels("scoring_status")["not_assessable"]
-                    if not a
-                    else data.labels("scored_by").get(s, s)
-                )
-                for s, a in zip(ind.scored_by, ind.assessable.fillna(False))
-            ],
-        )
-        if ch["project_code"].ne("").any():
-            ch["指标"] = ch["project_code"] + " " + ch["指标"]
-        base = alt.Chart(ch).encode(
-            y=alt.Y(
-                "指标:N",
-                sort=ch["指标"].tolist(),
-                title=None,
-                axis=alt.Axis(labelLimit=260, labelOverlap=False),
-            )
-        )
-        chart = base.mark_bar(color="#eeeeee").encode(
-            x=alt.X("weight:Q", title="得分 / 分值")
-        ) + base.mark_bar(height=10).encode(
-            x="score:Q",
-            color=alt.Color(
-                "评分方式:N",
-                scale=alt.Scale(
-                    domain=["按规则", "评价人", "不可评价"], range=["#3949ab", "#8e24aa", "#bdbdbd"]
-                ),
-                legend=alt.Legend(orient="top", title=None),
-            ),
-            tooltip=[
-                alt.Tooltip("指标:N"),
-                alt.Tooltip("score:Q", title="得分"),
-                alt.Tooltip("weight:Q", title="分值"),
-                "评分方式:N",
-            ],
-        )
-        st.altair_chart(chart.properties(height=22 * len(ch) + 40), width="stretch")
-    indf = scoring_table.indicator_frame(ind, levels)
-    ui.table(
-        indf,
-        "d_indicators",
-        file_stem=f"三级指标_{dept}_{year}",
-        score=["分值", "得分"],
-        wide=["评分规则", "说明"],
-        medium=["指标名称"],
-    )
-
-    with st.expander("逐项说明（评分规则与计算过程）", expanded=False):
-        lname = dict(zip(levels.level_code, levels.level_name)) if not levels.empty else {}
-        for code, g in ind.groupby("level1_code", sort=False):
-            sub = l1[l1.level1_code == code]
-            head = f"**{ui.md(code)} {ui.md(lname.get(code, ''))}**"
-            if not sub.empty and pd.notna(sub["score"].iloc[0]):
-                head += (
-                    f"　分值 {fmt.score(sub['weight'].iloc[0])} 分，得分 {fmt.score(sub['score'].iloc[0])} 分"
-                )
-            st.markdown(head)
-            for _, r in g.iterrows():
-                who = (
-                    data.labels("scoring_status")["not_assessable"]
-                    if not r["assessable"]
-                    else data.labels("scored_by").get(r["scored_by"], r["scored_by"])
-                )
-                proj = f"\\[{ui.md(r['project_code'])}\\] " if r["project_code"] else ""
-                st.markdown(
-                    f"- {proj}**{ui.md(r['indicator_code'])} {ui.md(r['indicator_name'])}**　分值 {fmt.score(r['weight'])} 分，"
-                    + (
-                        f"得分 {fmt.score(r['score'])} 分（{ui.md(who)}）  \n"
-                        if r["assessable"]
-                        else f"{data.labels('scoring_status')['not_assessable']}  \n"
-                    )
-                    + f"  规则：{ui.md(r['rule_text'] or '—')}  \n"
-                    f"  说明：{ui.md(r['explanation'] or '—')}"
-                )
-
+    pnames = data.project_names(dept)
     if f.scope == "project":
+        # project_self: every project scored on its own; the department's score is their mean
         ps = data.project_scores(f.framework, dept, year)
-        if not ps.empty:
-            st.subheader("项目得分")
-            cols = {
-                "project_code": "项目编码",
-                "project_name": "项目名称",
-                "total_score": "得分",
-                "max_score": "满分",
-                "grade": "等级",
-                "adjusted_budget": "调整后预算",
-                "actual_paid": "实际支出",
-                "execution_rate": "执行率",
-                "not_assessable_weight": "不可评价分值",
-            }
-            psf = ps[[c for c in cols if c in ps.columns]].rename(columns=cols)
+        st.subheader("项目得分")
+        if ps.empty:
+            ui.no_data("该部门在此年度没有项目得分。")
+        else:
+            psf = pd.DataFrame(
+                {
+                    "项目名称": ps["project_name"].fillna(ps["project_code"]),
+                    "项目编码": ps["project_code"],
+                    "得分": ps["total_score"],
+                    "满分": ps["max_score"],
+                    "等级": ui.grade_cells(ps["grade"], ps["grade_is_partial"]),
+                    "已评价占比": ps["assessed_share"],
+                    "调整后预算": ps["adjusted_budget"],
+                    "实际支出": ps["actual_paid"],
+                    "执行率": ps["execution_rate"],
+                }
+            )
             ui.table(
                 psf,
                 "d_projects",
                 file_stem=f"项目得分_{dept}_{year}",
                 money=["调整后预算", "实际支出"],
-                pct=["执行率"],
-                score=["得分", "满分", "不可评价分值"],
+                pct=["执行率", "已评价占比"],
+                score=["得分", "满分"],
+                medium=["项目名称"],
             )
+            ui.partial_caption(int(ps["grade_is_partial"].map(fmt.is_true).sum()), "项目")
+            popts = ps["project_code"].tolist()
+            ui.keep("d_project", popts[0], lambda v: v in popts)
+            project = st.selectbox(
+                "查看项目的指标",
+                popts,
+                key="d_project",
+                format_func=lambda c: f"{pnames.get(c, c)}（{c}）",
+            )
+            ui.remember("d_project")
+            ind = ind[ind.project_code == project]
+            l1 = data.level1_of_project(f.framework, dept, year, project)
+
+    if f.is_letter:
+        scale = data.grades(f.framework)
+        meaning = dict(zip(scale["grade"], scale["band_text"]))
+        st.subheader("绩效指标（PI）")
+        lv = pd.DataFrame(
+            {
+                "指标": l1["level1_code"],
+                "名称": l1["level_name"],
+                "等级": l1["letter"].map(fmt.grade_text),
+                "等级含义": l1["letter"].map(lambda x: meaning.get(x, "")),
+                "维度数": l1["indicator_count"],
+                "信息不足的维度": l1["not_assessable_count"],
+            }
+        )
+        ui.table(
+            lv,
+            "d_level1",
+            file_stem=f"绩效指标_{dept}_{year}",
+            ints=["维度数", "信息不足的维度"],
+            wide=["等级含义"],
+        )
+        st.caption(
+            "PI-2 按 M1（最弱环节）汇总：取各维度的最低等级，其他维度更高时加“+”；D* 按 D 参与汇总，全部为 D* 时为 D*。"
+        )
+        st.subheader("维度")
+        status = data.labels("scoring_status")
+        dims = pd.DataFrame(
+            {
+                "维度": ind["indicator_code"],
+                "名称": ind["indicator_name"],
+                "所属指标": ind["level1_code"],
+                "本年值": [fmt.value(v, u) for v, u in zip(ind["value"], ind["unit"])],
+                "等级": ind["letter"].map(fmt.grade_text),
+                "评定": [status.get(x, x or "") for x in ind["scoring_status"]],
+                "评定依据": ind["explanation"].fillna(""),
+                "评分规则": ind["rule_text"].fillna(""),
+            }
+        )
+        ui.table(dims, "d_indicators", file_stem=f"维度_{dept}_{year}", wide=["评定依据", "评分规则"])
+    else:
+        st.subheader("一级指标得分")
+        l1f = scoring_table.level1_frame(l1)
+        positive_l1 = l1[pd.to_numeric(l1["weight"], errors="coerce").fillna(0) > 0]
+        if len(positive_l1) >= 2 and not nothing_scored:  # one level-1 (hebei) says nothing a chart could add
+            l1c = positive_l1
+            chart_df = ui.numeric(l1c, "weight", "score").assign(
+                名称=[f"{c} {n}" for c, n in zip(l1c.level1_code, l1c.level_name)]
+            )
+            base = alt.Chart(chart_df).encode(
+                y=alt.Y("名称:N", sort=chart_df["名称"].tolist(), title=None, axis=alt.Axis(labelLimit=200))
+            )
+            chart = (
+                base.mark_bar(color="#e0e0e0").encode(
+                    x=alt.X("weight:Q", axis=ui.axis("score", "得分 / 分值"))
+                )
+                + base.mark_bar(color="#3949ab", height=12).encode(
+                    x="score:Q",
+                    tooltip=[
+                        alt.Tooltip("名称:N"),
+                        ui.tip("score:Q", "score", "得分"),
+                        ui.tip("weight:Q", "score", "分值"),
+                    ],
+                )
+                + base.mark_text(align="left", dx=4).encode(
+                    x="weight:Q", text=alt.Text("score:Q", format=ui.AXIS_FORMATS["score"])
+                )
+            )
+            st.altair_chart(chart.properties(height=alt.Step(36)), width="stretch")
+        ui.table(
+            l1f,
+            "d_level1",
+            file_stem=f"一级指标_{dept}_{year}",
+            score=["分值", "得分", "不可评价分值"],
+            pct=["得分率"],
+            ints=["指标数", "评价人评分"],
+        )
+
+        st.subheader("三级指标得分" if f.scope != "project" else "项目的指标得分")
+        status = data.labels("scoring_status")
+        weights = pd.to_numeric(ind["weight"], errors="coerce").fillna(0)
+        # deductions (扣分项) and reference values (分值 0) are in the table only
+        scored_rows = ind[weights > 0]
+        if not scored_rows.empty and not nothing_scored:
+            ch = ui.numeric(scored_rows, "weight", "score").assign(
+                指标=[f"{c} {n}" for c, n in zip(scored_rows.indicator_code, scored_rows.indicator_name)],
+                评分方式=[
+                    status["not_assessable"] if not fmt.is_true(a) else data.labels("scored_by").get(s, s)
+                    for s, a in zip(scored_rows.scored_by, scored_rows.assessable)
+                ],
+            )
+            base = alt.Chart(ch).encode(
+                y=alt.Y(
+                    "指标:N",
+                    sort=ch["指标"].tolist(),
+                    title=None,
+                    axis=alt.Axis(labelLimit=260, labelOverlap=False),
+                )
+            )
+            chart = base.mark_bar(color="#eeeeee").encode(
+                x=alt.X("weight:Q", axis=ui.axis("score", "得分 / 分值"))
+            ) + base.mark_bar(height=10).encode(
+                x="score:Q",
+                color=alt.Color(
+                    "评分方式:N",
+                    scale=alt.Scale(
+                        domain=["按规则", "评价人", status["not_assessable"]],
+                        range=["#3949ab", "#8e24aa", "#bdbdbd"],
+                    ),
+                    legend=alt.Legend(orient="top", title=None),
+                ),
+                tooltip=[
+                    alt.Tooltip("指标:N"),
+                    ui.tip("score:Q", "score", "得分"),
+                    ui.tip("weight:Q", "score", "分值"),
+                    "评分方式:N",
+                ],
+            )
+            st.altair_chart(chart.properties(height=alt.Step(22)), width="stretch")
+        if (weights < 0).any() or (weights == 0).any():
+            st.caption("图中只画有分值的指标；扣分项（分值为负）和参考值（分值为 0，不计分，供核对）见下表。")
+        indf = scoring_table.indicator_frame(ind, levels, pnames)
+        if f.scope == "project" and "项目" in indf.columns:
+            indf = indf.drop(columns=["项目"])  # one project at a time (chosen above)
+        ui.table(
+            indf,
+            "d_indicators",
+            file_stem=f"三级指标_{dept}_{year}",
+            score=["分值", "得分"],
+            wide=["评分规则", "说明"],
+            medium=["指标名称"],
+        )
+
+        with st.expander("逐项说明（评分规则与计算过程）", expanded=False):
+            lname = dict(zip(levels.level_code, levels.level_name)) if not levels.empty else {}
+            for code, g in ind.groupby("level1_code", sort=False):
+                sub = l1[l1.level1_code == code]
+                head = f"**{ui.md(code)} {ui.md(lname.get(code, ''))}**"
+                if not sub.empty and pd.notna(sub["score"].iloc[0]):
+                    head += f"　分值 {fmt.score(sub['weight'].iloc[0])} 分，得分 {fmt.score(sub['score'].iloc[0])} 分"
+                st.markdown(head)
+                for _, r in g.iterrows():
+                    assessable = fmt.is_true(r["assessable"])
+                    who = (
+                        status["not_assessable"]
+                        if not assessable
+                        else data.labels("scored_by").get(r["scored_by"], r["scored_by"])
+                    )
+                    st.markdown(
+                        f"- **{ui.md(r['indicator_code'])} {ui.md(r['indicator_name'])}**　分值 {fmt.score(r['weight'])} 分，"
+                        + (
+                            f"得分 {fmt.score(r['score'])} 分（{ui.md(who)}）  \n"
+                            if assessable
+                            else f"{status['not_assessable']}  \n"
+                        )
+                        + f"  规则：{ui.md(r['rule_text'] or '—')}  \n"
+                        f"  说明：{ui.md(r['explanation'] or '—')}"
+                    )
 
     # ------------------------------------------------------------------ downloads
     st.subheader("下载")
     title, sheets = scoring_table.workbook(f.framework, f.framework_name, dept, year)
     stem = ui.safe_file_stem(f"评分表_{drow['dept_name']}_{year}_{f.framework}")
-    d1, d2, _ = st.columns([1.4, 1.4, 4])
+    d1 = d2 = st.container(horizontal=True, gap="small")  # buttons as wide as their labels
     d1.download_button(
         "下载评分表（Excel）",
         data=lambda: scoring_table.sheets_xlsx(title, sheets),
@@ -289,7 +421,7 @@ with tab_score:
         finally:
             data._close(con)
 
-    r1, r2, r3, _ = st.columns([1.4, 1.4, 1.4, 2.8])
+    r1 = r2 = r3 = st.container(horizontal=True, gap="small")
     for col, rfmt, label, primary in (
         (r1, "docx", "评价报告（Word）", True),
         (r2, "pdf", "评价报告（PDF）", False),
@@ -416,7 +548,13 @@ with tab_findings:
             if this[col]:
                 st.markdown(f"- {data.labels('severity')[sev]}：{int(this[col])} 条")
         ui.table(
-            ff, "d_findings", file_stem=f"核对发现_{dept}_{year}", wide=["说明"], medium=["核对对象", "检查"]
+            ff,
+            "d_findings",
+            file_stem=f"核对发现_{dept}_{year}",
+            wide=["说明"],
+            medium=["核对对象", "检查"],
+            localized=["应为", "实为", "差额"],
+            ints=["年度", "行号"],
         )
 
 # ---------------------------------------------------------------------------- history
@@ -425,41 +563,50 @@ with tab_history:
     if hist.empty:
         ui.no_data()
     else:
-        h = hist
+        h = ui.numeric(hist, "total_score", "normalized_score", "total_score_change", "not_assessable_weight")
+        h.loc[ui.unscored(h["assessed_share"]), ["total_score", "total_score_change"]] = float("nan")
+        h = h.assign(等级=ui.grade_cells(h["grade"], h["grade_is_partial"], h["assessed_share"]))
         if not f.is_letter and h["total_score"].notna().any():
             line = (
                 alt.Chart(h.assign(年度=h.fiscal_year.astype(str)))
                 .mark_line(point=alt.OverlayMarkDef(size=80))
                 .encode(
                     x=alt.X("年度:O", title="年度", axis=alt.Axis(labelAngle=0)),
-                    y=alt.Y("total_score:Q", title="总分", scale=alt.Scale(zero=False)),
+                    y=alt.Y("total_score:Q", axis=ui.axis("score", "总分"), scale=alt.Scale(zero=False)),
                     tooltip=[
                         alt.Tooltip("年度:O"),
-                        alt.Tooltip("total_score:Q", title="总分"),
-                        alt.Tooltip("grade:N", title="等级"),
+                        ui.tip("total_score:Q", "score", "总分"),
+                        alt.Tooltip("等级:N", title="等级"),
                     ],
                 )
             )
-            labels = line.mark_text(dy=-12).encode(text=alt.Text("grade:N"))
+            labels = line.mark_text(dy=-12).encode(text=alt.Text("等级:N"))
             st.altair_chart((line + labels).properties(height=260), width="stretch")
         hf = pd.DataFrame(
             {
                 "年度": h["fiscal_year"],
                 "总分": h["total_score"],
-                "等级": h["grade"],
+                "等级": h["等级"],
+                "已评价占比": h["assessed_share"],
                 "较上年": h["total_score_change"],
                 "不可评价分值": h["not_assessable_weight"],
                 "核对发现": h["findings"].astype(int),
                 "其中错误": h["errors"].astype(int),
             }
         )
+        if f.is_letter:  # PEFA: the letters of each year, no points
+            hf = hf.drop(columns=["总分", "已评价占比", "较上年", "不可评价分值"]).rename(
+                columns={"等级": "评定结果"}
+            )
         ui.table(
             hf,
             "d_history",
             file_stem=f"历年得分_{dept}",
             score=["总分", "较上年", "不可评价分值"],
+            pct=["已评价占比"],
             ints=["年度", "核对发现", "其中错误"],
         )
+        ui.partial_caption(int(h["grade_is_partial"].map(fmt.is_true).sum()), "年度")
         yb = data.budget_summary(dept, levels=("total",))
         if len(yb) > 1:
             st.markdown("**历年预算执行**")

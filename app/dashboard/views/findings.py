@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
-from app.dashboard import data, fmt, ui
+from app.dashboard import data, fmt, scoring_table, ui
 
 f = ui.filters()
 st.title("核对发现")
@@ -76,6 +76,7 @@ if sel.empty:
         "所选范围内没有核对发现。" if not fd.empty else "仓库中没有核对发现。", icon=":material/check_circle:"
     )
 else:
+    pnames = data.project_names()  # a project's name, never its raw code
     by = (
         sel.assign(检查=sel.check_name.fillna(sel.check_code), 严重程度=sel.severity.map(severity_zh))
         .groupby(["检查", "严重程度"])
@@ -87,7 +88,7 @@ else:
         .mark_bar()
         .encode(
             y=alt.Y("检查:N", sort="-x", title=None, axis=alt.Axis(labelLimit=280, labelOverlap=False)),
-            x=alt.X("条数:Q", stack="zero", axis=alt.Axis(format="d", tickMinStep=1)),
+            x=alt.X("条数:Q", stack="zero", axis=ui.axis("count", "条数")),
             color=alt.Color(
                 "严重程度:N",
                 scale=alt.Scale(domain=list(fmt.SEVERITY_COLORS), range=list(fmt.SEVERITY_COLORS.values())),
@@ -107,15 +108,18 @@ else:
             "部门": sel.dept_name.fillna(sel.dept_code),
             "检查": sel.check_name.fillna(sel.check_code),
             "类别": sel.check_category.map(lambda c: category_zh.get(c, c)),
-            "核对对象": sel.item,
+            "核对对象": scoring_table.finding_items(sel, pnames),
             "应为": sel.expected,
             "实为": sel.actual,
             "差额": sel.difference,
-            "单位": sel.unit,
+            "单位": sel.unit.fillna(""),
             "说明": sel.message,
             "来源文件": sel.source_file,
             "行号": sel.source_row,
-            "详情": [ui.department_link(d, y, f.framework) for d, y in zip(sel.dept_code, sel.fiscal_year)],
+            "详情": [
+                ui.department_link(d, y, f.framework, tab="findings")
+                for d, y in zip(sel.dept_code, sel.fiscal_year)
+            ],
             "dept_code": sel.dept_code,
             "fiscal_year": sel.fiscal_year,
         }
@@ -134,7 +138,7 @@ else:
         export_exclude=["详情"],
         xlsx_title=f"核对发现（{f.region_name}，{'、'.join(map(str, f.years))} 年）",
     )
-    ui.drill_down_button(table, event, f.framework, "findings")
+    ui.drill_down_button(table, event, f.framework, "findings", tab="findings")
 
 with st.expander("检查目录（每种检查做什么、如何判定严重程度）"):
     cat = data.checks_catalogue()
@@ -168,7 +172,7 @@ runs = data.check_runs()
 docs_index = data.data_docs_index()
 if runs.empty:
     st.info(
-        "仓库中还没有检查记录（audit.check_runs）。运行 `jixiao build`（不加 --skip-checks）后会生成。",
+        "仓库中还没有数据质量检查记录：上次构建跳过了检查。重新运行 `jixiao build`（不跳过检查）后会生成。",
         icon=":material/info:",
     )
 else:
@@ -214,7 +218,7 @@ else:
             fcols = {
                 "suite": "检查组",
                 "description": "规则",
-                "expectation": "GX 检查",
+                "expectation": "检查类型",
                 "column_name": "列",
                 "observed": "观察值",
                 "details": "明细",

@@ -41,35 +41,49 @@ sc = f.score_col
 
 st.subheader("得分")
 if f.is_letter:
-    if dept is None:
-        t = data.region_year_grades(f.framework, f.region, years).query("departments > 0")[
-            ["fiscal_year", "grade", "departments"]
-        ]
+    if dept is None:  # PEFA: each indicator's letters per year (marts.fct_region_year_letters)
+        lt = data.region_year_letters(f.framework, f.region, years)
+        lt = lt[lt.departments > 0]
+        t = pd.DataFrame(
+            {
+                "年度": lt["fiscal_year"],
+                "指标": [f"{c} {n or ''}".strip() for c, n in zip(lt["level1_code"], lt["level_name"])],
+                "等级": lt["letter"],
+                "部门数": lt["departments"],
+            }
+        )
     else:
-        t = scores[scores.dept_code == dept][["fiscal_year", "grade"]].assign(departments=1)
-    t = t.rename(columns={"departments": "部门数"})
-    ui.table(
-        t.rename(columns={"fiscal_year": "年度", "grade": "评定结果"}),
-        "tr_letters",
-        file_stem=f"评定结果_{f.framework}",
-        ints=["年度", "部门数"],
-    )
+        t = scores[scores.dept_code == dept][["fiscal_year", "grade"]].rename(
+            columns={"fiscal_year": "年度", "grade": "评定结果"}
+        )
+    ui.table(t, "tr_letters", file_stem=f"评定结果_{f.framework}", ints=["年度", "部门数"])
+    st.caption("PEFA 按最近三个年度评定 A–D（A 最高）；D\\* 为信息不足（不足三个连续年度的数据）。")
 elif dept is None:
     stat = sc.removesuffix("_score")  # total / normalized
-    rs = data.region_year_scores(f.framework, f.region, years)
+    sfx = "_complete" if f.complete_only else ""  # the marts' statistics over complete grades only
+    rs = ui.numeric(
+        data.region_year_scores(f.framework, f.region, years),
+        *[f"{k}_{stat}_score{sfx}" for k in ("mean", "median", "min", "max")],
+    )
     agg = pd.DataFrame(
         {
             "年度": rs["fiscal_year"],
-            "部门数": rs["departments"],
-            "平均分": rs[f"mean_{stat}_score"],
-            "中位数": rs[f"median_{stat}_score"],
-            "最低分": rs[f"min_{stat}_score"],
-            "最高分": rs[f"max_{stat}_score"],
+            "部门数": rs["complete_departments" if f.complete_only else "departments"],
+            "平均分": rs[f"mean_{stat}_score{sfx}"],
+            "中位数": rs[f"median_{stat}_score{sfx}"],
+            "最低分": rs[f"min_{stat}_score{sfx}"],
+            "最高分": rs[f"max_{stat}_score{sfx}"],
         }
     )
+    if not f.complete_only:
+        agg["其中部分评价"] = (rs["departments"] - rs["complete_departments"]).values
     grade_list = data.grade_list(f.framework)  # the framework's own grades (project_self: 优/良/中/差)
     rg = data.region_year_grades(f.framework, f.region, years)
-    counts = rg[rg.grade.isin(grade_list)].pivot(index="fiscal_year", columns="grade", values="departments")
+    counts = rg[rg.grade.isin(grade_list)].pivot(
+        index="fiscal_year",
+        columns="grade",
+        values="complete_departments" if f.complete_only else "departments",
+    )
     for g in grade_list:
         agg[g] = agg["年度"].map(counts[g]).astype(int)
     agg["核对发现（错误）"] = rs["errors"].values
@@ -81,7 +95,7 @@ elif dept is None:
             .mark_area(opacity=0.15, color="#3949ab")
             .encode(
                 x=alt.X("年:O", title="年度", axis=alt.Axis(labelAngle=0)),
-                y=alt.Y("最低分:Q", title="得分", scale=alt.Scale(zero=False)),
+                y=alt.Y("最低分:Q", axis=ui.axis("score", "得分"), scale=alt.Scale(zero=False)),
                 y2="最高分:Q",
             )
         )
@@ -93,7 +107,7 @@ elif dept is None:
                 x="年:O",
                 y="得分:Q",
                 color=alt.Color("统计:N", legend=alt.Legend(orient="top", title=None)),
-                tooltip=["年", "统计", alt.Tooltip("得分:Q", format=".2f")],
+                tooltip=["年", "统计", ui.tip("得分:Q", "score", "得分")],
             )
         )
         st.altair_chart(
@@ -109,7 +123,7 @@ elif dept is None:
             .mark_bar()
             .encode(
                 x=alt.X("年:O", title="年度", axis=alt.Axis(labelAngle=0)),
-                y=alt.Y("部门数:Q", stack="zero"),
+                y=alt.Y("部门数:Q", stack="zero", axis=ui.axis("count", "部门数")),
                 color=alt.Color(
                     "等级:N",
                     sort=grade_list,
@@ -119,7 +133,7 @@ elif dept is None:
                     legend=alt.Legend(orient="top", title=None),
                 ),
                 order=alt.Order("等级:N"),
-                tooltip=["年", "等级", "部门数"],
+                tooltip=["年", "等级", ui.tip("部门数:Q", "count", "部门数")],
             )
         )
         st.altair_chart(bars.properties(height=280, title="等级分布"), width="stretch")
@@ -128,22 +142,30 @@ elif dept is None:
         "tr_region_scores",
         file_stem=f"历年得分_{f.region_name}_{f.framework}",
         score=["平均分", "中位数", "最低分", "最高分"],
-        ints=["年度", "部门数"],
+        ints=["年度", "部门数", "其中部分评价", *grade_list],
+    )
+    st.caption(
+        "只统计全部指标都已评价的部门（侧栏开关）。"
+        if f.complete_only
+        else "统计含部分评价的部门（等级带 \\*）；侧栏“排名与分布不含部分评价”可将其排除。"
     )
 else:
-    mine = scores[scores.dept_code == dept].sort_values("fiscal_year")
-    rs = data.region_year_scores(f.framework, f.region, years)
-    med = pd.Series(
-        rs[f"median_{sc.removesuffix('_score')}_score"].values, index=rs["fiscal_year"], name="区划中位数"
+    mine = ui.numeric(
+        scores[scores.dept_code == dept].sort_values("fiscal_year"), sc, "not_assessable_weight"
     )
-    t = mine[["fiscal_year", sc, "grade", "not_assessable_weight", "findings", "errors"]].rename(
-        columns={
-            "fiscal_year": "年度",
-            sc: "得分",
-            "grade": "等级",
-            "not_assessable_weight": "不可评价分值",
-            "findings": "核对发现",
-            "errors": "其中错误",
+    sfx = "_complete" if f.complete_only else ""
+    rs = ui.numeric(data.region_year_scores(f.framework, f.region, years), f"median_{sc}{sfx}")
+    med = pd.Series(rs[f"median_{sc}{sfx}"].values, index=rs["fiscal_year"], name="区划中位数")
+    mine.loc[ui.unscored(mine["assessed_share"]), [sc]] = float("nan")  # 未评分, not 0
+    t = pd.DataFrame(
+        {
+            "年度": mine["fiscal_year"].values,
+            "得分": mine[sc].values,
+            "等级": ui.grade_cells(mine["grade"], mine["grade_is_partial"], mine["assessed_share"]),
+            "已评价占比": mine["assessed_share"].values,
+            "不可评价分值": mine["not_assessable_weight"].values,
+            "核对发现": mine["findings"].values,
+            "其中错误": mine["errors"].values,
         }
     )
     t["区划中位数"] = t["年度"].map(med)
@@ -158,7 +180,7 @@ else:
         .mark_line(point=alt.OverlayMarkDef(size=70))
         .encode(
             x=alt.X("年:O", title="年度", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("分:Q", title="得分", scale=alt.Scale(zero=False)),
+            y=alt.Y("分:Q", axis=ui.axis("score", "得分"), scale=alt.Scale(zero=False)),
             color=alt.Color(
                 "序列:N",
                 scale=alt.Scale(domain=["得分", "区划中位数"], range=["#3949ab", "#9e9e9e"]),
@@ -167,17 +189,24 @@ else:
             strokeDash=alt.StrokeDash(
                 "序列:N", scale=alt.Scale(domain=["得分", "区划中位数"], range=[[1, 0], [5, 4]]), legend=None
             ),
-            tooltip=["年", "序列", alt.Tooltip("分:Q", format=".2f"), "等级"],
+            tooltip=["年", "序列", ui.tip("分:Q", "score", "得分"), "等级"],
         )
     )
-    st.altair_chart(chart.properties(height=280), width="stretch")
+    grade_labels = (
+        alt.Chart(long[long["序列"] == "得分"])
+        .mark_text(dy=-14, color="#3949ab")
+        .encode(x="年:O", y="分:Q", text="等级:N")
+    )
+    st.altair_chart((chart + grade_labels).properties(height=280), width="stretch")
     ui.table(
         t,
         "tr_dept_scores",
         file_stem=f"历年得分_{names.get(dept, dept)}_{f.framework}",
         score=["得分", "区划中位数", "较上年", "不可评价分值"],
+        pct=["已评价占比"],
         ints=["年度", "核对发现", "其中错误"],
     )
+    ui.partial_caption(int(mine["grade_is_partial"].map(fmt.is_true).sum()), "年度")
     if not mine.empty:
         last = int(mine.fiscal_year.max())
         if st.button(
@@ -200,7 +229,9 @@ else:
     iname = dict(zip(ind.indicator_code, ind.indicator_name))
     preferred = [c for c in ("B11", "B12", "B21", "B23") if c in codes] or codes[:4]
     ui.keep("tr_rates", preferred, lambda v: isinstance(v, list) and all(c in codes for c in v))
-    picked = st.multiselect("指标", codes, key="tr_rates", format_func=lambda c: f"{c} {iname.get(c, '')}")
+    picked = st.multiselect(
+        "指标", codes, key="tr_rates", format_func=lambda c: f"{c} {iname.get(c, '')}", placeholder="选择指标"
+    )
     ui.remember("tr_rates")
     v = vals[vals.indicator_code.isin(picked or preferred)]
     if dept is not None:
@@ -216,21 +247,27 @@ else:
     if series.empty:
         ui.no_data()
     else:
+        # one small panel per indicator, each with its own axis: a rate near 100% (预算完成率) and one near 1%
+        # (结转结余率) on one axis would flatten both
+        series = ui.numeric(series, "value")
         chart = (
-            alt.Chart(series)
+            alt.Chart()
             .mark_line(point=True)
             .encode(
-                x=alt.X("年:O", title="年度", axis=alt.Axis(labelAngle=0)),
-                y=alt.Y(
-                    "value:Q",
-                    title=f"比率（%，{'各部门' + stat if dept is None else '本部门'}）",
-                    scale=alt.Scale(zero=False),
-                ),
-                color=alt.Color("指标:N", legend=alt.Legend(orient="top", title=None)),
-                tooltip=["年", "指标", alt.Tooltip("value:Q", title=stat, format=".2f")],
+                x=alt.X("年:O", title=None, axis=alt.Axis(labelAngle=0)),
+                y=alt.Y("value:Q", axis=ui.axis("pct", None), scale=alt.Scale(zero=False)),
+                tooltip=["年", "指标", ui.tip("value:Q", "pct", f"{stat}（%）")],
             )
+            .properties(height=160, width=220)
         )
-        st.altair_chart(chart.properties(height=300), width="stretch")
+        st.altair_chart(
+            chart.facet(
+                facet=alt.Facet("指标:N", title=None, header=alt.Header(labelLimit=260)),
+                columns=3,
+                data=series,
+            ).resolve_scale(y="independent"),
+        )
+        st.caption(f"纵轴：比率（%，{'各部门' + stat if dept is None else '本部门'}），每个指标一个坐标。")
         wide = (
             series.pivot_table(index="fiscal_year", columns="指标", values="value", aggfunc="first")
             .reset_index()
@@ -262,20 +299,20 @@ else:
     )
     long["项目"] = long["k"].map({"adjusted_budget": "调整后预算", "actual_paid": "实际支出"})
     long["年"] = long["fiscal_year"].astype(str)
-    long["万元"] = long["金额"] / 10000
+    long["万元"] = pd.to_numeric(long["金额"], errors="coerce").astype(float) / 10000
     bars = (
         alt.Chart(long)
         .mark_bar()
         .encode(
             x=alt.X("年:O", title="年度", axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("项目:N", sort=["调整后预算", "实际支出"]),
-            y=alt.Y("万元:Q", title="金额（万元）"),
+            y=alt.Y("万元:Q", axis=ui.axis("wan", "金额（万元）")),
             color=alt.Color(
                 "项目:N",
                 scale=alt.Scale(domain=["调整后预算", "实际支出"], range=["#90caf9", "#1565c0"]),
                 legend=alt.Legend(orient="top", title=None),
             ),
-            tooltip=["年", "项目", alt.Tooltip("万元:Q", format=",.2f")],
+            tooltip=["年", "项目", ui.tip("万元:Q", "wan", "金额（万元）")],
         )
     )
     st.altair_chart(bars.properties(height=260), width="stretch")
