@@ -21,6 +21,7 @@ The browser half (screenshots of every framework's pages, the A4 print) is at th
 
 from __future__ import annotations
 
+import getpass
 import io
 import json
 import os
@@ -76,6 +77,8 @@ ALLOWED_LATIN = {
     "min",
 }
 ALLOWED_LATIN |= set(FACT_CODES)
+# without a login the sidebar names the computer's user (a name, not interface English)
+ALLOWED_LATIN.add(getpass.getuser())
 CODE = re.compile(
     r"\b\d{6}-[a-z0-9-]+\b"  # department codes (430406-hrss)
     r"|\bP\d{6,}\b"  # project codes

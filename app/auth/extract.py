@@ -59,6 +59,7 @@ RULES: dict[str, str] = {
     "marts.fct_region_year_budget": REGION,
     "marts.fct_region_year_grades": REGION,
     "marts.fct_region_year_indicator_values": REGION,
+    "marts.fct_region_year_letters": REGION,
     "marts.fct_region_year_scores": REGION,
     # marts: definitions, no department's data
     "marts.dim_framework": GLOBAL,
