@@ -50,6 +50,8 @@ _ZH_SHEET = {
     "qualitative_scores": "定性指标评分",
     "survey_responses": "满意度调查",
     "reported_results": "报告值",
+    "department_profile": "部门概况",
+    "evaluation": "评价报告信息",
 }
 GENERAL_RULES = (
     "每个工作表是一个模板，工作表名称不要改；不需要的模板可以整张删除（部门信息、预算指标执行台账必填）。",
