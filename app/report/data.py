@@ -147,6 +147,18 @@ _NO_MONEY = Row(
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 
 
+# an English gloss after a Chinese name in the frameworks' seeds: 总支出结果（Aggregate expenditure outturn）
+_LATIN_GLOSS = re.compile(r"\s*[（(][A-Za-z][A-Za-z \-/,.'&]*[）)]")
+
+
+def zh_name(name: str | None) -> str | None:
+    """A framework's indicator or level name as the report prints it: without an English gloss in
+    brackets (the report speaks Chinese; codes such as PI-1.1 stay)."""
+    if not name:
+        return name
+    return _LATIN_GLOSS.sub("", str(name)) or str(name)
+
+
 def paragraphs(text: str | None) -> list[str]:
     """A submitted long text as its paragraphs (one per line; blank lines dropped). None -> []."""
     if not text:
@@ -493,7 +505,7 @@ class ReportData:
                 Row(
                     {
                         "code": r["indicator_code"],
-                        "name": r.get("indicator_name") or r["indicator_code"],
+                        "name": zh_name(r.get("indicator_name")) or r["indicator_code"],
                         "project_code": pc,
                         "level1": r.get("level1_code"),
                         "level2": r.get("level2_code"),
@@ -501,7 +513,7 @@ class ReportData:
                         "score": _dec(r.get("score")),
                         "letter": r.get("letter"),
                         "rule_type": r.get("rule_type"),
-                        "rule_text": r.get("rule_text"),
+                        "rule_text": zh_name(r.get("rule_text")),
                         "scored_by": r.get("scored_by"),
                         "assessable": bool(r.get("assessable")),
                         "status": status,
@@ -510,7 +522,7 @@ class ReportData:
                         "is_deduction": (_dec(r.get("weight")) or 0) < 0,
                         "value": _dec(r.get("value")),
                         "unit": r.get("unit"),
-                        "explanation": r.get("explanation"),
+                        "explanation": zh_name(r.get("explanation")),
                         "evidence": r.get("evidence"),
                         "scorer": r.get("scorer"),
                         "reason": r.get("not_assessable_reason"),
@@ -541,7 +553,7 @@ class ReportData:
                 l2 = i["level2"]
                 if l2 not in by_code:
                     sub = l2_rows.get((project_code, l2), {})
-                    name2 = sub.get("level_name")
+                    name2 = zh_name(sub.get("level_name"))
                     if not name2 and l2:  # a level 2 that is its only indicator (merged in the framework)
                         same = next((x for x in items if x["code"] == l2), None)
                         name2 = same["name"] if same else None
@@ -559,8 +571,9 @@ class ReportData:
                 Row(
                     {
                         "code": code,
-                        "name": r.get("level_name")
-                        or self.level_meta.get((fw, code), {}).get("level_name")
+                        "name": zh_name(
+                            r.get("level_name") or self.level_meta.get((fw, code), {}).get("level_name")
+                        )
                         or code,
                         "weight": _dec(r.get("weight")),
                         "score": _dec(r.get("score")),
@@ -688,8 +701,8 @@ class ReportData:
             s = self.dept_scores[k]
             l1 = {r["level1_code"]: r for r in self.level1.get(k, []) if not (r.get("project_code") or "")}
             for r in sorted(l1.values(), key=lambda r: (r.get("sort_order") or 0, r["level1_code"])):
-                if (r["level1_code"], r.get("level_name")) not in level_codes:
-                    level_codes.append((r["level1_code"], r.get("level_name")))
+                if (r["level1_code"], zh_name(r.get("level_name"))) not in level_codes:
+                    level_codes.append((r["level1_code"], zh_name(r.get("level_name"))))
             money = next(
                 (_money(r) for r in self.budget.get((dept_code, y), []) if r["row_level"] == "total"), None
             )
