@@ -150,7 +150,7 @@ def parse(markdown: str) -> list[Block]:
         if m:
             flush()
             level = len(m.group(1))
-            anchor = f"s{sum(b.kind == 'heading' for b in blocks) + 1}" if level in (2, 3) else ""
+            anchor = f"s{sum(bool(b.anchor) for b in blocks) + 1}" if level in (2, 3) else ""
             add(Block("heading", text=m.group(2), level=level, anchor=anchor))
             i += 1
             continue
