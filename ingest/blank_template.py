@@ -50,6 +50,8 @@ _ZH_SHEET = {
     "qualitative_scores": "定性指标评分",
     "survey_responses": "满意度调查",
     "reported_results": "报告值",
+    "department_profile": "部门概况",
+    "evaluation": "评价报告信息",
 }
 GENERAL_RULES = (
     "每个工作表是一个模板，工作表名称不要改；不需要的模板可以整张删除（部门信息、预算指标执行台账必填）。",
@@ -59,6 +61,7 @@ GENERAL_RULES = (
     "“其中：…”行是上一行的细分，可以保留，不会被相加。",
     "编码请以文字填写（单元格格式设为“文本”），不要让 Excel 把它变成科学计数法。",
     "不要使用隐藏的行或合并的金额单元格；公式可以用，但请在 Excel 中保存后再报送（保存计算结果）。",
+    "部门概况、评价报告信息两张表供评价报告使用（可选）：文字可以换行；评价报告信息每行一个事项，问题及原因、改进建议每条一行并填序号。",
     "填好后整个工作簿即为一个提交：jixiao build --input 本文件.xlsx，或在看板“报送与评价”中上传。",
 )
 
@@ -216,7 +219,7 @@ def write_blank_template(
 
 def _must_fill(template: T.Template, col: T.Column) -> bool:
     """Keys must be filled (spec "Amounts": only keys); everything else may be blank (unknown)."""
-    if col.name in ("dept_code", "fiscal_year") or col.name in template.key:
+    if col.name in ("dept_code", "fiscal_year") or (col.name in template.key and not col.nullable):
         return True
     return (
         col.required and not col.nullable and col.kind not in (T.AMOUNT, T.INT, T.MEASURE, T.VALUE, T.NUMBER)

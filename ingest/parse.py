@@ -7,8 +7,10 @@ written and the reason, in Chinese, the way an analyst would say it.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -463,7 +465,12 @@ def _norm_text(s: pl.Series) -> pl.Series:
 _INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u180e]"
 _CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 _LINE_BREAK = "[\r\n\u2028\u2029]"
-FREE_TEXT = frozenset({"evidence", "note", "source"})  # may hold line breaks; never control characters
+# may hold line breaks; never control characters. The long texts of department_profile and evaluation are
+# free text too (up to MAX_CELL_CHARS, 10,000 characters, like every cell); names (委托单位, 评价机构 in
+# evaluation.content) are held to one line by _evaluation_rules
+FREE_TEXT = frozenset(
+    {"evidence", "note", "source", "duties", "organization", "staffing_text", "internal_control", "content"}
+)
 
 
 def parse_decimal(
@@ -1025,6 +1032,8 @@ def _template_rules(frame: pl.DataFrame, template: T.Template, raw_cols, hm: Hea
         frame, issues = _targets_rules(frame, raw_cols, hm, file, sheet)
     elif name == "reported_results":
         frame, issues = _reported_rules(frame, raw_cols, hm, file, sheet)
+    elif name == "evaluation":
+        frame, issues = _evaluation_rules(frame, raw_cols, file, sheet)
     return frame, issues
 
 
@@ -1512,6 +1521,83 @@ def _reported_rules(frame: pl.DataFrame, raw_cols, hm: HeaderMap, file, sheet):
     )
     if "unit" in frame.columns:
         frame = frame.drop("unit")
+    return frame, issues
+
+
+_DATE_DAY = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?$")
+_DATE_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+DATE_FORMAT_HINT = "日期格式无法识别，应为 2024-06-30、2024年6月30日 或 2024年6月"
+
+
+def parse_date(text: str | None) -> tuple[_dt.date | None, str | None, str | None]:
+    """One date as people write it: ``2024-06-30``, ``2024/6/30``, ``2024.6.30``, ``2024年6月30日`` (an Excel
+    date cell reads as ``2024-06-30T00:00:00``), or a month: ``2024年6月``, ``2024-06`` (the first of the
+    month, precision ``month``). Full-width digits are read as ASCII.
+
+    Returns (date, precision ``day``/``month``, reason): a reason (Chinese) and no date when the text is no
+    date, names a day that does not exist (2023-02-29) or a year outside 1990–2100.
+    """
+    if text is None or not text.strip():
+        return None, None, None
+    t = unicodedata.normalize("NFKC", text).strip()
+    m, precision = _DATE_DAY.match(t), "day"
+    if m is None:
+        m, precision = _DATE_MONTH.match(t), "month"
+    if m is None:
+        return None, None, DATE_FORMAT_HINT
+    year, month = int(m.group(1)), int(m.group(2))
+    day = int(m.group(3)) if precision == "day" else 1
+    if not 1990 <= year <= 2100:
+        return None, None, "日期的年份超出范围（1990–2100）"
+    try:
+        return _dt.date(year, month, day), precision, None
+    except ValueError:
+        return None, None, f"日期不存在：{text.strip()}"
+
+
+def _evaluation_rules(frame: pl.DataFrame, raw_cols, file, sheet):
+    """evaluation (评价报告信息): one row per item. 委托单位 / 评价机构 are names (one line); 评价日期 is a
+    date (stored in date_value, with its precision); 委托单位 … 评价方法 are single (序号 blank or 1, stored
+    as 1, so a second row is a duplicate of the key); 问题及原因 / 改进建议 are lists and every entry needs
+    its 序号."""
+    issues: list[Issue] = []
+    content = raw_cols["content"]
+    item = frame["item"]
+    is_name = item.is_in(list(T.EVALUATION_NAMES)).fill_null(False)
+    broken = is_name & frame["content"].str.contains(_LINE_BREAK).fill_null(False)
+    issues += _issues_where(
+        frame, broken, content, "content", "委托单位、评价机构是名称，不能有换行", file, sheet
+    )
+    dates, precisions = [], []
+    for r, it, text in zip(frame["_row_number"].to_list(), item.to_list(), frame["content"].to_list()):
+        d = p = None
+        if it == "评价日期" and text is not None:
+            d, p, why = parse_date(text)
+            if why:
+                issues.append(Issue(file, sheet, r, "content", text, why))
+        dates.append(d)
+        precisions.append(p)
+    is_list = item.is_in(list(T.EVALUATION_LISTS)).fill_null(False)
+    seq = frame["seq"]
+    no_seq = is_list & seq.is_null() & (raw_cols["seq"].str.strip_chars().fill_null("") == "")
+    issues += _issues_where(
+        frame, no_seq, raw_cols["seq"], "seq", "问题及原因、改进建议每一条都要填序号（1、2、3…）", file, sheet
+    )
+    single_not_one = (~is_list & item.is_not_null() & seq.is_not_null() & (seq != 1)).fill_null(False)
+    issues += _issues_where(
+        frame,
+        single_not_one,
+        raw_cols["seq"],
+        "seq",
+        "委托单位、评价机构、评价日期、评价思路、评价方法各只有一条，序号应为空或 1",
+        file,
+        sheet,
+    )
+    frame = frame.with_columns(
+        pl.when(~is_list & item.is_not_null()).then(pl.lit(1, dtype=pl.Int64)).otherwise(seq).alias("seq"),
+        pl.Series("date_value", dates, dtype=pl.Date),
+        pl.Series("date_precision", precisions, dtype=pl.Utf8),
+    )
     return frame, issues
 
 

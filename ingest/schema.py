@@ -40,6 +40,10 @@ DERIVED: dict[str, list[tuple[str, str]]] = {
         ("actual_number", "DECIMAL(38,6)"),
         ("actual_met", "BOOLEAN"),  # 定性 targets: the completion wording read as met / not met
     ],
+    "evaluation": [
+        ("date_value", "DATE"),  # 评价日期 read as a date (the first of the month when only a month is given)
+        ("date_precision", "VARCHAR"),  # day | month
+    ],
     "reported_results": [
         ("reported_value_text", "VARCHAR"),
         ("reported_value_decimals", "INTEGER"),

@@ -521,6 +521,12 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
                     )
                 )
 
+    ev = sub.tables.get("evaluation")
+    if ev is not None and catalog.frameworks:
+        for r, fw in ev.frame.select("_row_number", "framework_code").iter_rows():
+            if fw is not None and fw not in catalog.frameworks:
+                issues.append(Issue(ev.file, ev.sheet, r, "framework_code", fw, "未知的评价体系编码"))
+
     rr = sub.tables.get("reported_results")
     if rr is not None:
         for r, fw, proj, item in rr.frame.select(

@@ -105,6 +105,11 @@ LEDGER_ITEMS = (
     "基本支出预算",  # 年初预算 of 基本支出 (a self-evaluation form's 预算数 column)
     "项目支出预算",  # 年初预算 of 项目支出
 )
+# evaluation (评价报告信息): one row per item; the two lists have one row per entry, numbered by 序号
+EVALUATION_SINGLE = ("委托单位", "评价机构", "评价日期", "评价思路", "评价方法")
+EVALUATION_LISTS = ("问题及原因", "改进建议")
+EVALUATION_ITEMS = EVALUATION_SINGLE + EVALUATION_LISTS
+EVALUATION_NAMES = ("委托单位", "评价机构")  # names: one line, like a department's name
 PROJECT_ITEMS = (
     "执行率",
     "调整后预算",
@@ -379,6 +384,54 @@ _register(
         ),
         key=("dept_code", "fiscal_year", "framework_code", "project_code", "item"),
         has_unit=True,
+    )
+)
+
+_register(
+    Template(
+        "department_profile",
+        "部门概况",
+        (
+            *_dept_year(),
+            # long text (up to MAX_CELL_CHARS of ingest/xlsx_inspect.py, 10,000 characters a cell); line
+            # breaks allowed (ingest.parse.FREE_TEXT), control characters refused
+            Column("duties", ("部门职责", "主要职责"), TEXT, required=False, nullable=True),
+            Column("organization", ("机构设置", "内设机构"), TEXT, required=False, nullable=True),
+            Column("staffing_text", ("人员情况", "人员构成"), TEXT, required=False, nullable=True),
+            Column("internal_control", ("内部控制", "内部控制情况"), TEXT, required=False, nullable=True),
+        ),
+        key=("dept_code", "fiscal_year"),
+    )
+)
+
+_register(
+    Template(
+        "evaluation",
+        "评价报告信息",
+        (
+            *_dept_year(),
+            # blank: the evaluation of every framework of the department-year
+            Column("framework_code", ("评价体系", "指标体系编码"), CODE, required=False, nullable=True),
+            Column(
+                "item",
+                ("事项",),
+                ENUM,
+                choices=EVALUATION_ITEMS,
+                choice_aliases={
+                    "评价时间": "评价日期",
+                    "报告日期": "评价日期",
+                    "出现的问题及原因": "问题及原因",
+                    "存在的问题": "问题及原因",
+                    "问题": "问题及原因",
+                    "建议": "改进建议",
+                    "委托方": "委托单位",
+                    "第三方机构": "评价机构",
+                },
+            ),
+            Column("seq", ("序号",), INT, required=False, nullable=True, nonnegative=True),
+            Column("content", ("内容",), TEXT),
+        ),
+        key=("dept_code", "fiscal_year", "framework_code", "item", "seq"),
     )
 )
 

@@ -155,3 +155,59 @@ def test_cli_prefills_departments_from_the_warehouse(yanfeng_warehouse, tmp_path
         text=True,
     )
     assert missing.returncode == 2 and "仓库中没有这些部门：nope" in missing.stdout
+
+
+def test_the_report_templates_have_their_sheets_and_a_filled_in_one_loads(tmp_path):
+    """部门概况 and 评价报告信息 (issue 16): sheets with Chinese headers; a real Excel date cell for 评价日期
+    and a multi-line 评价思路 read as written."""
+    import datetime
+
+    path = write_blank_template(tmp_path / "模板.xlsx", [DEPT], [2023])
+    book = openpyxl.load_workbook(path)
+    assert [c.value for c in book["部门概况"][1]] == [
+        "部门编码",
+        "年度",
+        "部门职责",
+        "机构设置",
+        "人员情况",
+        "内部控制",
+    ]
+    assert [c.value for c in book["评价报告信息"][1]] == [
+        "部门编码",
+        "年度",
+        "评价体系",
+        "事项",
+        "序号",
+        "内容",
+    ]
+    ev = book["评价报告信息"]
+    lists = {str(v.sqref).split(":")[0]: v.formula1 for v in ev.data_validations.dataValidation}
+    assert "D2" in lists  # 事项: a drop-down of the seven items
+    rows = [
+        ["430406-hrss", 2023, "hn_dept_overall", "评价机构", None, "湖南良才联合会计师事务所（普通合伙）"],
+        ["430406-hrss", 2023, "hn_dept_overall", "评价日期", None, datetime.datetime(2024, 6, 30)],
+        ["430406-hrss", 2023, "hn_dept_overall", "评价思路", None, "评价目的。\n评价重点。"],
+        ["430406-hrss", 2023, "hn_dept_overall", "改进建议", 1, "积极引入绩效理念。"],
+    ]
+    for r, row in enumerate(rows, start=2):
+        for c, v in enumerate(row, start=1):
+            if v is not None:
+                ev.cell(row=r, column=c, value=v)
+    ledger = book["预算指标执行台账"]
+    for c, v in enumerate(["430406-hrss", 2023, "基本支出", "人员经费"], start=1):
+        ledger.cell(row=2, column=c, value=v)
+    ledger.cell(row=2, column=[x.value for x in ledger[1]].index("实际支付合计") + 1, value=100)
+    book.save(path)
+
+    sub = read_submission(path, catalog=FrameworkCatalog.from_seeds(ROOT / "seeds"))
+    assert sub.ok, [str(i) for i in sub.issues]
+    frame = sub.tables["evaluation"].frame
+    assert [
+        tuple(None if v is None else str(v) for v in r)
+        for r in frame.select("item", "seq", "content", "date_value", "date_precision").iter_rows()
+    ] == [
+        ("评价机构", "1", "湖南良才联合会计师事务所（普通合伙）", None, None),
+        ("评价日期", "1", "2024-06-30", "2024-06-30", "day"),  # an Excel date cell
+        ("评价思路", "1", "评价目的。\n评价重点。", None, None),
+        ("改进建议", "1", "积极引入绩效理念。", None, None),
+    ]

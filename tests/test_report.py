@@ -24,7 +24,7 @@ from pathlib import Path
 import docx
 import duckdb
 import pytest
-from conftest import ROOT, build_warehouse
+from conftest import ROOT, YANFENG, build_warehouse
 
 from app.report import ReportNotFound, render_many, render_report
 
@@ -59,31 +59,63 @@ def row_of(table: list[list[str]], *cells: str) -> list[str]:
     raise AssertionError(f"no row with {cells}")
 
 
+REPORT_FIXTURE = ROOT / "tests" / "fixtures" / "report" / "yanfeng-2023"
+
+
 @pytest.fixture(scope="module")
-def worked(yanfeng_warehouse, tmp_path_factory):
+def report_warehouse(tmp_path_factory) -> Path:
+    """The worked example with the two optional report templates the source report's text gives
+    (tests/fixtures/report/yanfeng-2023: department_profile, evaluation), built once for this module."""
+    root = tmp_path_factory.mktemp("report-wh")
+    sub = root / "yanfeng-2023"
+    shutil.copytree(YANFENG, sub)
+    for f in REPORT_FIXTURE.glob("*.csv"):
+        shutil.copy(f, sub / f.name)
+    for f in sub.iterdir():
+        f.chmod(0o644)
+    wh = root / "jixiao.duckdb"
+    result = build_warehouse(wh, sub, run_checks=False)
+    assert result.swapped and not result.refused, [str(i) for o in result.outcomes for i in o.issues]
+    return wh
+
+
+@pytest.fixture(scope="module")
+def worked(report_warehouse, tmp_path_factory):
     """The worked example as Markdown and Word."""
     out = tmp_path_factory.mktemp("report")
-    md = render_report(yanfeng_warehouse, DEPT, 2023, FW, "md", out / "report.md").read_text(encoding="utf-8")
-    paragraphs, tables = docx_text(
-        render_report(yanfeng_warehouse, DEPT, 2023, FW, "docx", out / "report.docx")
-    )
-    return {"md": md, "paragraphs": paragraphs, "text": "\n".join(paragraphs), "tables": tables}
+    md = render_report(report_warehouse, DEPT, 2023, FW, "md", out / "report.md").read_text(encoding="utf-8")
+    docx_path = render_report(report_warehouse, DEPT, 2023, FW, "docx", out / "report.docx")
+    paragraphs, tables = docx_text(docx_path)
+    return {
+        "md": md,
+        "paragraphs": paragraphs,
+        "text": "\n".join(paragraphs),
+        "tables": tables,
+        "docx": docx_path,
+    }
 
 
 # ---------------------------------------------------------------------------- 1. the worked example
+
+# the source report's order (一 … 八), then what the warehouse adds (九 核对发现, 十 历年趋势)
+SECTIONS = [
+    "一、部门基本情况",
+    "二、部门整体支出管理及使用情况",
+    "三、部门内部控制情况",
+    "四、评价思路",
+    "五、绩效评价指标体系",
+    "六、部门绩效评价结果",
+    "七、出现的问题及原因",
+    "八、改进建议",
+    "九、核对发现",
+    "十、历年趋势",
+]
 
 
 def test_title_and_structure(worked):
     p = worked["paragraphs"]
     assert p[0] == f"{NAME}\n2023年度部门整体支出绩效评价报告"  # the cover title on two lines
-    sections = [
-        "一、基本情况",
-        "二、部门整体支出管理及使用情况",
-        "三、评价结论",
-        "四、绩效评价结果",
-        "五、核对发现",
-        "六、历年趋势",
-    ]
+    sections = SECTIONS
     idx = [p.index(s) for s in sections]
     assert idx == sorted(idx)
     assert worked["md"].startswith(
@@ -230,7 +262,8 @@ POINTS = {
 def test_section_three_conclusion_and_scoring_table(worked):
     t = worked["text"]
     assert f"{NAME} 2023 年度部门整体支出绩效评价得分为 90 分（满分 100 分），评价等级为 优。" in t
-    assert "综合得分 90 分（含）以上为优；综合得分 75 分（含）—90 分为良" in t
+    assert "•\u3000综合得分 90 分（含）以上为优" in worked["paragraphs"]
+    assert "•\u3000综合得分 75 分（含）—90 分为良" in worked["paragraphs"]
     table = table_with(worked["tables"], "一级指标", "二级指标", "三级指标", "得分")
     got = {r[3].split()[0]: r[5] for r in table[1:] if r[3]}
     assert got == POINTS
@@ -245,10 +278,12 @@ def test_section_three_conclusion_and_scoring_table(worked):
 
 def test_the_contradictions_are_stated(worked):
     t = worked["text"]
+    # the 89 is the evaluation agency's (the 报告值 row's 来源 says so), never "部门报送"
     assert (
-        "原报告（部门报送的评价结果）总分为 89 分（良），按评价体系自身的评分规则计算为 90 分（优），二者不一致"
+        "评价报告 评分结果表（湖南良才联合会计师事务所）所列总分为 89 分（良），按评价体系自身的评分规则计算为 90 分（优），二者不一致"
         in t
     )
+    assert "部门报送" not in t
     assert (
         "B22 结转结余变动率：报告得 0 分，但按规则“结转结余变动率小于10%，得1分，否则不得分”，计算值 -5.01% 应得 1 分"
         in t
@@ -313,7 +348,7 @@ def test_section_four_manual_indicators_carry_the_evidence(worked):
     assert "评价人评分：得 0 分（满分 2 分）。依据：部分资产未张贴固定资产卡片" in t
     # no procurement / fixed-asset amounts: the evaluator's score, and the reason
     assert (
-        "缺少政府采购数据（facts.procurement_budget、procurement_actual），由评价人评分：得 1 分（满分 1 分）"
+        "缺少政府采购数据（其他基础数据中的“政府采购预算数”“政府采购实际执行数”），由评价人评分：得 1 分（满分 1 分）"
         in t
     )
     assert "服务满意度 = 39 / 48 × 100% = 81.25%" in t and "取整得 3 分（满分 4 分）" in t
@@ -340,7 +375,7 @@ def test_section_four_level_subtotals_like_the_source(worked):
 
 def test_indicators_in_the_frameworks_order(worked):
     md = worked["md"]
-    section = md[md.index("## 四、绩效评价结果") : md.index("## 五、核对发现")]
+    section = md[md.index("## 六、部门绩效评价结果") : md.index("## 七、出现的问题及原因")]
     found = re.findall(r"^\*\*(?:——)?([A-D]\d+) ", section, flags=re.M)
     assert found == list(POINTS)
 
@@ -373,8 +408,8 @@ def test_markdown_has_the_same_figures(worked):
 
 
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")
-def test_pdf_has_chinese_text_in_an_embedded_cjk_font(yanfeng_warehouse, tmp_path):
-    pdf = render_report(yanfeng_warehouse, DEPT, 2023, FW, "pdf", tmp_path / "report.pdf")
+def test_pdf_has_chinese_text_in_an_embedded_cjk_font(report_warehouse, tmp_path):
+    pdf = render_report(report_warehouse, DEPT, 2023, FW, "pdf", tmp_path / "report.pdf")
     assert pdf.read_bytes()[:5] == b"%PDF-"
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
@@ -500,7 +535,7 @@ def test_demo_department_has_the_trend_table(demo_warehouse, tmp_path):
         ).fetchall()
     assert [y for y, _, _ in scores] == [2021, 2022, 2023]
     paragraphs, tables = docx_text(render_report(demo_warehouse, dept, 2023, FW, "docx", tmp_path / "r.docx"))
-    assert "六、历年趋势" in paragraphs
+    assert "十、历年趋势" in paragraphs
     trend = table_with(tables, "年度", "总分", "等级", "较上年")
     from app.report.render import score
 
@@ -551,7 +586,7 @@ def test_every_demo_report_renders(demo_warehouse, tmp_path):
             ],
         )
     assert len(md) == n
-    assert all("## 六、历年趋势" in p.read_text(encoding="utf-8") for p in md)
+    assert all("## 十、历年趋势" in p.read_text(encoding="utf-8") for p in md)
     titles = {}
     for p in dx:
         docx.Document(io.BytesIO(p.read_bytes()))
@@ -563,3 +598,318 @@ def test_every_demo_report_renders(demo_warehouse, tmp_path):
         "hebei_mgmt": "2022年度预算绩效管理工作考核报告",
         "sc_county_self": "2022年度部门整体绩效自评报告",
     }
+
+
+# ---------------------------------------------------------------------------- 5. the source report's sections (issue 16)
+
+
+def test_cover_names_the_commissioner_the_agency_and_the_date(worked):
+    assert worked["paragraphs"][1] == (
+        f"项目单位：{NAME}\n委托单位：衡阳市雁峰区财政局\n评价机构：湖南良才联合会计师事务所（普通合伙）\n日期：2024 年 6 月"
+    )
+
+
+def test_the_overview_says_who_evaluated_for_whom(worked):
+    p = worked["paragraphs"]
+    i = p.index("概\u3000述")
+    assert p[i + 1] == (
+        "湖南良才联合会计师事务所（普通合伙）受衡阳市雁峰区财政局委托，对雁峰区人力资源和社会保障局 2023 年度部门整体支出"
+        "进行绩效评价，按《湖南省部门整体支出绩效评价指标体系（湘财绩〔2020〕7号）》评分，形成本评价报告（2024 年 6 月）。"
+    )
+    assert p[i + 2] == SECTIONS[0]
+
+
+def test_sections_and_subsections_in_the_source_order(worked):
+    p = worked["paragraphs"]
+    body = p[_body_start(p) :]  # after the table of contents
+    order = [
+        "一、部门基本情况",
+        "（一）部门职责",
+        "（二）机构设置",
+        "（三）人员情况",
+        "二、部门整体支出管理及使用情况",
+        "（一）基本支出",
+        "（二）项目支出",
+        "（三）“三公”经费支出",
+        "三、部门内部控制情况",
+        "四、评价思路",
+        "（一）评价目的与重点",
+        "（二）评价对象和依据",
+        "（三）评价方法",
+        "五、绩效评价指标体系",
+        "（一）指标体系框架构成",
+        "（二）评价等级",
+        "（三）评价结论",
+        "六、部门绩效评价结果",
+        "（一）投入分析",
+        "（四）效果分析",
+        "（五）满意度调查",
+        "七、出现的问题及原因",
+        "八、改进建议",
+        "九、核对发现",
+        "十、历年趋势",
+    ]
+    idx = [body.index(s) for s in order]
+    assert idx == sorted(idx)
+
+
+def _body_start(paragraphs: list[str]) -> int:
+    """Where the body begins: the second 一、… (the first is the table of contents' line)."""
+    return paragraphs.index(SECTIONS[0], paragraphs.index(SECTIONS[0]) + 1)
+
+
+def _section(paragraphs: list[str], start: str, end: str) -> list[str]:
+    i = paragraphs.index(start, _body_start(paragraphs))
+    return paragraphs[i + 1 : paragraphs.index(end, i)]
+
+
+def test_the_profile_texts_print_paragraph_by_paragraph(worked):
+    p = worked["paragraphs"]
+    duties = _section(p, "（一）部门职责", "（二）机构设置")
+    assert duties[0].startswith(
+        "雁峰区人力资源和社会保障局贯彻落实党中央关于人力资源和社会保障工作的方针政策"
+    )
+    assert duties[-1].startswith("15、有关职责分工。毕业生离校前的就业指导和服务工作，由区教育局负责。")
+    assert len(duties) == 16  # the source's paragraphs, one per line of the 部门职责 cell
+    assert _section(p, "（二）机构设置", "（三）人员情况") == [
+        "雁峰区人社局共设有 6 个股室、5 个二级机构。6 个股室分别是：办公室、行政审批服务股（政策法规股）、社会保险股、"
+        "事业单位人事管理股、工资福利股、财务及基金监督股。5 个二级机构分别是：雁峰区社会保险服务中心、雁峰区就业服务中心、"
+        "雁峰区人力资源服务中心、雁峰区劳动人事争议仲裁院、雁峰区劳动保障监察大队。"
+    ]
+    staff = _section(p, "（三）人员情况", "二、部门整体支出管理及使用情况")
+    assert staff[-1] == "按报送的人员编制表，2023 年度核定编制 42 人，实有在职人员 40 人。"
+    control = _section(p, "三、部门内部控制情况", "四、评价思路")
+    assert control[0].startswith("单位成立了内部控制领导小组和内部控制工作小组")
+    assert control[-1] == "（摘自被评价单位《2023 年度行政事业单位内部控制报告》）"
+    method = _section(p, "（三）评价方法", "五、绩效评价指标体系")
+    assert method[0] == (
+        "在本次绩效评价的过程中，评价机构拟通过案卷研究法、比较法、因素分析法及公众评判法等评价方法对本项目的各项指标依次打分。"
+    )
+    assert method[-1].startswith("本报告的计算类指标按评价体系的公式和评分规则")
+
+
+def test_problems_and_advice_are_numbered_lists(worked):
+    p = worked["paragraphs"]
+    problems = _section(p, "七、出现的问题及原因", "八、改进建议")
+    assert [x[:2] for x in problems] == ["1、", "2、"]
+    assert problems[0] == (
+        "1、运用绩效指标评价体系还不够深入；全面绩效责任约束作用不强，预算执行绩效目标完成率与实际支出匹配性有待进一步提高。"
+    )
+    advice = _section(p, "八、改进建议", "九、核对发现")
+    assert [x[:2] for x in advice] == ["1、", "2、", "3、", "4、"]
+    assert (
+        advice[2]
+        == "3、全面落实就业创业政策，重点抓好农村劳动力转移就业者职业技能培训，统筹推进全区就业工作。改善就业结构，提高就业质量。"
+    )
+
+
+def test_the_survey_table_by_question(worked):
+    """The source's 服务满意度 table: per question the respondents by rating and the points, 39 of 48."""
+    table = table_with(worked["tables"], "调查内容", "非常好", "不了解", "得分")
+    assert table == [
+        ["调查内容", "非常好", "比较好", "一般", "非常差", "不了解", "得分", "满意度"],
+        ["服务态度", "2 人", "2 人", "0 人", "0 人", "1 人", "10", "83.33%"],
+        ["办事效率", "2 人", "4 人", "1 人", "0 人", "2 人", "15", "71.43%"],
+        ["办事流程", "4 人", "1 人", "0 人", "0 人", "1 人", "14", "93.33%"],
+        ["合计", "8 人", "7 人", "1 人", "0 人", "4 人", "39", "81.25%"],
+    ]
+    assert (
+        "本次调查纳入总分的回答 16 人次（不了解 4 人次），总分 = 16 × 3 = 48 分，得分 39 分，满意度 = 39 / 48 × 100% = 81.25%。"
+        in worked["text"]
+    )
+
+
+def test_person_scored_indicators_show_their_evidence_or_say_there_is_none(worked):
+    t = worked["text"]
+    assert "依据：部分资产未张贴固定资产卡片。" in t  # B42, the evaluator's evidence
+    b31 = _section(
+        worked["paragraphs"],
+        "——B31 业务管理制度健全性\u3000分值 3 分，得分 3 分。",
+        "——B32 业务管理制度执行有效性\u3000分值 3 分，得分 3 分。",
+    )
+    assert b31 == [
+        "评价人评分：得 3 分（满分 3 分）。评价人未填写评分依据。评分人：湖南良才联合会计师事务所（第三方评价机构）。"
+        "评分规则：已制定相应的业务管理制度且合法、合规、完整，得3分，否则酌情扣分。"
+    ]
+
+
+def test_sources_are_named_as_the_data_names_them(worked):
+    t = worked["text"] + "\n".join("|".join(c for r in tb for c in r) for tb in worked["tables"])
+    assert "报告总分 89 分，按各指标得分计算为 90 分（优）（来源：报送的报告值表第 16 行）" in t
+    for internal in (".csv", "facts.", "仓库", "公共表", "marts", "jixiao", "reported_results"):
+        assert internal not in t, internal
+    assert "本报告根据报送的数据，按评价体系的公式和评分规则自动生成" in t
+
+
+def test_table_of_contents_in_every_format(worked, report_warehouse, tmp_path):
+    import zipfile
+
+    # Word: a TOC field over the level-2/3 headings, refreshed (page numbers) when Word opens the file
+    with zipfile.ZipFile(worked["docx"]) as z:
+        document = z.read("word/document.xml").decode("utf-8")
+        settings = z.read("word/settings.xml").decode("utf-8")
+    assert '<w:instrText xml:space="preserve"> TOC \\o "2-3" \\h \\z \\u </w:instrText>' in document
+    assert '<w:updateFields w:val="true"/>' in settings
+    p = worked["paragraphs"]
+    toc = [x for x in p[p.index("目\u3000录") + 1 : p.index("概\u3000述")] if x]  # (a page break follows)
+    assert toc[:4] == ["一、部门基本情况", "（一）部门职责", "（二）机构设置", "（三）人员情况"]
+    assert [x for x in toc if x in SECTIONS] == SECTIONS and toc[-1] == "十、历年趋势"
+    # Markdown: the list of sections
+    md = worked["md"]
+    assert "**目\u3000录**\n\n- 一、部门基本情况\n  - （一）部门职责\n" in md and "<!-- toc -->" not in md
+    # HTML/PDF: links with page numbers (target-counter), and the PDF's bookmarks
+    html = render_report(report_warehouse, DEPT, 2023, FW, "html", tmp_path / "r.html").read_text(
+        encoding="utf-8"
+    )
+    assert '<li class="toc-2"><a href="#s1">一、部门基本情况</a></li>' in html
+    assert '<h2 id="s1">一、部门基本情况</h2>' in html and "target-counter(attr(href url), page)" in html
+    import weasyprint
+
+    from app.report.data import load_context
+    from app.report.render import render_html
+
+    with contextlib.closing(duckdb.connect(str(report_warehouse), read_only=True)) as con:
+        ctx = load_context(con, DEPT, 2023, FW)
+    doc = weasyprint.HTML(string=render_html(ctx)).render()
+    tree = doc.make_bookmark_tree()  # (label, target, children, state) per bookmark
+    assert [b[0] for b in tree] == [f"{NAME}2023年度部门整体支出绩效评价报告"]  # the two-line cover title
+    assert [b[0] for b in tree[0][2]] == SECTIONS
+    assert [b[0] for b in tree[0][2][0][2]] == ["（一）部门职责", "（二）机构设置", "（三）人员情况"]
+    if shutil.which("pdftotext"):
+        pdf = tmp_path / "r.pdf"
+        doc.write_pdf(pdf)
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert re.search(r"一、部门基本情况\s*\.{5,}\s*3\n", text), text[:2000]
+
+
+def test_missing_optional_inputs_are_said_plainly(yanfeng_warehouse, tmp_path):
+    """Without department_profile and evaluation: every section is there and says what was not submitted."""
+    paragraphs, _ = docx_text(render_report(yanfeng_warehouse, DEPT, 2023, FW, "docx", tmp_path / "r.docx"))
+    assert paragraphs[1] == f"项目单位：{NAME}\n委托单位：未报送\n评价机构：未报送\n日期：未报送"
+    for s in (
+        "未报送部门职责（部门概况表中没有“部门职责”）。",
+        "未报送机构设置（部门概况表中没有“机构设置”）。",
+        "未报送人员情况的文字说明（部门概况表中没有“人员情况”）。",
+        "未报送内部控制情况（部门概况表中没有“内部控制”）。",
+        "未报送评价思路（评价报告信息表中没有“评价思路”）。",
+        "未报送评价方法（评价报告信息表中没有“评价方法”）。",
+        "未报送问题及原因（评价报告信息表中没有“问题及原因”）。",
+        "未报送改进建议（评价报告信息表中没有“改进建议”）。",
+    ):
+        assert s in paragraphs, s
+    body = paragraphs[_body_start(paragraphs) :]
+    idx = [body.index(s) for s in SECTIONS]
+    assert idx == sorted(idx)
+
+
+# ---------------------------------------------------------------------------- 6. no English in any report
+
+
+# Latin letters a report may print: codes (any token with a digit: A11, PI-1, 430406-hrss, B22; a single
+# capital: the level codes A–D, M, N, Z and the letter grades D*, B+), the PEFA name, and min/max of the
+# frameworks' formulas (得分 = 3 × min(完成率/100%, 1)). Anything else is English or an internal name.
+LATIN_ALLOWED = {"PEFA", "PI", "min", "max"}
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*[*+]?")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def latin_words(text: str) -> set[str]:
+    """Latin words in `text` outside the allow-list (a token holding a digit is a code)."""
+    out = set()
+    for tok in _TOKEN.findall(text):
+        if any(ch.isdigit() for ch in tok) or not any(ch.isalpha() for ch in tok):
+            continue
+        word = tok.rstrip("*+")
+        if not (len(word) == 1 and word.isupper()) and word not in LATIN_ALLOWED:
+            out.add(tok)
+    return out
+
+
+def html_text(html: str) -> str:
+    from html.parser import HTMLParser
+
+    class _Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.parts: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("style", "script")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("style", "script")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    p = _Text()
+    p.feed(html)
+    return " ".join(p.parts)
+
+
+def report_text(path: Path) -> str:
+    """What a reader of the report sees, per format."""
+    if path.suffix == ".md":
+        return _COMMENT.sub("", path.read_text(encoding="utf-8"))
+    if path.suffix == ".html":
+        return html_text(path.read_text(encoding="utf-8"))
+    if path.suffix == ".docx":
+        paragraphs, tables = docx_text(path)
+        return "\n".join(paragraphs) + "\n" + "\n".join(c for t in tables for r in t for c in r)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_latin_word_scan_knows_codes_from_words():
+    assert latin_words("A11 绩效目标 430406-hrss PI-1 D* 等级 B+ 评价 A PEFA") == set()
+    assert latin_words("评分人：third-party evaluator，facts.procurement_budget、仓库（marts）") == {
+        "third-party",
+        "evaluator",
+        "facts.procurement_budget",
+        "marts",
+    }
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_no_latin_words_in_any_demo_report(demo_warehouse, report_warehouse, tmp_path, fmt):
+    """Every report of the demo sample (432) and the worked example, as Markdown, HTML and Word: no English,
+    no internal names — only codes, level letters and grades. (PDF: the two tests below.)"""
+    with contextlib.closing(duckdb.connect(str(demo_warehouse), read_only=True)) as con:
+        n = con.execute("select count(*) from marts.fct_department_scores").fetchone()[0]
+        paths = render_many(None, tmp_path / fmt, fmt, con=con)
+    assert len(paths) == n == 432
+    paths.append(render_report(report_warehouse, DEPT, 2023, FW, fmt, tmp_path / f"worked.{fmt}"))
+    found = {p.name: words for p in paths if (words := latin_words(report_text(p)))}
+    assert found == {}
+
+
+def _pdf_scan(paths: list[Path]) -> dict[str, set[str]]:
+    return {p.name: words for p in paths if (words := latin_words(report_text(p)))}
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")
+def test_no_latin_words_in_the_pdf_of_every_framework(demo_warehouse, report_warehouse, tmp_path):
+    """PDF text (pdftotext): one department-year per framework of the demo sample and the worked example —
+    what the PDF adds to the HTML's text (running header, page numbers, table of contents) is the same for
+    every report; the HTML of every report is scanned above."""
+    with contextlib.closing(duckdb.connect(str(demo_warehouse), read_only=True)) as con:
+        keys = con.execute(
+            """select dept_code, fiscal_year, framework_code from marts.fct_department_scores
+               qualify row_number() over (partition by framework_code order by fiscal_year desc, dept_code) = 1
+               order by framework_code"""
+        ).fetchall()
+        paths = render_many(None, tmp_path, "pdf", keys=keys, con=con)
+    assert len(paths) == 6
+    paths.append(render_report(report_warehouse, DEPT, 2023, FW, "pdf", tmp_path / "worked.pdf"))
+    assert _pdf_scan(paths) == {}
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")
+def test_no_latin_words_in_the_pdf_of_any_demo_report(demo_warehouse, tmp_path):
+    """Every demo report (432) as PDF: ~1 s a report, two processes — 6 min on an idle 2-core machine."""
+    paths = render_many(demo_warehouse, tmp_path, "pdf", jobs=2)
+    assert len(paths) == 432
+    assert _pdf_scan(paths) == {}

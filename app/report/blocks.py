@@ -15,6 +15,9 @@ Supported (anything else is a paragraph):
     **bold**              bold, inside any text
     text\\                a line ending in a backslash: hard line break
     <!-- pagebreak -->    page break
+    <!-- toc -->          the table of contents (目录) of the level-2 and level-3 headings: a TOC field in
+                          Word, a list with page numbers in HTML/PDF (the PDF has bookmarks too), a plain
+                          list in Markdown (render.py)
     <!-- class: NAME -->  a class for the next block (HTML class; DOCX: see docx_style.toml [classes])
     <!-- … -->            any other one-line comment is ignored (notes for the template's editors)
     \\#  \\|  &lt;  …       escapes: a backslash before ASCII punctuation, and &amp; &lt; &gt;, print the
@@ -39,7 +42,7 @@ _CJK = re.compile(r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]")
 
 @dataclass
 class Block:
-    kind: str  # heading | paragraph | table | bullets | numbered | note | pagebreak
+    kind: str  # heading | paragraph | table | bullets | numbered | note | pagebreak | toc
     text: str = ""
     level: int = 0
     cls: str | None = None
@@ -47,6 +50,7 @@ class Block:
     aligns: list[str] = field(default_factory=list)  # left | right | center
     rows: list[list[str]] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
+    anchor: str = ""  # headings of level 2 and 3: an id the table of contents links to (set by parse)
 
 
 def _hard_break(s: str) -> bool:
@@ -136,6 +140,8 @@ def parse(markdown: str) -> list[Block]:
             body = m.group(1)
             if body.lower() == "pagebreak":
                 add(Block("pagebreak"))
+            elif body.lower() == "toc":
+                add(Block("toc"))
             elif ":" in body and body.split(":", 1)[0].strip().lower() in ("class", "table"):
                 pending_cls = body.split(":", 1)[1].strip() or None
             i += 1
@@ -143,7 +149,9 @@ def parse(markdown: str) -> list[Block]:
         m = _HEADING.match(line)
         if m:
             flush()
-            add(Block("heading", text=m.group(2), level=len(m.group(1))))
+            level = len(m.group(1))
+            anchor = f"s{sum(bool(b.anchor) for b in blocks) + 1}" if level in (2, 3) else ""
+            add(Block("heading", text=m.group(2), level=level, anchor=anchor))
             i += 1
             continue
         if line.startswith("|"):
@@ -230,3 +238,8 @@ def runs(text: str) -> list[tuple[str, bool]]:
 def plain(text: str) -> str:
     """Text without inline markup, escapes resolved."""
     return "".join(t for t, _ in runs(text))
+
+
+def toc_entries(blocks: list[Block]) -> list[Block]:
+    """The headings the table of contents lists (levels 2 and 3), in order."""
+    return [b for b in blocks if b.kind == "heading" and b.anchor]

@@ -11,8 +11,12 @@ generating every report of a warehouse costs a handful of queries, not a handful
 * every figure the report quotes, computed in SQL: ``fct_level2_scores`` (level-2 subtotals),
   ``fct_budget_execution_summary`` (the budget tables: lines, subtotals, totals, rates),
   ``fct_department_year_finance`` (shares, 三公, staffing, carryover, 重点支出),
-  ``fct_department_score_history`` (change on the previous year, finding counts) and
-  ``fct_reported_totals`` (a report's own total and the grade it earns by the framework's grade_basis).
+  ``fct_department_score_history`` (change on the previous year, finding counts),
+  ``fct_reported_totals`` (a report's own total, the grade it earns by the framework's grade_basis, and
+  where the claim says it comes from) and ``fct_survey_results`` (the survey table by question);
+* the optional texts: ``fct_department_profile`` (部门职责, 机构设置, 人员情况, 内部控制) and
+  ``fct_evaluation_items`` (委托单位, 评价机构, 评价日期, 评价思路, 评价方法, 问题及原因, 改进建议).
+  A text that was not submitted is None (an empty list for the two lists): the template says so.
 
 Only ``marts``, no probing of the schema, and no figure recomputed here: Python groups rows for the
 templates and formats nothing (formatting is app/numbers.py, through the template filters).
@@ -24,8 +28,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import re
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any
 
 import duckdb
@@ -81,6 +87,11 @@ class ReportContext:
     finding_counts: dict
     contradictions: list[dict]  # reported-vs-computed errors (the report contradicts its own rule)
     trend: dict | None  # several years: scores and budget per year
+    profile: (
+        dict  # 部门职责 / 机构设置 / 人员情况 / 内部控制: each a list of paragraphs, empty when not submitted
+    )
+    evaluation: dict  # commissioner, agency, date_text, approach, method (paragraph lists), problems, advice
+    survey: list[dict]  # marts.fct_survey_results rows, questions then the total row; empty when none
 
     def as_dict(self) -> dict[str, Any]:
         """The template variables."""
@@ -131,6 +142,41 @@ _NO_MONEY = Row(
     balance=Decimal(0),
     rate=None,
 )
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+
+
+# an English gloss after a Chinese name in the frameworks' seeds: 总支出结果（Aggregate expenditure outturn）
+_LATIN_GLOSS = re.compile(r"\s*[（(][A-Za-z][A-Za-z \-/,.'&]*[）)]")
+
+
+def zh_name(name: str | None) -> str | None:
+    """A framework's indicator or level name as the report prints it: without an English gloss in
+    brackets (the report speaks Chinese; codes such as PI-1.1 stay)."""
+    if not name:
+        return name
+    return _LATIN_GLOSS.sub("", str(name)) or str(name)
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """A submitted long text as its paragraphs (one per line; blank lines dropped). None -> []."""
+    if not text:
+        return []
+    return [p.strip() for p in _LINE_BREAKS.split(str(text)) if p.strip()]
+
+
+def source_name(source_file: str | None, source_row: int | None) -> str:
+    """Where a figure came from, named as the submission names it: a template file is called by its
+    Chinese name (``reported_results.csv`` row 12 -> 报送的报告值表第 12 行); another file by its name."""
+    if not source_file and not source_row:
+        return ""
+    from ingest.templates import template_for  # the templates' Chinese names (no database read)
+
+    stem = PurePath(str(source_file or "")).stem
+    t = template_for(stem) if stem else None
+    where = f"报送的{t.zh}表" if t else (f"报送文件“{source_file}”" if source_file else "报送的数据")
+    return f"{where}第 {source_row} 行" if source_row else where
 
 
 def _in_list(col: str, values: list | None, params: list) -> str:
@@ -280,6 +326,21 @@ class ReportData:
         ):
             self.budget[(r["dept_code"], int(r["fiscal_year"]))].append(r)
 
+        # the optional texts and the survey by question, report years only
+        p = []
+        w = f"{_in_list('dept_code', depts, p)} and {_in_list('fiscal_year', years, p)}"
+        self.profiles: dict[tuple[str, int], dict] = {}
+        for r in _rows(con, f"select * from marts.fct_department_profile where {w}", p):
+            self.profiles[(r["dept_code"], int(r["fiscal_year"]))] = r
+        self.evaluations: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        for r in _rows(
+            con, f"select * from marts.fct_evaluation_items where {w} order by item_order, seq", p
+        ):
+            self.evaluations[(r["dept_code"], int(r["fiscal_year"]))].append(r)
+        self.surveys: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        for r in _rows(con, f"select * from marts.fct_survey_results where {w} order by question_order", p):
+            self.surveys[(r["dept_code"], int(r["fiscal_year"]))].append(r)
+
         # findings: detail for the report years, counts for every year
         p = []
         w = _in_list("dept_code", depts, p)
@@ -315,11 +376,16 @@ class ReportData:
         for lv in levels:
             lv["reported"] = claims.get(lv["code"], [])
         score = Row(srow)
-        score["reported_total"] = score["reported_grade"] = None
+        score["reported_total"] = score["reported_grade"] = score["reported_source"] = None
         reported = self.reported_totals.get(key)
         if reported is not None:
             score["reported_total"] = reported["reported_total"]
             score["reported_grade"] = reported["reported_grade"]
+            # who made the claim, as the 报告值 row's 来源 names it (an evaluation agency's report, a
+            # department's self-evaluation…); else where the row is
+            score["reported_source"] = reported.get("claim_source") or source_name(
+                reported.get("source_file"), reported.get("source_row")
+            )
         return ReportContext(
             key=key,
             year=int(year),
@@ -346,6 +412,44 @@ class ReportData:
                 f for f in findings if f["severity"] == "error" and f.get("check_category") == "reported"
             ],
             trend=self._trend(dept_code, framework_code),
+            profile=self._profile(dept_code, int(year)),
+            evaluation=self._evaluation(dept_code, int(year), framework_code),
+            survey=[Row(r) for r in self.surveys.get((dept_code, int(year)), [])],
+        )
+
+    def _profile(self, dept_code: str, year: int) -> dict:
+        r = self.profiles.get((dept_code, year)) or {}
+        return Row(
+            {
+                "duties": paragraphs(r.get("duties")),
+                "organization": paragraphs(r.get("organization")),
+                "staffing": paragraphs(r.get("staffing_text")),
+                "internal_control": paragraphs(r.get("internal_control")),
+            }
+        )
+
+    def _evaluation(self, dept_code: str, year: int, framework_code: str) -> dict:
+        """The evaluation's items for this framework: its own rows, else the rows without a framework."""
+        rows = self.evaluations.get((dept_code, year), [])
+        own = [r for r in rows if r.get("framework_code") == framework_code]
+        rows = own or [r for r in rows if not r.get("framework_code")]
+        by_item: dict[str, list[dict]] = defaultdict(list)
+        for r in rows:
+            by_item[r["item"]].append(r)
+
+        def one(item: str, col: str = "content"):
+            return by_item[item][0][col] if by_item.get(item) else None
+
+        return Row(
+            {
+                "commissioner": one("委托单位"),
+                "agency": one("评价机构"),
+                "date_text": one("评价日期", "evaluation_date_text"),
+                "approach": paragraphs(one("评价思路")),
+                "method": paragraphs(one("评价方法")),
+                "problems": [paragraphs(r["content"]) for r in by_item.get("问题及原因", [])],
+                "advice": [paragraphs(r["content"]) for r in by_item.get("改进建议", [])],
+            }
         )
 
     def _hint(self, dept_code: str, framework_code: str) -> str:
@@ -401,7 +505,7 @@ class ReportData:
                 Row(
                     {
                         "code": r["indicator_code"],
-                        "name": r.get("indicator_name") or r["indicator_code"],
+                        "name": zh_name(r.get("indicator_name")) or r["indicator_code"],
                         "project_code": pc,
                         "level1": r.get("level1_code"),
                         "level2": r.get("level2_code"),
@@ -409,7 +513,7 @@ class ReportData:
                         "score": _dec(r.get("score")),
                         "letter": r.get("letter"),
                         "rule_type": r.get("rule_type"),
-                        "rule_text": r.get("rule_text"),
+                        "rule_text": zh_name(r.get("rule_text")),
                         "scored_by": r.get("scored_by"),
                         "assessable": bool(r.get("assessable")),
                         "status": status,
@@ -418,7 +522,7 @@ class ReportData:
                         "is_deduction": (_dec(r.get("weight")) or 0) < 0,
                         "value": _dec(r.get("value")),
                         "unit": r.get("unit"),
-                        "explanation": r.get("explanation"),
+                        "explanation": zh_name(r.get("explanation")),
                         "evidence": r.get("evidence"),
                         "scorer": r.get("scorer"),
                         "reason": r.get("not_assessable_reason"),
@@ -449,7 +553,7 @@ class ReportData:
                 l2 = i["level2"]
                 if l2 not in by_code:
                     sub = l2_rows.get((project_code, l2), {})
-                    name2 = sub.get("level_name")
+                    name2 = zh_name(sub.get("level_name"))
                     if not name2 and l2:  # a level 2 that is its only indicator (merged in the framework)
                         same = next((x for x in items if x["code"] == l2), None)
                         name2 = same["name"] if same else None
@@ -467,8 +571,9 @@ class ReportData:
                 Row(
                     {
                         "code": code,
-                        "name": r.get("level_name")
-                        or self.level_meta.get((fw, code), {}).get("level_name")
+                        "name": zh_name(
+                            r.get("level_name") or self.level_meta.get((fw, code), {}).get("level_name")
+                        )
                         or code,
                         "weight": _dec(r.get("weight")),
                         "score": _dec(r.get("score")),
@@ -578,11 +683,7 @@ class ReportData:
             d["category_zh"] = self.labels["check_category"].get(
                 r.get("check_category"), r.get("check_category")
             )
-            d["source"] = "，".join(
-                x
-                for x in (r.get("source_file"), f"第 {r['source_row']} 行" if r.get("source_row") else None)
-                if x
-            )
+            d["source"] = source_name(r.get("source_file"), r.get("source_row"))
             out.append(d)
         out.sort(key=lambda f: (f["severity_rank"], f.get("check_code") or "", f.get("item") or ""))
         for n, f in enumerate(out, 1):
@@ -600,8 +701,8 @@ class ReportData:
             s = self.dept_scores[k]
             l1 = {r["level1_code"]: r for r in self.level1.get(k, []) if not (r.get("project_code") or "")}
             for r in sorted(l1.values(), key=lambda r: (r.get("sort_order") or 0, r["level1_code"])):
-                if (r["level1_code"], r.get("level_name")) not in level_codes:
-                    level_codes.append((r["level1_code"], r.get("level_name")))
+                if (r["level1_code"], zh_name(r.get("level_name"))) not in level_codes:
+                    level_codes.append((r["level1_code"], zh_name(r.get("level_name"))))
             money = next(
                 (_money(r) for r in self.budget.get((dept_code, y), []) if r["row_level"] == "total"), None
             )

@@ -86,6 +86,30 @@ def _page_number_footer(section) -> None:
     p.add_run(" 页")
 
 
+def _update_fields_on_open(doc) -> None:
+    """settings.xml ``<w:updateFields w:val="true"/>``: Word fills the table of contents' page numbers when
+    the file is opened (it asks first). Placed where the schema wants it: before hdrShapeDefaults,
+    footnotePr, endnotePr or compat."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    settings = doc.settings.element
+    el = OxmlElement("w:updateFields")
+    el.set(qn("w:val"), "true")
+    after = next(
+        (
+            settings.find(qn(t))
+            for t in ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat")
+            if settings.find(qn(t)) is not None
+        ),
+        None,
+    )
+    if after is not None:
+        after.addprevious(el)
+    else:
+        settings.append(el)
+
+
 @lru_cache(maxsize=1)
 def skeleton() -> _Skeleton:
     from docx import Document
@@ -150,6 +174,7 @@ def skeleton() -> _Skeleton:
         "title": st["Title"].style_id,
         **{f"h{n}": st[f"Heading {n}"].style_id for n in range(1, 7)},
     }
+    _update_fields_on_open(doc)
     doc.core_properties.title = _TITLE_MARK
     doc.core_properties.author = "jixiao"
     doc.core_properties.comments = "jixiao 评价报告"
@@ -287,6 +312,33 @@ def _table(b: B.Block, sk: _Skeleton) -> str:
     return "".join(parts)
 
 
+TOC_TITLE = "目　录"
+
+
+def _toc(blocks: list[B.Block], s: dict) -> str:
+    """The table of contents: a TOC field over the level-2/3 headings (Heading 2/3 styles), its result the
+    list of headings so the document reads right before Word updates the field (and fills the page numbers)."""
+    title = _p(s["body"], TOC_TITLE, align="center", size=16, bold=True, ind='<w:ind w:firstLine="0"/>')
+    entries = B.toc_entries(blocks)
+    begin = (
+        '<w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> TOC \\o "2-3" \\h \\z \\u </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
+    end = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    if not entries:
+        return title + f"<w:p>{begin}{end}</w:p>"
+    paras = []
+    for k, b in enumerate(entries):
+        ind = (
+            '<w:ind w:left="0" w:firstLine="0"/>' if b.level == 2 else '<w:ind w:left="420" w:firstLine="0"/>'
+        )
+        ppr = f'<w:pPr><w:pStyle w:val="{s["body"]}"/>{ind}</w:pPr>'
+        runs = (begin if k == 0 else "") + _runs(B.plain(b.text)) + (end if k == len(entries) - 1 else "")
+        paras.append(f"<w:p>{ppr}{runs}</w:p>")
+    return title + "".join(paras)
+
+
 def body_xml(blocks: list[B.Block]) -> str:
     sk = skeleton()
     s = sk.styles
@@ -308,6 +360,8 @@ def body_xml(blocks: list[B.Block]) -> str:
                 out.append(_p(s["body"], f"{mark}\u3000{it}", ind='<w:ind w:left="420" w:hanging="420"/>'))
         elif b.kind == "pagebreak":
             out.append('<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
+        elif b.kind == "toc":
+            out.append(_toc(blocks, s))
         elif b.kind == "table":
             out.append(_table(b, sk))
     return "".join(out)

@@ -166,20 +166,43 @@ def _env_html() -> jinja2.Environment:
 _BLANKS = re.compile(r"\n{3,}")
 
 
+_TOC = "<!-- toc -->"
+TOC_TITLE = "目　录"
+
+
 def render_markdown(ctx: ReportContext) -> str:
-    """The report as Markdown. Every string from the warehouse is escaped first (escape.md), so a name from a
-    submission prints as text and cannot add a heading, a table row, a list, a link or HTML."""
+    """The report as Markdown, with the ``<!-- toc -->`` marker where the table of contents goes (HTML/PDF
+    and DOCX build theirs from it). Every string from the warehouse is escaped first (escape.md), so a name
+    from a submission prints as text and cannot add a heading, a table row, a list, a link or HTML."""
     text = _env_md().get_template("report.md.j2").render(**E.escape_context(ctx.as_dict()))
     return _BLANKS.sub("\n\n", text).strip() + "\n"
+
+
+def markdown_with_toc(markdown: str) -> str:
+    """The ``md`` format: the table-of-contents marker replaced by the list of sections (Markdown has no
+    page numbers): 目录, then every level-2 heading and, indented, its level-3 headings."""
+    if _TOC not in markdown:
+        return markdown
+    lines = [f"**{TOC_TITLE}**", ""]
+    for b in B.toc_entries(B.parse(markdown)):
+        lines.append(("- " if b.level == 2 else "  - ") + b.text)
+    return markdown.replace(_TOC, "\n".join(lines), 1)
 
 
 def render_html(ctx: ReportContext, markdown: str | None = None) -> str:
     md = markdown if markdown is not None else render_markdown(ctx)
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    blocks = B.parse(md)
     return (
         _env_html()
         .get_template("report.html.j2")
-        .render(**ctx.as_dict(), blocks=B.parse(md), css=Markup(css))
+        .render(
+            **ctx.as_dict(),
+            blocks=blocks,
+            toc=B.toc_entries(blocks),
+            toc_title=TOC_TITLE,
+            css=Markup(css),
+        )
     )
 
 
@@ -217,7 +240,7 @@ def render_context(ctx: ReportContext, fmt: Format) -> bytes:
         raise ValueError(f"不支持的报告格式：{fmt}（可选 {'、'.join(FORMATS)}）")
     md = render_markdown(ctx)
     if fmt == "md":
-        return md.encode("utf-8")
+        return markdown_with_toc(md).encode("utf-8")
     if fmt == "html":
         return render_html(ctx, md).encode("utf-8")
     if fmt == "pdf":

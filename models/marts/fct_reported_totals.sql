@@ -40,6 +40,7 @@ reported as (
         d.total_score as computed_total_score,
         d.normalized_score as computed_normalized_score,
         d.grade as computed_grade,
+        c.claim_source,
         c.submission_id,
         c.source_file,
         c.source_row
@@ -62,6 +63,7 @@ final as (
         r.computed_normalized_score as normalized_score,
         r.computed_grade as grade,
         (r.total_score is distinct from r.computed_total_score) as differs,
+        r.claim_source,
         r.submission_id,
         r.source_file,
         r.source_row

@@ -14,7 +14,7 @@ inputs as (
         fixed_assets_total as denominator,  -- 固定资产总额
         case
             when fixed_assets_in_use is null or fixed_assets_total is null
-                then '缺少固定资产数据（facts.fixed_assets_total、fixed_assets_in_use）'
+                then '缺少固定资产数据（其他基础数据中的“固定资产总额”“在用固定资产”）'
         end as missing_inputs,
         {{ scoring_concat(["'在用固定资产 '", format_amount('fixed_assets_in_use'), "'，固定资产总额 '", format_amount('fixed_assets_total')]) }}
             as inputs

@@ -17,7 +17,7 @@ inputs as (
         coalesce(
             case
                 when key_expenditure_reported is null and key_project_lines = 0
-                    then '缺少重点支出安排数（facts.key_expenditure，或台账的重点项目标记）'
+                    then '缺少重点支出安排数（其他基础数据中的“重点支出(重点项目)安排数”，或台账的“是否重点项目”标记）'
             end,
             {{ missing_amounts([('project_adjusted', '项目支出调整后预算')]) }}
         ) as missing_inputs,

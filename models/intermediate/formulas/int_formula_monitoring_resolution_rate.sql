@@ -15,9 +15,9 @@ inputs as (
             as numerator,               -- 已整改（已处置）问题项目数
         monitoring_issues as denominator,   -- 绩效监控发现问题项目数
         case
-            when monitoring_issues is null then '缺少绩效监控发现问题项目数（facts.monitoring_issues）'
+            when monitoring_issues is null then '缺少绩效监控发现问题项目数（其他基础数据中的“绩效监控发现问题项目数”）'
             when monitoring_issues > 0 and monitoring_issues_unresolved is null
-                then '缺少未整改问题项目数（facts.monitoring_issues_unresolved）'
+                then '缺少未整改问题项目数（其他基础数据中的“未整改问题项目数”）'
         end as missing_inputs,
         {{ scoring_concat(["'绩效监控发现问题项目 '", format_count('monitoring_issues'), "'，未整改 '", format_count('monitoring_issues_unresolved')]) }}
             as inputs

@@ -15,7 +15,7 @@ inputs as (
         procurement_budget as denominator,  -- 政府采购预算数
         case
             when procurement_actual is null or procurement_budget is null
-                then '缺少政府采购数据（facts.procurement_budget、procurement_actual）'
+                then '缺少政府采购数据（其他基础数据中的“政府采购预算数”“政府采购实际执行数”）'
         end as missing_inputs,
         {{ scoring_concat(["'政府采购实际执行数 '", format_amount('procurement_actual'), "'，政府采购预算数 '", format_amount('procurement_budget')]) }}
             as inputs

@@ -12,7 +12,7 @@ inputs as (
         '' as part_code,
         violations as numerator,    -- 违规违纪问题个数
         cast(null as decimal(18, 2)) as denominator,
-        case when violations is null then '缺少违规违纪问题个数（facts.violations）' end as missing_inputs,
+        case when violations is null then '缺少违规违纪问题个数（其他基础数据中的“违规违纪问题个数”）' end as missing_inputs,
         {{ scoring_concat(["'违规违纪问题 '", format_count('violations')]) }} as inputs
     from finance
 )
