@@ -36,6 +36,7 @@ from app.errors import (
     EXIT_FAILED as EXIT_BUILD_FAILED,
 )
 from app.report.cli import add_report_parser
+from app.workflow.cli import add_workflow_parsers
 
 console = Console(highlight=False)
 
@@ -514,6 +515,7 @@ def make_parser() -> argparse.ArgumentParser:
     add_generate_parser(sub)
     add_template_parser(sub)
     add_report_parser(sub)
+    add_workflow_parsers(sub)
 
     r = sub.add_parser(
         "restore",

@@ -32,6 +32,12 @@ PAGES = [
     st.Page("views/sql.py", title="SQL 查询", icon=":material/terminal:", url_path="sql"),
     st.Page("views/submit.py", title="报送与评价", icon=":material/upload_file:", url_path="submit"),
 ]
+# issue 17: the analysts' workflow pages (app/workflow/)
+PAGES += [
+    st.Page(
+        "views/finding_review.py", title="核对发现处理", icon=":material/task_alt:", url_path="finding-review"
+    ),
+]
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from app.dashboard import data, fmt, ui
+from app.dashboard.ack_status import ack_label
 
 f = ui.filters()
 st.title("核对发现")
@@ -115,6 +116,7 @@ else:
             "说明": sel.message,
             "来源文件": sel.source_file,
             "行号": sel.source_row,
+            "处理状态": ack_label(sel, with_note=True),
             "详情": [ui.department_link(d, y, f.framework) for d, y in zip(sel.dept_code, sel.fiscal_year)],
             "dept_code": sel.dept_code,
             "fiscal_year": sel.fiscal_year,

@@ -1,0 +1,122 @@
+"""The workflow's commands: `jixiao ack` (and later `jixiao submit`, `jixiao score`, `jixiao log`).
+
+app/cli.py registers them with one `add_workflow_parsers(sub)` call."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from app import warehouse as W
+from app.errors import EXIT_OK, exit_codes_epilog
+from app.workflow.schema import ACK_STATUSES
+
+console = Console(highlight=False)
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def _warehouse(args: argparse.Namespace) -> Path:
+    return Path(args.warehouse).expanduser().resolve() if args.warehouse else W.default_warehouse()
+
+
+def cmd_ack(args: argparse.Namespace) -> int:
+    """jixiao ack ID… --status S --note N | jixiao ack --list [--severity …] [--open]."""
+    from app.pipeline import BuildFailed
+    from app.workflow import acks
+
+    wh = _warehouse(args)
+    try:
+        if args.list:
+            sev = ("error", "warning", "info") if args.severity == "all" else (args.severity,)
+            rows = acks.findings_with_status(wh, sev, only_open=args.open)
+            title = f"核对发现（{'全部' if args.severity == 'all' else SEVERITY_ZH[args.severity]}，共 {len(rows)} 条"
+            title += f"，未处理 {sum(r['status'] is None for r in rows)} 条）"
+            t = Table(title=title)
+            t.add_column("编号", no_wrap=True)
+            for c in ("级别", "部门", "年度", "核对对象", "处理状态", "处理人", "时间"):
+                t.add_column(c, overflow="fold")
+            for r in rows:
+                t.add_row(
+                    r["finding_id"][:12],
+                    SEVERITY_ZH.get(r["severity"], r["severity"]),
+                    r["dept_code"],
+                    str(r["fiscal_year"]),
+                    r["item"],
+                    r["status"] or "未处理",
+                    r["acked_by"] or "",
+                    f"{r['acked_at']:%Y-%m-%d %H:%M}" if r["acked_at"] else "",
+                )
+            console.print(t)
+            return EXIT_OK
+        if not args.finding:
+            console.print("[red]请给出要处理的核对发现编号，或用 --list 列出核对发现[/red]")
+            return acks.AckError.exit_code
+        if not args.status or args.note is None:
+            console.print("[red]请用 --status 给出处理状态、用 --note 给出处理说明[/red]")
+            return acks.AckError.exit_code
+        console.print(f"仓库：{wh}")
+        with console.status("记录处理结果并运行检查 …"):
+            res = acks.acknowledge(
+                args.finding,
+                args.status,
+                args.note,
+                warehouse=wh,
+                on_notice=lambda m: console.print(f"[yellow]{m}[/yellow]"),
+            )
+    except (acks.AckError, W.WarehouseError) as e:
+        console.print(f"[red]未处理[/red]：{e.message}", soft_wrap=True)
+        return e.exit_code
+    except BuildFailed as e:
+        console.print(f"[red]未处理：检查失败（{e.stage}）[/red]：{e.message}。仓库保持不变。")
+        return e.exit_code
+    for f in res.acked:
+        console.print(
+            f"已标记为“{f['status']}”：{f['finding_id'][:12]} {f['dept_code']} {f['fiscal_year']} {f['item']}",
+            soft_wrap=True,
+        )
+    rows = acks.findings_with_status(wh, ("error",))
+    done = sum(r["status"] is not None for r in rows)
+    console.print(f"错误级核对发现：共 {len(rows)} 条，已处理 {done} 条，未处理 {len(rows) - done} 条")
+    return EXIT_OK
+
+
+def add_ack_parser(sub) -> argparse.ArgumentParser:
+    a = sub.add_parser(
+        "ack",
+        help="处理核对发现：确认无误、已整改或待整改（记录说明、处理人与时间）",
+        description="把一条或多条核对发现标记为 确认无误、已整改 或 待整改，并记录说明、处理人和时间。"
+        "记录保存在仓库的 audit.finding_acks（不在代码仓库中），按发现编号在重新构建后保留；"
+        "“核对发现：error 级是否都已处理”检查以它为准。写入与 jixiao build 一样在仓库副本上进行并原子地替换。",
+        epilog=exit_codes_epilog(0, 2, 4, 5, 7),
+    )
+    a.add_argument(
+        "finding", nargs="*", metavar="编号", help="核对发现编号（或其前至少 6 个字符，见 --list）"
+    )
+    a.add_argument(
+        "--status", metavar="状态", help="、".join(ACK_STATUSES) + "（或 confirmed / fixed / pending）"
+    )
+    a.add_argument("--note", metavar="说明", help="处理说明：为什么确认无误、如何整改或待谁整改")
+    a.add_argument("--list", action="store_true", help="列出核对发现及其处理状态，不做修改")
+    a.add_argument(
+        "--severity",
+        choices=("error", "warning", "info", "all"),
+        default="error",
+        help="--list 列出的严重程度（默认 error）",
+    )
+    a.add_argument("--open", action="store_true", help="--list 只列出未处理的")
+    a.add_argument(
+        "--warehouse",
+        "-w",
+        metavar="文件",
+        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
+    )
+    a.set_defaults(func=cmd_ack)
+    return a
+
+
+def add_workflow_parsers(sub) -> None:
+    """Register the workflow's subcommands on jixiao's subparsers."""
+    add_ack_parser(sub)
