@@ -46,6 +46,16 @@ def _copy(src: Path, folder: Path) -> Path:
     return dst
 
 
+@pytest.fixture(autouse=True)
+def _wide_console(monkeypatch):
+    """Rich wraps tables at 80 columns when not on a terminal: print them wide enough to read whole."""
+    import app.cli
+    import app.workflow.cli
+
+    for c in (app.cli.console, app.workflow.cli.console):
+        monkeypatch.setattr(c, "width", 250)
+
+
 @pytest.fixture
 def wh(yanfeng_warehouse, tmp_path, monkeypatch) -> Path:
     live = _copy(yanfeng_warehouse, tmp_path / "live")
@@ -219,6 +229,114 @@ def test_an_ack_waits_for_a_running_build_and_lands_in_the_file_after_it(wh):
     runs = [r[0] for r in query(wh, "select run_id from audit.ingest_runs order by started_at, run_id")]
     assert runs[-2:] == [built["result"].run_id, res.run_id]
     assert waited > 1.0
+
+
+# ---------------------------------------------------------------------------
+# B. uploads (jixiao submit; the 上传提交 page runs the same code in a job)
+
+DEMO = ROOT / "ingest" / "sample" / "demo"
+BROKEN = ROOT / "tests" / "bad_inputs" / "amount_percent_in_money_column" / "submission"
+
+
+def _zip(folder: Path, out: Path, arcnames: dict[str, str] | None = None) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(out, "w") as z:
+        for f in sorted(folder.iterdir()):
+            z.write(f, (arcnames or {}).get(f.name, f.name))
+    return out
+
+
+def test_submit_refuses_a_broken_zip_with_the_rows_and_keeps_it_out_of_the_store(wh, tmp_path, capsys):
+    from app.workflow.submissions import store_dir
+
+    raw_before = query(wh, "select count(*) from raw.budget_ledger")
+    z = _zip(BROKEN, tmp_path / "雁峰区人社局更正.zip")
+    assert main(["submit", str(z)]) == 2
+    out = capsys.readouterr().out
+    # the CLI's own rejects table: the submission is named after the zip, the row as ingest reports it
+    assert (
+        "雁峰区人社局更正" in out
+        and "carryover.csv" in out
+        and "121,000.00%" in out
+        and "金额列不能带 %" in out
+    )
+    assert "1 个提交被拒绝，未导入任何数据：雁峰区人社局更正" in out
+    assert query(wh, "select count(*) from raw.budget_ledger") == raw_before
+    assert query(
+        wh,
+        "select submission_id, file, row_number, column_name, value, reason from audit.ingest_rejects "
+        "where submission_id = '雁峰区人社局更正'",
+    ) == [("雁峰区人社局更正", "carryover.csv", 2, "opening_balance", "121,000.00%", "金额列不能带 %")]
+    store = store_dir(wh)
+    assert [p.name for p in store.iterdir() if not p.name.startswith(".")] == []
+    refused = list((store / ".refused").rglob("carryover.csv"))
+    assert len(refused) == 1
+    assert query(wh, "select kind, summary from audit.operations") == [
+        ("upload", "上传 雁峰区人社局更正：已加载 0，未变化 0，已拒绝 1")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("台账.xls", b"x", "台账.xls：不支持的文件类型 .xls，只接受 .xlsx、.xlsm、.csv、.zip"),
+        ("坏.zip", b"not a zip", "坏.zip 不是有效的 ZIP 文件"),
+        ("逃逸.zip", None, "逃逸.zip 中的“../budget_ledger.csv”指向解压文件夹以外，整个文件不导入"),
+    ],
+)
+def test_submit_refuses_unsafe_or_unknown_files_before_loading(wh, tmp_path, capsys, name, content, message):
+    f = tmp_path / name
+    if content is None:
+        _zip(BROKEN, f, {"budget_ledger.csv": "../budget_ledger.csv"})
+    else:
+        f.write_bytes(content)
+    before = (wh.stat().st_ino, wh.stat().st_mtime_ns)
+    assert main(["submit", str(f)]) == 2
+    assert message in capsys.readouterr().out.replace("\n", "")
+    assert (wh.stat().st_ino, wh.stat().st_mtime_ns) == before
+    assert not (tmp_path / "budget_ledger.csv").exists()
+    incoming = wh.parent / "submissions" / ".incoming"
+    assert not incoming.exists() or list(incoming.iterdir()) == []
+
+
+def test_submit_loads_a_workbook_stores_it_and_a_full_rebuild_from_the_store_has_it(wh, tmp_path, capsys):
+    from app.workflow.submissions import store_dir
+
+    assert main(["submit", str(DEMO / "430407-2021.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "430407-2021: 已加载（1354 行）" in out
+    stored = store_dir(wh) / "430407-2021.xlsx"
+    assert stored.read_bytes() == (DEMO / "430407-2021.xlsx").read_bytes()
+    n_depts = query(wh, "select count(*) from marts.dim_department where region_code = '430407'")[0][0]
+    assert n_depts == 9  # the generated demo region 430407: 9 departments in 2021
+    assert query(wh, "select kind, summary from audit.operations") == [
+        ("upload", "上传 430407-2021：已加载 1，未变化 0，已拒绝 0")
+    ]
+    # the same file again: unchanged, nothing reloaded
+    assert main(["submit", str(DEMO / "430407-2021.xlsx")]) == 0
+    assert "430407-2021: 未变化（已加载过）" in capsys.readouterr().out
+    # a lost warehouse is rebuilt from the store (plus the sample it started from)
+    fresh = tmp_path / "fresh" / "jixiao.duckdb"
+    assert (
+        main(
+            [
+                "build",
+                "-w",
+                str(fresh),
+                "-i",
+                str(ROOT / "ingest" / "sample" / "yanfeng-2023"),
+                "-i",
+                str(store_dir(wh)),
+                "--skip-checks",
+            ]
+        )
+        == 0
+    )
+    assert (
+        query(fresh, "select count(*) from marts.dim_department where region_code = '430407'")[0][0]
+        == n_depts
+    )
 
 
 # ---------------------------------------------------------------------------

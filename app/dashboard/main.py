@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from app.dashboard import data, ui  # noqa: E402
+from app.dashboard import data, refresh, ui  # noqa: E402
 
 st.set_page_config(
     page_title="部门整体支出绩效评价看板", page_icon=":material/account_balance:", layout="wide"
@@ -34,6 +34,7 @@ PAGES = [
 ]
 # issue 17: the analysts' workflow pages (app/workflow/)
 PAGES += [
+    st.Page("views/upload.py", title="上传提交", icon=":material/cloud_upload:", url_path="upload"),
     st.Page(
         "views/finding_review.py", title="核对发现处理", icon=":material/task_alt:", url_path="finding-review"
     ),
@@ -53,6 +54,7 @@ def main() -> None:
         try:
             st.session_state["_filters"] = ui.sidebar()
             nav.run()
+            refresh.watch()  # issue 17: pages refresh when a build swaps a new warehouse in
         except data.WarehouseUnavailable as e:
             st.error(f"{e}。请稍后刷新页面。")
 

@@ -117,6 +117,85 @@ def add_ack_parser(sub) -> argparse.ArgumentParser:
     return a
 
 
+def cmd_submit(args: argparse.Namespace) -> int:
+    """jixiao submit FILE…: what the 上传提交 page does — stage, load through the pipeline, keep in the store."""
+    from app.cli import STAGES, STATUS_ZH, _print_build_summary
+    from app.errors import EXIT_INPUT_REFUSED
+    from app.pipeline import BuildFailed
+    from app.workflow import submissions as S
+
+    wh = _warehouse(args)
+    files = []
+    for f in args.files:
+        p = Path(f).expanduser()
+        if not p.is_file():
+            console.print(f"[red]不是文件：{f}[/red]（文件夹请用 jixiao build --input，或先压缩为 .zip）")
+            return EXIT_INPUT_REFUSED
+        files.append((p.name, p.read_bytes()))
+    console.print(f"仓库：{wh}")
+    try:
+        staged = S.stage(files, wh, args.name)
+        with console.status("开始…") as status:
+
+            def on_stage(s: str) -> None:
+                status.update(STAGES.get(s, s) + " …")
+                if s != "prepare":
+                    console.print(f"  · {STAGES.get(s, s)}")
+
+            def on_submission(o) -> None:
+                console.print(
+                    f"    {o.submission_id}: {STATUS_ZH[o.status]}"
+                    + (f"（{sum(o.rows.values())} 行）" if o.rows else "")
+                )
+
+            result, stored = S._load(
+                staged,
+                wh,
+                actor=None,
+                kind="upload",
+                summary=None,
+                on_stage=on_stage,
+                on_submission=on_submission,
+                on_notice=lambda m: console.print(f"[yellow]{m}[/yellow]"),
+            )
+    except (S.UploadRefused, W.WarehouseError) as e:
+        console.print(f"[red bold]未导入[/red bold]：{e.message}", soft_wrap=True)
+        return e.exit_code
+    except BuildFailed as e:
+        console.print(f"[red bold]构建失败（{e.stage}）[/red bold]：{e.message}。仓库保持不变。")
+        return e.exit_code
+    _print_build_summary(result)
+    refused = {o.submission_id for o in result.refused}
+    for sid, where in stored.items():
+        console.print(f"{'被拒绝的文件' if sid in refused else '已保存'}：{sid} → {where}", soft_wrap=True)
+    return EXIT_INPUT_REFUSED if result.refused else EXIT_OK
+
+
+def add_submit_parser(sub) -> argparse.ArgumentParser:
+    s = sub.add_parser(
+        "submit",
+        help="上传提交：导入部门报送的文件（.xlsx/.csv/.zip）并保存到仓库旁的 submissions/",
+        description="与看板“上传提交”页相同：每个 .xlsx 是一个提交，同时给出的 .csv 文件合为一个提交（--name 命名），"
+        ".zip 中可以是一个或多个提交。校验、导入并重新构建（与 jixiao build 相同的原子替换），"
+        "导入的文件保存到仓库旁的 submissions/（被拒绝的在 submissions/.refused/），"
+        "以后可用 jixiao build --input <仓库文件夹>/submissions 全部重新导入。",
+        epilog=exit_codes_epilog(0, 1, 2, 4, 5, 6),
+    )
+    s.add_argument("files", nargs="+", metavar="文件", help=".xlsx、.xlsm、.csv 或 .zip 文件")
+    s.add_argument(
+        "--name", metavar="提交名称", help="同时上传的 .csv 文件组成的提交的名称（默认 上传-<时间>）"
+    )
+    s.add_argument(
+        "--warehouse",
+        "-w",
+        metavar="文件",
+        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
+    )
+    s.set_defaults(func=cmd_submit)
+    return s
+
+
 def add_workflow_parsers(sub) -> None:
     """Register the workflow's subcommands on jixiao's subparsers."""
     add_ack_parser(sub)
+    add_submit_parser(sub)
