@@ -340,6 +340,90 @@ def test_submit_loads_a_workbook_stores_it_and_a_full_rebuild_from_the_store_has
 
 
 # ---------------------------------------------------------------------------
+# C. evaluator scores (jixiao score; the 评价人评分 page runs the same code in a job)
+
+
+def _total(wh: Path, framework: str = "hn_dept_overall") -> tuple:
+    return query(
+        wh,
+        "select total_score, grade from marts.fct_department_scores where dept_code = ? and fiscal_year = 2023 "
+        "and framework_code = ?",
+        [HRSS, framework],
+    )[0]
+
+
+def test_score_from_the_command_line_changes_the_total_and_records_the_scorer(wh, capsys):
+    from decimal import Decimal
+
+    from app.workflow.scores import submission_id
+    from app.workflow.submissions import store_dir
+
+    assert _total(wh) == (Decimal("90.00"), "优")
+    sc_before = _total(wh, "sc_county_self")
+    assert main(["score", HRSS, "2023", "hn_dept_overall", "B42=2", "-e", "B42=固定资产卡片已全部张贴"]) == 0
+    out = capsys.readouterr().out
+    assert "已保存：B42 资产管理安全性 2 分（分值 2）" in out
+    # B42 was 0 of 2 in the report: the total goes from 90 to 92
+    assert _total(wh) == (Decimal("92.00"), "优")
+    assert _total(wh, "sc_county_self") == sc_before  # another framework's scores are untouched
+    rows = query(
+        wh,
+        "select indicator_code, score, scorer, evidence, scored_by from marts.fct_indicator_scores "
+        "where dept_code = ? and fiscal_year = 2023 and framework_code = 'hn_dept_overall' and indicator_code in ('A11', 'B42') "
+        "order by 1",
+        [HRSS],
+    )
+    assert rows == [
+        (
+            "A11",
+            Decimal("3.00"),
+            "湖南良才联合会计师事务所（第三方评价机构）",
+            "年度绩效目标与部门职责一致",
+            "person",
+        ),
+        ("B42", Decimal("2.00"), W_actor(), "固定资产卡片已全部张贴", "person"),
+    ]
+    sid = submission_id(HRSS, 2023, "hn_dept_overall")
+    assert query(wh, "select templates, row_count from audit.submissions where submission_id = ?", [sid]) == [
+        (
+            "qualitative_scores",
+            22,
+        )  # every evaluator score of the framework: the 22 of the sample, B42 changed
+    ]
+    assert (store_dir(wh) / sid / "qualitative_scores.csv").is_file()
+    assert query(wh, "select actor, kind, summary from audit.operations") == [
+        (W_actor(), "score", "评价人评分：430406-hrss 2023 年 hn_dept_overall：B42 2 分")
+    ]
+    # listed with its scorer
+    assert main(["score", HRSS, "2023", "hn_dept_overall", "--list"]) == 0
+    listed = capsys.readouterr().out
+    assert "B42" in listed and "固定资产卡片已全部张贴" in listed
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["B42=3", "-e", "B42=x"], 2, "B42 资产管理安全性 的得分 3 超出范围：应在 0 到 2 分之间（分值）"),
+        (["B42=-1", "-e", "B42=x"], 2, "B42 资产管理安全性 的得分 -1 超出范围：应在 0 到 2 分之间（分值）"),
+        (["B42=1.255", "-e", "B42=x"], 2, "B42 的得分 1.255 最多两位小数"),
+        (["B42=两分", "-e", "B42=x"], 2, "得分“两分”不是数字"),
+        (["B42=2"], 2, "请填写 B42 资产管理安全性 的评分依据"),
+        (["B11=2", "-e", "B11=x"], 2, "B11 不是 hn_dept_overall 的人工评分指标"),
+    ],
+)
+def test_score_refusals_change_nothing(wh, capsys, argv, code, message):
+    before = (wh.stat().st_ino, wh.stat().st_mtime_ns)
+    assert main(["score", HRSS, "2023", "hn_dept_overall", *argv]) == code
+    assert message in capsys.readouterr().out.replace("\n", "")
+    assert (wh.stat().st_ino, wh.stat().st_mtime_ns) == before
+
+
+def test_score_for_a_department_year_without_results(wh, capsys):
+    assert main(["score", HRSS, "2019", "hn_dept_overall", "--list"]) == 7
+    assert "430406-hrss 2019 年在评价体系 hn_dept_overall 下没有评分结果" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------
 # dashboard (AppTest)
 
 
@@ -388,3 +472,58 @@ def test_nothing_was_written_into_the_repository():
         ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     assert now == GIT_STATUS_BEFORE
+
+
+def test_upload_page_shows_a_refused_uploads_rejects_as_the_command_line_does(wh, tmp_path):
+    """The page's job (what its button starts) on the broken zip: refused, and the reject row with the CLI's
+    columns, downloadable."""
+    from app.workflow import jobs
+    from app.workflow import submissions as S
+
+    z = _zip(BROKEN, tmp_path / "雁峰区人社局更正.zip")
+    staged = S.stage([(z.name, z.read_bytes())], wh)
+    job = jobs.start(
+        "upload",
+        {
+            "upload_id": staged.upload_id,
+            "folder": str(staged.folder),
+            "submissions": [str(p) for p in staged.submissions],
+        },
+        wh,
+        "tester",
+    )
+    state = jobs.wait(job, 300)
+    assert state["state"] == "done", state
+    at = _app("views/upload.py")
+    at.session_state["_job_upload"] = str(job)
+    at.run()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("1 个提交被拒绝，未导入任何数据：雁峰区人社局更正" in e.value for e in at.error)
+    rejects = at.dataframe[1].value
+    assert list(rejects.columns) == ["提交", "级别", "文件", "工作表", "行", "列", "原值", "原因"]
+    assert rejects.iloc[0].tolist()[:3] == ["雁峰区人社局更正", "错误", "carryover.csv"]
+    assert rejects.iloc[0].tolist()[4:] == [2, "opening_balance", "121,000.00%", "金额列不能带 %"]
+    assert [b.label for b in at.get("download_button")][-2:] == ["下载 CSV", "下载 Excel"]
+    assert query(wh, "select actor, kind from audit.operations") == [("tester", "upload")]
+
+
+def test_scoring_page_saves_a_score_and_shows_the_new_total(wh):
+    from app.workflow import jobs
+
+    at = _app("views/scoring.py")
+    assert [m.value for m in at.metric] == ["90", "优", "20"]
+    key = f"sc_{HRSS}_2023_hn_dept_overall_B42"
+    assert at.number_input(key=f"{key}_score").value == 0.0
+    at.number_input(key=f"{key}_score").set_value(2.0)
+    at.text_input(key=f"{key}_evidence").set_value("固定资产卡片已全部张贴")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    state = jobs.wait(Path(at.session_state["_job_score"]), 300)
+    assert state["state"] == "done", state
+    assert state["result"]["entered"] == [["B42", "资产管理安全性", "2.0", "2.00"]]
+    at.run()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [m.value for m in at.metric] == ["92", "优", "20"]
+    assert any("已保存：B42 资产管理安全性 2 分。总分已重新计算。" in s.value for s in at.success)

@@ -5,6 +5,7 @@ app/cli.py registers them with one `add_workflow_parsers(sub)` call."""
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 from pathlib import Path
 
 from rich.console import Console
@@ -195,7 +196,107 @@ def add_submit_parser(sub) -> argparse.ArgumentParser:
     return s
 
 
+def cmd_score(args: argparse.Namespace) -> int:
+    """jixiao score DEPT YEAR FRAMEWORK [CODE=SCORE --evidence CODE=TEXT …] | --list."""
+    from app import numbers as N
+    from app.cli import _print_scores
+    from app.errors import EXIT_INPUT_REFUSED
+    from app.pipeline import BuildFailed
+    from app.workflow import scores as SC
+
+    wh = _warehouse(args)
+    try:
+        if not wh.exists():
+            raise SC.ScoreError(f"仓库不存在：{wh}；先运行 jixiao build。", 7)
+        if args.list or not args.scores:
+            inds = SC.manual_indicators(wh, args.dept, args.year, args.framework)
+            t = Table(title=f"{args.dept} {args.year} 年 {args.framework}：人工评分指标（{len(inds)} 个）")
+            t.add_column("指标", no_wrap=True)
+            for c in ("名称", "分值", "评价人评分", "评分人", "评分依据"):
+                t.add_column(c, overflow="fold")
+            for i in inds:
+                t.add_row(
+                    i.code,
+                    i.name,
+                    N.score(i.weight),
+                    N.score(i.score),
+                    i.scorer or "",
+                    i.evidence or "",
+                )
+            console.print(t)
+            return EXIT_OK
+        evidence = {}
+        for e in args.evidence or []:
+            code, sep, text = e.partition("=")
+            if not sep:
+                raise SC.ScoreError(f"--evidence 应写作 指标=依据：{e}")
+            evidence[code.strip()] = text
+        entered = {}
+        for item in args.scores:
+            code, sep, value = item.partition("=")
+            if not sep:
+                raise SC.ScoreError(f"评分应写作 指标=得分（如 A11=3）：{item}")
+            entered[code.strip()] = (value, evidence.get(code.strip(), ""))
+        console.print(f"仓库：{wh}")
+        with console.status("保存评分并重新计算 …"):
+            res = SC.save_scores(
+                args.dept,
+                args.year,
+                args.framework,
+                entered,
+                warehouse=wh,
+                on_notice=lambda m: console.print(f"[yellow]{m}[/yellow]"),
+            )
+    except (SC.ScoreError, W.WarehouseError) as e:
+        console.print(f"[red]未保存[/red]：{e.message}", soft_wrap=True)
+        return e.exit_code
+    except BuildFailed as e:
+        console.print(f"[red]未保存：构建失败（{e.stage}）[/red]：{e.message}。仓库保持不变。")
+        return e.exit_code
+    for issue in res["issues"]:
+        console.print(
+            f"[red]{issue['级别']}[/red] {issue['文件']} 第 {issue['行']} 行 {issue['列']}：{issue['原因']}"
+        )
+    if any(o["status"] == "refused" for o in res["outcomes"]):
+        console.print("[red]评分提交被拒绝，未导入[/red]")
+        return EXIT_INPUT_REFUSED
+    for code, name, score, weight in res["entered"]:
+        console.print(
+            f"已保存：{code} {name} {N.score(Decimal(score))} 分（分值 {N.score(Decimal(weight))}）"
+        )
+    _print_scores(wh)
+    return EXIT_OK
+
+
+def add_score_parser(sub) -> argparse.ArgumentParser:
+    s = sub.add_parser(
+        "score",
+        help="评价人评分：给部门年度的人工评分指标打分并写明依据",
+        description="给一个部门年度在某评价体系下的人工评分指标打分（不超过分值）并写明依据，评分人记为当前用户。"
+        "评分作为 qualitative_scores 提交（评价人评分-部门-年度-体系）导入，与其他提交一样保存在 submissions/、"
+        "记入 audit.submissions 并重新构建。不给评分时列出人工评分指标及其当前评分。",
+        epilog=exit_codes_epilog(0, 1, 2, 4, 5, 7),
+    )
+    s.add_argument("dept", metavar="部门编码")
+    s.add_argument("year", type=int, metavar="年度")
+    s.add_argument("framework", metavar="评价体系")
+    s.add_argument("scores", nargs="*", metavar="指标=得分", help="如 A11=3；可给多个")
+    s.add_argument(
+        "--evidence", "-e", action="append", metavar="指标=依据", help="每个评分的依据（必填），可重复"
+    )
+    s.add_argument("--list", action="store_true", help="列出人工评分指标及当前评分")
+    s.add_argument(
+        "--warehouse",
+        "-w",
+        metavar="文件",
+        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
+    )
+    s.set_defaults(func=cmd_score)
+    return s
+
+
 def add_workflow_parsers(sub) -> None:
     """Register the workflow's subcommands on jixiao's subparsers."""
     add_ack_parser(sub)
     add_submit_parser(sub)
+    add_score_parser(sub)

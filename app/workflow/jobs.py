@@ -63,6 +63,8 @@ def start(kind: str, params: dict, warehouse: Path, actor: str) -> Path:
     """Start a job of `kind` (a key of RUNNERS) in a new process; returns its folder at once.
 
     `params` must be JSON-serialisable. The process outlives the page that started it."""
+    from app.workflow import scores, submissions  # noqa: F401  (they register their runners)
+
     if kind not in RUNNERS:
         raise ValueError(f"unknown job kind {kind!r}")
     job = jobs_dir(warehouse) / (datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6])
@@ -188,5 +190,8 @@ def run(job: Path) -> int:
 
 
 if __name__ == "__main__":
+    # run through the imported module, not __main__: the runners register themselves in app.workflow.jobs
+    from app.workflow.jobs import run as _run
+
     with contextlib.suppress(KeyboardInterrupt):
-        sys.exit(run(Path(sys.argv[1])))
+        sys.exit(_run(Path(sys.argv[1])))
