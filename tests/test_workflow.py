@@ -527,3 +527,96 @@ def test_scoring_page_saves_a_score_and_shows_the_new_total(wh):
     assert not at.exception, [e.value for e in at.exception]
     assert [m.value for m in at.metric] == ["92", "优", "20"]
     assert any("已保存：B42 资产管理安全性 2 分。总分已重新计算。" in s.value for s in at.success)
+
+
+# ---------------------------------------------------------------------------
+# D. 报送情况 (marts.fct_submission_coverage + audit.ingest_rejects)
+
+
+def _without(src: Path, dst: Path, dept: str) -> Path:
+    """A copy of a CSV submission folder with every row of `dept` removed (its encoding kept)."""
+    dst.mkdir(parents=True)
+    for f in src.iterdir():
+        raw = f.read_bytes()
+        enc = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else ("utf-8" if _utf8(raw) else "gb18030")
+        lines = raw.decode(enc).splitlines(keepends=True)
+        kept = [ln for ln in lines if ln.split(",", 1)[0] != dept]
+        (dst / f.name).write_bytes("".join(kept).encode(enc))
+    return dst
+
+
+def _utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def coverage_warehouse(yanfeng_warehouse, tmp_path_factory) -> Path:
+    """The worked example, the demo region 430405 in 2022, and its 2023 submission without 430405-housing;
+    then a refused upload."""
+    from conftest import build_warehouse
+
+    folder = tmp_path_factory.mktemp("coverage")
+    live = _copy(yanfeng_warehouse, folder / "live")
+    sub23 = _without(DEMO / "430405-2023", folder / "in" / "430405-2023", "430405-housing")
+    res = build_warehouse(live, DEMO / "430405-2022", sub23, run_checks=False)
+    assert [o.status for o in res.outcomes] == ["loaded", "loaded"], [
+        str(i) for o in res.outcomes for i in o.issues
+    ]
+    res = build_warehouse(live, BROKEN, run_checks=False)
+    assert [o.status for o in res.outcomes] == ["refused"]
+    return live
+
+
+def test_submission_coverage_mart_says_who_submitted_what_and_who_is_missing(coverage_warehouse):
+    wh = coverage_warehouse
+    status = query(
+        wh,
+        "select fiscal_year, dept_year_status, count(distinct dept_code) from marts.fct_submission_coverage "
+        "where region_code = '430405' group by all order by all",
+    )
+    assert status == [(2022, "complete", 6), (2023, "complete", 5), (2023, "missing", 1)]
+    assert query(
+        wh,
+        "select template_name, submitted, submission_id, row_count from marts.fct_submission_coverage "
+        "where dept_code = '430405-housing' and fiscal_year = 2023 and template_name in ('departments', 'budget_ledger')",
+    ) == [("departments", False, None, 0), ("budget_ledger", False, None, 0)]
+    hrss = query(
+        wh,
+        "select template_name, submitted, submission_id from marts.fct_submission_coverage "
+        "where dept_code = ? and fiscal_year = 2023 order by template_order",
+        [HRSS],
+    )
+    assert [t for t, ok, _ in hrss if not ok] == ["monthly_execution", "performance_targets"]
+    assert {s for _, ok, s in hrss if ok} == {"yanfeng-2023"}
+
+
+def test_submission_status_page_lists_the_missing_department_and_the_refused_submission(
+    coverage_warehouse, monkeypatch
+):
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(coverage_warehouse))
+    at = _app("views/submission_status.py")
+    at.selectbox(key="ss_year").set_value(2023).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("应报部门", "7"),
+        ("已报送", "6"),
+        ("缺少必需模板", "0"),
+        ("未报送", "1"),
+    ]
+    matrix = at.dataframe[0].value
+    housing = matrix[matrix["部门编码"] == "430405-housing"].iloc[0]
+    assert (
+        housing["报送状态"] == "未报送"
+        and housing["预算指标执行台账"] == "缺（必需）"
+        and housing["结转结余"] == "—"
+    )
+    assert matrix[matrix["部门编码"] == HRSS].iloc[0]["预算指标执行台账"] == "✓ yanfeng-2023"
+    refused = at.dataframe[1].value
+    assert refused[["提交", "错误数", "原因", "之后是否已导入更正版"]].values.tolist() == [
+        ["submission", 1, "金额列不能带 %", "否"]
+    ]
+    assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 Excel"] * 2

@@ -37,6 +37,12 @@ PAGES += [
     st.Page("views/upload.py", title="上传提交", icon=":material/cloud_upload:", url_path="upload"),
     st.Page("views/scoring.py", title="评价人评分", icon=":material/rate_review:", url_path="scoring"),
     st.Page(
+        "views/submission_status.py",
+        title="报送情况",
+        icon=":material/checklist:",
+        url_path="submission-status",
+    ),
+    st.Page(
         "views/finding_review.py", title="核对发现处理", icon=":material/task_alt:", url_path="finding-review"
     ),
 ]
