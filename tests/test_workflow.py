@@ -620,3 +620,34 @@ def test_submission_status_page_lists_the_missing_department_and_the_refused_sub
         ["submission", 1, "金额列不能带 %", "否"]
     ]
     assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 Excel"] * 2
+
+
+# ---------------------------------------------------------------------------
+# E. 操作记录
+
+
+def test_operation_log_records_who_did_what_and_when(wh, tmp_path, capsys):
+    fid, dept, year, item = _warning(wh)
+    assert main(["ack", fid, "--status", "确认无误", "--note", "分母为 0 是实情"]) == 0
+    assert main(["submit", str(_zip(BROKEN, tmp_path / "更正.zip"))]) == 2
+    capsys.readouterr()
+    assert main(["log"]) == 0
+    out = capsys.readouterr().out
+    me = W_actor()
+    assert "操作记录（最新的在前，共 2 条）" in out
+    assert out.index("上传 更正：已加载 0，未变化 0，已拒绝 1") < out.index(
+        f"核对发现标记为“确认无误”：{dept} {year} {item}"
+    )
+    assert query(wh, "select actor, kind from audit.operations order by op_seq") == [
+        (me, "ack"),
+        (me, "upload"),
+    ]
+    # each entry was written in the swap of the change it records: its run is that build's
+    runs = query(wh, "select o.run_id in (select run_id from audit.ingest_runs) from audit.operations o")
+    assert runs == [(True,), (True,)]
+
+    at = _app("views/operations.py")
+    shown = at.dataframe[0].value
+    assert shown[["操作人", "操作"]].values.tolist() == [[me, "上传提交"], [me, "核对发现处理"]]
+    at.multiselect(key="op_kinds").set_value(["ack"]).run()
+    assert at.dataframe[0].value["内容"].tolist() == [f"核对发现标记为“确认无误”：{dept} {year} {item}"]

@@ -295,8 +295,61 @@ def add_score_parser(sub) -> argparse.ArgumentParser:
     return s
 
 
+def cmd_log(args: argparse.Namespace) -> int:
+    """jixiao log: the operation log, newest first."""
+    import contextlib
+
+    import duckdb
+
+    from app.errors import EXIT_NOT_FOUND
+    from app.workflow.schema import OPERATION_KINDS
+
+    wh = _warehouse(args)
+    if not wh.exists():
+        console.print(f"[red]仓库不存在：{wh}[/red]。先运行 jixiao build。")
+        return EXIT_NOT_FOUND
+    with contextlib.closing(W.connect_readonly(wh)) as con:
+        try:
+            rows = con.execute(
+                "select done_at, actor, kind, summary from audit.operations "
+                "where ? is null or kind = ? order by op_seq desc limit ?",
+                [args.kind, args.kind, args.limit],
+            ).fetchall()
+        except duckdb.CatalogException:
+            rows = []  # a warehouse built before the operation log existed: nothing recorded yet
+    t = Table(title=f"操作记录（最新的在前，共 {len(rows)} 条）")
+    t.add_column("时间", no_wrap=True)
+    for c in ("操作人", "操作", "内容"):
+        t.add_column(c, overflow="fold")
+    for at, actor, kind, summary in rows:
+        t.add_row(f"{at:%Y-%m-%d %H:%M:%S}", actor, OPERATION_KINDS.get(kind, kind), summary)
+    console.print(t)
+    return EXIT_OK
+
+
+def add_log_parser(sub) -> argparse.ArgumentParser:
+    from app.workflow.schema import OPERATION_KINDS
+
+    s = sub.add_parser(
+        "log",
+        help="操作记录：上传、评分、核对发现处理与批量报告（谁、何时、做了什么）",
+        description="列出仓库 audit.operations 中的操作记录，最新的在前。",
+    )
+    s.add_argument("--kind", choices=list(OPERATION_KINDS), help="只列出这种操作")
+    s.add_argument("--limit", type=int, default=50, metavar="N", help="最多列出 N 条（默认 50）")
+    s.add_argument(
+        "--warehouse",
+        "-w",
+        metavar="文件",
+        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
+    )
+    s.set_defaults(func=cmd_log)
+    return s
+
+
 def add_workflow_parsers(sub) -> None:
     """Register the workflow's subcommands on jixiao's subparsers."""
     add_ack_parser(sub)
     add_submit_parser(sub)
     add_score_parser(sub)
+    add_log_parser(sub)
