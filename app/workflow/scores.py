@@ -169,7 +169,9 @@ def save_scores(
     actor = actor or current_actor()
     data, done = scores_csv(wh, dept, year, framework, entered, actor)
     staged = submissions.stage([("qualitative_scores.csv", data)], wh, submission_id(dept, year, framework))
-    summary = f"评价人评分：{dept} {year} 年 {framework}：" + "，".join(f"{c} {s} 分" for c, _, s, _ in done)
+    summary = f"评价人评分：{dept} {year} 年 {framework}：" + "，".join(
+        f"{c} {N.score(s)} 分" for c, _, s, _ in done
+    )
     out = submissions.load(
         staged, wh, actor=actor, kind="score", summary=summary, on_stage=on_stage, on_notice=on_notice
     )

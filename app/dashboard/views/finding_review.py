@@ -53,9 +53,9 @@ table = pd.DataFrame(
         "年度": sel.fiscal_year,
         "部门": sel.dept_name.fillna(sel.dept_code),
         "核对对象": sel.item,
-        "说明": sel.message,
         "处理状态": ack_label(sel),
         "处理说明": sel.ack_note,
+        "说明": sel.message,
     }
 ).reset_index(drop=True)
 ui.table(

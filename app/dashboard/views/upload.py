@@ -69,8 +69,10 @@ def _result(r: dict) -> None:
 
 job_panel("upload", _result)
 
+# a new key after each upload empties the picker, so the same files are not sent twice by mistake
+n_up = st.session_state.get("_up_round", 0)
 files = st.file_uploader(
-    "选择文件", type=["xlsx", "xlsm", "csv", "zip"], accept_multiple_files=True, key="up_files"
+    "选择文件", type=["xlsx", "xlsm", "csv", "zip"], accept_multiple_files=True, key=f"up_files_{n_up}"
 )
 csv_name = st.text_input(
     "CSV 提交的名称", key="up_name", placeholder="默认 上传-<时间>；同名再次上传即为更正版", max_chars=80
@@ -82,6 +84,7 @@ if st.button("校验并导入", type="primary", disabled=not files, key="up_go")
     except S.UploadRefused as e:
         st.error(f"未导入：{e.message}")
     else:
+        st.session_state["_up_round"] = n_up + 1
         start_job(
             "upload",
             "upload",
