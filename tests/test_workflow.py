@@ -651,3 +651,81 @@ def test_operation_log_records_who_did_what_and_when(wh, tmp_path, capsys):
     assert shown[["操作人", "操作"]].values.tolist() == [[me, "上传提交"], [me, "核对发现处理"]]
     at.multiselect(key="op_kinds").set_value(["ack"]).run()
     assert at.dataframe[0].value["内容"].tolist() == [f"核对发现标记为“确认无误”：{dept} {year} {item}"]
+
+
+# ---------------------------------------------------------------------------
+# F. 批量报告
+
+
+def test_report_batch_zips_every_report_of_the_region_year_with_a_summary(wh, tmp_path, capsys):
+    import io
+    import zipfile
+
+    import openpyxl
+
+    out = tmp_path / "雁峰区.zip"
+    assert (
+        main(
+            [
+                "report-batch",
+                "--region",
+                "430406",
+                "--year",
+                "2023",
+                "--format",
+                "md",
+                "--format",
+                "docx",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert f"已生成：{out}（1 个部门 × md、docx，共 2 份报告，另有 汇总.xlsx）" in capsys.readouterr().out
+    with zipfile.ZipFile(out) as z:
+        names = sorted(z.namelist())
+        assert names == [
+            "docx/430406-hrss_2023_hn_dept_overall.docx",
+            "md/430406-hrss_2023_hn_dept_overall.md",
+            "汇总.xlsx",
+        ]
+        report = z.read("md/430406-hrss_2023_hn_dept_overall.md").decode("utf-8")
+        ws = openpyxl.load_workbook(io.BytesIO(z.read("汇总.xlsx"))).active
+    assert "雁峰区人力资源和社会保障局" in report and "90" in report
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows[2]
+    row = dict(zip(header, rows[3], strict=True))
+    assert (row["部门编码"], row["总分"], row["等级"], row["等级仅基于部分指标"], row["错误"]) == (
+        HRSS,
+        90,
+        "优",
+        "否",
+        4,
+    )
+    assert query(wh, "select kind, summary from audit.operations") == [
+        ("report_batch", "批量报告：区划 430406 2023 年 hn_dept_overall，1 个部门 × md、docx")
+    ]
+    assert main(["report-batch", "--region", "999999", "--year", "2023", "-o", str(tmp_path / "x.zip")]) == 7
+    assert "区划 999999 2023 年在评价体系 hn_dept_overall 下没有评分结果" in capsys.readouterr().out
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_batch_page_builds_the_zip_in_a_job(wh):
+    from app.workflow import jobs
+
+    at = _app("views/batch.py")
+    at.multiselect(key="bt_formats").set_value(["md"]).run()
+    at.button(key="bt_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    state = jobs.wait(Path(at.session_state["_job_batch"]), 300)
+    assert state["state"] == "done", state
+    z = Path(state["result"]["zip"])
+    assert (
+        z.parent.parent == jobs.jobs_dir(wh)
+        and z.name == "评价报告_湖南省衡阳市雁峰区_2023_hn_dept_overall.zip"
+    )
+    at.run()
+    at.run()
+    assert any("已生成 1 个部门 × md，共 1 份报告，另有汇总表。" in s.value for s in at.success)
+    assert "下载 ZIP" in [b.label for b in at.get("download_button")]

@@ -347,9 +347,63 @@ def add_log_parser(sub) -> argparse.ArgumentParser:
     return s
 
 
+def cmd_report_batch(args: argparse.Namespace) -> int:
+    """jixiao report-batch --region R --year Y [--framework F] --format docx … --out 文件.zip."""
+    from app.workflow import batch as B
+
+    wh = _warehouse(args)
+    out = Path(args.out).expanduser().resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with console.status("生成报告 …") as status:
+            res = B.region_batch(
+                args.region,
+                args.year,
+                args.framework,
+                args.format or ["docx"],
+                out,
+                warehouse=wh,
+                on_progress=lambda frac, msg: status.update(f"{msg} …（{frac:.0%}）"),
+            )
+    except (B.BatchError, W.WarehouseError) as e:
+        console.print(f"[red]未生成[/red]：{e.message}", soft_wrap=True)
+        return e.exit_code
+    console.print(
+        f"已生成：{res['zip']}（{res['departments']} 个部门 × {'、'.join(res['formats'])}，共 {res['reports']} 份报告，另有 {B.SUMMARY_NAME}）",
+        soft_wrap=True,
+    )
+    return EXIT_OK
+
+
+def add_report_batch_parser(sub) -> argparse.ArgumentParser:
+    from app.workflow.batch import FORMATS
+
+    s = sub.add_parser(
+        "report-batch",
+        help="批量报告：一个区划一个年度的全部评价报告打包为 ZIP，附汇总表",
+        description="为一个区划、一个年度、一个评价体系下的每个部门生成评价报告（可选多种格式），连同汇总表"
+        "（总分、等级、等级是否仅基于部分指标、核对发现数）打包为一个 ZIP。",
+        epilog=exit_codes_epilog(0, 7),
+    )
+    s.add_argument("--region", required=True, metavar="区划编码")
+    s.add_argument("--year", required=True, type=int, metavar="年度")
+    s.add_argument("--framework", default="hn_dept_overall", metavar="评价体系", help="默认 hn_dept_overall")
+    s.add_argument("--format", action="append", choices=FORMATS, help="报告格式，可重复（默认 docx）")
+    s.add_argument("--out", "-o", required=True, metavar="文件.zip")
+    s.add_argument(
+        "--warehouse",
+        "-w",
+        metavar="文件",
+        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
+    )
+    s.set_defaults(func=cmd_report_batch)
+    return s
+
+
 def add_workflow_parsers(sub) -> None:
     """Register the workflow's subcommands on jixiao's subparsers."""
     add_ack_parser(sub)
     add_submit_parser(sub)
     add_score_parser(sub)
     add_log_parser(sub)
+    add_report_batch_parser(sub)

@@ -63,7 +63,7 @@ def start(kind: str, params: dict, warehouse: Path, actor: str) -> Path:
     """Start a job of `kind` (a key of RUNNERS) in a new process; returns its folder at once.
 
     `params` must be JSON-serialisable. The process outlives the page that started it."""
-    from app.workflow import scores, submissions  # noqa: F401  (they register their runners)
+    from app.workflow import batch, scores, submissions  # noqa: F401  (they register their runners)
 
     if kind not in RUNNERS:
         raise ValueError(f"unknown job kind {kind!r}")
@@ -162,7 +162,7 @@ def register(kind: str, runner: Callable[[dict, str, Path, Progress], dict]) -> 
 def run(job: Path) -> int:
     """The job process: run the request, record done (with the result) or failed (with one line)."""
     from app.errors import JixiaoError
-    from app.workflow import scores, submissions  # noqa: F401  (they register their runners)
+    from app.workflow import batch, scores, submissions  # noqa: F401  (they register their runners)
 
     req = json.loads((job / "request.json").read_text(encoding="utf-8"))
     warehouse = Path(req["warehouse"])
