@@ -729,3 +729,52 @@ def test_batch_page_builds_the_zip_in_a_job(wh):
     at.run()
     assert any("已生成 1 个部门 × md，共 1 份报告，另有汇总表。" in s.value for s in at.success)
     assert "下载 ZIP" in [b.label for b in at.get("download_button")]
+
+
+# ---------------------------------------------------------------------------
+# G. 对比
+
+
+def test_compare_page_puts_departments_side_by_side_with_the_region_median(coverage_warehouse, monkeypatch):
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(coverage_warehouse))
+    wh = coverage_warehouse
+    at = _app("views/compare.py")
+    at.selectbox(key="cmp_year").set_value(2023).run()
+    a, b = "430405-culture", "430405-nr"
+    at.multiselect(key="cmp_depts").set_value([a, b]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    names = dict(
+        query(wh, "select dept_code, dept_name from marts.dim_department where dept_code in (?, ?)", [a, b])
+    )
+    total, level1, indicators, rates = (d.value for d in at.dataframe)
+    expected = query(
+        wh,
+        "select dept_code, total_score, grade from marts.fct_department_scores "
+        "where fiscal_year = 2023 and framework_code = 'hn_dept_overall' and dept_code in (?, ?)",
+        [a, b],
+    )
+    got = dict(zip(total["部门"], zip(total["总分"], total["等级"], strict=True), strict=True))
+    assert got == {names[d]: (float(s), g) for d, s, g in expected}
+    l1 = query(
+        wh,
+        "select level1_code || ' ' || level_name, score from marts.fct_level1_scores "
+        "where fiscal_year = 2023 and framework_code = 'hn_dept_overall' and dept_code = ? and coalesce(project_code, '') = ''",
+        [b],
+    )
+    assert dict(zip(level1["指标"], level1[names[b]], strict=True)) == {k: float(v) for k, v in l1}
+    assert (
+        len(indicators)
+        == query(
+            wh,
+            "select count(*) from marts.fct_indicator_scores where fiscal_year = 2023 and framework_code = 'hn_dept_overall' "
+            "and dept_code = ? and project_code = ''",
+            [a],
+        )[0][0]
+    )
+    median = query(
+        wh,
+        "select median_value from marts.fct_region_year_indicator_values where framework_code = 'hn_dept_overall' "
+        "and fiscal_year = 2023 and region_code = '430405' and indicator_code = 'B11'",
+    )[0][0]
+    row = rates[rates["指标"].str.startswith("B11 ")].iloc[0]
+    assert row["湖南省衡阳市珠晖区中位数"] == float(median)

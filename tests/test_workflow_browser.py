@@ -4,8 +4,8 @@ On a served copy of the worked example (雁峰区人社局 2023, total 90):
 1. 上传提交: a broken submission (a zip) shows its rejected row; a good workbook (the demo's 430408-2023.xlsx,
    9 departments of 蒸湘区) loads and 总览 counts them;
 2. 评价人评分: B42 0 → 2 points, the total goes 90 → 92;
-3. 核对发现处理: a finding acknowledged as 待整改 is still marked after a `jixiao build --rebuild`, which the
-   open page picks up by itself.
+3. 核对发现处理: a finding acknowledged as 待整改 is still marked after a `jixiao build --rebuild`;
+4. 批量报告: the ZIP of 蒸湘区's 9 reports (Word and Markdown) downloaded, one report read from it.
 Screenshots: tests/artifacts/workflow-*.png. The repository is not written (the served warehouse, the jobs
 and the submissions store are in a temporary folder).
 """
@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from conftest import query
 from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, RENDERED, _free_port, _get, _metric, _problems
+
+from app import numbers as N
 
 pytestmark = pytest.mark.browser
 
@@ -213,6 +215,37 @@ def test_acknowledge_a_finding_and_see_it_marked_after_a_rebuild(served, page):
         "ack",
     ]
     _shot(page, "workflow-operations.png")
+
+
+def test_download_a_region_zip_and_open_one_report_from_it(served, page, tmp_path):
+    url, live = served
+    _open(page, url + "/batch")
+    page.locator(".st-key-bt_region").click()
+    page.get_by_role("option", name="湖南省衡阳市蒸湘区（430408）").click()
+    page.wait_for_function(RENDERED, timeout=60_000)
+    page.locator(".st-key-bt_formats").click()
+    page.get_by_role("option", name="Markdown").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function(RENDERED, timeout=60_000)
+    page.get_by_role("button", name="生成报告").click()
+    page.get_by_text("已生成 9 个部门 × docx、md，共 18 份报告，另有汇总表。").wait_for(timeout=LONG)
+    page.wait_for_function(RENDERED, timeout=60_000)
+    _shot(page, "workflow-batch.png")
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="下载 ZIP").click()
+    z = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(z)
+    assert z.name == "评价报告_湖南省衡阳市蒸湘区_2023_hn_dept_overall.zip"
+    with zipfile.ZipFile(z) as zf:
+        names = zf.namelist()
+        assert len([n for n in names if n.startswith("docx/")]) == 9 and "汇总.xlsx" in names
+        report = zf.read("md/430408-science_2023_hn_dept_overall.md").decode("utf-8")
+    name, total = query(
+        live,
+        "select d.dept_name, s.total_score from marts.fct_department_scores s join marts.dim_department d using (dept_code) "
+        "where dept_code = '430408-science' and fiscal_year = 2023 and framework_code = 'hn_dept_overall'",
+    )[0]
+    assert name in report and f"评价得分为 **{N.score(total)} 分**" in report
 
 
 def test_the_repository_was_not_written():

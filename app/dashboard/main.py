@@ -45,6 +45,7 @@ PAGES += [
     st.Page(
         "views/finding_review.py", title="核对发现处理", icon=":material/task_alt:", url_path="finding-review"
     ),
+    st.Page("views/compare.py", title="对比", icon=":material/compare_arrows:", url_path="compare"),
     st.Page("views/batch.py", title="批量报告", icon=":material/folder_zip:", url_path="batch"),
     st.Page("views/operations.py", title="操作记录", icon=":material/history:", url_path="operations"),
 ]
