@@ -339,6 +339,40 @@ def test_submit_loads_a_workbook_stores_it_and_a_full_rebuild_from_the_store_has
     )
 
 
+def test_two_uploads_at_once_queue_and_neither_is_lost(wh, tmp_path):
+    """Two upload jobs started together: the build lock runs them one after the other; the file swapped in
+    last holds both (had they clashed, the second swap would have dropped the first's rows)."""
+    from app.workflow import jobs
+    from app.workflow import submissions as S
+
+    started = []
+    for name in ("甲", "乙"):
+        z = _zip(BROKEN, tmp_path / f"{name}.zip")
+        staged = S.stage([(z.name, z.read_bytes())], wh)
+        params = {
+            "upload_id": staged.upload_id,
+            "folder": str(staged.folder),
+            "submissions": [str(p) for p in staged.submissions],
+        }
+        started.append(jobs.start("upload", params, wh, name))
+    states = [jobs.wait(j, 600) for j in started]
+    assert [s["state"] for s in states] == ["done", "done"], states
+    runs = {s["result"]["run_id"] for s in states}
+    assert len(runs) == 2
+    assert sorted(query(wh, "select actor, run_id from audit.operations order by 1")) == sorted(
+        (n, s["result"]["run_id"]) for n, s in zip(("甲", "乙"), states, strict=True)
+    )
+    assert query(
+        wh, "select count(distinct run_id) from audit.ingest_rejects where run_id in (?, ?)", list(runs)
+    ) == [(2,)]
+    spans = query(
+        wh,
+        "select started_at, finished_at from audit.ingest_runs where run_id in (?, ?) order by started_at",
+        list(runs),
+    )
+    assert spans[0][1] <= spans[1][0]  # the second ingest started after the first had finished
+
+
 # ---------------------------------------------------------------------------
 # C. evaluator scores (jixiao score; the 评价人评分 page runs the same code in a job)
 
