@@ -191,6 +191,7 @@ def test_acknowledge_a_finding_and_see_it_marked_after_a_rebuild(served, page):
 
     # a rebuild from the command line; the open page reruns by itself when the new file lands
     ino = live.stat().st_ino
+    stamp = page.get_by_text("更新于").first.inner_text()
     r = subprocess.run(
         [sys.executable, "-m", "app.cli", "build", "--rebuild", "--warehouse", str(live), "--skip-checks"],
         cwd=ROOT,
@@ -199,6 +200,13 @@ def test_acknowledge_a_finding_and_see_it_marked_after_a_rebuild(served, page):
     )
     assert r.returncode == 0, r.stdout[-2000:]
     assert live.stat().st_ino != ino
+    # no reload: the page notices the new file (app/dashboard/refresh.py) and shows its time
+    page.wait_for_function(
+        "(old) => [...document.querySelectorAll('[data-testid=stSidebar] p')]"
+        ".some(p => p.innerText.includes('更新于') && p.innerText !== old)",
+        arg=stamp,
+        timeout=30_000,
+    )
     _open(page, url + "/finding-review")
     _show_warnings(page)
     assert _metric(page, "已处理") == "5"
