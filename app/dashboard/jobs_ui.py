@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.dashboard import data
+from app.dashboard import data, ui
 from app.workflow import jobs
 from app.workflow.actor import current_actor
 
@@ -43,18 +43,18 @@ def job_panel(key: str, render_result: Callable[[dict], None], poll: float = 1.0
                 st.session_state[f"_job_{key}_seen"] = True
                 st.rerun()  # the whole app: the new warehouse version, fresh caches, a still panel
             if state["state"] == "failed":
-                st.error(f"未完成：{state.get('error', '')}", icon=":material/error:")
+                st.error(f"未完成：{ui.md(state.get('error', ''))}", icon=":material/error:")
             else:
                 render_result(state.get("result") or {})
             return
         st.progress(float(state.get("progress") or 0.0), text=f"{state.get('stage_zh', '')} …")
         if state.get("message"):
-            st.caption(state["message"])
+            st.caption(ui.md(state["message"]))
 
     if (job_state(key) or {}).get("state") in ("done", "failed") and st.session_state.get(f"_job_{key}_seen"):
         state = job_state(key)
         if state["state"] == "failed":
-            st.error(f"未完成：{state.get('error', '')}", icon=":material/error:")
+            st.error(f"未完成：{ui.md(state.get('error', ''))}", icon=":material/error:")
         else:
             render_result(state.get("result") or {})
         return

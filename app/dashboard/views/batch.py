@@ -45,7 +45,7 @@ summary = data.q(
        order by s.total_score desc nulls last, s.dept_code""",
     (region, year, f.framework),
 )
-st.caption(f"{names[region]} · {year} 年 · {f.framework_name}：{len(summary)} 个部门")
+st.caption(f"{ui.md(names[region])} · {year} 年 · {ui.md(f.framework_name)}：{len(summary)} 个部门")
 
 
 def _result(r: dict) -> None:
@@ -84,4 +84,4 @@ if st.button("生成报告", type="primary", disabled=summary.empty or not forma
     )
     st.rerun()
 if summary.empty:
-    ui.no_data(f"{names[region]} {year} 年在 {f.framework_name} 下没有评分结果。")
+    ui.no_data(f"{ui.md(names[region])} {year} 年在 {ui.md(f.framework_name)} 下没有评分结果。")

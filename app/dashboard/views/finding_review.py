@@ -73,7 +73,9 @@ job_panel(
     "ack",
     lambda r: st.success(
         f"已标记 {len(r.get('acked', []))} 条为“{(r.get('acked') or [{}])[0].get('status', '')}”："
-        + "；".join(f"{a['dept_code']} {a['fiscal_year']} {a['item']}" for a in r.get("acked", [])),
+        + "；".join(
+            f"{ui.md(a['dept_code'])} {a['fiscal_year']} {ui.md(a['item'])}" for a in r.get("acked", [])
+        ),
         icon=":material/check_circle:",
     ),
 )

@@ -60,7 +60,7 @@ m[2].metric("人工评分指标", f"{len(manual)}")
 job_panel(
     "score",
     lambda r: (
-        st.error("评分提交被拒绝：" + "；".join(i["原因"] for i in r.get("issues", [])))
+        st.error("评分提交被拒绝：" + "；".join(ui.md(i["原因"]) for i in r.get("issues", [])))
         if any(o["status"] == "refused" for o in r.get("outcomes", []))
         else st.success(
             "已保存："
@@ -75,7 +75,7 @@ if manual.empty:
     st.info(f"{ui.md(f.framework_name)} 没有人工评分指标。")
     st.stop()
 
-st.subheader(f"{names[dept]} · {year} 年 · {f.framework_name}")
+st.subheader(f"{ui.md(names[dept])} · {year} 年 · {ui.md(f.framework_name)}")
 with st.form(f"sc_form_{dept}_{year}_{f.framework}"):
     entries = {}
     for r in manual.itertuples():

@@ -73,7 +73,7 @@ matrix = (
         }
     )
 )
-st.subheader(f"{f.region_name} · {year} 年")
+st.subheader(f"{ui.md(f.region_name)} · {year} 年")
 ui.table(
     matrix,
     "ss_matrix",

@@ -30,12 +30,13 @@ def _result(r: dict) -> None:
     if refused:
         st.error(
             f"{refused} 个提交被拒绝，未导入任何数据："
-            + "、".join(outs.submission_id[outs.status == "refused"]),
+            + "、".join(map(ui.md, outs.submission_id[outs.status == "refused"])),
             icon=":material/block:",
         )
     if loaded:
         st.success(
-            f"已导入 {loaded} 个提交，仓库已更新：" + "、".join(outs.submission_id[outs.status == "loaded"]),
+            f"已导入 {loaded} 个提交，仓库已更新："
+            + "、".join(map(ui.md, outs.submission_id[outs.status == "loaded"])),
             icon=":material/check_circle:",
         )
     if not refused and not loaded:
@@ -82,7 +83,7 @@ if st.button("校验并导入", type="primary", disabled=not files, key="up_go")
     try:
         staged = S.stage([(f.name, f.getvalue()) for f in files], data.warehouse_path(), csv_name or None)
     except S.UploadRefused as e:
-        st.error(f"未导入：{e.message}")
+        st.error(f"未导入：{ui.md(e.message)}")
     else:
         st.session_state["_up_round"] = n_up + 1
         start_job(
