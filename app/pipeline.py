@@ -28,6 +28,7 @@ import duckdb
 from app import warehouse as W
 from app.dbt import DbtResult, dbt_build
 from app.errors import BuildFailed
+from app.workflow.hooks import after_dbt
 from ingest.load import Coverage, LoadOutcome, known_departments, load_submission, record_issues
 from ingest.schema import ensure_schema
 from ingest.submission import FrameworkCatalog, Submission, check_submission, parse_submission
@@ -138,6 +139,7 @@ def build(
     on_stage: Callable[[str], None] | None = None,
     on_submission: Callable[[LoadOutcome], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
+    edit: Callable[[duckdb.DuckDBPyConnection, BuildResult], None] | None = None,
 ) -> BuildResult:
     """Ingest `inputs` ((path, submission_id or None) pairs) and rebuild; swap in only on success.
 
@@ -149,6 +151,9 @@ def build(
     holds or changed the live file), StorageError (disk full, read-only folder, no permission),
     WarehouseUnreadable (the live file is corrupt). In every case the live file is as it was and no
     partial file is left. `on_notice` gets one-line messages (e.g. waiting for a writer).
+
+    `edit(con, result)` runs on the copy after dbt and before the checks, inside the build lock: a workflow
+    write (an acknowledgement, the operation log; app/workflow/) lands in this same swap or not at all.
     """
     live = (warehouse or W.default_warehouse()).resolve()
     run_id = new_run_id()
@@ -184,6 +189,7 @@ def build(
                         if code is not None:
                             raise W.storage_error(code, live.parent)
                         raise BuildFailed("dbt build", "dbt build 失败", result.dbt)
+                after_dbt(work, result, edit)
                 if run_checks and _marts_exist(work):
                     stage("checks")
                     t2 = time.perf_counter()

@@ -5,9 +5,9 @@
     expectations/checkpoint.py     run_checkpoint(warehouse_file, run_id): one GX checkpoint over every
                                    suite, Data Docs beside the warehouse, results in audit.check_runs /
                                    audit.check_results
-    expectations/expected_findings.csv
-                                   error findings a bureau has acknowledged ("expected"): the findings
-                                   suite reports every other error finding
+    audit.finding_acks             error findings an analyst has acknowledged (jixiao ack, the 核对发现处理
+                                   page; app/workflow/acks.py): the findings suite reports every other
+                                   error finding
 
 Two kinds of suite:
 

@@ -416,8 +416,11 @@ def _parent_cycles(t: ParsedTable) -> list[Issue]:
 
 def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments: set[str]) -> None:
     issues = sub.issues
+    # an evaluator's scores alone (jixiao score, the 评价人评分 page) are complete without departments and a
+    # ledger: their departments must already be known (checked below)
+    scores_only = sub.present == {"qualitative_scores"}
     for req in (t for t in T.TEMPLATES.values() if t.required):
-        if req.name not in sub.present:
+        if req.name not in sub.present and not scores_only:
             issues.append(Issue(None, None, None, None, None, f"缺少必需的模板 {req.name}（{req.zh}）"))
     for req in ("departments", "budget_ledger"):
         t = sub.tables.get(req)

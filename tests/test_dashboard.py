@@ -631,7 +631,7 @@ def test_missing_warehouse_is_explained(tmp_path, monkeypatch):
 
 def test_submit_page_offers_the_fill_in_template_prefilled_with_the_region(wh):
     at = app("views/submit.py")
-    assert at.title[0].value == "报送与评价"
+    assert at.title[0].value == "填报模板"
     (button,) = [b for b in at.get("download_button") if b.label == "下载填报模板（.xlsx）"]
     assert button.proto.url.endswith(".xlsx")
     assert at.multiselect(key="tpl_years").value == [2024]  # the year after the warehouse's last

@@ -33,6 +33,7 @@ import streamlit as st
 
 from app import warehouse as W
 from app.errors import JixiaoError
+from app.workflow.schema import CURRENT_ACKS_SQL
 
 Version = tuple[str, int, int]  # (path, inode, mtime_ns)
 
@@ -484,11 +485,13 @@ def findings(
 ) -> pd.DataFrame:
     yrs = list(year_list or [])
     return q(
-        """select f.finding_id, f.dept_code, coalesce(f.dept_name, d.dept_name) as dept_name, d.region_name, f.fiscal_year,
+        f"""select f.finding_id, f.dept_code, coalesce(f.dept_name, d.dept_name) as dept_name, d.region_name, f.fiscal_year,
                   f.framework_code, f.project_code, f.check_code, f.check_name, f.check_category, f.severity,
                   f.severity_rank, f.item, f.expected, f.actual, f.difference, f.unit, f.message,
-                  f.submission_id, f.source_file, f.source_row
+                  f.submission_id, f.source_file, f.source_row,
+                  a.status as ack_status, a.note as ack_note, a.acked_by, a.acked_at
            from marts.fct_reconciliation_findings f left join marts.dim_department d using (dept_code)
+           left join ({CURRENT_ACKS_SQL}) a on a.finding_id = f.finding_id
            where (? is null or f.framework_code is null or f.framework_code = '' or f.framework_code = ?)
              and (len(?::int[]) = 0 or list_contains(?::int[], f.fiscal_year))
              and (? is null or d.region_code = ?)

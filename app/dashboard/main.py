@@ -16,13 +16,14 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from app.auth import login  # noqa: E402
-from app.dashboard import data, ui  # noqa: E402
+from app.dashboard import data, refresh, ui  # noqa: E402
 from app.errors import JixiaoError  # noqa: E402
 
 st.set_page_config(
     page_title="部门整体支出绩效评价看板", page_icon=":material/account_balance:", layout="wide"
 )
 
+# the pages, in the sidebar's two groups: reading the results, and the analysts' workflow (app/workflow/)
 PAGES = [
     st.Page(
         "views/overview.py", title="总览", icon=":material/leaderboard:", url_path="overview", default=True
@@ -30,10 +31,36 @@ PAGES = [
     st.Page("views/department.py", title="部门详情", icon=":material/apartment:", url_path="department"),
     st.Page("views/indicators.py", title="指标分析", icon=":material/grid_on:", url_path="indicators"),
     st.Page("views/trends.py", title="年度趋势", icon=":material/trending_up:", url_path="trends"),
+    st.Page("views/compare.py", title="对比", icon=":material/compare_arrows:", url_path="compare"),
     st.Page("views/findings.py", title="核对发现", icon=":material/fact_check:", url_path="findings"),
     st.Page("views/sql.py", title="SQL 查询", icon=":material/terminal:", url_path="sql"),
-    st.Page("views/submit.py", title="报送与评价", icon=":material/upload_file:", url_path="submit"),
 ]
+WORKFLOW_PAGES = [
+    st.Page("views/submit.py", title="填报模板", icon=":material/upload_file:", url_path="submit"),
+    st.Page(
+        "views/submission_status.py",
+        title="报送情况",
+        icon=":material/checklist:",
+        url_path="submission-status",
+    ),
+]
+# pages that change the warehouse: only for a user who may write (管理员; app/auth). jobs_ui.start_job
+# refuses the others too, so hiding the pages is not the only guard.
+WRITE_PAGES = [
+    st.Page("views/upload.py", title="上传提交", icon=":material/cloud_upload:", url_path="upload"),
+    st.Page("views/scoring.py", title="评价人评分", icon=":material/rate_review:", url_path="scoring"),
+    st.Page(
+        "views/finding_review.py", title="核对发现处理", icon=":material/task_alt:", url_path="finding-review"
+    ),
+    st.Page("views/batch.py", title="批量报告", icon=":material/folder_zip:", url_path="batch"),
+    st.Page("views/operations.py", title="操作记录", icon=":material/history:", url_path="operations"),
+]
+
+
+def navigation(user) -> dict[str, list]:
+    """The sidebar's page groups for `user` (app.auth.User)."""
+    workflow = WORKFLOW_PAGES + (WRITE_PAGES if user.can_write() else [])
+    return {"看板": PAGES, "报送与评价": workflow}
 
 
 def main() -> None:
@@ -51,11 +78,12 @@ def main() -> None:
     except JixiaoError as e:
         st.error(f"{e}。请稍后刷新页面。")
         st.stop()
-    nav = st.navigation(PAGES, position="sidebar")
+    nav = st.navigation(navigation(user), position="sidebar")
     with data.run_scope(read, restricted=user.restricted):
         try:
             st.session_state["_filters"] = ui.sidebar()
             nav.run()
+            refresh.watch()  # issue 17: pages refresh when a build swaps a new warehouse in
         except data.WarehouseUnavailable as e:
             st.error(f"{e}。请稍后刷新页面。")
 

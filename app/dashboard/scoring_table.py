@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from app.dashboard import data, exports, fmt
+from app.dashboard.ack_status import ack_label
 
 INDICATOR_COLUMNS = [
     "指标编码",
@@ -125,6 +126,7 @@ def findings_frame(fd: pd.DataFrame) -> pd.DataFrame:
             "说明": fd["message"],
             "来源文件": fd["source_file"],
             "行号": fd["source_row"],
+            "处理状态": ack_label(fd, with_note=True),
         }
     )
 

@@ -31,7 +31,22 @@ with labels (kind, code, label, sort_order) as (
     ('op', '>=', '不低于', 2),
     ('op', '<', '小于', 3),
     ('op', '<=', '不超过', 4),
-    ('op', '=', '等于', 5)
+    ('op', '=', '等于', 5),
+    -- the input templates (ingest/templates.py), in the template's order: 报送情况 (fct_submission_coverage)
+    ('template', 'departments', '部门信息', 1),
+    ('template', 'budget_ledger', '预算指标执行台账', 2),
+    ('template', 'carryover', '结转结余', 3),
+    ('template', 'three_public', '“三公”经费', 4),
+    ('template', 'staffing', '人员编制', 5),
+    ('template', 'monthly_execution', '月度支出进度', 6),
+    ('template', 'performance_targets', '绩效目标及完成值', 7),
+    ('template', 'facts', '其他基础数据', 8),
+    ('template', 'qualitative_scores', '定性指标评分', 9),
+    ('template', 'survey_responses', '满意度调查', 10),
+    ('template', 'reported_results', '报告值', 11),
+    ('submission_status', 'complete', '已报送', 1),
+    ('submission_status', 'incomplete', '缺少必需模板', 2),
+    ('submission_status', 'missing', '未报送', 3)
 ),
 
 final as (

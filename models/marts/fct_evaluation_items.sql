@@ -27,7 +27,8 @@ final as (
             when date_value is null then null
             when date_precision = 'month'
                 then cast(year(date_value) as varchar) || ' 年 ' || cast(month(date_value) as varchar) || ' 月'
-            else cast(year(date_value) as varchar) || ' 年 ' || cast(month(date_value) as varchar) || ' 月 '
+            else
+                cast(year(date_value) as varchar) || ' 年 ' || cast(month(date_value) as varchar) || ' 月 '
                 || cast(day(date_value) as varchar) || ' 日'
         end as evaluation_date_text,
         submission_id,

@@ -16,8 +16,10 @@ per_question as (
         sum(case when rating = '一般' then respondents else 0 end) as fair,
         sum(case when rating = '非常差' then respondents else 0 end) as poor,
         sum(case when rating = '不了解' then respondents else 0 end) as unknown,
-        sum(case rating when '非常好' then 3 when '比较好' then 2 when '一般' then 1 when '非常差' then -1 else 0 end
-            * respondents) as points,
+        sum(
+            case rating when '非常好' then 3 when '比较好' then 2 when '一般' then 1 when '非常差' then -1 else 0 end
+            * respondents
+        ) as points,
         sum(case when rating <> '不了解' then respondents else 0 end) as answered
     from responses
     group by dept_code, fiscal_year, question

@@ -13,6 +13,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from app.dashboard import data, fmt, scoring_table, ui
+from app.dashboard.ack_status import ack_label
 
 f = ui.filters()
 st.title("核对发现")
@@ -116,6 +117,7 @@ else:
             "说明": sel.message,
             "来源文件": sel.source_file,
             "行号": sel.source_row,
+            "处理状态": ack_label(sel, with_note=True),
             "详情": [
                 ui.department_link(d, y, f.framework, tab="findings")
                 for d, y in zip(sel.dept_code, sel.fiscal_year)

@@ -15,7 +15,7 @@ from app.dashboard import data, ui
 from ingest.blank_template import Department, write_blank_template
 
 f = ui.filters()
-st.title("报送与评价")
+st.title("填报模板")
 st.subheader("填报模板")
 st.caption(
     "发给部门填写的 Excel 模板：每个模板一个工作表（中文表头、下拉列表、金额格式），“说明”工作表逐列说明填写要求。"
