@@ -268,7 +268,7 @@ def _print_scores(warehouse: Path) -> None:
         rows = con.execute(
             """
             with g as (
-                select framework_code, coalesce(grade, '未评级') as grade, count(*) as n,
+                select framework_code, coalesce(grade, '未评分') as grade, count(*) as n,
                        row_number() over (partition by framework_code order by count(*) desc, coalesce(grade, '')) as k,
                        count(*) over (partition by framework_code) as kinds
                 from marts.fct_department_scores group by framework_code, grade

@@ -747,6 +747,11 @@ def test_pages_read_only_through_the_data_layer():
     import re
 
     allowed = {"docs.table_docs(data.warehouse_path())", "wh = data.warehouse_path()"}
+    # writes (uploads staged beside the warehouse, jobs that rebuild it): only after jobs_ui.require_write()
+    allowed |= {
+        "S.stage([(f.name, f.getvalue()) for f in files], data.warehouse_path()",
+        "jobs.start(kind, params, data.warehouse_path()",
+    }
     for f in sorted((ROOT / "app" / "dashboard").rglob("*.py")):
         if f.name in ("data.py", "sandbox.py", "serve.py"):
             continue
@@ -761,3 +766,49 @@ def test_pages_read_only_through_the_data_layer():
             if "run_query(" in line and "def " not in line:
                 following = f.read_text(encoding="utf-8").splitlines()[n - 1 : n + 2]
                 assert "data.read_path()" in " ".join(following), (f.name, n)
+
+
+def test_a_malformed_login_cookie_shows_the_form_not_an_error(wh, monkeypatch):
+    """A forged cookie (e.g. a JWT with alg "none") fails to decode inside the library: the login form, as for
+    anyone not logged in — never an error page that hides the form (red-team finding)."""
+    import jwt
+    from streamlit_authenticator.controllers import CookieController
+
+    def forged(self):
+        raise jwt.InvalidAlgorithmError("The specified alg value is not allowed")
+
+    monkeypatch.setattr(CookieController, "get_cookie", forged)
+    at = new_app()
+    assert [t.label for t in at.text_input] == ["用户名", "密码"] and not at.dataframe
+
+
+def test_region_extract_holds_no_server_path(regions_warehouse, tmp_path):
+    """audit.check_runs.docs_dir names the Data Docs folder on the server: NULL in a region user's extract,
+    so `select docs_dir from audit.check_runs` on her SQL page shows no path (red-team finding)."""
+    live = tmp_path / "live" / "jixiao.duckdb"
+    live.parent.mkdir()
+    shutil.copyfile(regions_warehouse, live)
+    (full,) = query(live, "select count(docs_dir) from audit.check_runs")[0]
+    assert full > 0  # the warehouse has the paths
+    extract = X.ensure_extract(live, [ZHUHUI])
+    rows = query(extract, "select count(*), count(docs_dir) from audit.check_runs")
+    assert rows == [(rows[0][0], 0)] and rows[0][0] > 0
+
+
+@pytest.mark.parametrize("role", [U.ANALYST, U.REGION])
+def test_only_an_admin_may_start_a_write_job(role, monkeypatch):
+    """Uploads, scores, acknowledgements and batches all start in jobs_ui.start_job: an analyst or a region
+    user is refused there (not only by the pages being hidden), and no job is created."""
+    from app.dashboard import jobs_ui
+
+    started = []
+    monkeypatch.setattr(jobs_ui.jobs, "start", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(jobs_ui, "current_user", lambda: auth.User("ana", role, (ZHUHUI,), True))
+    with pytest.raises(jobs_ui.NotAllowed, match=f"^{role}只能查看，不能修改数据；请联系管理员$"):
+        jobs_ui.start_job("upload", "submit", {})
+    assert started == []
+    monkeypatch.setattr(jobs_ui, "current_user", lambda: auth.User("admin", U.ADMIN, (), True))
+    monkeypatch.setattr(jobs_ui.data, "warehouse_path", lambda: Path("/nonexistent/jixiao.duckdb"))
+    monkeypatch.setattr(jobs_ui.st, "session_state", {})
+    jobs_ui.start_job("upload", "submit", {})
+    assert len(started) == 1

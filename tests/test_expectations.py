@@ -124,13 +124,15 @@ def test_findings_suite_reports_the_worked_examples_expected_errors(yanfeng_ware
 
 def test_check_exit_codes_follow_fail_on(yanfeng_warehouse, tmp_path, capsys):
     from app.cli import EXIT_FINDINGS, EXIT_OK, main, make_parser
+    from expectations.suites import SUITES
 
     wh = _copy(yanfeng_warehouse, tmp_path / "live")
     runs_before = query(wh, "select count(distinct run_id) from audit.check_runs")[0][0]
 
     assert main(["check", "--warehouse", str(wh), "--fail-on", "error"]) == EXIT_FINDINGS
     out = capsys.readouterr().out
-    assert "错误 4 条" in out and "20 个套件，20 个通过" in out and "--fail-on error" in out
+    n = len(SUITES)  # 22: one per raw table and public mart checked, and the findings review
+    assert "错误 4 条" in out and f"{n} 个套件，{n} 个通过" in out and "--fail-on error" in out
 
     assert main(["check", "--warehouse", str(wh), "--fail-on", "never"]) == EXIT_OK
     assert make_parser().parse_args(["check"]).fail_on == "never"  # the default

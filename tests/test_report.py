@@ -903,13 +903,3 @@ def test_no_latin_words_in_the_pdf_of_every_framework(demo_warehouse, report_war
     assert len(paths) == 6
     paths.append(render_report(report_warehouse, DEPT, 2023, FW, "pdf", tmp_path / "worked.pdf"))
     assert _pdf_scan(paths) == {}
-
-
-@pytest.mark.slow
-@pytest.mark.timeout(3600)
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")
-def test_no_latin_words_in_the_pdf_of_any_demo_report(demo_warehouse, tmp_path):
-    """Every demo report (432) as PDF: ~1 s a report, two processes — 6 min on an idle 2-core machine."""
-    paths = render_many(demo_warehouse, tmp_path, "pdf", jobs=2)
-    assert len(paths) == 432
-    assert _pdf_scan(paths) == {}

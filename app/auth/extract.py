@@ -55,6 +55,10 @@ RULES: dict[str, str] = {
     "marts.fct_reported_totals": DEPT,
     "marts.fct_staffing_items": DEPT,
     "marts.fct_three_public_items": DEPT,
+    "marts.fct_department_profile": DEPT,
+    "marts.fct_evaluation_items": DEPT,
+    "marts.fct_survey_results": DEPT,
+    "marts.fct_submission_coverage": DEPT,
     # marts: aggregates per region (and over all regions, left out)
     "marts.fct_region_year_budget": REGION,
     "marts.fct_region_year_grades": REGION,
@@ -75,7 +79,11 @@ RULES: dict[str, str] = {
     "audit.ingest_runs": WITHHELD,
     "audit.ingest_rejects": WITHHELD,  # file names of every region's submissions
     "audit.submissions": WITHHELD,  # every submission's id and source path
+    "audit.finding_acks": DEPT,  # acknowledgements of her departments' findings (who, when, why)
+    "audit.operations": WITHHELD,  # uploads, scores, batches of every region, by whom
 }
+# columns that hold a server path: NULL in the extract (the SQL page would show them to a region user)
+PATH_COLUMNS: dict[str, tuple[str, ...]] = {"audit.check_runs": ("docs_dir",)}
 EXTRACT_DIR = ".region-extracts"
 PRUNE_AFTER = 3600.0  # seconds an extract of an older warehouse version is kept for runs still reading it
 BUILD_TIMEOUT = 300.0
@@ -188,7 +196,11 @@ def write_extract(warehouse: Path, out: Path, regions: tuple[str, ...]) -> dict[
                 GLOBAL: "true",
                 WITHHELD: "false",
             }[rule]
-            con.execute(f'CREATE TABLE "{schema}"."{table}" AS SELECT * FROM {src} WHERE {where}')
+            # a column naming a server folder (audit.check_runs.docs_dir) never reaches a region user
+            cols = {r[0] for r in con.execute(f"SELECT column_name FROM (DESCRIBE {src})").fetchall()}
+            hidden = [c for c in PATH_COLUMNS.get(f"{schema}.{table}", ()) if c in cols]
+            select = f"* REPLACE ({', '.join(f'NULL AS {c}' for c in hidden)})" if hidden else "*"
+            con.execute(f'CREATE TABLE "{schema}"."{table}" AS SELECT {select} FROM {src} WHERE {where}')
             counts[f"{schema}.{table}"] = con.execute(
                 f'SELECT count(*) FROM "{schema}"."{table}"'
             ).fetchone()[0]

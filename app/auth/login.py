@@ -123,6 +123,11 @@ def require_user(warehouse: Path) -> User:
                 auth.authentication_controller.login(token=token)
         except LoginError:  # the cookie of a user removed since: the form, as for anyone else
             st.session_state["authentication_status"] = None
+        except Exception:
+            # a forged or malformed cookie (e.g. alg "none"): not logged in, never an error page; auth.login
+            # below reads the cookie again, so this run ignores it and the form is drawn
+            st.session_state["authentication_status"] = None
+            auth.cookie_controller.get_cookie = lambda: None
     was_in = bool(st.session_state.get("authentication_status"))
     form = st.columns([1, 3, 1])[1] if not was_in else st.container()  # a narrow form on the wide layout
     with form:

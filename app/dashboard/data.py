@@ -336,11 +336,11 @@ def region_year_scores(
 def region_year_grades(
     framework: str, region: str | None, year_list: list[int] | None = None
 ) -> pd.DataFrame:
-    """Departments per grade (every grade of the framework, 0 when none; then other results and 未评级) of a
+    """Departments per grade (every grade of the framework, 0 when none; then other results and 未评分) of a
     region (None = all regions) per year: marts.fct_region_year_grades."""
     yrs = list(year_list or [])
     return q(
-        """select fiscal_year, coalesce(grade, '未评级') as grade, sort_order, departments, complete_departments
+        """select fiscal_year, coalesce(grade, '未评分') as grade, sort_order, departments, complete_departments
            from marts.fct_region_year_grades
            where framework_code = ? and (region_code = ? or (? is null and all_regions))
              and (len(?::int[]) = 0 or list_contains(?::int[], fiscal_year))

@@ -24,6 +24,13 @@ class NotAllowed(JixiaoError):
     exit_code = EXIT_INPUT_REFUSED
 
 
+def require_write() -> None:
+    """Raises NotAllowed unless the dashboard user may change data (管理员; no login on this computer = 管理员)."""
+    user = current_user()
+    if user is not None and not user.can_write():
+        raise NotAllowed(f"{user.role}只能查看，不能修改数据；请联系管理员")
+
+
 def start_job(key: str, kind: str, params: dict) -> Path:
     """Start a `kind` job with `params` as the current actor and remember it under `key`.
 
@@ -31,9 +38,7 @@ def start_job(key: str, kind: str, params: dict) -> Path:
         NotAllowed: the logged-in user is not a 管理员 (分析员 and 地区 users only read). Checked here, where
             every write from the dashboard starts, not only by hiding the pages.
     """
-    user = current_user()
-    if user is not None and not user.can_write():
-        raise NotAllowed(f"{user.role}只能查看，不能修改数据；请联系管理员")
+    require_write()
     job = jobs.start(kind, params, data.warehouse_path(), current_actor())
     st.session_state[f"_job_{key}"] = str(job)
     st.session_state.pop(f"_job_{key}_seen", None)

@@ -66,7 +66,7 @@ def manual_indicators(warehouse: Path, dept: str, year: int, framework: str) -> 
         rows = con.execute(
             """select indicator_code, indicator_name, weight, rule_text, person_score, scorer, evidence
                from marts.fct_indicator_scores
-               where dept_code = ? and fiscal_year = ? and framework_code = ? and project_code = ''
+               where dept_code = ? and fiscal_year = ? and framework_code = ? and project_code is null
                  and rule_type = 'manual'
                order by sort_order, indicator_code""",
             [dept, year, framework],
@@ -87,7 +87,7 @@ def _current_person_scores(warehouse: Path, dept: str, year: int, framework: str
     with contextlib.closing(W.connect_readonly(warehouse)) as con:
         rows = con.execute(
             """select indicator_code, person_score, scorer, evidence from marts.fct_indicator_scores
-               where dept_code = ? and fiscal_year = ? and framework_code = ? and project_code = ''
+               where dept_code = ? and fiscal_year = ? and framework_code = ? and project_code is null
                  and person_score is not null""",
             [dept, year, framework],
         ).fetchall()

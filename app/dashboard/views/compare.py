@@ -91,7 +91,7 @@ st.subheader("三级指标得分")
 ind = data.q(
     f"""select dept_code, indicator_code || ' ' || indicator_name as 指标, sort_order, weight, score
         from marts.fct_indicator_scores
-        where framework_code = ? and fiscal_year = ? and project_code = '' and dept_code in ({ph})""",
+        where framework_code = ? and fiscal_year = ? and project_code is null and dept_code in ({ph})""",
     (f.framework, year, *chosen),
 )
 if not ind.empty:
@@ -117,7 +117,7 @@ st.subheader("关键比率与区划中位数")
 rates = data.q(
     f"""select v.dept_code, v.indicator_code, v.indicator_code || ' ' || v.indicator_name as 指标, v.sort_order, v.value
         from marts.fct_indicator_values v
-        where v.framework_code = ? and v.fiscal_year = ? and v.project_code = '' and v.part_code = ''
+        where v.framework_code = ? and v.fiscal_year = ? and v.project_code is null and v.part_code is null
           and v.unit = '%' and v.dept_code in ({ph})""",
     (f.framework, year, *chosen),
 )

@@ -47,7 +47,7 @@ total = data.q(
 manual = data.q(
     """select indicator_code, indicator_name, weight, rule_text, person_score, scorer, evidence
        from marts.fct_indicator_scores
-       where dept_code = ? and fiscal_year = ? and framework_code = ? and project_code = '' and rule_type = 'manual'
+       where dept_code = ? and fiscal_year = ? and framework_code = ? and project_code is null and rule_type = 'manual'
        order by sort_order, indicator_code""",
     (dept, year, f.framework),
 )

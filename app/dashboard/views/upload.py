@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from app.dashboard import data, ui
-from app.dashboard.jobs_ui import job_panel, start_job
+from app.dashboard.jobs_ui import job_panel, require_write, start_job
 from app.workflow import submissions as S
 from app.workflow.actor import current_actor
 
@@ -80,6 +80,7 @@ csv_name = st.text_input(
 )
 st.caption(f"上传人：{current_actor()} · 文件保存在仓库旁的 submissions/ 文件夹")
 if st.button("校验并导入", type="primary", disabled=not files, key="up_go"):
+    require_write()  # before a file is written beside the warehouse (start_job checks again)
     try:
         staged = S.stage([(f.name, f.getvalue()) for f in files], data.warehouse_path(), csv_name or None)
     except S.UploadRefused as e:
