@@ -801,7 +801,7 @@ def test_compare_page_puts_departments_side_by_side_with_the_region_median(cover
         == query(
             wh,
             "select count(*) from marts.fct_indicator_scores where fiscal_year = 2023 and framework_code = 'hn_dept_overall' "
-            "and dept_code = ? and project_code = ''",
+            "and dept_code = ? and project_code is null",
             [a],
         )[0][0]
     )

@@ -32,7 +32,7 @@ with l as (
 ),
 sums as (
     select dept_code, fiscal_year, framework_code, {project} as project_code, level1_code,
-           cast(coalesce(sum(score), 0) as double) as score_sum
+           cast(sum(score) as double) as score_sum
     from {SCORES}
     group by all
 ),
@@ -54,7 +54,9 @@ compared as (
         l.dept_code is not null as has_subtotal,
         s.dept_code is not null as has_indicators,
         l.score,
-        abs(l.score - s.score_sum) as difference
+        -- a subtotal is NULL exactly when none of its indicators has a score (not assessable)
+        case when (l.score is null) <> (s.score_sum is null) then 1e9 else abs(l.score - s.score_sum) end
+            as difference
     from l
     full join sums as s
         on s.dept_code = l.dept_code and s.fiscal_year = l.fiscal_year and s.framework_code = l.framework_code
