@@ -233,6 +233,29 @@ def test_partial_grades_are_defined_once_in_the_marts(demo_warehouse):
     assert prev and all(a == b for a, b in prev)
 
 
+def test_a_group_with_nothing_assessable_is_not_assessable_not_zero(demo_warehouse):
+    """A level-1 / level-2 group whose every indicator is not assessable has no score (NULL, shown 不可评价),
+    never 0.00, and its whole weight is not assessable (red-team finding: project_self 「C 效益 0」)."""
+    for table in ("fct_level1_scores", "fct_level2_scores"):
+        rows = query(
+            demo_warehouse,
+            f"""select count(*) filter (where l.score is null),
+                       count(*) filter (where l.score is not null),
+                       count(*) filter (where l.not_assessable_weight <> l.weight)
+                from marts.{table} as l
+                where l.not_assessable_count = l.indicator_count and l.weight > 0""",
+        )
+        nulls, scored, partial_weight = rows[0]
+        assert nulls > 300 and scored == 0 and partial_weight == 0, (table, rows)
+    (score, na_weight) = query(
+        demo_warehouse,
+        """select score, not_assessable_weight from marts.fct_level1_scores
+           where framework_code = 'project_self' and project_code = 'P43040500301' and level1_code = 'C'
+           and fiscal_year = 2023""",
+    )[0]
+    assert score is None and na_weight > 0
+
+
 def test_complete_only_statistics_in_the_region_marts(demo_warehouse):
     wh = demo_warehouse
     got = query(
