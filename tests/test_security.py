@@ -734,6 +734,67 @@ def test_app_serves_https_with_a_certificate(yanfeng_warehouse, tmp_path):
     assert f"看板：https://localhost:{port}" in out
 
 
+def test_every_download_is_made_only_when_clicked():
+    """Streamlit serves a download at /media/<hash> to anyone who has the link, without the session. Every
+    st.download_button in app/ passes a callable as `data` (deferred): nothing is stored, so there is no
+    link, until the logged-in user clicks in her own session."""
+    import ast
+
+    found = []
+    for f in sorted((ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "download_button":
+                kw = {k.arg: k.value for k in node.keywords}
+                data_arg = kw.get("data", node.args[1] if len(node.args) > 1 else None)
+                found.append((f.relative_to(ROOT).as_posix(), node.lineno))
+                where = f"{f.relative_to(ROOT)}:{node.lineno}"
+                assert isinstance(data_arg, (ast.Lambda, ast.Name, ast.Attribute)), where
+                if isinstance(kw.get("on_click"), ast.Constant):
+                    assert kw["on_click"].value == "ignore", where
+    assert len(found) >= 8, found  # export_buttons (2), department (5), findings, submit, batch
+
+
+def test_a_download_exists_only_from_the_click_until_the_next_cleanup(yanfeng_warehouse, monkeypatch):
+    """On the 填报模板 page (AppTest): no file is stored when the page is drawn; the click (Streamlit's
+    execute_deferred, as the browser's request does) stores it and returns its /media link; Streamlit's
+    cleanup after the next script runs (remove_orphaned_files: mark, then delete) removes it, so the bearer
+    link works only briefly after the click (README, 安全)."""
+    from streamlit.components.v2.component_manager import BidiComponentManager
+    from streamlit.runtime.media_file_storage import MediaFileStorageError
+    from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1 import app_test as app_test_module
+
+    managers = []
+    real = app_test_module.MediaFileManager
+
+    def recording(storage):
+        managers.append(real(storage))
+        return managers[-1]
+
+    monkeypatch.setattr(app_test_module, "MediaFileManager", recording)
+    monkeypatch.setattr(BidiComponentManager, "discover_and_register_components", lambda self, **kw: None)
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(yanfeng_warehouse))
+    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    at.switch_page("views/submit.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (button,) = [b for b in at.get("download_button") if b.label == "下载填报模板（.xlsx）"]
+    assert button.proto.url == "" and button.proto.deferred_file_id
+    mgr = managers[-1]
+    storage = mgr._storage
+    assert storage.get_stats() == {}  # drawn, not clicked: nothing stored, no link exists
+    url = mgr.execute_deferred(button.proto.deferred_file_id)  # the click
+    assert re.fullmatch(r"/mock/media/[0-9a-f]{32}\.xlsx", url), url
+    content = storage.get_file(url.rsplit("/", 1)[1]).content
+    assert content[:2] == b"PK"
+    assert [st.byte_length for sts in storage.get_stats().values() for st in sts] == [len(content)]
+    mgr.remove_orphaned_files()  # after the next script run: marked
+    assert storage.get_file(url.rsplit("/", 1)[1]).content == content
+    mgr.remove_orphaned_files()  # after the one after: gone
+    with pytest.raises(MediaFileStorageError):
+        storage.get_file(url.rsplit("/", 1)[1])
+    assert storage.get_stats() == {}
+
+
 # ---------------------------------------------------------------------------- 6. in a real browser
 
 
