@@ -931,6 +931,54 @@ def test_browser_analyst_and_admin_see_every_region(
         context.close()
 
 
+def _login_cookies(context) -> list[dict]:
+    """The login cookie once the browser has set it (a component's script sets it after the login)."""
+    import time
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = [c for c in context.cookies() if c["name"].startswith("jixiao_auth_")]
+        if found:
+            return found
+        time.sleep(0.25)
+    pytest.fail("no login cookie was set")
+
+
+@pytest.mark.browser
+def test_browser_copied_cookie_is_refused_after_logout(served_with_users, chromium):
+    """The red team's attack, end to end: copy the login cookie into another browser. Before the logout the
+    copy logs in; after it, the copy shows only the form."""
+    url = served_with_users
+    owner = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = owner.new_page()
+        _browser_login(page, url, "admin")
+        page.locator("h1", has_text="总览").wait_for(timeout=60_000)
+        _rendered(page)
+        copied = _login_cookies(owner)
+        for phase in ("before", "after"):
+            if phase == "after":
+                page.get_by_role("button", name="退出登录").click()
+                page.get_by_text(L.MSG_LOGGED_OUT).wait_for(timeout=30_000)
+            thief = chromium.new_context(viewport={"width": 1280, "height": 900})
+            try:
+                thief.add_cookies(copied)
+                other = thief.new_page()
+                other.goto(url + "/")
+                if phase == "before":
+                    other.locator("h1", has_text="总览").wait_for(timeout=60_000)
+                else:
+                    other.get_by_label("用户名").wait_for(timeout=60_000)
+                    _rendered(other)
+                    assert other.locator('[data-testid="stMetric"]').count() == 0
+                    assert other.locator('[data-testid="stSidebarNav"]').count() == 0
+                    other.screenshot(path=str(ARTIFACTS / "auth-copied-cookie-after-logout.png"))
+            finally:
+                thief.close()
+    finally:
+        owner.close()
+
+
 def test_pages_read_only_through_the_data_layer():
     """A page that opened the warehouse itself would show a 地区 user every region: pages read through
     app/dashboard/data.py (q, read_path, current_version), which point a 地区 user at her extract. The
