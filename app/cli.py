@@ -7,7 +7,7 @@ jixiao check --fail-on error          只运行检查（Great Expectations），
 jixiao restore [--list]               用 backups/ 中保留的成功构建恢复仓库
 jixiao generate --departments 100 --years 5 --seed 7 --out 样例/   生成带植入错误的填报样例
 jixiao report --dept D01 --year 2023 --framework hn_dept_overall --format docx --out 报告.docx
-jixiao user add 王芳 --role 地区 --region 430406   添加看板用户（密码在终端输入）；user remove / user list
+jixiao user add 王芳 --role 地区 --region 430406   添加看板用户（密码在终端输入）；user passwd / remove / list
 """
 
 from __future__ import annotations

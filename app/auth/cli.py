@@ -43,6 +43,9 @@ def _unlock(path: Path, name: str) -> None:
 
 
 def cmd_user_add(args: argparse.Namespace, say=print) -> int:
+    """`jixiao user add NAME --role R [--region CODE …] [--force]`: check the entry (and, unless --force, the
+    region codes against the warehouse) before asking for the password; then save it, which also ends her
+    earlier logins, and lift her login lock. Raises UserError (exit 2) on a refused entry."""
     wh = _warehouse(args)
     path = U.users_path(wh)
     _, regions = U.check_entry(args.name, args.role, args.region or [])  # before asking for the password
@@ -56,6 +59,8 @@ def cmd_user_add(args: argparse.Namespace, say=print) -> int:
 
 
 def cmd_user_passwd(args: argparse.Namespace, say=print) -> int:
+    """`jixiao user passwd NAME`: a new password (role and regions kept), every earlier login of hers ended
+    (not_before) and her login lock lifted. UserNotFound (exit 7) before asking for a password."""
     path = U.users_path(_warehouse(args))
     name = (args.name or "").strip().lower()
     if name not in {e.name for e in U.list_users(path)}:  # before asking for the password
