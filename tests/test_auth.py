@@ -450,6 +450,23 @@ def test_a_new_password_lifts_the_lock(wh, users_file, monkeypatch, capsys):
     assert code == 7 and "没有用户“nobody”" in out
 
 
+def test_unwritable_lockout_or_users_file_is_said_not_ignored(wh, monkeypatch):
+    """No count, no login (fail closed); a logout whose time cannot be recorded says that a copied cookie may
+    still work."""
+
+    def unwritable(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    at = logged_in("ana")
+    monkeypatch.setattr(U, "revoke_logins", unwritable)
+    at.sidebar.button(key="jixiao_logout").click().run()
+    assert [w.value for w in at.warning] == [L.MSG_LOGOUT_NOT_RECORDED]
+    assert [i.value for i in at.info] == [L.MSG_LOGGED_OUT]
+    monkeypatch.setattr(Lockout, "failed", unwritable)
+    at = log_in(new_app(), "ana", "not-the-password")
+    assert _messages(at) == [L.MSG_LOCKOUT_UNAVAILABLE] and not at.dataframe
+
+
 # ---------------------------------------------------------------------------- copied cookies
 
 
