@@ -7,7 +7,7 @@ jixiao check --fail-on error          只运行检查（Great Expectations），
 jixiao restore [--list]               用 backups/ 中保留的成功构建恢复仓库
 jixiao generate --departments 100 --years 5 --seed 7 --out 样例/   生成带植入错误的填报样例
 jixiao report --dept D01 --year 2023 --framework hn_dept_overall --format docx --out 报告.docx
-jixiao user add 王芳 --role 地区 --region 430406   添加看板用户（密码在终端输入）；user remove / user list
+jixiao user add 王芳 --role 地区 --region 430406   添加看板用户（密码在终端输入）；user passwd / remove / list
 """
 
 from __future__ import annotations
@@ -291,12 +291,19 @@ def _print_scores(warehouse: Path) -> None:
     console.print(t)
 
 
-def _serve(warehouse: Path, port: int, headless: bool, address: str = "127.0.0.1") -> int:
-    """The dashboard on `address` (this computer only unless asked): see app/dashboard/serve.py."""
+def _serve(warehouse: Path, port: int, headless: bool, address: str = "127.0.0.1", args=None) -> int:
+    """The dashboard on `address` (this computer only unless asked), HTTPS with args.ssl_cert/ssl_key: see
+    app/dashboard/serve.py."""
     from app.dashboard.serve import serve
 
     return serve(
-        warehouse, port, address, open_browser=not headless, say=lambda m: console.print(m, soft_wrap=True)
+        warehouse,
+        port,
+        address,
+        open_browser=not headless,
+        say=lambda m: console.print(m, soft_wrap=True),
+        ssl_cert=getattr(args, "ssl_cert", None),
+        ssl_key=getattr(args, "ssl_key", None),
     )
 
 
@@ -305,7 +312,7 @@ def cmd_app(args: argparse.Namespace) -> int:
     if not warehouse.exists():
         console.print(f"[red]仓库不存在：{warehouse}[/red]。先运行 jixiao build 或 jixiao demo。")
         return EXIT_BUILD_FAILED
-    return _serve(warehouse, args.port, args.headless, args.address)
+    return _serve(warehouse, args.port, args.headless, args.address, args)
 
 
 def demo_inputs() -> list[str]:
@@ -322,7 +329,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     if not args.no_serve:  # sharing needs users: say so before the build, not after it
         from app.auth.users import require_users_for
+        from app.dashboard.serve import check_tls
 
+        check_tls(args.ssl_cert, args.ssl_key)
         require_users_for(args.address, warehouse)
     build_args = argparse.Namespace(
         input=demo_inputs(), warehouse=str(warehouse), submission_id=None, rebuild=True, skip_checks=False
@@ -332,7 +341,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return code
     if args.no_serve:
         return EXIT_OK
-    return _serve(warehouse, args.port, headless=True, address=args.address)
+    return _serve(warehouse, args.port, headless=True, address=args.address, args=args)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import stat
@@ -32,6 +33,7 @@ from app.auth import extract as X
 from app.auth import login as L
 from app.auth import users as U
 from app.auth.cli import read_password
+from app.auth.lockout import Lockout
 from app.cli import main as cli_main
 from app.cli import make_parser
 from app.dashboard import serve
@@ -69,6 +71,8 @@ def regions_warehouse(tmp_path_factory) -> Path:
 def users_file(tmp_path, monkeypatch) -> Path:
     path = tmp_path / "users" / "users.yaml"
     monkeypatch.setenv("JIXIAO_USERS", str(path))
+    # no warehouse unless a test names one: region codes are then checked for their form only
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(tmp_path / "no-warehouse" / "jixiao.duckdb"))
     return path
 
 
@@ -92,6 +96,7 @@ def depts_of(warehouse: Path, region: str) -> set[str]:
 
 def run_cli(argv: list[str], stdin: str, monkeypatch, capsys) -> tuple[int, str]:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    capsys.readouterr()  # only this command's output (not what an AppTest run printed before)
     code = cli_main(argv)
     return code, capsys.readouterr().out
 
@@ -164,7 +169,12 @@ def test_user_add_list_remove(users_file, monkeypatch, capsys):
         (
             ["user", "add", "x", "--role", "地区", "--region", "43/../x"],
             PASSWORD + "\n",
-            "区划代码无效：43/../x",
+            "区划代码无效：43/../x（应为 6 位数字的行政区划代码，如 430406）。",
+        ),
+        (
+            ["user", "add", "x", "--role", "地区", "--region", "4304060", "--force"],
+            PASSWORD + "\n",
+            "区划代码无效：4304060（应为 6 位数字的行政区划代码，如 430406）。",
         ),
     ],
 )
@@ -214,6 +224,44 @@ def test_users_file_defaults_beside_the_warehouse(tmp_path, monkeypatch):
     assert U.users_path(tmp_path / "wh" / "jixiao.duckdb") == tmp_path / "wh" / "users.yaml"
     monkeypatch.setenv("JIXIAO_USERS", str(tmp_path / "elsewhere.yaml"))
     assert U.users_path(tmp_path / "wh" / "jixiao.duckdb") == tmp_path / "elsewhere.yaml"
+
+
+def test_region_codes_must_be_in_the_warehouse(regions_warehouse, users_file, monkeypatch, capsys):
+    """`jixiao user add … --role 地区 --region 999999` (red-team finding): refused with the warehouse's regions
+    listed; --force adds it (data not loaded yet); without a built warehouse only the form is checked."""
+    argv = [
+        "user",
+        "add",
+        "x",
+        "--role",
+        "地区",
+        "--region",
+        "999999",
+        "430405",
+        "-w",
+        str(regions_warehouse),
+    ]
+    code, out = run_cli(argv, PASSWORD + "\n", monkeypatch, capsys)
+    assert code == 2 and out.replace("\n", "") == (
+        "仓库中没有区划 999999。仓库中的区划：430405 湖南省衡阳市珠晖区、430406 湖南省衡阳市雁峰区、"
+        "430407 湖南省衡阳市石鼓区。"
+        "如果该区划的数据还没有导入，可加 --force 先添加用户。"
+    )
+    assert not users_file.exists()
+    code, out = run_cli(argv + ["--force"], PASSWORD + "\n", monkeypatch, capsys)
+    assert code == 0 and out.strip() == f"已保存用户 x（地区，区划 999999、430405）到 {users_file}。"
+    argv = ["user", "add", "y", "--role", "地区", "--region", "430407", "-w", str(regions_warehouse)]
+    assert run_cli(argv, PASSWORD + "\n", monkeypatch, capsys)[0] == 0
+    assert U.known_regions(users_file.parent / "none.duckdb") is None
+    code, _ = run_cli(
+        ["user", "add", "z", "--role", "地区", "--region", "999999"], PASSWORD + "\n", monkeypatch, capsys
+    )
+    assert code == 0  # JIXIAO_WAREHOUSE names no file: nothing to check against
+    assert [(e.name, e.regions) for e in U.list_users(users_file)] == [
+        ("x", ("999999", "430405")),
+        ("y", ("430407",)),
+        ("z", ("999999",)),
+    ]
 
 
 # ---------------------------------------------------------------------------- off loopback: login required
@@ -315,15 +363,175 @@ def test_wrong_password_then_lockout(wh):
     assert [t.value for t in other.title] == ["总览"]
 
 
-def test_lock_expires(wh, monkeypatch):
-    users = {"wang": {"failed_login_attempts": L.MAX_ATTEMPTS}}
+def test_lock_expires(tmp_path):
     now = [1000.0]
-    monkeypatch.setattr(L.time, "time", lambda: now[0])
-    L._unlock_expired(users)
-    assert users["wang"]["failed_login_attempts"] == L.MAX_ATTEMPTS
-    now[0] += L.LOCK_SECONDS
-    L._unlock_expired(users)
-    assert users["wang"]["failed_login_attempts"] == 0 and "_locked_at" not in users["wang"]
+    lock = Lockout(tmp_path / "users.lockout.json", L.MAX_ATTEMPTS, L.LOCK_SECONDS, clock=lambda: now[0])
+    assert [lock.failed("wang", None) for _ in range(L.MAX_ATTEMPTS)] == [False] * 4 + [True]
+    assert lock.is_locked("wang", None) and lock.is_locked(" WANG ", None)
+    now[0] += L.LOCK_SECONDS - 1
+    assert lock.is_locked("wang", None)
+    now[0] += 1
+    assert not lock.is_locked("wang", None)
+    assert lock.failed("wang", None) is False  # counting starts again
+    assert json.loads((tmp_path / "users.lockout.json").read_text()) == {
+        "wang\t本机": {"failures": 1, "last": 1000.0 + L.LOCK_SECONDS}
+    }
+
+
+def _messages(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def test_lockout_survives_a_restart_and_a_users_file_change(wh, users_file):
+    """Red-team finding: the count lived in the server process and restarted with it or with any change of
+    users.yaml. Now it is a file beside users.yaml (mode 0600) that neither resets."""
+    at = new_app()
+    for _ in range(L.MAX_ATTEMPTS):
+        log_in(at, "wang", "not-the-password")
+    assert _messages(at) == [L.MSG_LOCKED]
+    lock_file = users_file.with_name("users.lockout.json")
+    saved = json.loads(lock_file.read_text(encoding="utf-8"))
+    assert list(saved) == ["wang\t本机"] and saved["wang\t本机"]["failures"] == L.MAX_ATTEMPTS
+    assert stat.S_IMODE(lock_file.stat().st_mode) == 0o600
+    U.add_user(users_file, "li", U.ANALYST, [], PASSWORD)  # users.yaml changes
+    L._config.clear()  # and the server restarts: nothing cached
+    at = log_in(new_app(), "wang")
+    assert _messages(at) == [L.MSG_LOCKED] and not at.dataframe
+
+
+def test_unknown_and_locked_names_answer_alike(wh, monkeypatch):
+    """A name that is not a user is counted and locked like a real one, with the same messages, and costs
+    the same bcrypt check: the lock no longer tells whether a name exists (user enumeration)."""
+    import bcrypt as real_bcrypt
+
+    checks = []
+    checkpw = real_bcrypt.checkpw
+    monkeypatch.setattr(real_bcrypt, "checkpw", lambda pw, h: checks.append(h) or checkpw(pw, h))
+    answers = {}
+    for name in ("wang", "nobody"):
+        at = new_app()
+        checks.clear()
+        answers[name] = [_messages(log_in(at, name, "not-the-password")) for _ in range(L.MAX_ATTEMPTS + 1)]
+        # one bcrypt check per attempt until the lock, none while locked (real name or not)
+        assert len(checks) == L.MAX_ATTEMPTS, name
+    assert answers["wang"] == answers["nobody"]
+    assert answers["wang"] == [[L.MSG_BAD_PASSWORD]] * (L.MAX_ATTEMPTS - 1) + [[L.MSG_LOCKED]] * 2
+    assert L.MSG_LOCKED == "该用户名连续 5 次登录失败，已暂时锁定，请 15 分钟后再试，或请管理员重设密码。"
+
+
+def test_lockout_is_per_client_address(wh, monkeypatch):
+    """Anyone could lock the admin out: a failed-login count is kept per name *and* client address, so a
+    guesser at 10.0.0.5 locks admin only for 10.0.0.5. Without an address (127.0.0.1, or a proxy on this
+    computer) the count is per name (README)."""
+    monkeypatch.setattr(L, "_client", lambda: "10.0.0.5")
+    at = new_app()
+    for _ in range(L.MAX_ATTEMPTS):
+        log_in(at, "admin", "not-the-password")
+    assert _messages(log_in(at, "admin")) == [L.MSG_LOCKED]
+    monkeypatch.setattr(L, "_client", lambda: "10.0.0.6")
+    assert [t.value for t in logged_in("admin").title] == ["总览"]
+    monkeypatch.setattr(L, "_client", lambda: None)
+    assert [t.value for t in logged_in("admin").title] == ["总览"]
+
+
+def test_a_new_password_lifts_the_lock(wh, users_file, monkeypatch, capsys):
+    at = new_app()
+    for _ in range(L.MAX_ATTEMPTS):
+        log_in(at, "ana", "not-the-password")
+    assert _messages(at) == [L.MSG_LOCKED]
+    code, out = run_cli(["user", "passwd", "ana"], "Another-pass-1\n", monkeypatch, capsys)
+    assert (
+        code == 0
+        and out.strip() == "已为用户 ana 设置新密码；她此前的登录（包括复制的登录 cookie）均已失效。"
+    )
+    at = log_in(new_app(), "ana", "Another-pass-1")
+    assert [t.value for t in at.title] == ["总览"]
+    code, out = run_cli(["user", "passwd", "nobody"], "", monkeypatch, capsys)
+    assert code == 7 and "没有用户“nobody”" in out
+
+
+def test_unwritable_lockout_or_users_file_is_said_not_ignored(wh, monkeypatch):
+    """No count, no login (fail closed); a logout whose time cannot be recorded says that a copied cookie may
+    still work."""
+
+    def unwritable(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    at = logged_in("ana")
+    monkeypatch.setattr(U, "revoke_logins", unwritable)
+    at.sidebar.button(key="jixiao_logout").click().run()
+    assert [w.value for w in at.warning] == [L.MSG_LOGOUT_NOT_RECORDED]
+    assert [i.value for i in at.info] == [L.MSG_LOGGED_OUT]
+    monkeypatch.setattr(Lockout, "failed", unwritable)
+    at = log_in(new_app(), "ana", "not-the-password")
+    assert _messages(at) == [L.MSG_LOCKOUT_UNAVAILABLE] and not at.dataframe
+
+
+# ---------------------------------------------------------------------------- copied cookies
+
+
+def mint_cookie(users_file: Path, name: str, issued: float) -> tuple[str, str]:
+    """(cookie name, value) as streamlit-authenticator 0.4.2 writes it at a login at `issued`: a JWT of
+    the user name and exp_date = issued + expiry_days, signed with the users file's key."""
+    import jwt
+
+    c = U.load(users_file)["cookie"]
+    token = {"username": name, "exp_date": issued + float(c["expiry_days"]) * 86400}
+    return c["name"], jwt.encode(token, c["key"], algorithm="HS256")
+
+
+@pytest.fixture
+def browser_cookies(monkeypatch) -> dict:
+    """The cookies the browser sends (st.context.cookies), which AppTest cannot seed: the library reads
+    and verifies them as it would from a browser."""
+    from streamlit.runtime.context import ContextProxy, StreamlitCookies
+
+    jar: dict[str, str] = {}
+    monkeypatch.setattr(ContextProxy, "cookies", property(lambda self: StreamlitCookies(jar)))
+    return jar
+
+
+def test_a_copied_cookie_dies_at_logout(wh, users_file, browser_cookies):
+    """Red-team finding: the library signs only the name and expiry, so a copied cookie stayed valid after
+    logout until it expired. Logging out sets the user's not_before; a cookie issued before it shows the
+    form, a cookie issued after it still logs in."""
+    import time
+
+    name, copied = mint_cookie(
+        users_file, "ana", time.time()
+    )  # her login (after the fixture set her password)
+    browser_cookies[name] = copied
+    at = new_app()  # the cookie logs in without the form
+    assert [t.value for t in at.title] == ["总览"] and not at.text_input
+    at.sidebar.button(key="jixiao_logout").click().run()
+    assert [i.value for i in at.info] == [L.MSG_LOGGED_OUT]
+    assert U.load(users_file)["credentials"]["usernames"]["ana"]["not_before"] > time.time() - 30
+    other = new_app()  # someone else's browser with the copied cookie
+    assert [t.label for t in other.text_input] == ["用户名", "密码"] and not other.dataframe
+    assert auth.SESSION_KEY not in other.session_state
+    browser_cookies[name] = mint_cookie(users_file, "ana", time.time())[1]  # a fresh login's cookie
+    assert [t.value for t in new_app().title] == ["总览"]
+
+
+def test_a_copied_cookie_and_open_sessions_die_at_a_new_password(
+    wh, users_file, browser_cookies, monkeypatch, capsys
+):
+    import time
+
+    name, copied = mint_cookie(users_file, "wang", time.time())
+    open_session = logged_in("wang")  # logged in by the form before the change
+    browser_cookies[name] = copied
+    assert [t.value for t in new_app().title] == ["总览"]
+    code, _ = run_cli(["user", "passwd", "wang"], "Another-pass-1\n", monkeypatch, capsys)
+    assert code == 0
+    assert [t.label for t in new_app().text_input] == ["用户名", "密码"]  # the old cookie
+    open_session.run()  # the session opened before: logged out at its next run
+    assert [t.label for t in open_session.text_input] == ["用户名", "密码"] and not open_session.dataframe
+    browser_cookies[name] = mint_cookie(users_file, "wang", time.time())[1]
+    assert [t.value for t in new_app().title] == ["总览"]
+    # `jixiao user add` over an existing user sets a password too
+    U.add_user(users_file, "wang", U.REGION, [ZHUHUI], PASSWORD)
+    assert [t.label for t in new_app().text_input] == ["用户名", "密码"]
 
 
 def test_logged_in_user_role_and_logout(wh):
@@ -738,6 +946,54 @@ def test_browser_analyst_and_admin_see_every_region(
         page.screenshot(path=str(ARTIFACTS / f"auth-{name}-department.png"))
     finally:
         context.close()
+
+
+def _login_cookies(context) -> list[dict]:
+    """The login cookie once the browser has set it (a component's script sets it after the login)."""
+    import time
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = [c for c in context.cookies() if c["name"].startswith("jixiao_auth_")]
+        if found:
+            return found
+        time.sleep(0.25)
+    pytest.fail("no login cookie was set")
+
+
+@pytest.mark.browser
+def test_browser_copied_cookie_is_refused_after_logout(served_with_users, chromium):
+    """The red team's attack, end to end: copy the login cookie into another browser. Before the logout the
+    copy logs in; after it, the copy shows only the form."""
+    url = served_with_users
+    owner = chromium.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = owner.new_page()
+        _browser_login(page, url, "admin")
+        page.locator("h1", has_text="总览").wait_for(timeout=60_000)
+        _rendered(page)
+        copied = _login_cookies(owner)
+        for phase in ("before", "after"):
+            if phase == "after":
+                page.get_by_role("button", name="退出登录").click()
+                page.get_by_text(L.MSG_LOGGED_OUT).wait_for(timeout=30_000)
+            thief = chromium.new_context(viewport={"width": 1280, "height": 900})
+            try:
+                thief.add_cookies(copied)
+                other = thief.new_page()
+                other.goto(url + "/")
+                if phase == "before":
+                    other.locator("h1", has_text="总览").wait_for(timeout=60_000)
+                else:
+                    other.get_by_label("用户名").wait_for(timeout=60_000)
+                    _rendered(other)
+                    assert other.locator('[data-testid="stMetric"]').count() == 0
+                    assert other.locator('[data-testid="stSidebarNav"]').count() == 0
+                    other.screenshot(path=str(ARTIFACTS / "auth-copied-cookie-after-logout.png"))
+            finally:
+                thief.close()
+    finally:
+        owner.close()
 
 
 def test_pages_read_only_through_the_data_layer():

@@ -589,6 +589,212 @@ def test_app_listens_on_loopback_only_and_never_asks(yanfeng_warehouse, tmp_path
     assert "看板：http://localhost:" in out
 
 
+def _self_signed(folder: Path, host: str = "localhost") -> tuple[Path, Path]:
+    """A throw-away self-signed certificate and key (PEM) for `host`, made with the `cryptography` package."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    c, k = folder / "cert.pem", folder / "key.pem"
+    c.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    k.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return c, k
+
+
+def test_tls_options_reach_streamlit(monkeypatch, tmp_path):
+    """`jixiao app --ssl-cert FILE --ssl-key FILE` gives Streamlit server.sslCertFile / server.sslKeyFile and
+    announces https; off loopback with TLS there is no plain-text warning, without it there is (Chinese)."""
+    from app.auth import users
+    from app.cli import make_parser
+
+    cert, key = _self_signed(tmp_path)
+    monkeypatch.setenv("JIXIAO_USERS", str(tmp_path / "users.yaml"))
+    users.add_user(tmp_path / "users.yaml", "admin", users.ADMIN, [], "Jixiao-2023!")
+    said, ran = [], []
+
+    class FakeStreamlit:
+        def __init__(self, cmd, env=None):
+            ran.append(cmd)
+
+        def wait(self, timeout=None):
+            return 0
+
+    monkeypatch.setattr(serve.subprocess, "Popen", FakeStreamlit)
+    assert (
+        serve.serve(tmp_path / "w.duckdb", 8600, "0.0.0.0", say=said.append, ssl_cert=cert, ssl_key=key) == 0
+    )
+    opts = dict(zip(ran[0][5::2], ran[0][6::2]))
+    assert opts["--server.sslCertFile"] == str(cert) and opts["--server.sslKeyFile"] == str(key)
+    assert said == [
+        f"看板将对网络开放（0.0.0.0:8600），需要登录；已启用 HTTPS（证书：{cert}）。",
+        "看板：https://本机的网络地址:8600（Ctrl+C 退出）",
+    ]
+    said.clear()
+    serve.serve(tmp_path / "w.duckdb", 8600, "0.0.0.0", say=said.append)
+    assert said[0] == serve.WARN_SHARED.format(address="0.0.0.0", port=8600)
+    assert "未启用 HTTPS：用户名、密码和登录 cookie 以明文经过网络" in said[0] and "--ssl-cert" in said[0]
+    assert "--server.sslCertFile" not in ran[1]
+    for command in ("app", "demo"):
+        a = make_parser().parse_args([command, "--ssl-cert", str(cert), "--ssl-key", str(key)])
+        assert (a.ssl_cert, a.ssl_key) == (str(cert), str(key))
+
+
+def test_tls_refuses_unusable_files(tmp_path, capsys):
+    """Only one of the two, a missing file, or a key that is not the certificate's: refused before anything
+    starts (exit code 2), with the reason in Chinese."""
+    from app.cli import main as cli_main
+
+    cert, key = _self_signed(tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    _, other_key = _self_signed(other)
+    with pytest.raises(serve.TlsError) as e:
+        serve.check_tls(cert, None)
+    assert str(e.value) == "--ssl-cert 与 --ssl-key 必须同时给出（证书文件和它的私钥文件，PEM 格式）。"
+    with pytest.raises(serve.TlsError) as e:
+        serve.check_tls(tmp_path / "nope.pem", key)
+    assert str(e.value) == f"找不到证书文件：{tmp_path / 'nope.pem'}"
+    with pytest.raises(serve.TlsError) as e:
+        serve.check_tls(cert, other_key)
+    assert str(e.value) == (
+        f"证书或私钥无法使用（KEY_VALUES_MISMATCH）：{cert}、{other_key}。请给出 PEM 格式的证书及与之配对的私钥。"
+    )
+    assert serve.check_tls(None, None) is None and serve.check_tls(cert, key) == (cert, key)
+    demo = tmp_path / "demo.duckdb"
+    code = cli_main(["demo", "-w", str(demo), "--ssl-cert", str(cert)])
+    assert code == 2 and not demo.exists()  # refused before building
+    assert "--ssl-cert 与 --ssl-key 必须同时给出" in capsys.readouterr().out
+
+
+def test_app_serves_https_with_a_certificate(yanfeng_warehouse, tmp_path):
+    """The real thing: `jixiao app --ssl-cert --ssl-key` answers over TLS (verified against the certificate)
+    and not in plain HTTP."""
+    import ssl
+    import urllib.request
+
+    cert, key = _self_signed(tmp_path)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, HOME=str(tmp_path), BROWSER="true", PYTHONPATH=str(ROOT))
+    argv = ["app", "-w", str(yanfeng_warehouse), "--port", str(port), "--headless"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", *argv, "--ssl-cert", str(cert), "--ssl-key", str(key)],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    context = ssl.create_default_context(cafile=str(cert))
+    try:
+        deadline, body = time.monotonic() + 60, None
+        while body is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(
+                    f"https://localhost:{port}/_stcore/health", timeout=5, context=context
+                ) as r:
+                    body = r.read().strip()
+            except OSError:
+                time.sleep(0.3)
+        assert body == b"ok"
+        with pytest.raises(OSError):  # no plain HTTP on that port
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5).read()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, 15)
+        try:
+            out = proc.communicate(timeout=30)[0].decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            out = proc.communicate(timeout=30)[0].decode("utf-8", "replace")
+    assert f"看板：https://localhost:{port}" in out
+
+
+def test_every_download_is_made_only_when_clicked():
+    """Streamlit serves a download at /media/<hash> to anyone who has the link, without the session. Every
+    st.download_button in app/ passes a callable as `data` (deferred): nothing is stored, so there is no
+    link, until the logged-in user clicks in her own session."""
+    import ast
+
+    found = []
+    for f in sorted((ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "download_button":
+                kw = {k.arg: k.value for k in node.keywords}
+                data_arg = kw.get("data", node.args[1] if len(node.args) > 1 else None)
+                found.append((f.relative_to(ROOT).as_posix(), node.lineno))
+                where = f"{f.relative_to(ROOT)}:{node.lineno}"
+                assert isinstance(data_arg, (ast.Lambda, ast.Name, ast.Attribute)), where
+                if isinstance(kw.get("on_click"), ast.Constant):
+                    assert kw["on_click"].value == "ignore", where
+    assert len(found) >= 8, found  # export_buttons (2), department (5), findings, submit, batch
+
+
+def test_a_download_exists_only_from_the_click_until_the_next_cleanup(yanfeng_warehouse, monkeypatch):
+    """On the 填报模板 page (AppTest): no file is stored when the page is drawn; the click (Streamlit's
+    execute_deferred, as the browser's request does) stores it and returns its /media link; Streamlit's
+    cleanup after the next script runs (remove_orphaned_files: mark, then delete) removes it, so the bearer
+    link works only briefly after the click (README, 安全)."""
+    from streamlit.components.v2.component_manager import BidiComponentManager
+    from streamlit.runtime.media_file_storage import MediaFileStorageError
+    from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1 import app_test as app_test_module
+
+    managers = []
+    real = app_test_module.MediaFileManager
+
+    def recording(storage):
+        managers.append(real(storage))
+        return managers[-1]
+
+    monkeypatch.setattr(app_test_module, "MediaFileManager", recording)
+    monkeypatch.setattr(BidiComponentManager, "discover_and_register_components", lambda self, **kw: None)
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(yanfeng_warehouse))
+    at = AppTest.from_file(MAIN, default_timeout=60).run()
+    at.switch_page("views/submit.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    (button,) = [b for b in at.get("download_button") if b.label == "下载填报模板（.xlsx）"]
+    assert button.proto.url == "" and button.proto.deferred_file_id
+    mgr = managers[-1]
+    storage = mgr._storage
+    assert storage.get_stats() == {}  # drawn, not clicked: nothing stored, no link exists
+    url = mgr.execute_deferred(button.proto.deferred_file_id)  # the click
+    assert re.fullmatch(r"/mock/media/[0-9a-f]{32}\.xlsx", url), url
+    content = storage.get_file(url.rsplit("/", 1)[1]).content
+    assert content[:2] == b"PK"
+    assert [st.byte_length for sts in storage.get_stats().values() for st in sts] == [len(content)]
+    mgr.remove_orphaned_files()  # after the next script run: marked
+    assert storage.get_file(url.rsplit("/", 1)[1]).content == content
+    mgr.remove_orphaned_files()  # after the one after: gone
+    with pytest.raises(MediaFileStorageError):
+        storage.get_file(url.rsplit("/", 1)[1])
+    assert storage.get_stats() == {}
+
+
 # ---------------------------------------------------------------------------- 6. in a real browser
 
 

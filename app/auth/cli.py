@@ -1,4 +1,4 @@
-"""`jixiao user add|remove|list`: the dashboard's users (app/auth/users.py).
+"""`jixiao user add|passwd|remove|list`: the dashboard's users (app/auth/users.py).
 
 The password is never an argument (it would stay in the shell history and in ``ps``): on a terminal it is
 asked twice with getpass (not echoed); from a pipe (scripts) the first line of standard input is used.
@@ -35,12 +35,39 @@ def read_password(stdin=None, prompt=getpass.getpass) -> str:
     return line.rstrip("\r\n")
 
 
+def _unlock(path: Path, name: str) -> None:
+    """A new password lifts the login lock of that name (app/auth/lockout.py)."""
+    from app.auth.lockout import Lockout, lockout_path
+
+    Lockout(lockout_path(path), 1, 0).clear(name)
+
+
 def cmd_user_add(args: argparse.Namespace, say=print) -> int:
-    path = U.users_path(_warehouse(args))
-    U.check_entry(args.name, args.role, args.region or [])  # before asking for the password
-    entry = U.add_user(path, args.name, args.role, args.region or [], read_password())
+    """`jixiao user add NAME --role R [--region CODE …] [--force]`: check the entry (and, unless --force, the
+    region codes against the warehouse) before asking for the password; then save it, which also ends her
+    earlier logins, and lift her login lock. Raises UserError (exit 2) on a refused entry."""
+    wh = _warehouse(args)
+    path = U.users_path(wh)
+    _, regions = U.check_entry(args.name, args.role, args.region or [])  # before asking for the password
+    if regions and not args.force:
+        U.check_regions_known(regions, wh)
+    entry = U.add_user(path, args.name, args.role, regions, read_password())
+    _unlock(path, entry.name)
     regions = f"，区划 {'、'.join(entry.regions)}" if entry.regions else ""
     say(f"已保存用户 {entry.name}（{entry.role}{regions}）到 {path}。")
+    return EXIT_OK
+
+
+def cmd_user_passwd(args: argparse.Namespace, say=print) -> int:
+    """`jixiao user passwd NAME`: a new password (role and regions kept), every earlier login of hers ended
+    (not_before) and her login lock lifted. UserNotFound (exit 7) before asking for a password."""
+    path = U.users_path(_warehouse(args))
+    name = (args.name or "").strip().lower()
+    if name not in {e.name for e in U.list_users(path)}:  # before asking for the password
+        raise U.UserNotFound(f"没有用户“{args.name}”（用户文件：{path.name}）。")
+    U.set_password(path, name, read_password())
+    _unlock(path, name)
+    say(f"已为用户 {name} 设置新密码；她此前的登录（包括复制的登录 cookie）均已失效。")
     return EXIT_OK
 
 
@@ -68,7 +95,7 @@ def add_user_parser(sub) -> None:
     """`jixiao user add|remove|list` under the main parser's subcommands."""
     u = sub.add_parser(
         "user",
-        help="管理看板的登录用户（add / remove / list）",
+        help="管理看板的登录用户（add / passwd / remove / list）",
         description="看板用户保存在仓库旁的 users.yaml（或 $JIXIAO_USERS），密码只存 bcrypt 散列。"
         "有用户时看板要求登录；没有用户时看板只能在本机（127.0.0.1）打开。" + exit_codes_epilog(0, 2, 7),
     )
@@ -82,15 +109,31 @@ def add_user_parser(sub) -> None:
     a.add_argument("name", metavar="用户名")
     a.add_argument("--role", required=True, choices=U.ROLES, help="管理员、分析员或地区")
     a.add_argument(
-        "--region", nargs="+", action="extend", metavar="区划代码", help="地区用户可查看的区划代码（可多个）"
+        "--region",
+        nargs="+",
+        action="extend",
+        metavar="区划代码",
+        help="地区用户可查看的区划代码（6 位数字，可多个；须是仓库中已有的区划，除非加 --force）",
+    )
+    a.add_argument(
+        "--force",
+        action="store_true",
+        help="区划代码不在仓库中（该区划的数据还没有导入）时仍然添加；格式仍须是 6 位数字",
     )
     a.set_defaults(func=cmd_user_add)
+    pw = us.add_parser(
+        "passwd",
+        help="为用户设置新密码（角色与区划不变）",
+        description="设置新密码（输入方式同 add）。她此前的登录，包括被复制的登录 cookie，随即失效；该用户名的登录锁定解除。",
+    )
+    pw.add_argument("name", metavar="用户名")
+    pw.set_defaults(func=cmd_user_passwd)
     r = us.add_parser("remove", help="删除用户", description="删除用户；她已打开的页面在下次刷新时退出登录。")
     r.add_argument("name", metavar="用户名")
     r.set_defaults(func=cmd_user_remove)
     ls = us.add_parser("list", help="列出用户（不显示密码散列）")
     ls.set_defaults(func=cmd_user_list)
-    for p in (a, r, ls):
+    for p in (a, pw, r, ls):
         p.add_argument(
             "--warehouse", "-w", metavar="文件", help="仓库文件：用户文件在它旁边（或用 $JIXIAO_USERS 指定）"
         )

@@ -13,15 +13,24 @@ The file is YAML in streamlit-authenticator's layout, so the library reads it as
   taken from the command line.
 * **The cookie key** that signs the login cookie (a JWT) is drawn at random (``secrets.token_hex(32)``)
   when the file is created, so every installation has its own; nothing secret is in the repository.
-* Written atomically (a temporary file in the same folder, then ``os.replace``) with mode 0600.
+* Written atomically (a temporary file in the same folder, then ``os.replace``) with mode 0600, under an
+  exclusive lock (``.users.yaml.lock`` beside it) so that a logout in the dashboard and a ``jixiao user``
+  command never lose each other's change.
+* **Not before.** Each user may carry ``not_before`` (seconds since the epoch): a login cookie issued before
+  it, or a dashboard session that logged in before it, is no longer accepted. It is set when she logs out
+  and when her password is set (``jixiao user add`` / ``jixiao user passwd``), because the library's cookie
+  signs only her name and its expiry, so a copied cookie would otherwise stay valid until it expires.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import secrets
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +52,7 @@ MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt uses at most 72 bytes
 COOKIE_EXPIRY_DAYS = 1.0
 _NAME = re.compile(r"^[\w.\-@]{1,64}$")
-_REGION = re.compile(r"^[0-9A-Za-z_\-]{1,32}$")
+_REGION = re.compile(r"^[0-9]{6}$")  # GB/T 2260 administrative division code: 6 ASCII digits
 
 
 class UserError(JixiaoError):
@@ -169,6 +178,18 @@ def _new_config() -> dict:
     }
 
 
+@contextlib.contextmanager
+def _locked(path: Path):
+    """An exclusive lock (flock on ``.<name>.lock`` beside `path`) around a read-modify-write of the file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.parent / f".{path.name}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def _write(path: Path, cfg: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = (
@@ -195,16 +216,62 @@ def add_user(
     see. Creates the file (with a new random cookie key) if needed. Raises UserError on a bad name, role,
     region list or password."""
     name, regs = check_entry(name, role, regions)
-    cfg = load(path) or _new_config()
-    cfg.setdefault("cookie", _new_config()["cookie"])
-    users = cfg.setdefault("credentials", {}).setdefault("usernames", {}) or {}
-    cfg["credentials"]["usernames"] = users
-    entry = {"name": name, "password": hash_password(password), "role": role}
-    if regs:
-        entry["regions"] = list(regs)
-    users[name] = entry
-    _write(path, cfg)
+    hashed = hash_password(password)
+    with _locked(path):
+        cfg = load(path) or _new_config()
+        cfg.setdefault("cookie", _new_config()["cookie"])
+        users = cfg.setdefault("credentials", {}).setdefault("usernames", {}) or {}
+        cfg["credentials"]["usernames"] = users
+        # a new password ends every login made with the old one (cookies and open sessions)
+        entry = {"name": name, "password": hashed, "role": role, "not_before": time.time()}
+        if regs:
+            entry["regions"] = list(regs)
+        users[name] = entry
+        _write(path, cfg)
     return UserEntry(name, role, regs)
+
+
+def set_password(path: Path, name: str, password: str) -> None:
+    """Give user `name` a new password, keeping her role and regions, and end every login made before
+    (``not_before``). Raises UserNotFound for an unknown name, UserError for a bad password."""
+    n = (name or "").strip().lower()
+    hashed = hash_password(password)
+    with _locked(path):
+        cfg = load(path)
+        users = ((cfg.get("credentials") or {}).get("usernames")) or {}
+        if n not in users:
+            raise UserNotFound(f"没有用户“{name}”（用户文件：{path.name}）。")
+        users[n]["password"] = hashed
+        users[n]["not_before"] = time.time()
+        _write(path, cfg)
+
+
+def revoke_logins(path: Path, name: str, at: float | None = None) -> None:
+    """Set user `name`'s ``not_before`` to `at` (default: now): every login cookie issued and every session
+    logged in before it is refused from then on. Called at logout. Does nothing for an unknown name."""
+    n = (name or "").strip().lower()
+    with _locked(path):
+        cfg = load(path)
+        users = ((cfg.get("credentials") or {}).get("usernames")) or {}
+        if n not in users:
+            return
+        users[n]["not_before"] = time.time() if at is None else float(at)
+        _write(path, cfg)
+
+
+def cookie_issued_at(token: dict, expiry_days: float) -> float:
+    """When a streamlit-authenticator 0.4.2 login cookie was issued, in seconds since the epoch. Its JWT
+    holds only ``username`` and ``exp_date`` (issue time + ``expiry_days``, CookieModel._set_exp_date), so
+    the issue time is ``exp_date - expiry_days * 86400``. (Lowering ``cookie.expiry_days`` in the file would
+    make older cookies look newer: keep it, or set ``not_before`` for everyone after lowering it.)"""
+    return float(token["exp_date"]) - float(expiry_days) * 86400.0
+
+
+def login_is_current(user: dict, issued_at: float) -> bool:
+    """True when a login (a cookie issued, or a session logged in, at `issued_at`) is not older than the
+    user's ``not_before``; a user without ``not_before`` accepts any login."""
+    nb = (user or {}).get("not_before")
+    return nb is None or float(issued_at) >= float(nb)
 
 
 def check_entry(name: str, role: str, regions) -> tuple[str, tuple[str, ...]]:
@@ -220,17 +287,57 @@ def check_entry(name: str, role: str, regions) -> tuple[str, tuple[str, ...]]:
         raise UserError(f"只有“{REGION}”角色需要 --region；{role}可以看到全部区划。")
     bad = [r for r in regs if not _REGION.match(r)]
     if bad:
-        raise UserError(f"区划代码无效：{'、'.join(bad)}（只能是字母、数字、_ 和 -）。")
+        raise UserError(f"区划代码无效：{'、'.join(bad)}（应为 6 位数字的行政区划代码，如 430406）。")
     return name, regs
+
+
+def known_regions(warehouse: Path) -> dict[str, str] | None:
+    """{region code: region name} of the departments in the warehouse (marts.dim_department), or None when
+    there is no built warehouse at `warehouse` (then region codes cannot be checked against it)."""
+    import duckdb
+
+    if not warehouse.is_file():
+        return None
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        rows = con.execute(
+            "SELECT region_code, min(region_name) FROM marts.dim_department "
+            "WHERE region_code IS NOT NULL GROUP BY region_code ORDER BY region_code"
+        ).fetchall()
+    except duckdb.Error:  # not built yet (no marts)
+        return None
+    finally:
+        con.close()
+    return {str(c): str(n or "") for c, n in rows}
+
+
+def check_regions_known(regions, warehouse: Path) -> None:
+    """Raise UserError when a region code is not among the warehouse's regions (known_regions). Does
+    nothing without a built warehouse. The message (Chinese) lists the known regions and names --force,
+    for a region whose data has not been loaded yet."""
+    known = known_regions(warehouse)
+    if known is None:
+        return
+    unknown = [r for r in regions if r not in known]
+    if unknown:
+        listed = "、".join(f"{c} {n}".strip() for c, n in known.items()) or "（无）"
+        raise UserError(
+            f"仓库中没有区划 {'、'.join(unknown)}。仓库中的区划：{listed}。"
+            "如果该区划的数据还没有导入，可加 --force 先添加用户。"
+        )
 
 
 def remove_user(path: Path, name: str) -> None:
     """Remove user `name`. Raises UserNotFound if there is no such user. Her open sessions end at their
     next page load (the dashboard re-reads the file)."""
     n = (name or "").strip().lower()
-    cfg = load(path)
-    users = ((cfg.get("credentials") or {}).get("usernames")) or {}
-    if n not in users:
-        raise UserNotFound(f"没有用户“{name}”（用户文件：{path.name}）。")
-    del users[n]
-    _write(path, cfg)
+    with _locked(path):
+        cfg = load(path)
+        users = ((cfg.get("credentials") or {}).get("usernames")) or {}
+        if n not in users:
+            raise UserNotFound(f"没有用户“{name}”（用户文件：{path.name}）。")
+        del users[n]
+        _write(path, cfg)

@@ -2,9 +2,12 @@
 
 By default it listens on 127.0.0.1 only, without a login unless users exist (see README, 安全, and
 app/auth/). ``--address 0.0.0.0`` (or a LAN address) shares it with the network: then a login is required,
-so it refuses to start while the users file has no user (``jixiao user add``), and warns that the
-passwords cross the network in clear unless a TLS reverse proxy is in front. The options below are given on the command line, so they win
-over any ``.streamlit/config.toml`` in the current folder or the home folder:
+so it refuses to start while the users file has no user (``jixiao user add``). ``--ssl-cert FILE --ssl-key FILE``
+serve HTTPS through Streamlit's own ``server.sslCertFile`` / ``server.sslKeyFile`` (checked with the ``ssl``
+module before Streamlit starts); off loopback without them it warns (in Chinese) that names, passwords and
+the login cookie cross the network in clear unless a TLS reverse proxy is in front. The options below are
+given on the command line, so they win over any ``.streamlit/config.toml`` in the current folder or the home
+folder:
 
 - ``server.address`` 127.0.0.1 unless asked; ``server.headless`` always true: Streamlit never stops at its
   first-run "Email:" prompt (the browser is opened by us instead), ``browser.gatherUsageStats`` false;
@@ -21,18 +24,50 @@ import ipaddress
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
 import webbrowser
 from pathlib import Path
 
+from app.errors import EXIT_INPUT_REFUSED, JixiaoError
+
 LOOPBACK = "127.0.0.1"
 
 WARN_SHARED = (
-    "警告：看板将对网络开放（{address}:{port}），需要登录。看板本身是 HTTP：用户名、密码和登录 cookie 以明文经过网络，"
-    "只在可信的内部网络中这样做，或放在提供 HTTPS 的反向代理之后。"
+    "警告：看板将对网络开放（{address}:{port}），需要登录。未启用 HTTPS：用户名、密码和登录 cookie 以明文经过网络。"
+    "请用 --ssl-cert 证书文件 --ssl-key 私钥文件 启用 HTTPS，或放在提供 HTTPS 的反向代理之后，或只在可信的内部网络中这样使用。"
 )
+SAY_SHARED_TLS = "看板将对网络开放（{address}:{port}），需要登录；已启用 HTTPS（证书：{cert}）。"
+MSG_TLS_PAIR = "--ssl-cert 与 --ssl-key 必须同时给出（证书文件和它的私钥文件，PEM 格式）。"
+MSG_TLS_MISSING = "找不到{what}：{path}"
+MSG_TLS_UNUSABLE = "证书或私钥无法使用（{reason}）：{cert}、{key}。请给出 PEM 格式的证书及与之配对的私钥。"
+
+
+class TlsError(JixiaoError):
+    """`--ssl-cert` / `--ssl-key` cannot be used: only one given, a file missing, or a certificate and key
+    that the ssl module cannot load as a pair. Message in Chinese; exit code 2."""
+
+    exit_code = EXIT_INPUT_REFUSED
+
+
+def check_tls(cert: str | Path | None, key: str | Path | None) -> tuple[Path, Path] | None:
+    """(certificate, key) as absolute paths when both are given and load as a pair (ssl's load_cert_chain,
+    as Streamlit's server will), None when neither is given. Raises TlsError otherwise."""
+    if not cert and not key:
+        return None
+    if not cert or not key:
+        raise TlsError(MSG_TLS_PAIR)
+    c, k = Path(cert).expanduser().resolve(), Path(key).expanduser().resolve()
+    for what, f in (("证书文件", c), ("私钥文件", k)):
+        if not f.is_file():
+            raise TlsError(MSG_TLS_MISSING.format(what=what, path=f))
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(str(c), str(k))
+    except (ssl.SSLError, OSError) as e:
+        raise TlsError(MSG_TLS_UNUSABLE.format(reason=e.reason or e.strerror or e, cert=c, key=k)) from None
+    return c, k
 
 
 def is_loopback(address: str) -> bool:
@@ -49,8 +84,11 @@ def is_loopback(address: str) -> bool:
             return False
 
 
-def streamlit_command(main: Path, port: int, address: str = LOOPBACK) -> list[str]:
-    """The `streamlit run` command line with the dashboard's server and client options."""
+def streamlit_command(
+    main: Path, port: int, address: str = LOOPBACK, tls: tuple[Path, Path] | None = None
+) -> list[str]:
+    """The `streamlit run` command line with the dashboard's server and client options; `tls` (certificate,
+    key) from check_tls adds server.sslCertFile / server.sslKeyFile (HTTPS)."""
     options = {
         "server.address": address,
         "server.port": str(port),
@@ -66,37 +104,52 @@ def streamlit_command(main: Path, port: int, address: str = LOOPBACK) -> list[st
         "client.showErrorLinks": "false",
         "global.developmentMode": "false",
     }
+    if tls:
+        options["server.sslCertFile"], options["server.sslKeyFile"] = str(tls[0]), str(tls[1])
     cmd = [sys.executable, "-m", "streamlit", "run", str(main)]
     for k, v in options.items():
         cmd += [f"--{k}", v]
     return cmd
 
 
-def url(address: str, port: int) -> str:
+def url(address: str, port: int, https: bool = False) -> str:
     host = (
         "localhost"
         if is_loopback(address)
         else ("本机的网络地址" if address in ("0.0.0.0", "::") else address)
     )
-    return f"http://{host}:{port}"
+    return f"{'https' if https else 'http'}://{host}:{port}"
 
 
-def serve(warehouse: Path, port: int, address: str = LOOPBACK, open_browser: bool = False, say=print) -> int:
-    """Run the dashboard until Ctrl+C. Returns Streamlit's exit code."""
+def serve(
+    warehouse: Path,
+    port: int,
+    address: str = LOOPBACK,
+    open_browser: bool = False,
+    say=print,
+    ssl_cert: str | Path | None = None,
+    ssl_key: str | Path | None = None,
+) -> int:
+    """Run the dashboard until Ctrl+C. Returns Streamlit's exit code. Raises LoginRequired (off loopback
+    without users) or TlsError (bad --ssl-cert / --ssl-key) before starting anything."""
     from app.auth.users import require_users_for
 
+    tls = check_tls(ssl_cert, ssl_key)
     require_users_for(address, warehouse)  # away from loopback a login is required: no users, no start
     main = Path(__file__).resolve().parent / "main.py"
     env = dict(os.environ, JIXIAO_WAREHOUSE=str(warehouse))
     if not is_loopback(address):
-        say(WARN_SHARED.format(address=address, port=port))
-    link = url(address, port)
+        if tls:
+            say(SAY_SHARED_TLS.format(address=address, port=port, cert=tls[0]))
+        else:
+            say(WARN_SHARED.format(address=address, port=port))
+    link = url(address, port, https=bool(tls))
     say(f"看板：{link}（Ctrl+C 退出）")
     if open_browser and is_loopback(address):
-        timer = threading.Timer(2.5, lambda: webbrowser.open(f"http://localhost:{port}"))
+        timer = threading.Timer(2.5, lambda: webbrowser.open(url(address, port, https=bool(tls))))
         timer.daemon = True
         timer.start()
-    proc = subprocess.Popen(streamlit_command(main, port, address), env=env)
+    proc = subprocess.Popen(streamlit_command(main, port, address, tls), env=env)
     # SIGTERM to `jixiao app` (a service manager, kill PID) stops Streamlit too instead of orphaning it
     previous = None
     if threading.current_thread() is threading.main_thread():
@@ -125,5 +178,11 @@ def add_server_arguments(parser, *, headless_flag: bool) -> None:
         help="监听的地址（默认 127.0.0.1：只有本机能打开）。给 0.0.0.0 或本机的局域网地址则网络中的其他计算机也能打开；"
         "此时必须登录：没有用户（jixiao user add）时拒绝启动。",
     )
+    parser.add_argument(
+        "--ssl-cert",
+        metavar="证书文件",
+        help="HTTPS 证书（PEM），与 --ssl-key 一起使用；对网络开放时应启用 HTTPS，否则密码以明文传输",
+    )
+    parser.add_argument("--ssl-key", metavar="私钥文件", help="与 --ssl-cert 配对的私钥（PEM）")
     if headless_flag:
         parser.add_argument("--headless", action="store_true", help="不自动打开浏览器")

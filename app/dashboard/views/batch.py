@@ -59,7 +59,7 @@ def _result(r: dict) -> None:
     )
     st.download_button(
         "下载 ZIP",
-        data=z.read_bytes(),
+        data=z.read_bytes,  # read when clicked (deferred): no /media file exists before the click
         file_name=z.name,
         mime="application/zip",
         key="bt_download",

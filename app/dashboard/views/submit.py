@@ -48,16 +48,22 @@ rows = (
     if prefill
     else []
 )
-with tempfile.TemporaryDirectory() as tmp:
-    path = write_blank_template(Path(tmp) / "填报模板.xlsx", rows, [int(y) for y in chosen_years])
-    content = path.read_bytes()
+
+
+def _template(rows=tuple(rows), years=tuple(int(y) for y in chosen_years)) -> bytes:
+    """The workbook, made only when the button is clicked (deferred data: no /media file exists before)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_blank_template(Path(tmp) / "填报模板.xlsx", list(rows), list(years)).read_bytes()
+
+
 name = f"填报模板{'_' + f.region if f.region else ''}{'_' + '_'.join(str(y) for y in chosen_years) if chosen_years else ''}.xlsx"
 st.download_button(
     "下载填报模板（.xlsx）",
-    content,
+    _template,
     file_name=name,
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="tpl_download",
+    on_click="ignore",
     use_container_width=True,
 )
 st.caption(f"已预填 {len(rows)} 个部门" if rows else "未预填部门（部门编码列不提供下拉列表）")
