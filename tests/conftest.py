@@ -16,6 +16,27 @@ ROOT = Path(__file__).resolve().parents[1]
 YANFENG = SAMPLE / "yanfeng-2023"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Run the suite on both cores (pytest-xdist, ``--dist loadgroup`` in pyproject.toml): each module is one
+    group, so its module-scoped warehouses and servers are built once, on one worker. A module may name its own
+    group (``pytestmark = pytest.mark.xdist_group("…")``) to share a worker with another."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_apptest():
+    """AppTest scans every installed package for Streamlit v2 components on each new instance (~2 s); we use none."""
+    from streamlit.components.v2.component_manager import BidiComponentManager
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(BidiComponentManager, "discover_and_register_components", lambda self, **kw: None)
+    yield
+    mp.undo()
+
+
 def build_warehouse(warehouse: Path, *inputs: Path, **kw):
     """Run the real pipeline (ingest → dbt build → checks → swap) on `inputs`."""
     return build([(Path(p), None) for p in inputs], warehouse, **kw)

@@ -48,16 +48,6 @@ SHIGU = "430407"  # 石鼓区
 HRSS = "430406-hrss"  # 雁峰区's one department
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _fast_apptest():
-    from streamlit.components.v2.component_manager import BidiComponentManager
-
-    mp = pytest.MonkeyPatch()
-    mp.setattr(BidiComponentManager, "discover_and_register_components", lambda self, **kw: None)
-    yield
-    mp.undo()
-
-
 @pytest.fixture(scope="module")
 def regions_warehouse(tmp_path_factory) -> Path:
     """Three regions: 雁峰区 (the worked example) and the demo's 珠晖区 and 石鼓区, 2023."""

@@ -47,17 +47,6 @@ HRSS = "430406-hrss"
 HRSS_NAME = "雁峰区人力资源和社会保障局"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _fast_apptest():
-    """AppTest scans every installed package for v2 components on each new instance (~2 s); we use none."""
-    from streamlit.components.v2.component_manager import BidiComponentManager
-
-    mp = pytest.MonkeyPatch()
-    mp.setattr(BidiComponentManager, "discover_and_register_components", lambda self, **kw: None)
-    yield
-    mp.undo()
-
-
 @pytest.fixture
 def wh(yanfeng_warehouse, monkeypatch) -> Path:
     monkeypatch.setenv("JIXIAO_WAREHOUSE", str(yanfeng_warehouse))

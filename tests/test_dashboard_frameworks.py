@@ -90,16 +90,6 @@ CODE = re.compile(
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _fast_apptest():
-    from streamlit.components.v2.component_manager import BidiComponentManager
-
-    mp = pytest.MonkeyPatch()
-    mp.setattr(BidiComponentManager, "discover_and_register_components", lambda self, **kw: None)
-    yield
-    mp.undo()
-
-
 @pytest.fixture(scope="module")
 def demo_warehouse(tmp_path_factory) -> Path:
     """The generated demo sample (24 departments × 2021–2023) and the worked example: every framework."""

@@ -28,17 +28,6 @@ GIT_STATUS_BEFORE = subprocess.run(
 ).stdout
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _fast_apptest():
-    """AppTest scans every installed package for v2 components on each new instance (~2 s); we use none."""
-    from streamlit.components.v2.component_manager import BidiComponentManager
-
-    mp = pytest.MonkeyPatch()
-    mp.setattr(BidiComponentManager, "discover_and_register_components", lambda self, **kw: None)
-    yield
-    mp.undo()
-
-
 def _copy(src: Path, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     dst = folder / src.name
