@@ -16,6 +16,24 @@ ROOT = Path(__file__).resolve().parents[1]
 YANFENG = SAMPLE / "yanfeng-2023"
 
 
+# Modules by their time on an idle machine, longest first (`pytest --durations=0`, summed per module; bench is
+# not involved: this only orders the work, nothing asserts a time).
+LONGEST_MODULES_FIRST = [
+    "test_workflow",
+    "test_lint",
+    "test_warehouse_integrity",
+    "test_ingest_foundation",
+    "test_workflow_browser",
+    "test_dashboard_frameworks",
+    "test_report",
+    "test_auth",
+    "test_dashboard_browser",
+    "test_sql_v2_pipeline",
+    "test_reconciliation",
+    "test_real_tables",
+]
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Run the suite on both cores (pytest-xdist, ``--dist loadgroup`` in pyproject.toml): each module is one
@@ -24,6 +42,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    # the longest groups start first, so neither worker is left alone with one at the end
+    # (``--no-loadscope-reorder`` keeps this order instead of ordering by number of tests)
+    first = {name: rank for rank, name in enumerate(LONGEST_MODULES_FIRST)}
+    items.sort(key=lambda it: first.get(it.get_closest_marker("xdist_group").args[0], len(first)))
 
 
 @pytest.fixture(scope="session", autouse=True)
