@@ -40,6 +40,7 @@ from app.errors import (
 )
 from app.report.cli import add_report_parser
 from app.workflow.cli import add_workflow_parsers
+from app.workflow.submissions import STATUS_ZH  # a submission's load status in Chinese (one source)
 
 console = Console(highlight=False)
 
@@ -78,7 +79,6 @@ STAGES = {
     "checks": "Great Expectations 检查",
     "swap": "替换为新仓库",
 }
-STATUS_ZH = {"loaded": "已加载", "unchanged": "未变化（已加载过）", "refused": "已拒绝"}
 
 
 def build_progress(out: Console, status) -> dict[str, Callable]:
