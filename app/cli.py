@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -39,6 +40,7 @@ from app.errors import (
 )
 from app.report.cli import add_report_parser
 from app.workflow.cli import add_workflow_parsers
+from app.workflow.submissions import STATUS_ZH  # a submission's load status in Chinese (one source)
 
 console = Console(highlight=False)
 
@@ -77,7 +79,31 @@ STAGES = {
     "checks": "Great Expectations 检查",
     "swap": "替换为新仓库",
 }
-STATUS_ZH = {"loaded": "已加载", "unchanged": "未变化（已加载过）", "refused": "已拒绝"}
+
+
+def build_progress(out: Console, status) -> dict[str, Callable]:
+    """The build's progress callbacks for a terminal, shared by ``jixiao build`` and ``jixiao submit``.
+
+    Returns ``on_stage``, ``on_submission`` and ``on_notice`` for ``app.pipeline.build`` (and what calls
+    it): each stage updates the spinner `status` (a ``Console.status``) and, after ``prepare``, prints
+    「  · 阶段」 (names from ``STAGES``); each submission prints 「    提交编号: 状态（n 行）」 (rows summed over
+    its tables, left out when it loaded none); a notice prints in yellow."""
+
+    def on_stage(s: str) -> None:
+        status.update(STAGES.get(s, s) + " …")
+        if s != "prepare":
+            out.print(f"  · {STAGES.get(s, s)}")
+
+    def on_submission(o) -> None:
+        out.print(
+            f"    {o.submission_id}: {STATUS_ZH[o.status]}"
+            + (f"（{sum(o.rows.values())} 行）" if o.rows else "")
+        )
+
+    def on_notice(message: str) -> None:
+        out.print(f"[yellow]{message}[/yellow]")
+
+    return {"on_stage": on_stage, "on_submission": on_submission, "on_notice": on_notice}
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -91,27 +117,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     pairs = [(p, args.submission_id) for p in inputs]
     console.print(f"仓库：{warehouse}")
     with console.status("开始…") as status:
-
-        def on_stage(s: str) -> None:
-            status.update(STAGES.get(s, s) + " …")
-            if s != "prepare":
-                console.print(f"  · {STAGES.get(s, s)}")
-
-        def on_submission(o) -> None:
-            console.print(
-                f"    {o.submission_id}: {STATUS_ZH[o.status]}"
-                + (f"（{sum(o.rows.values())} 行）" if o.rows else "")
-            )
-
         try:
             result = build(
                 pairs,
                 warehouse,
                 rebuild=args.rebuild,
                 run_checks=not args.skip_checks,
-                on_stage=on_stage,
-                on_submission=on_submission,
-                on_notice=lambda m: console.print(f"[yellow]{m}[/yellow]"),
+                **build_progress(console, status),
             )
         except W.WarehouseError as e:
             console.print(f"[red bold]构建未完成[/red bold]：{e.message}", soft_wrap=True)
@@ -429,12 +441,7 @@ def add_template_parser(sub) -> argparse.ArgumentParser:
     t.add_argument("--year", type=int, action="append", metavar="年度", help="年度下拉列表中的年度，可重复")
     t.add_argument("--dept", action="append", metavar="部门编码", help="预填的部门，可重复")
     t.add_argument("--region", metavar="区划编码", help="预填该区划的全部部门")
-    t.add_argument(
-        "--warehouse",
-        "-w",
-        metavar="文件",
-        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
-    )
+    W.add_warehouse_argument(t)
     t.set_defaults(func=cmd_template)
     return t
 
@@ -486,12 +493,7 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="路径",
         help="提交：每个模板一个文件的文件夹，或一个 .xlsx 工作簿；也可以是包含多个提交的文件夹。可重复。不给则只重新计算。",
     )
-    b.add_argument(
-        "--warehouse",
-        "-w",
-        metavar="文件",
-        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
-    )
+    W.add_warehouse_argument(b)
     b.add_argument(
         "--submission-id",
         metavar="编号",
@@ -502,7 +504,7 @@ def make_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
 
     d = sub.add_parser("demo", help="用内置样例生成仓库并打开看板")
-    d.add_argument("--warehouse", "-w", metavar="文件")
+    W.add_warehouse_argument(d)
     add_server_arguments(d, headless_flag=False)
     d.add_argument("--no-serve", action="store_true", help="只生成仓库，不打开看板")
     d.set_defaults(func=cmd_demo)
@@ -513,12 +515,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="在仓库副本上运行全部 Great Expectations 套件，生成 Data Docs（仓库旁的 data_docs/），把结果写入 audit.check_runs / audit.check_results 后替换仓库。"
         "退出码：0 通过；1 完整性检查未通过（仓库保持不变）；3 存在 --fail-on 指定级别及以上的核对发现。",
     )
-    c.add_argument(
-        "--warehouse",
-        "-w",
-        metavar="文件",
-        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
-    )
+    W.add_warehouse_argument(c)
     c.add_argument(
         "--fail-on",
         choices=("error", "warning", "never"),
@@ -543,16 +540,11 @@ def make_parser() -> argparse.ArgumentParser:
         "backup", nargs="?", metavar="备份", help="构建编号、文件名或 --list 中的序号（默认最新的一份）"
     )
     r.add_argument("--list", action="store_true", help="列出保留的备份，不恢复")
-    r.add_argument(
-        "--warehouse",
-        "-w",
-        metavar="文件",
-        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
-    )
+    W.add_warehouse_argument(r)
     r.set_defaults(func=cmd_restore)
 
     a = sub.add_parser("app", help="在已有仓库上打开看板")
-    a.add_argument("--warehouse", "-w", metavar="文件")
+    W.add_warehouse_argument(a)
     add_server_arguments(a, headless_flag=True)
     a.set_defaults(func=cmd_app)
     return p

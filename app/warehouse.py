@@ -29,6 +29,7 @@ by ``jixiao build``, ``jixiao check`` or ``jixiao restore``: they only *read* it
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import errno
 import fcntl
@@ -85,6 +86,18 @@ class WarehouseUnreadable(WarehouseError):
 def default_warehouse() -> Path:
     env = os.environ.get("JIXIAO_WAREHOUSE")
     return Path(env).expanduser().resolve() if env else ROOT / "warehouse" / "jixiao.duckdb"
+
+
+WAREHOUSE_HELP = "仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）"
+
+
+def add_warehouse_argument(parser: argparse.ArgumentParser, help: str = WAREHOUSE_HELP) -> None:
+    """Declare ``--warehouse/-w 文件`` on a subcommand's parser: the one declaration every command uses.
+
+    ``args.warehouse`` is the path as typed, or None when the option is absent (the command then falls back
+    to ``default_warehouse()``). `help` defaults to the common text; ``jixiao user`` says where its users
+    file lives instead."""
+    parser.add_argument("--warehouse", "-w", metavar="文件", help=help)
 
 
 def build_dir(warehouse: Path) -> Path:

@@ -43,6 +43,17 @@ def test_the_app_never_probes_the_schema():
     assert _hits(r"has_table|has_column|information_schema", "app") == []
 
 
+def test_the_app_and_the_suites_never_probe_a_marts_columns():
+    """The contracts fix every mart column: no frame is asked whether it has one (``"letter" in l1.columns``,
+    ``ind.get("scoring_status", …)``), no suite asks the context (``ctx.has`` / ``ctx.present``), no
+    ``DESCRIBE`` lists a table's columns."""
+    probe = (
+        r"""["'][a-z_]+["'] in \w+\.columns|\.get\(["'][a-z_]+["'], \w+\["""
+        r"""|\bctx\.(has|present)\(|column_name FROM \(DESCRIBE"""
+    )
+    assert _hits(probe, "app", "expectations") == []
+
+
 def test_every_public_mart_has_an_enforced_contract_with_typed_described_columns():
     models = _models()
     assert {p.stem for p in MARTS.glob("*.sql")} == set(models)

@@ -134,6 +134,4 @@ def add_user_parser(sub) -> None:
     ls = us.add_parser("list", help="列出用户（不显示密码散列）")
     ls.set_defaults(func=cmd_user_list)
     for p in (a, pw, r, ls):
-        p.add_argument(
-            "--warehouse", "-w", metavar="文件", help="仓库文件：用户文件在它旁边（或用 $JIXIAO_USERS 指定）"
-        )
+        W.add_warehouse_argument(p, help="仓库文件：用户文件在它旁边（或用 $JIXIAO_USERS 指定）")

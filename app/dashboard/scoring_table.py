@@ -43,15 +43,13 @@ def indicator_frame(
             "指标值": [fmt.value(v, u, dash="") for v, u in zip(ind["value"], ind["unit"])],
             "评分方式": [
                 status.get(st, status["not_assessable"]) if not fmt.is_true(a) else scored_by.get(s, s or "")
-                for s, a, st in zip(
-                    ind["scored_by"], ind["assessable"], ind.get("scoring_status", ind["scored_by"])
-                )
+                for s, a, st in zip(ind["scored_by"], ind["assessable"], ind["scoring_status"])
             ],
             "评分规则": ind["rule_text"].fillna(""),
             "说明": ind["explanation"].fillna(""),
         }
     )
-    if "project_code" in ind.columns and ind["project_code"].fillna("").ne("").any():
+    if ind["project_code"].fillna("").ne("").any():
         names = project_names or {}
         out.insert(0, "项目", [names.get(c, c) for c in ind["project_code"]])
     return out
@@ -70,7 +68,7 @@ def level1_frame(l1: pd.DataFrame) -> pd.DataFrame:
             "评价人评分": l1["person_scored_count"],
         }
     )
-    if "letter" in l1.columns and l1["letter"].notna().any():
+    if l1["letter"].notna().any():
         out.insert(4, "等级", l1["letter"])
     return out
 

@@ -57,12 +57,7 @@ def add_report_parser(sub) -> argparse.ArgumentParser:
         metavar="文件",
         help="输出文件；给文件夹时自动命名为 评价报告_<部门>_<年度>_<体系>.<格式>",
     )
-    r.add_argument(
-        "--warehouse",
-        "-w",
-        metavar="文件",
-        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
-    )
+    W.add_warehouse_argument(r)
     r.set_defaults(func=cmd_report)
     return r
 

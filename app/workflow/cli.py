@@ -108,19 +108,14 @@ def add_ack_parser(sub) -> argparse.ArgumentParser:
         help="--list 列出的严重程度（默认 error）",
     )
     a.add_argument("--open", action="store_true", help="--list 只列出未处理的")
-    a.add_argument(
-        "--warehouse",
-        "-w",
-        metavar="文件",
-        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
-    )
+    W.add_warehouse_argument(a)
     a.set_defaults(func=cmd_ack)
     return a
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
     """jixiao submit FILE…: what the 上传提交 page does — stage, load through the pipeline, keep in the store."""
-    from app.cli import STAGES, STATUS_ZH, _print_build_summary
+    from app.cli import _print_build_summary, build_progress
     from app.errors import EXIT_INPUT_REFUSED
     from app.pipeline import BuildFailed
     from app.workflow import submissions as S
@@ -137,27 +132,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
     try:
         staged = S.stage(files, wh, args.name)
         with console.status("开始…") as status:
-
-            def on_stage(s: str) -> None:
-                status.update(STAGES.get(s, s) + " …")
-                if s != "prepare":
-                    console.print(f"  · {STAGES.get(s, s)}")
-
-            def on_submission(o) -> None:
-                console.print(
-                    f"    {o.submission_id}: {STATUS_ZH[o.status]}"
-                    + (f"（{sum(o.rows.values())} 行）" if o.rows else "")
-                )
-
             result, stored = S._load(
-                staged,
-                wh,
-                actor=None,
-                kind="upload",
-                summary=None,
-                on_stage=on_stage,
-                on_submission=on_submission,
-                on_notice=lambda m: console.print(f"[yellow]{m}[/yellow]"),
+                staged, wh, actor=None, kind="upload", summary=None, **build_progress(console, status)
             )
     except (S.UploadRefused, W.WarehouseError) as e:
         console.print(f"[red bold]未导入[/red bold]：{e.message}", soft_wrap=True)
@@ -186,12 +162,7 @@ def add_submit_parser(sub) -> argparse.ArgumentParser:
     s.add_argument(
         "--name", metavar="提交名称", help="同时上传的 .csv 文件组成的提交的名称（默认 上传-<时间>）"
     )
-    s.add_argument(
-        "--warehouse",
-        "-w",
-        metavar="文件",
-        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
-    )
+    W.add_warehouse_argument(s)
     s.set_defaults(func=cmd_submit)
     return s
 
@@ -285,12 +256,7 @@ def add_score_parser(sub) -> argparse.ArgumentParser:
         "--evidence", "-e", action="append", metavar="指标=依据", help="每个评分的依据（必填），可重复"
     )
     s.add_argument("--list", action="store_true", help="列出人工评分指标及当前评分")
-    s.add_argument(
-        "--warehouse",
-        "-w",
-        metavar="文件",
-        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
-    )
+    W.add_warehouse_argument(s)
     s.set_defaults(func=cmd_score)
     return s
 
@@ -337,12 +303,7 @@ def add_log_parser(sub) -> argparse.ArgumentParser:
     )
     s.add_argument("--kind", choices=list(OPERATION_KINDS), help="只列出这种操作")
     s.add_argument("--limit", type=int, default=50, metavar="N", help="最多列出 N 条（默认 50）")
-    s.add_argument(
-        "--warehouse",
-        "-w",
-        metavar="文件",
-        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
-    )
+    W.add_warehouse_argument(s)
     s.set_defaults(func=cmd_log)
     return s
 
@@ -390,12 +351,7 @@ def add_report_batch_parser(sub) -> argparse.ArgumentParser:
     s.add_argument("--framework", default="hn_dept_overall", metavar="评价体系", help="默认 hn_dept_overall")
     s.add_argument("--format", action="append", choices=FORMATS, help="报告格式，可重复（默认 docx）")
     s.add_argument("--out", "-o", required=True, metavar="文件.zip")
-    s.add_argument(
-        "--warehouse",
-        "-w",
-        metavar="文件",
-        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
-    )
+    W.add_warehouse_argument(s)
     s.set_defaults(func=cmd_report_batch)
     return s
 

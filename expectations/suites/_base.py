@@ -29,14 +29,7 @@ class Context:
 
     framework_codes: list[str] = field(default_factory=list)
     check_codes: list[str] = field(default_factory=list)
-    columns: dict[str, set[str]] = field(default_factory=dict)  # "schema.table" -> its columns
-
-    def has(self, table: str, column: str) -> bool:
-        return column in self.columns.get(table, set())
-
-    def present(self, table: str, *candidates: str) -> list[str]:
-        """The candidate columns `table` actually has (for keys that grew beyond the contract's grain)."""
-        return [c for c in candidates if self.has(table, c)]
+    tables: set[str] = field(default_factory=set)  # "schema.table" names the warehouse has
 
 
 @dataclass(frozen=True)

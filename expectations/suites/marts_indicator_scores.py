@@ -23,7 +23,7 @@ TABLE = "marts.fct_indicator_scores"
 
 
 def sql(ctx):
-    key = ["dept_code", "fiscal_year", *ctx.present(TABLE, "project_code")]
+    key = ["dept_code", "fiscal_year", "project_code"]
     return f"""
 with s as (select * from {TABLE}),
 indicators as (

@@ -11,13 +11,8 @@ TABLE = "marts.fct_indicator_values"
 
 
 def sql(ctx):
-    # the mart's grain grew beyond the contract's (× project for project frameworks, × part for S07's months)
-    key = [
-        "v.dept_code",
-        "v.fiscal_year",
-        *(f"v.{c}" for c in ctx.present(TABLE, "project_code", "part_code")),
-    ]
-    zero_den = "coalesce(v.zero_denominator, false)" if ctx.has(TABLE, "zero_denominator") else "false"
+    # the contract's grain: × project for project frameworks, × part for monthly indicators (S07, B13)
+    key = ["v.dept_code", "v.fiscal_year", "v.project_code", "v.part_code"]
     return f"""
 with v as (select * from {TABLE}),
 indicators as (select framework_code, indicator_code from marts.dim_framework_indicator)
@@ -28,7 +23,7 @@ select
     count(*) as row_count,
     {duplicate_keys(*key)} as duplicate_keys,
     count(*) - count(v.assessable) as undecided_assessable,
-    count(*) filter (where v.assessable and v.value is null and not {zero_den}) as assessable_without_value,
+    count(*) filter (where v.assessable and v.value is null and not coalesce(v.zero_denominator, false)) as assessable_without_value,
     bool_and(i.indicator_code is not null) as known_indicator
 from v
 left join indicators as i on i.framework_code = v.framework_code and i.indicator_code = v.indicator_code

@@ -23,8 +23,7 @@ SCORES = "marts.fct_indicator_scores"
 
 
 def sql(ctx):
-    has_project = ctx.has(TABLE, "project_code") and ctx.has(SCORES, "project_code")
-    project = "coalesce(project_code, '')" if has_project else "''"
+    project = "coalesce(project_code, '')"  # NULL = no project (a department-level framework)
     return f"""
 with l as (
     select dept_code, fiscal_year, framework_code, {project} as project_code, level1_code, cast(score as double) as score

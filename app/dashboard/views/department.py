@@ -518,13 +518,13 @@ with tab_inputs:
             {
                 "指标编码": iv["indicator_code"],
                 "指标名称": iv["indicator_name"],
-                "分项": iv["part_name"].fillna("") if "part_name" in iv.columns else "",
+                "分项": iv["part_name"].fillna(""),
                 "指标值": [fmt.value(v, u, dash="—") for v, u in zip(iv["value"], iv["unit"])],
-                "计算式": iv["calc_text"].fillna("") if "calc_text" in iv.columns else "",
+                "计算式": iv["calc_text"].fillna(""),
                 "分子": iv["numerator"],
                 "分母": iv["denominator"],
-                "数据": iv["inputs"].fillna("") if "inputs" in iv.columns else "",
-                "缺少数据": iv["missing_inputs"].fillna("") if "missing_inputs" in iv.columns else "",
+                "数据": iv["inputs"].fillna(""),
+                "缺少数据": iv["missing_inputs"].fillna(""),
             }
         )
         if not ivf["分项"].astype(bool).any():

@@ -1,0 +1,144 @@
+"""Issue 14: the command line declares shared things once.
+
+- ``--warehouse/-w`` comes from one helper (``app.warehouse.add_warehouse_argument``): the same option
+  strings, metavar, default and help text on every command that takes it (``jixiao user …`` says where its
+  users file lives instead), and every command's ``--help`` still prints;
+- the build's progress lines (「  · 阶段」, 「    提交: 状态（n 行）」) come from one function,
+  ``app.cli.build_progress``, used by ``jixiao build`` and ``jixiao submit``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+from types import SimpleNamespace
+
+import pytest
+from rich.console import Console
+
+from app.cli import build_progress, make_parser
+from app.warehouse import WAREHOUSE_HELP
+
+USERS_HELP = "仓库文件：用户文件在它旁边（或用 $JIXIAO_USERS 指定）"
+
+
+def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    """Every command of `parser` as (argv prefix, its parser), sub-commands included (depth first)."""
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _commands(sub, (*path, name))
+
+
+def _warehouse_option(parser: argparse.ArgumentParser):
+    return next((a for a in parser._actions if "--warehouse" in a.option_strings), None)
+
+
+COMMANDS = [path for path, _ in _commands(make_parser())]
+
+
+def test_every_command_that_opens_the_warehouse_declares_the_same_option():
+    found = {" ".join(path): _warehouse_option(p) for path, p in _commands(make_parser())}
+    with_option = sorted(k for k, a in found.items() if a is not None)
+    assert with_option == [
+        "ack",
+        "app",
+        "build",
+        "check",
+        "demo",
+        "log",
+        "report",
+        "report-batch",
+        "restore",
+        "score",
+        "submit",
+        "template",
+        "user add",
+        "user list",
+        "user passwd",
+        "user remove",
+    ]
+    for name in with_option:
+        a = found[name]
+        assert (a.option_strings, a.metavar, a.default, a.dest) == (
+            ["--warehouse", "-w"],
+            "文件",
+            None,
+            "warehouse",
+        ), name
+        assert a.help == (USERS_HELP if name.startswith("user ") else WAREHOUSE_HELP), name
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "jixiao")
+def test_every_commands_help_prints(path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        make_parser().parse_args([*path, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: {' '.join(('jixiao', *path))} ")
+    option = _warehouse_option(dict(_commands(make_parser()))[path])
+    if option is not None:
+        assert "--warehouse 文件, -w 文件" in out
+        assert " ".join(option.help.split()) in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["build", "-w", "甲/jixiao.duckdb"],
+        ["check", "--warehouse", "甲/jixiao.duckdb"],
+        ["ack", "--list", "-w", "甲/jixiao.duckdb"],
+        ["user", "list", "-w", "甲/jixiao.duckdb"],
+        ["report", "--dept", "D01", "--year", "2023", "-o", "r.docx", "-w", "甲/jixiao.duckdb"],
+    ],
+)
+def test_the_option_gives_the_path_as_typed(argv):
+    assert make_parser().parse_args(argv).warehouse == "甲/jixiao.duckdb"
+    without = [a for a in argv if a not in ("-w", "--warehouse", "甲/jixiao.duckdb")]
+    assert make_parser().parse_args(without).warehouse is None
+
+
+class _Status:
+    """Stands in for rich's Console.status: records the spinner's texts."""
+
+    def __init__(self):
+        self.texts: list[str] = []
+
+    def update(self, text: str) -> None:
+        self.texts.append(text)
+
+
+def test_build_progress_prints_stages_submissions_and_notices():
+    out = io.StringIO()
+    console = Console(file=out, width=200, highlight=False, color_system=None)
+    status = _Status()
+    cb = build_progress(console, status)
+    assert sorted(cb) == ["on_notice", "on_stage", "on_submission"]
+    for stage in ("prepare", "ingest", "dbt", "checks", "swap", "later"):
+        cb["on_stage"](stage)
+    cb["on_submission"](
+        SimpleNamespace(submission_id="yanfeng-2023", status="loaded", rows={"a": 1350, "b": 4})
+    )
+    cb["on_submission"](SimpleNamespace(submission_id="430407-2021", status="unchanged", rows={}))
+    cb["on_submission"](SimpleNamespace(submission_id="坏表", status="refused", rows={}))
+    cb["on_notice"]("仓库正被写入，等待 …")
+    assert out.getvalue().splitlines() == [
+        "  · 导入提交",
+        "  · dbt build：计算指标、得分与核对",
+        "  · Great Expectations 检查",
+        "  · 替换为新仓库",
+        "  · later",
+        "    yanfeng-2023: 已加载（1354 行）",
+        "    430407-2021: 未变化（已加载过）",
+        "    坏表: 已拒绝",
+        "仓库正被写入，等待 …",
+    ]
+    assert status.texts == [
+        "准备构建副本 …",
+        "导入提交 …",
+        "dbt build：计算指标、得分与核对 …",
+        "Great Expectations 检查 …",
+        "替换为新仓库 …",
+        "later …",
+    ]
