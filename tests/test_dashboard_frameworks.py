@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import getpass
 import io
+import itertools
 import json
 import os
 import re
@@ -868,3 +869,108 @@ def test_browser_prints_a4_without_the_sidebar_and_with_whole_tables(served, bro
                where framework_code = 'sc_county_self' and fiscal_year = 2023""",
         )[0][0]
         assert text.count("湖南省衡阳市") >= n  # every league row printed, not only those in view
+
+
+# ---------------------------------------------------------------------------- red-team findings on the merged pages
+
+
+def test_findings_chart_gives_each_check_its_own_row_in_one_region(wh):
+    """One region has few checks: the chart's height is a step per check (a fixed total height, of which the
+    legend and the axis take ~120 px, squeezed 雁峰区's checks into one line)."""
+    from streamlit import dataframe_util
+
+    at = app("views/findings.py", fw="hn_dept_overall")
+    at.sidebar.selectbox(key="f_region").set_value("430406").run()
+    ok(at)
+    n_checks = query(
+        wh,
+        """select count(distinct coalesce(f.check_name, f.check_code)) from marts.fct_reconciliation_findings f
+           join marts.dim_department d using (dept_code)
+           where d.region_code = '430406' and (f.framework_code is null or f.framework_code in ('', 'hn_dept_overall'))""",
+    )[0][0]
+    assert n_checks >= 3
+    chart = next(
+        c for c in at.get("vega_lite_chart") if json.loads(c.proto.spec)["encoding"]["y"]["field"] == "检查"
+    )
+    assert json.loads(chart.proto.spec)["height"] == {"step": 30}
+    drawn = dataframe_util.convert_arrow_bytes_to_pandas_df(chart.proto.datasets[0].data.data)
+    assert drawn["检查"].nunique() == n_checks
+
+
+def test_hebei_overview_tiles_add_up_to_the_counted_departments(wh):
+    """参评部门 counts the department nothing could be assessed for: a 未评分 tile (marts.fct_region_year_grades,
+    grade NULL) makes the tiles add up; with the switch on it drops out with the partial grades."""
+    grades = dict(
+        query(
+            wh,
+            """select coalesce(grade, '未评分'), departments from marts.fct_region_year_grades
+               where framework_code = 'hebei_mgmt' and fiscal_year = 2023 and all_regions""",
+        )
+    )
+    assert grades["未评分"] == 1
+    at = app(fw="hebei_mgmt")
+    m = metrics(at)
+    tiles = {g: int(m[g]) for g in grades}
+    assert tiles == grades
+    assert sum(tiles.values()) == int(m["参评部门"]) == 25
+    assert metric_help(at, "未评分").startswith("没有任何可评价的指标")
+    at.sidebar.toggle(key="f_complete_only").set_value(True).run()
+    ok(at)
+    m = metrics(at)
+    assert "未评分" not in m
+    assert sum(int(m[g]) for g in grades if g in m) == int(m["参评部门"]) == 24
+
+
+@pytest.mark.browser
+def test_browser_overview_answers_at_its_path_and_an_unknown_path_in_chinese(served, browser):
+    """/overview opens 总览 (Streamlit serves the default page only at "/", whatever its url_path: a hidden
+    alias answers there); an unknown path opens 总览 at "/" with a Chinese note, not Streamlit's English
+    "Page not found" dialog."""
+    url, _ = served
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = _open(browser, url + "/overview?fw=hebei_mgmt", height=1000)
+    try:
+        assert page.url.split("?")[0].endswith("/overview")
+        assert page.locator("h1").first.inner_text() == "总览"
+        assert page.locator('[role="dialog"]').count() == 0
+        assert "未评分" in page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+        page.screenshot(path=str(ARTIFACTS / "path-overview.png"))
+    finally:
+        page.close()
+    page = _open(browser, url + "/nosuch", height=1000)
+    try:
+        time.sleep(1)
+        page.wait_for_function(RENDERED, timeout=60_000)
+        assert page.locator("h1").first.inner_text() == "总览"
+        assert page.url.rstrip("/") == url
+        assert page.get_by_text("没有找到页面“/nosuch”，已为您打开总览。").is_visible()
+        assert page.locator('[role="dialog"]').count() == 0
+        assert "Page not found" not in page.locator("body").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "path-unknown.png"))
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_browser_findings_chart_keeps_one_line_per_check_in_one_region(served, browser):
+    url, _ = served
+    page = _open(browser, url + "/findings", height=1400)
+    try:
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="湖南省衡阳市雁峰区（430406）").click()
+        page.wait_for_function("() => document.body.innerText.includes('区划：湖南省衡阳市雁峰区')")
+        page.wait_for_function(RENDERED, timeout=60_000)
+        time.sleep(1)
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        # the y-axis labels (check names) of the bar chart: one line each, none on top of another
+        ys = chart.evaluate(
+            """c => [...c.querySelectorAll('g.role-axis-label text')]
+                   .filter(t => /[\\u4e00-\\u9fff]/.test(t.textContent))
+                   .map(t => t.getBoundingClientRect().top)"""
+        )
+        assert len(ys) >= 3
+        ys = sorted(ys)
+        assert min(b - a for a, b in itertools.pairwise(ys)) >= 25, ys
+        chart.screenshot(path=str(ARTIFACTS / "findings-chart-one-region.png"))
+    finally:
+        page.close()
