@@ -143,11 +143,21 @@ def metric_help(at: AppTest, label: str) -> str:
     return next(m.proto.help for m in at.metric if m.label == label)
 
 
+def static_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The wrapping static tables (ui.table wrap=True, st.html) as frames, cells as shown."""
+    return [
+        pd.read_html(io.StringIO(h.proto.body), flavor="lxml", keep_default_na=False)[0]
+        for h in at.get("html")
+        if h.proto.body.startswith(f'<div class="{ui.STATIC_TABLE}">')
+    ]
+
+
 def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
-    for d in at.dataframe:
-        if all(c in d.value.columns for c in columns):
-            return d.value
-    raise AssertionError(f"no table with {columns}: {[list(d.value.columns) for d in at.dataframe]}")
+    frames = [d.value for d in at.dataframe] + static_tables(at)
+    for df in frames:
+        if all(c in df.columns for c in columns):
+            return df
+    raise AssertionError(f"no table with {columns}: {[list(df.columns) for df in frames]}")
 
 
 def page_text(at: AppTest) -> str:
@@ -159,8 +169,7 @@ def page_text(at: AppTest) -> str:
     ]
     for m in at.metric:
         parts += [m.label, str(m.value), m.proto.help]
-    for d in at.dataframe:
-        df = d.value
+    for df in [d.value for d in at.dataframe] + static_tables(at):
         parts += [str(c) for c in df.columns]
         for c in df.columns:
             if df[c].dtype == object and c != "详情":  # 详情: a link shown as 打开
@@ -934,6 +943,9 @@ def test_browser_overview_answers_at_its_path_and_an_unknown_path_in_chinese(ser
         assert page.locator("h1").first.inner_text() == "总览"
         assert page.locator('[role="dialog"]').count() == 0
         assert "未评分" in page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+        # every page listed in the sidebar: a collapsed menu ends in Streamlit's English "View 4 more"
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "View" not in nav and "操作记录" in nav
         page.screenshot(path=str(ARTIFACTS / "path-overview.png"))
     finally:
         page.close()
@@ -972,5 +984,72 @@ def test_browser_findings_chart_keeps_one_line_per_check_in_one_region(served, b
         ys = sorted(ys)
         assert min(b - a for a, b in itertools.pairwise(ys)) >= 25, ys
         chart.screenshot(path=str(ARTIFACTS / "findings-chart-one-region.png"))
+    finally:
+        page.close()
+
+
+def test_pefa_sentences_are_in_wrapping_tables_not_cut_in_grid_cells(wh):
+    """含义, 等级含义, 评定依据 and 评分规则 are sentences: a static table wraps them (a grid cell cut them)."""
+    at = app("views/department.py", fw="pefa_2016", dept="430407-audit", year="2023")
+    assert not any({"评定依据", "评分规则", "等级含义"} & set(d.value.columns) for d in at.dataframe)
+    dims = frame_with(at, "维度", "评定依据", "评分规则")
+    want = query(
+        wh,
+        """select indicator_code, explanation, rule_text from marts.fct_indicator_scores
+           where framework_code = 'pefa_2016' and dept_code = '430407-audit' and fiscal_year = 2023
+           order by indicator_code""",
+    )
+    assert list(zip(dims["维度"], dims["评定依据"], dims["评分规则"])) == [tuple(r) for r in want]
+    assert len(at.get("download_button")) >= 4  # the CSV and Excel buttons stay under both tables
+    at = app(fw="pefa_2016")
+    letters = frame_with(at, "等级", "含义")
+    with data.run_scope():
+        scale = data.grades("pefa_2016")
+    d_star = scale.loc[scale["grade"] == "D*", "band_text"].iloc[0]
+    assert letters.loc[letters["等级"] == "D*", "含义"].iloc[0] == d_star and len(d_star) > 30
+
+
+def test_heatmap_legend_fits_beside_a_one_row_heatmap(wh):
+    assert [ui.legend_length(h) for h in (100, 200, 280, 1000)] == [40, 120, 200, 200]
+    at = app("views/indicators.py", fw="sc_county_self")
+    at.sidebar.selectbox(key="f_region").set_value("430406").run()
+    ok(at)
+    heat = next(s for s in chart_specs(at) if any("!isValid" in str(d.get("filter", "")) for d in walk(s)))
+    legend = next(d["legend"] for d in walk(heat) if isinstance(d.get("legend"), dict))
+    assert heat["height"] == 200 and legend["gradientLength"] == 120
+
+
+@pytest.mark.browser
+def test_browser_pefa_sentences_and_the_heatmap_legend_are_whole(served, browser):
+    url, _ = served
+    page = _open(browser, url + "/department?dept=430407-audit&year=2023&fw=pefa_2016", height=2000)
+    try:
+        cells = page.locator(f".{ui.STATIC_TABLE} td")
+        assert cells.count() >= 20
+        # nothing cut: every cell shows its whole text (no horizontal overflow)
+        cut = cells.evaluate_all(
+            "tds => tds.filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.innerText)"
+        )
+        assert cut == []
+        assert page.get_by_text("至少两年在 85%–115% 之间，评为 C").is_visible()
+        page.screenshot(path=str(ARTIFACTS / "pefa-department-wrapped.png"), full_page=True)
+    finally:
+        page.close()
+    page = _open(browser, url + "/indicators?fw=sc_county_self", height=1400)
+    try:
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="湖南省衡阳市雁峰区（430406）").click()
+        page.wait_for_function("() => document.body.innerText.includes('区划：湖南省衡阳市雁峰区')")
+        page.wait_for_function(RENDERED, timeout=60_000)
+        time.sleep(1)
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        box = chart.bounding_box()
+        labels = chart.evaluate(
+            """c => [...c.querySelectorAll('g.role-legend text')].map(t => {
+                   const r = t.getBoundingClientRect(); return [t.textContent, r.top, r.bottom]; })"""
+        )
+        zero = [b for t, _, b in labels if t == "0"]
+        assert zero and zero[0] <= box["y"] + box["height"], (labels, box)
+        chart.screenshot(path=str(ARTIFACTS / "heatmap-legend-one-region.png"))
     finally:
         page.close()

@@ -121,7 +121,8 @@ def main() -> None:
     except JixiaoError as e:
         st.error(f"{e}。请稍后刷新页面。")
         st.stop()
-    nav = st.navigation(navigation_for(user, requested_path()), position="sidebar")
+    # expanded: every page listed (a collapsed menu ends in an English "View N more" button)
+    nav = st.navigation(navigation_for(user, requested_path()), position="sidebar", expanded=True)
     missing = st.session_state.pop(NOT_FOUND_KEY, None)
     if missing:
         st.warning(f"没有找到页面“/{ui.md(missing)}”，已为您打开总览。", icon=":material/travel_explore:")

@@ -239,7 +239,7 @@ with tab_score:
             "d_level1",
             file_stem=f"绩效指标_{dept}_{year}",
             ints=["维度数", "信息不足的维度"],
-            wide=["等级含义"],
+            wrap=True,  # 等级含义 whole, not cut off in a grid cell
         )
         st.caption(
             "PI-2 按 M1（最弱环节）汇总：取各维度的最低等级，其他维度更高时加“+”；D* 按 D 参与汇总，全部为 D* 时为 D*。"
@@ -258,7 +258,8 @@ with tab_score:
                 "评分规则": ind["rule_text"].fillna(""),
             }
         )
-        ui.table(dims, "d_indicators", file_stem=f"维度_{dept}_{year}", wide=["评定依据", "评分规则"])
+        # 评定依据 (three years' values) and 评分规则 are sentences: a wrapping table shows them whole
+        ui.table(dims, "d_indicators", file_stem=f"维度_{dept}_{year}", wrap=True)
     else:
         st.subheader("一级指标得分")
         l1f = scoring_table.level1_frame(l1)

@@ -88,7 +88,7 @@ if f.is_letter:
         "ov_letters",
         file_stem=f"等级分布_{f.framework}_{year}",
         ints=[c for c in tbl.columns if c not in ("等级", "含义")],
-        wide=["含义"],
+        wrap=True,  # 含义 whole (D*'s is two lines), not cut off in a grid cell
     )
     st.caption(
         "PEFA 按最近三个年度评定 A–D（A 最高）。PI-2 按 M1（最弱环节）汇总：取各维度的最低等级，"
