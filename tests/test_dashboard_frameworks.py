@@ -1053,3 +1053,50 @@ def test_browser_pefa_sentences_and_the_heatmap_legend_are_whole(served, browser
         chart.screenshot(path=str(ARTIFACTS / "heatmap-legend-one-region.png"))
     finally:
         page.close()
+
+
+def test_project_grade_says_it_rests_on_the_full_points_with_some_not_assessable(wh):
+    """project_self grades a project on its total out of 100 (seeds: grade_basis total; frameworks.md: a
+    not-assessable indicator earns nothing): P43040500301 2023 is 68.15 中* with 30 points not assessable,
+    97.36% of the assessable 70; the page says so in those words, from the marts."""
+    row = query(
+        wh,
+        """select grade, grade_is_partial, total_score, max_score, not_assessable_weight, normalized_score
+           from marts.fct_project_scores where framework_code = 'project_self' and fiscal_year = 2023
+             and project_code = 'P43040500301'""",
+    )[0]
+    note = fmt.total_grade_note(*row)
+    assert note == (
+        "等级“中*”按满分 100 分的总分 68.15 分评定，其中 30 分的指标不可评价（缺少数据，未得分）。"
+        "只看已评价的 70 分，得分率为 97.36%。"
+    )
+    assert fmt.total_grade_note("优", False, 95, 100, 0, 95) is None  # everything assessed: nothing to say
+    assert fmt.total_grade_note(None, False, 0, 100, 100, None) is None  # no grade
+
+    at = app("views/department.py", fw="project_self", dept="430405-culture", year="2023")
+    at.selectbox(key="d_project").set_value("P43040500301").run()
+    ok(at)
+    assert [i.value for i in at.info if "按满分" in i.value] == [ui.md(note)]
+    projects = frame_with(at, "项目编码", "得分", "等级", "不可评价分值", "已评价部分得分率")
+    p = projects[projects["项目编码"] == "P43040500301"].iloc[0]
+    assert (p["得分"], p["等级"], p["不可评价分值"], p["已评价部分得分率"]) == (68.15, "中*", 30, 97.36)
+    assert any(
+        c.value.startswith("项目等级按满分的总分评定：不可评价（缺少数据）的指标不得分") for c in at.caption
+    )
+
+
+def test_department_charts_label_a_not_assessable_score_in_chinese(wh):
+    """A level-1 group with nothing assessable (P43040500301's C 效益) has a NULL score: its bar label and
+    tooltip say 不可评价 (Vega-Lite printed "null")."""
+    from streamlit import dataframe_util
+
+    at = app("views/department.py", fw="project_self", dept="430405-culture", year="2023")
+    at.selectbox(key="d_project").set_value("P43040500301").run()
+    ok(at)
+    labels = {}
+    for chart in at.get("vega_lite_chart"):
+        for ds in chart.proto.datasets:
+            df = dataframe_util.convert_arrow_bytes_to_pandas_df(ds.data.data)
+            if {"名称", "得分文字"} <= set(df.columns):
+                labels = dict(zip(df["名称"], df["得分文字"]))
+    assert labels == {"A 预算执行": "10", "B 产出": "48.56", "C 效益": "不可评价", "D 满意度": "9.59"}
