@@ -1100,3 +1100,16 @@ def test_department_charts_label_a_not_assessable_score_in_chinese(wh):
             if {"名称", "得分文字"} <= set(df.columns):
                 labels = dict(zip(df["名称"], df["得分文字"]))
     assert labels == {"A 预算执行": "10", "B 产出": "48.56", "C 效益": "不可评价", "D 满意度": "9.59"}
+
+
+def test_department_partial_grade_on_the_total_says_the_missing_points_count_as_not_won(wh):
+    """A grade on the total (grade_basis total): 雁峰区人社局 under 财政部 is 29.85 不合格* with 69 of 100
+    points not assessable and 96.29% of the assessable 31; the warning says it in those words."""
+    total, _, partial, share, na = scores(wh, "mof_dept_common")
+    assert (fmt.score(total), partial, fmt.score(na)) == ("29.85", True, "69")
+    at = app("views/department.py", fw="mof_dept_common", dept=HRSS, year="2023")
+    assert [w.value for w in at.warning if w.value.startswith("部分评价")] == [
+        f"部分评价：仅 {fmt.pct(share)} 的分值可评价。等级“不合格\\*”按满分 100 分的总分 29.85 分评定，"
+        "其中 69 分的指标不可评价（缺少数据，未得分）。只看已评价的 31 分，得分率为 96.29%。"
+        "不能与全部评价的等级直接比较。"
+    ]

@@ -148,7 +148,26 @@ else:
     m[5].metric(
         "核对发现", f"{int(this['findings'])}", help=f"其中错误 {int(this['errors'])} 条（见下方“核对发现”）"
     )
-    if partial:
+    # a grade on the total (grade_basis total): the not-assessable points count as not won, said plainly
+    total_note = (
+        fmt.total_grade_note(
+            this["grade"],
+            True,
+            this["total_score"],
+            this["max_score"],
+            this["not_assessable_weight"],
+            this["normalized_score"],
+        )
+        if f.grade_basis == "total"
+        else None
+    )
+    if partial and total_note:
+        st.warning(
+            f"部分评价：{fmt.partial_note(this['assessed_share'])}。{ui.md(total_note)}"
+            "不能与全部评价的等级直接比较。",
+            icon=":material/rule:",
+        )
+    elif partial:
         st.warning(
             f"部分评价：{fmt.partial_note(this['assessed_share'])}（不可评价 {fmt.score(this['not_assessable_weight'])} 分），"
             f"等级“{ui.md(fmt.grade_text(this['grade'], True))}”只基于已评价的指标，不能与全部评价的等级直接比较。",
