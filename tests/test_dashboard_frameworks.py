@@ -1113,3 +1113,23 @@ def test_department_partial_grade_on_the_total_says_the_missing_points_count_as_
         "其中 69 分的指标不可评价（缺少数据，未得分）。只看已评价的 31 分，得分率为 96.29%。"
         "不能与全部评价的等级直接比较。"
     ]
+
+
+def test_a_level_with_every_weighted_point_not_assessable_shows_no_score(wh):
+    """hebei 雁峰区人社局: M's 100 points are all not assessable, but two reference values (分值 0) were
+    computed, so the marts' level score is 0.00; the 一级指标 table shows 不可评价 (blank), not 0 / 0.00%."""
+    score, weight, missing = query(
+        wh,
+        """select score, weight, not_assessable_weight from marts.fct_level1_scores
+           where framework_code = 'hebei_mgmt' and dept_code = ? and fiscal_year = 2023 and level1_code = 'M'""",
+        [HRSS],
+    )[0]
+    assert (score, weight, missing) == (0, 100, 100)
+    at = app("views/department.py", fw="hebei_mgmt", dept=HRSS, year="2023")
+    l1 = frame_with(at, "一级指标", "分值", "得分", "得分率", "不可评价分值")
+    m = l1[l1["一级指标"] == "M"].iloc[0]
+    assert pd.isna(m["得分"]) and pd.isna(m["得分率"]) and m["不可评价分值"] == 100
+    # a level with something assessed keeps its score
+    at = app("views/department.py", fw="hebei_mgmt", dept="430407-audit", year="2023")
+    l1 = frame_with(at, "一级指标", "分值", "得分", "得分率")
+    assert l1.loc[l1["一级指标"] == "M", "得分"].notna().all()
