@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import getpass
 import io
+import itertools
 import json
 import os
 import re
@@ -132,11 +133,21 @@ def metric_help(at: AppTest, label: str) -> str:
     return next(m.proto.help for m in at.metric if m.label == label)
 
 
+def static_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The wrapping static tables (ui.table wrap=True, st.html) as frames, cells as shown."""
+    return [
+        pd.read_html(io.StringIO(h.proto.body), flavor="lxml", keep_default_na=False)[0]
+        for h in at.get("html")
+        if h.proto.body.startswith(f'<div class="{ui.STATIC_TABLE}">')
+    ]
+
+
 def frame_with(at: AppTest, *columns: str) -> pd.DataFrame:
-    for d in at.dataframe:
-        if all(c in d.value.columns for c in columns):
-            return d.value
-    raise AssertionError(f"no table with {columns}: {[list(d.value.columns) for d in at.dataframe]}")
+    frames = [d.value for d in at.dataframe] + static_tables(at)
+    for df in frames:
+        if all(c in df.columns for c in columns):
+            return df
+    raise AssertionError(f"no table with {columns}: {[list(df.columns) for df in frames]}")
 
 
 def page_text(at: AppTest) -> str:
@@ -148,8 +159,7 @@ def page_text(at: AppTest) -> str:
     ]
     for m in at.metric:
         parts += [m.label, str(m.value), m.proto.help]
-    for d in at.dataframe:
-        df = d.value
+    for df in [d.value for d in at.dataframe] + static_tables(at):
         parts += [str(c) for c in df.columns]
         for c in df.columns:
             if df[c].dtype == object and c != "详情":  # 详情: a link shown as 打开
@@ -858,3 +868,258 @@ def test_browser_prints_a4_without_the_sidebar_and_with_whole_tables(served, bro
                where framework_code = 'sc_county_self' and fiscal_year = 2023""",
         )[0][0]
         assert text.count("湖南省衡阳市") >= n  # every league row printed, not only those in view
+
+
+# ---------------------------------------------------------------------------- red-team findings on the merged pages
+
+
+def test_findings_chart_gives_each_check_its_own_row_in_one_region(wh):
+    """One region has few checks: the chart's height is a step per check (a fixed total height, of which the
+    legend and the axis take ~120 px, squeezed 雁峰区's checks into one line)."""
+    from streamlit import dataframe_util
+
+    at = app("views/findings.py", fw="hn_dept_overall")
+    at.sidebar.selectbox(key="f_region").set_value("430406").run()
+    ok(at)
+    n_checks = query(
+        wh,
+        """select count(distinct coalesce(f.check_name, f.check_code)) from marts.fct_reconciliation_findings f
+           join marts.dim_department d using (dept_code)
+           where d.region_code = '430406' and (f.framework_code is null or f.framework_code in ('', 'hn_dept_overall'))""",
+    )[0][0]
+    assert n_checks >= 3
+    chart = next(
+        c for c in at.get("vega_lite_chart") if json.loads(c.proto.spec)["encoding"]["y"]["field"] == "检查"
+    )
+    assert json.loads(chart.proto.spec)["height"] == {"step": 30}
+    drawn = dataframe_util.convert_arrow_bytes_to_pandas_df(chart.proto.datasets[0].data.data)
+    assert drawn["检查"].nunique() == n_checks
+
+
+def test_hebei_overview_tiles_add_up_to_the_counted_departments(wh):
+    """参评部门 counts the department nothing could be assessed for: a 未评分 tile (marts.fct_region_year_grades,
+    grade NULL) makes the tiles add up; with the switch on it drops out with the partial grades."""
+    grades = dict(
+        query(
+            wh,
+            """select coalesce(grade, '未评分'), departments from marts.fct_region_year_grades
+               where framework_code = 'hebei_mgmt' and fiscal_year = 2023 and all_regions""",
+        )
+    )
+    assert grades["未评分"] == 1
+    at = app(fw="hebei_mgmt")
+    m = metrics(at)
+    tiles = {g: int(m[g]) for g in grades}
+    assert tiles == grades
+    assert sum(tiles.values()) == int(m["参评部门"]) == 25
+    assert metric_help(at, "未评分").startswith("没有任何可评价的指标")
+    at.sidebar.toggle(key="f_complete_only").set_value(True).run()
+    ok(at)
+    m = metrics(at)
+    assert "未评分" not in m
+    assert sum(int(m[g]) for g in grades if g in m) == int(m["参评部门"]) == 24
+
+
+@pytest.mark.browser
+def test_browser_overview_answers_at_its_path_and_an_unknown_path_in_chinese(served, browser):
+    """/overview opens 总览 (Streamlit serves the default page only at "/", whatever its url_path: a hidden
+    alias answers there); an unknown path opens 总览 at "/" with a Chinese note, not Streamlit's English
+    "Page not found" dialog."""
+    url, _ = served
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = _open(browser, url + "/overview?fw=hebei_mgmt", height=1000)
+    try:
+        assert page.url.split("?")[0].endswith("/overview")
+        assert page.locator("h1").first.inner_text() == "总览"
+        assert page.locator('[role="dialog"]').count() == 0
+        assert "未评分" in page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+        # every page listed in the sidebar: a collapsed menu ends in Streamlit's English "View 4 more"
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "View" not in nav and "操作记录" in nav
+        page.screenshot(path=str(ARTIFACTS / "path-overview.png"))
+    finally:
+        page.close()
+    page = _open(browser, url + "/nosuch", height=1000)
+    try:
+        time.sleep(1)
+        page.wait_for_function(RENDERED, timeout=60_000)
+        assert page.locator("h1").first.inner_text() == "总览"
+        assert page.url.rstrip("/") == url
+        assert page.get_by_text("没有找到页面“/nosuch”，已为您打开总览。").is_visible()
+        assert page.locator('[role="dialog"]').count() == 0
+        assert "Page not found" not in page.locator("body").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "path-unknown.png"))
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_browser_findings_chart_keeps_one_line_per_check_in_one_region(served, browser):
+    url, _ = served
+    page = _open(browser, url + "/findings", height=1400)
+    try:
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="湖南省衡阳市雁峰区（430406）").click()
+        page.wait_for_function("() => document.body.innerText.includes('区划：湖南省衡阳市雁峰区')")
+        page.wait_for_function(RENDERED, timeout=60_000)
+        time.sleep(1)
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        # the y-axis labels (check names) of the bar chart: one line each, none on top of another
+        ys = chart.evaluate(
+            """c => [...c.querySelectorAll('g.role-axis-label text')]
+                   .filter(t => /[\\u4e00-\\u9fff]/.test(t.textContent))
+                   .map(t => t.getBoundingClientRect().top)"""
+        )
+        assert len(ys) >= 3
+        ys = sorted(ys)
+        assert min(b - a for a, b in itertools.pairwise(ys)) >= 25, ys
+        chart.screenshot(path=str(ARTIFACTS / "findings-chart-one-region.png"))
+    finally:
+        page.close()
+
+
+def test_pefa_sentences_are_in_wrapping_tables_not_cut_in_grid_cells(wh):
+    """含义, 等级含义, 评定依据 and 评分规则 are sentences: a static table wraps them (a grid cell cut them)."""
+    at = app("views/department.py", fw="pefa_2016", dept="430407-audit", year="2023")
+    assert not any({"评定依据", "评分规则", "等级含义"} & set(d.value.columns) for d in at.dataframe)
+    dims = frame_with(at, "维度", "评定依据", "评分规则")
+    want = query(
+        wh,
+        """select indicator_code, explanation, rule_text from marts.fct_indicator_scores
+           where framework_code = 'pefa_2016' and dept_code = '430407-audit' and fiscal_year = 2023
+           order by indicator_code""",
+    )
+    assert list(zip(dims["维度"], dims["评定依据"], dims["评分规则"])) == [tuple(r) for r in want]
+    assert len(at.get("download_button")) >= 4  # the CSV and Excel buttons stay under both tables
+    at = app(fw="pefa_2016")
+    letters = frame_with(at, "等级", "含义")
+    with data.run_scope():
+        scale = data.grades("pefa_2016")
+    d_star = scale.loc[scale["grade"] == "D*", "band_text"].iloc[0]
+    assert letters.loc[letters["等级"] == "D*", "含义"].iloc[0] == d_star and len(d_star) > 30
+
+
+def test_heatmap_legend_fits_beside_a_one_row_heatmap(wh):
+    assert [ui.legend_length(h) for h in (100, 200, 280, 1000)] == [40, 120, 200, 200]
+    at = app("views/indicators.py", fw="sc_county_self")
+    at.sidebar.selectbox(key="f_region").set_value("430406").run()
+    ok(at)
+    heat = next(s for s in chart_specs(at) if any("!isValid" in str(d.get("filter", "")) for d in walk(s)))
+    legend = next(d["legend"] for d in walk(heat) if isinstance(d.get("legend"), dict))
+    assert heat["height"] == 200 and legend["gradientLength"] == 120
+
+
+@pytest.mark.browser
+def test_browser_pefa_sentences_and_the_heatmap_legend_are_whole(served, browser):
+    url, _ = served
+    page = _open(browser, url + "/department?dept=430407-audit&year=2023&fw=pefa_2016", height=2000)
+    try:
+        cells = page.locator(f".{ui.STATIC_TABLE} td")
+        assert cells.count() >= 20
+        # nothing cut: every cell shows its whole text (no horizontal overflow)
+        cut = cells.evaluate_all(
+            "tds => tds.filter(t => t.scrollWidth > t.clientWidth + 1).map(t => t.innerText)"
+        )
+        assert cut == []
+        assert page.get_by_text("至少两年在 85%–115% 之间，评为 C").is_visible()
+        page.screenshot(path=str(ARTIFACTS / "pefa-department-wrapped.png"), full_page=True)
+    finally:
+        page.close()
+    page = _open(browser, url + "/indicators?fw=sc_county_self", height=1400)
+    try:
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="湖南省衡阳市雁峰区（430406）").click()
+        page.wait_for_function("() => document.body.innerText.includes('区划：湖南省衡阳市雁峰区')")
+        page.wait_for_function(RENDERED, timeout=60_000)
+        time.sleep(1)
+        chart = page.locator('[data-testid="stVegaLiteChart"]').first
+        box = chart.bounding_box()
+        labels = chart.evaluate(
+            """c => [...c.querySelectorAll('g.role-legend text')].map(t => {
+                   const r = t.getBoundingClientRect(); return [t.textContent, r.top, r.bottom]; })"""
+        )
+        zero = [b for t, _, b in labels if t == "0"]
+        assert zero and zero[0] <= box["y"] + box["height"], (labels, box)
+        chart.screenshot(path=str(ARTIFACTS / "heatmap-legend-one-region.png"))
+    finally:
+        page.close()
+
+
+def test_project_grade_says_it_rests_on_the_full_points_with_some_not_assessable(wh):
+    """project_self grades a project on its total out of 100 (seeds: grade_basis total; frameworks.md: a
+    not-assessable indicator earns nothing): P43040500301 2023 is 68.15 中* with 30 points not assessable,
+    97.36% of the assessable 70; the page says so in those words, from the marts."""
+    row = query(
+        wh,
+        """select grade, grade_is_partial, total_score, max_score, not_assessable_weight, normalized_score
+           from marts.fct_project_scores where framework_code = 'project_self' and fiscal_year = 2023
+             and project_code = 'P43040500301'""",
+    )[0]
+    note = fmt.total_grade_note(*row)
+    assert note == (
+        "等级“中*”按满分 100 分的总分 68.15 分评定，其中 30 分的指标不可评价（缺少数据，未得分）。"
+        "只看已评价的 70 分，得分率为 97.36%。"
+    )
+    assert fmt.total_grade_note("优", False, 95, 100, 0, 95) is None  # everything assessed: nothing to say
+    assert fmt.total_grade_note(None, False, 0, 100, 100, None) is None  # no grade
+
+    at = app("views/department.py", fw="project_self", dept="430405-culture", year="2023")
+    at.selectbox(key="d_project").set_value("P43040500301").run()
+    ok(at)
+    assert [i.value for i in at.info if "按满分" in i.value] == [ui.md(note)]
+    projects = frame_with(at, "项目编码", "得分", "等级", "不可评价分值", "已评价部分得分率")
+    p = projects[projects["项目编码"] == "P43040500301"].iloc[0]
+    assert (p["得分"], p["等级"], p["不可评价分值"], p["已评价部分得分率"]) == (68.15, "中*", 30, 97.36)
+    assert any(
+        c.value.startswith("项目等级按满分的总分评定：不可评价（缺少数据）的指标不得分") for c in at.caption
+    )
+
+
+def test_department_charts_label_a_not_assessable_score_in_chinese(wh):
+    """A level-1 group with nothing assessable (P43040500301's C 效益) has a NULL score: its bar label and
+    tooltip say 不可评价 (Vega-Lite printed "null")."""
+    from streamlit import dataframe_util
+
+    at = app("views/department.py", fw="project_self", dept="430405-culture", year="2023")
+    at.selectbox(key="d_project").set_value("P43040500301").run()
+    ok(at)
+    labels = {}
+    for chart in at.get("vega_lite_chart"):
+        for ds in chart.proto.datasets:
+            df = dataframe_util.convert_arrow_bytes_to_pandas_df(ds.data.data)
+            if {"名称", "得分文字"} <= set(df.columns):
+                labels = dict(zip(df["名称"], df["得分文字"]))
+    assert labels == {"A 预算执行": "10", "B 产出": "48.56", "C 效益": "不可评价", "D 满意度": "9.59"}
+
+
+def test_department_partial_grade_on_the_total_says_the_missing_points_count_as_not_won(wh):
+    """A grade on the total (grade_basis total): 雁峰区人社局 under 财政部 is 29.85 不合格* with 69 of 100
+    points not assessable and 96.29% of the assessable 31; the warning says it in those words."""
+    total, _, partial, share, na = scores(wh, "mof_dept_common")
+    assert (fmt.score(total), partial, fmt.score(na)) == ("29.85", True, "69")
+    at = app("views/department.py", fw="mof_dept_common", dept=HRSS, year="2023")
+    assert [w.value for w in at.warning if w.value.startswith("部分评价")] == [
+        f"部分评价：仅 {fmt.pct(share)} 的分值可评价。等级“不合格\\*”按满分 100 分的总分 29.85 分评定，"
+        "其中 69 分的指标不可评价（缺少数据，未得分）。只看已评价的 31 分，得分率为 96.29%。"
+        "不能与全部评价的等级直接比较。"
+    ]
+
+
+def test_a_level_with_every_weighted_point_not_assessable_shows_no_score(wh):
+    """hebei 雁峰区人社局: M's 100 points are all not assessable, but two reference values (分值 0) were
+    computed, so the marts' level score is 0.00; the 一级指标 table shows 不可评价 (blank), not 0 / 0.00%."""
+    score, weight, missing = query(
+        wh,
+        """select score, weight, not_assessable_weight from marts.fct_level1_scores
+           where framework_code = 'hebei_mgmt' and dept_code = ? and fiscal_year = 2023 and level1_code = 'M'""",
+        [HRSS],
+    )[0]
+    assert (score, weight, missing) == (0, 100, 100)
+    at = app("views/department.py", fw="hebei_mgmt", dept=HRSS, year="2023")
+    l1 = frame_with(at, "一级指标", "分值", "得分", "得分率", "不可评价分值")
+    m = l1[l1["一级指标"] == "M"].iloc[0]
+    assert pd.isna(m["得分"]) and pd.isna(m["得分率"]) and m["不可评价分值"] == 100
+    # a level with something assessed keeps its score
+    at = app("views/department.py", fw="hebei_mgmt", dept="430407-audit", year="2023")
+    l1 = frame_with(at, "一级指标", "分值", "得分", "得分率")
+    assert l1.loc[l1["一级指标"] == "M", "得分"].notna().all()

@@ -55,3 +55,23 @@ def partial_note(share, dash: str = "—") -> str:
     if to_decimal(share) is None:
         return dash
     return f"仅 {pct(share)} 的分值可评价"
+
+
+def total_grade_note(grade, partial, total, max_score, not_assessable, normalized) -> str | None:
+    """What a grade on the total out of the full points means when some points were not assessable
+    (project_self: grade_basis 'total' in seeds/frameworks.csv, bands on the total in
+    seeds/framework_grades.csv; frameworks.md: a not-assessable indicator earns nothing). From the marts'
+    fct_project_scores / fct_department_scores columns (total_score, max_score, not_assessable_weight,
+    normalized_score = total / (max − not assessable) × 100). None when everything was assessable or there
+    is no grade. E.g. '等级“中*”按满分 100 分的总分 68.15 分评定，其中 30 分的指标不可评价（缺少数据，
+    未得分）。只看已评价的 70 分，得分率为 97.36%。'"""
+    na, mx = to_decimal(not_assessable), to_decimal(max_score)
+    if grade_text(grade, dash="") == "" or na is None or na == 0 or mx is None:
+        return None
+    note = (
+        f"等级“{grade_text(grade, partial)}”按满分 {score(mx)} 分的总分 {score(total)} 分评定，"
+        f"其中 {score(na)} 分的指标不可评价（缺少数据，未得分）。"
+    )
+    if to_decimal(normalized) is not None:
+        note += f"只看已评价的 {score(mx - na)} 分，得分率为 {pct(normalized)}。"
+    return note

@@ -25,9 +25,9 @@ st.set_page_config(
 
 # the pages, in the sidebar's two groups: reading the results, and the analysts' workflow (app/workflow/)
 PAGES = [
-    st.Page(
-        "views/overview.py", title="总览", icon=":material/leaderboard:", url_path="overview", default=True
-    ),
+    # the default page answers at "/" only (Streamlit serves a default page at the root, whatever its
+    # url_path); OVERVIEW_ALIAS below answers at /overview
+    st.Page("views/overview.py", title="总览", icon=":material/leaderboard:", url_path="", default=True),
     st.Page("views/department.py", title="部门详情", icon=":material/apartment:", url_path="department"),
     st.Page("views/indicators.py", title="指标分析", icon=":material/grid_on:", url_path="indicators"),
     st.Page("views/trends.py", title="年度趋势", icon=":material/trending_up:", url_path="trends"),
@@ -35,6 +35,10 @@ PAGES = [
     st.Page("views/findings.py", title="核对发现", icon=":material/fact_check:", url_path="findings"),
     st.Page("views/sql.py", title="SQL 查询", icon=":material/terminal:", url_path="sql"),
 ]
+# the same page at /overview (a bookmark, a link in a report): hidden from the sidebar, where 总览 is the root
+OVERVIEW_ALIAS = st.Page(
+    "views/overview.py", title="总览", icon=":material/leaderboard:", url_path="overview", visibility="hidden"
+)
 WORKFLOW_PAGES = [
     st.Page("views/submit.py", title="填报模板", icon=":material/upload_file:", url_path="submit"),
     st.Page(
@@ -60,7 +64,46 @@ WRITE_PAGES = [
 def navigation(user) -> dict[str, list]:
     """The sidebar's page groups for `user` (app.auth.User)."""
     workflow = WORKFLOW_PAGES + (WRITE_PAGES if user.can_write() else [])
-    return {"看板": PAGES, "报送与评价": workflow}
+    return {"看板": PAGES + [OVERVIEW_ALIAS], "报送与评价": workflow}
+
+
+NOT_FOUND_KEY = "_page_not_found"
+
+
+def requested_path() -> str | None:
+    """The page path the browser asked for ("" for the root, "nosuch" for /nosuch), without the server's
+    base path; None where there is no browser (AppTest). From st.context.url, which on the first run of a
+    session still holds the path Streamlit has not matched to a page."""
+    from urllib.parse import unquote, urlsplit
+
+    url = st.context.url
+    if not url:
+        return None
+    path = unquote(urlsplit(url).path).strip("/")
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base) :].strip("/")
+    return path
+
+
+def _not_found_page(path: str) -> st.Page:
+    """A hidden page at the unknown `path`: it notes the path and opens 总览 at "/". Streamlit's own answer
+    to an unknown path is an English "Page not found" dialog (st.navigation has no catch-all page)."""
+
+    def not_found() -> None:
+        st.session_state[NOT_FOUND_KEY] = path
+        st.switch_page(PAGES[0])
+
+    return st.Page(not_found, title="总览", url_path=path, visibility="hidden")
+
+
+def navigation_for(user, path: str | None) -> dict[str, list]:
+    """`navigation(user)`, plus the hidden not-found page when the browser asked for a `path` no page has."""
+    nav = navigation(user)
+    known = {"", *(p.url_path for pages in nav.values() for p in pages)}
+    if path and path not in known and "/" not in path:
+        nav["看板"] = nav["看板"] + [_not_found_page(path)]
+    return nav
 
 
 def main() -> None:
@@ -78,7 +121,11 @@ def main() -> None:
     except JixiaoError as e:
         st.error(f"{e}。请稍后刷新页面。")
         st.stop()
-    nav = st.navigation(navigation(user), position="sidebar")
+    # expanded: every page listed (a collapsed menu ends in an English "View N more" button)
+    nav = st.navigation(navigation_for(user, requested_path()), position="sidebar", expanded=True)
+    missing = st.session_state.pop(NOT_FOUND_KEY, None)
+    if missing:
+        st.warning(f"没有找到页面“/{ui.md(missing)}”，已为您打开总览。", icon=":material/travel_explore:")
     with data.run_scope(read, restricted=user.restricted):
         try:
             st.session_state["_filters"] = ui.sidebar()

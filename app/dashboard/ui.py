@@ -263,11 +263,24 @@ def table(
     height: int | str = "auto",
     export_exclude: Iterable[str] = (),
     xlsx_title: str | None = None,
+    wrap: bool = False,
 ):
     """A dataframe with CSV and XLSX download buttons under it. Returns the selection event if selectable.
-    An empty frame shows a sentence instead (the grid would print "empty") and no buttons."""
+    An empty frame shows a sentence instead (the grid would print "empty") and no buttons.
+
+    wrap=True: a static table whose long text wraps in its cell (a grid cell cuts it off), for a few rows of
+    sentences (PEFA's 含义, 评定依据, 评分规则); numbers formatted by the same rule; not selectable."""
     if df.empty:
         no_data("没有符合条件的记录。")
+        return None
+    if wrap:
+        shown = df.drop(columns=[c for c in export_exclude if c in df.columns])
+        st.html(
+            print_table_html(
+                shown, money=money, pct=pct, score=score, ints=ints, klass=STATIC_TABLE, limit=len(shown)
+            )
+        )
+        export_buttons(shown, key, file_stem, money=money, pct=pct, score=score, title=xlsx_title)
         return None
     money, pct, score = list(money), list(pct), list(score)
     rounded = [c for c in score if c in df.columns and pd.api.types.is_float_dtype(df[c])]
@@ -461,6 +474,16 @@ def axis(kind: str, title: str | None = None, **kw) -> alt.Axis:
     return alt.Axis(**opts)
 
 
+LEGEND_CHROME = 80  # px a vertical colour legend needs besides its gradient: title, end labels, padding
+
+
+def legend_length(height: int) -> int:
+    """The gradient length (px) of a vertical colour legend beside a chart `height` px high: short enough
+    that the legend's title, gradient and both end labels (the 0 at the bottom) fit; Vega-Lite's default
+    200 px is cut off beside a low chart. At least 40 px, at most the default 200."""
+    return max(40, min(200, int(height) - LEGEND_CHROME))
+
+
 def tip(field: str, kind: str, title: str | None = None) -> alt.Tooltip:
     """A tooltip formatted by the same rule (a rate shows 99.08, an amount 1,234.56, a count 3)."""
     return alt.Tooltip(field, title=title, format=AXIS_FORMATS[kind])
@@ -481,6 +504,13 @@ _CHROME_CSS = """
 .jx-print-table { display: none; }
 /* the toolbar's Deploy button and ⋮ menu are for developers, and in English */
 [data-testid="stToolbar"], [data-testid="stAppDeployButton"], [data-testid="stMainMenu"] { display: none !important; }
+/* a static table (ui.table wrap=True): long text wraps in its cell instead of being cut off */
+.jx-static-table table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
+.jx-static-table th, .jx-static-table td { border: 1px solid rgba(49, 51, 63, 0.15); padding: 0.35rem 0.6rem;
+  vertical-align: top; text-align: left; overflow-wrap: anywhere; }
+.jx-static-table th { background: rgba(49, 51, 63, 0.04); font-weight: 400; color: rgba(49, 51, 63, 0.8); white-space: nowrap; }
+.jx-static-table td.n { text-align: right; white-space: nowrap; }
+.jx-static-table td.s { white-space: nowrap; }
 /* download buttons keep their labels on one line */
 [data-testid="stDownloadButton"] button { white-space: nowrap; min-width: max-content; }
 </style>
@@ -532,6 +562,9 @@ def print_styles() -> None:
     st.html(PRINT_CSS)
 
 
+STATIC_TABLE = (
+    "jx-static-table"  # a table shown on screen and in print, its text wrapping (ui.table wrap=True)
+)
 PRINT_ROWS = 300  # a printed table stops here (a note says how many rows were left out)
 
 
@@ -542,9 +575,13 @@ def print_table_html(
     pct: Iterable[str] = (),
     score: Iterable[str] = (),
     ints: Iterable[str] = (),
+    klass: str = "jx-print-table",
+    limit: int | None = None,
 ) -> str:
-    """`df` as a static HTML table for print, numbers formatted by the one rule (app.numbers); hidden on
-    screen (class jx-print-table)."""
+    """`df` as a static HTML table, numbers formatted by the one rule (app.numbers): by default the print
+    copy of a grid, hidden on screen (class jx-print-table); with klass=STATIC_TABLE shown on screen too.
+    At most `limit` rows (PRINT_ROWS), then a note."""
+    limit = PRINT_ROWS if limit is None else limit
     import html as _html
 
     money, pct, score, ints = set(money), set(pct), set(score), set(ints)
@@ -568,11 +605,13 @@ def print_table_html(
     head = "".join(f"<th>{_html.escape(str(c))}</th>" for c in df.columns)
     rows = "".join(
         "<tr>" + "".join(cell(c, v) for c, v in zip(df.columns, r)) + "</tr>"
-        for r in df.head(PRINT_ROWS).itertuples(index=False)
+        for r in df.head(limit).itertuples(index=False)
     )
     more = (
-        f'<p class="more">另有 {len(df) - PRINT_ROWS} 行未打印，请下载 Excel 查看全部。</p>'
-        if len(df) > PRINT_ROWS
+        f'<p class="more">另有 {len(df) - limit} 行未打印，请下载 Excel 查看全部。</p>'
+        if len(df) > limit
         else ""
     )
-    return f'<div class="jx-print-table"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}</div>'
+    return (
+        f'<div class="{klass}"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}</div>'
+    )

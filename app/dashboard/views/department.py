@@ -148,7 +148,26 @@ else:
     m[5].metric(
         "核对发现", f"{int(this['findings'])}", help=f"其中错误 {int(this['errors'])} 条（见下方“核对发现”）"
     )
-    if partial:
+    # a grade on the total (grade_basis total): the not-assessable points count as not won, said plainly
+    total_note = (
+        fmt.total_grade_note(
+            this["grade"],
+            True,
+            this["total_score"],
+            this["max_score"],
+            this["not_assessable_weight"],
+            this["normalized_score"],
+        )
+        if f.grade_basis == "total"
+        else None
+    )
+    if partial and total_note:
+        st.warning(
+            f"部分评价：{fmt.partial_note(this['assessed_share'])}。{ui.md(total_note)}"
+            "不能与全部评价的等级直接比较。",
+            icon=":material/rule:",
+        )
+    elif partial:
         st.warning(
             f"部分评价：{fmt.partial_note(this['assessed_share'])}（不可评价 {fmt.score(this['not_assessable_weight'])} 分），"
             f"等级“{ui.md(fmt.grade_text(this['grade'], True))}”只基于已评价的指标，不能与全部评价的等级直接比较。",
@@ -168,6 +187,19 @@ if (
     )
 if f.scope == "project" and pd.notna(this.get("project_count")):
     st.caption(f"部门得分为 {int(this['project_count'])} 个项目得分的算术平均（逐项目见下方“项目得分”）。")
+
+
+def score_label(v) -> str:
+    """A score as a chart label or tooltip shows it: 48.56, or 不可评价 where the marts have NULL."""
+    return fmt.score(v, dash="不可评价")
+
+
+# project_self grades a project on its total out of the full points (seeds: grade_basis total); a
+# not-assessable indicator earns nothing (frameworks.md), so it is said in so many words
+PROJECT_GRADE_RULE = (
+    "项目等级按满分的总分评定：不可评价（缺少数据）的指标不得分，这些分值也不从满分中扣除，"
+    "因此部分评价项目（等级带 \\*）的等级可能偏低。“已评价部分得分率” = 得分 ÷（满分 − 不可评价分值）。"
+)
 
 tab_names = ["评分", "基础数据", f"核对发现（{int(this['findings'])}）", "历年"]
 # a link from a finding (…&tab=findings) opens on the findings, not on the scores
@@ -193,6 +225,8 @@ with tab_score:
                     "满分": ps["max_score"],
                     "等级": ui.grade_cells(ps["grade"], ps["grade_is_partial"]),
                     "已评价占比": ps["assessed_share"],
+                    "不可评价分值": ps["not_assessable_weight"],
+                    "已评价部分得分率": ps["normalized_score"],
                     "调整后预算": ps["adjusted_budget"],
                     "实际支出": ps["actual_paid"],
                     "执行率": ps["execution_rate"],
@@ -203,11 +237,12 @@ with tab_score:
                 "d_projects",
                 file_stem=f"项目得分_{dept}_{year}",
                 money=["调整后预算", "实际支出"],
-                pct=["执行率", "已评价占比"],
-                score=["得分", "满分"],
+                pct=["执行率", "已评价占比", "已评价部分得分率"],
+                score=["得分", "满分", "不可评价分值"],
                 medium=["项目名称"],
             )
             ui.partial_caption(int(ps["grade_is_partial"].map(fmt.is_true).sum()), "项目")
+            st.caption(PROJECT_GRADE_RULE)
             popts = ps["project_code"].tolist()
             ui.keep("d_project", popts[0], lambda v: v in popts)
             project = st.selectbox(
@@ -217,6 +252,17 @@ with tab_score:
                 format_func=lambda c: f"{pnames.get(c, c)}（{c}）",
             )
             ui.remember("d_project")
+            chosen = ps[ps.project_code == project].iloc[0]
+            note = fmt.total_grade_note(
+                chosen["grade"],
+                chosen["grade_is_partial"],
+                chosen["total_score"],
+                chosen["max_score"],
+                chosen["not_assessable_weight"],
+                chosen["normalized_score"],
+            )
+            if note:
+                st.info(ui.md(note), icon=":material/rule:")
             ind = ind[ind.project_code == project]
             l1 = data.level1_of_project(f.framework, dept, year, project)
 
@@ -239,7 +285,7 @@ with tab_score:
             "d_level1",
             file_stem=f"绩效指标_{dept}_{year}",
             ints=["维度数", "信息不足的维度"],
-            wide=["等级含义"],
+            wrap=True,  # 等级含义 whole, not cut off in a grid cell
         )
         st.caption(
             "PI-2 按 M1（最弱环节）汇总：取各维度的最低等级，其他维度更高时加“+”；D* 按 D 参与汇总，全部为 D* 时为 D*。"
@@ -258,7 +304,8 @@ with tab_score:
                 "评分规则": ind["rule_text"].fillna(""),
             }
         )
-        ui.table(dims, "d_indicators", file_stem=f"维度_{dept}_{year}", wide=["评定依据", "评分规则"])
+        # 评定依据 (three years' values) and 评分规则 are sentences: a wrapping table shows them whole
+        ui.table(dims, "d_indicators", file_stem=f"维度_{dept}_{year}", wrap=True)
     else:
         st.subheader("一级指标得分")
         l1f = scoring_table.level1_frame(l1)
@@ -266,7 +313,9 @@ with tab_score:
         if len(positive_l1) >= 2 and not nothing_scored:  # one level-1 (hebei) says nothing a chart could add
             l1c = positive_l1
             chart_df = ui.numeric(l1c, "weight", "score").assign(
-                名称=[f"{c} {n}" for c, n in zip(l1c.level1_code, l1c.level_name)]
+                名称=[f"{c} {n}" for c, n in zip(l1c.level1_code, l1c.level_name)],
+                # a level with nothing assessable has no score: its label says so (Vega would print "null")
+                得分文字=[score_label(v) for v in l1c["score"]],
             )
             base = alt.Chart(chart_df).encode(
                 y=alt.Y("名称:N", sort=chart_df["名称"].tolist(), title=None, axis=alt.Axis(labelLimit=200))
@@ -279,13 +328,11 @@ with tab_score:
                     x="score:Q",
                     tooltip=[
                         alt.Tooltip("名称:N"),
-                        ui.tip("score:Q", "score", "得分"),
+                        alt.Tooltip("得分文字:N", title="得分"),
                         ui.tip("weight:Q", "score", "分值"),
                     ],
                 )
-                + base.mark_text(align="left", dx=4).encode(
-                    x="weight:Q", text=alt.Text("score:Q", format=ui.AXIS_FORMATS["score"])
-                )
+                + base.mark_text(align="left", dx=4).encode(x="weight:Q", text=alt.Text("得分文字:N"))
             )
             st.altair_chart(chart.properties(height=alt.Step(36)), width="stretch")
         ui.table(
@@ -309,6 +356,7 @@ with tab_score:
                     status["not_assessable"] if not fmt.is_true(a) else data.labels("scored_by").get(s, s)
                     for s, a in zip(scored_rows.scored_by, scored_rows.assessable)
                 ],
+                得分文字=[score_label(v) for v in scored_rows["score"]],
             )
             base = alt.Chart(ch).encode(
                 y=alt.Y(
@@ -332,7 +380,7 @@ with tab_score:
                 ),
                 tooltip=[
                     alt.Tooltip("指标:N"),
-                    ui.tip("score:Q", "score", "得分"),
+                    alt.Tooltip("得分文字:N", title="得分"),
                     ui.tip("weight:Q", "score", "分值"),
                     "评分方式:N",
                 ],

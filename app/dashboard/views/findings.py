@@ -97,7 +97,9 @@ else:
             ),
             tooltip=["检查", "严重程度", "条数"],
         )
-        .properties(height=max(120, 30 * by["检查"].nunique() + 30))
+        # a fixed step per check, not a total height: the legend and the axis take ~120 px of a total,
+        # and with one region's few checks the bars were squeezed into one line
+        .properties(height=alt.Step(30))
     )
     st.altair_chart(chart, width="stretch")
 

@@ -142,6 +142,7 @@ else:
     n_dept = cell["部门"].nunique()
     show_labels = n_dept <= 120  # a label needs 16 px: beyond that the names would overlap
     row_h = 18 if n_dept <= 60 else 16 if show_labels else 6
+    height = max(200, row_h * n_dept)
     x_order = [c for c in ind_labels if c in set(cell["指标"])]
     # two layers over the same cells: Vega-Lite drops a null (not-assessable) value from a continuous colour
     # scale, which left those cells white; the gray layer draws exactly those cells, so every cell is one rect
@@ -173,12 +174,13 @@ else:
         color=alt.Color(
             "得分率:Q",
             scale=alt.Scale(domain=[0, 50, 100], range=["#c62828", "#fdd835", "#2e7d32"]),
-            legend=alt.Legend(title="得分率（%）", format=".0f"),
+            # the gradient no longer than the chart is high: a default 200 px gradient beside a one-row
+            # heatmap (one region) lost its 0 at the bottom
+            legend=alt.Legend(title="得分率（%）", format=".0f", gradientLength=ui.legend_length(height)),
         )
     )
     gray = base.transform_filter("!isValid(datum['得分率'])").mark_rect(color=NOT_ASSESSABLE_GRAY)
-    chart = alt.layer(gray, colored)
-    chart = chart.properties(height=max(200, row_h * n_dept))
+    chart = alt.layer(gray, colored).properties(height=height)
     st.altair_chart(chart, width="stretch")
     if not show_labels:
         st.caption(f"共 {n_dept} 个{unit_word}：纵轴标签已隐藏，悬停查看部门名称；可在侧栏按区划筛选。")

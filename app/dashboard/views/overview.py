@@ -60,6 +60,8 @@ df["rank"] = range(1, len(df) + 1)
 
 # ---------------------------------------------------------------------------- headline numbers
 
+UNSCORED_HELP = "没有任何可评价的指标（所需数据全部缺失）的部门数：不计总分、不评等级。"
+
 stats = data.region_year_scores(f.framework, f.region, [year]).iloc[0]  # marts.fct_region_year_scores
 grade_rows = data.region_year_grades(f.framework, f.region, [year])  # marts.fct_region_year_grades
 stat = sc.removesuffix("_score")  # total / normalized
@@ -86,14 +88,21 @@ if f.is_letter:
         "ov_letters",
         file_stem=f"等级分布_{f.framework}_{year}",
         ints=[c for c in tbl.columns if c not in ("等级", "含义")],
-        wide=["含义"],
+        wrap=True,  # 含义 whole (D*'s is two lines), not cut off in a grid cell
     )
     st.caption(
         "PEFA 按最近三个年度评定 A–D（A 最高）。PI-2 按 M1（最弱环节）汇总：取各维度的最低等级，"
         "其他维度更高时加“+”。D\\* 为信息不足：不足三个连续年度的数据，不作推测。"
     )
 else:
-    m = st.columns(6)
+    # the framework's own grades (project_self: 优/良/中/差), each with its band from dim_framework_grade, then
+    # every other result the marts count (sort_order 999: 未评分, nothing assessable), so the tiles add up to
+    # 参评部门; with the switch on those have no complete grade and drop out with the partial ones
+    framework_grades = grade_rows[grade_rows.sort_order < 999]
+    others = grade_rows[(grade_rows.sort_order >= 999) & (grade_rows.departments > 0)]
+    if f.complete_only:
+        others = others[others.complete_departments > 0]
+    m = st.columns(2 + len(framework_grades) + len(others))
     n_dept = int(stats["complete_departments" if f.complete_only else "departments"])
     m[0].metric(
         "参评部门",
@@ -107,10 +116,8 @@ else:
         delta=None if pd.isna(change) or f.complete_only else f"{float(change):+.2f} 较上年",
         help="只含全部指标都已评价的部门" if f.complete_only else "含部分评价的部门",
     )
-    # the framework's own grades (project_self: 优/良/中/差), each with its band from dim_framework_grade
-    framework_grades = grade_rows[grade_rows.sort_order < 999]
     bands = dict(zip(data.grades(f.framework)["grade"], data.grades(f.framework)["band_text"]))
-    for i, r in enumerate(framework_grades.head(4).itertuples()):
+    for i, r in enumerate(framework_grades.itertuples()):
         n_all, n_complete = int(r.departments), int(r.complete_departments)
         m[2 + i].metric(
             r.grade,
@@ -121,6 +128,15 @@ else:
                 if f.complete_only
                 else f"，其中部分评价（{ui.md(fmt.grade_text(r.grade, True))}）{n_all - n_complete} 个"
             ),
+        )
+    for i, r in enumerate(others.itertuples(), start=2 + len(framework_grades)):
+        n_all, n_complete = int(r.departments), int(r.complete_departments)
+        m[i].metric(
+            ui.md(r.grade),
+            f"{n_complete if f.complete_only else n_all}",
+            help=UNSCORED_HELP
+            if r.grade == ui.UNSCORED
+            else f"结果为“{ui.md(r.grade)}”、不在本体系等级中的部门数",
         )
 
 # ---------------------------------------------------------------------------- grade distribution and scores
@@ -324,7 +340,7 @@ if not f.is_letter:
                         "上年等级",
                     ],
                 )
-                .properties(height=max(160, 24 * len(mv)))
+                .properties(height=alt.Step(24))  # a row per department, whatever the axis takes
             )
             st.altair_chart(chart, width="stretch")
             ui.table(
