@@ -1,0 +1,85 @@
+"""Issue 17, housekeeping: old background jobs' folders are deleted (never a running job's), and a finding's
+acknowledgement follows the finding when a corrected file moves it to another row.
+
+Every test works in a temporary folder; none writes into the repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from app.workflow import jobs
+
+DAY = 86400.0
+
+
+def _job(root: Path, name: str, state: str, age_days: float, now: float) -> Path:
+    """A job folder as jobs.start leaves it, whose state.json was last written `age_days` before `now`."""
+    job = root / name
+    job.mkdir(parents=True)
+    (job / "request.json").write_text('{"kind": "ack"}', encoding="utf-8")
+    (job / "log").write_bytes(b"")
+    (job / "state.json").write_text(json.dumps({"state": state}), encoding="utf-8")
+    os.utime(job / "state.json", (now - age_days * DAY, now - age_days * DAY))
+    return job
+
+
+def test_prune_keeps_the_last_finished_jobs_the_recent_ones_and_every_running_one(tmp_path):
+    wh = tmp_path / "jixiao.duckdb"
+    root = jobs.jobs_dir(wh)
+    now = time.time()
+    # 25 finished jobs, one a day from 1 to 25 days ago (old-01 is the newest)
+    old = [_job(root, f"old-{i:02d}", "done" if i % 2 else "failed", i, now) for i in range(1, 26)]
+    running = _job(root, "running-old", "running", 40, now)  # a job still running after 40 days
+    queued = _job(root, "queued-old", "queued", 30, now)
+    (root / "starting").mkdir()  # created by start, state.json not written yet
+
+    deleted = jobs.prune(wh, keep=3, max_age_days=7, now=now)
+
+    # kept: the 3 newest finished (1–3 days) and every one younger than 7 days (4–6 days); the rest deleted
+    assert sorted(p.name for p in deleted) == [f"old-{i:02d}" for i in range(7, 26)]
+    assert sorted(p.name for p in root.iterdir()) == [
+        *(f"old-{i:02d}" for i in range(1, 7)),
+        "queued-old",
+        "running-old",
+        "starting",
+    ]
+    assert running.is_dir() and queued.is_dir() and not old[-1].exists()
+    # a deleted job, still remembered by a page, reads as failed with the reason (not "启动中" for ever)
+    gone = jobs.read_state(old[-1])
+    assert (gone["state"], gone["error"]) == (
+        "failed",
+        "任务记录已清理（只保留最近 20 个已结束的任务和 7 天内的任务）",
+    )
+
+
+def test_prune_keeps_the_last_n_even_when_all_are_old(tmp_path):
+    wh = tmp_path / "jixiao.duckdb"
+    root = jobs.jobs_dir(wh)
+    now = time.time()
+    for i in range(1, 31):
+        _job(root, f"j-{i:02d}", "done", 100 + i, now)
+    deleted = jobs.prune(wh, now=now)  # the defaults: 20 jobs, 7 days
+    assert len(deleted) == 10 and sorted(p.name for p in root.iterdir()) == [
+        f"j-{i:02d}" for i in range(1, 21)
+    ]
+    assert jobs.prune(wh, now=now) == []  # nothing more to delete
+
+
+def test_starting_a_job_deletes_old_finished_folders(tmp_path, monkeypatch):
+    wh = tmp_path / "jixiao.duckdb"
+    root = jobs.jobs_dir(wh)
+    now = time.time()
+    for i in range(1, 23):
+        _job(root, f"j-{i:02d}", "done", 10 + i, now)
+    _job(root, "j-running", "running", 50, now)
+    spawned = []
+    monkeypatch.setattr(jobs.subprocess, "Popen", lambda cmd, **kw: spawned.append(cmd))
+    new = jobs.start("ack", {"finding_ids": [], "status": "待整改", "note": "x"}, wh, "tester")
+    assert spawned == [[jobs.sys.executable, "-m", "app.workflow.jobs", str(new)]]
+    names = sorted(p.name for p in root.iterdir())
+    # the 20 newest finished (11–30 days old), the running one and the new one; j-21 and j-22 deleted
+    assert names == sorted([*(f"j-{i:02d}" for i in range(1, 21)), "j-running", new.name])
+    assert jobs.read_state(new)["state"] == "queued"
