@@ -83,3 +83,84 @@ def test_starting_a_job_deletes_old_finished_folders(tmp_path, monkeypatch):
     # the 20 newest finished (11–30 days old), the running one and the new one; j-21 and j-22 deleted
     assert names == sorted([*(f"j-{i:02d}" for i in range(1, 21)), "j-running", new.name])
     assert jobs.read_state(new)["state"] == "queued"
+
+
+# ---------------------------------------------------------------------------- finding ids without the row
+
+A22 = ("reported_value", "A22 在职人员控制率")
+OFFICE = "基本支出/公用经费/办公经费"
+
+
+def _md5(text: str) -> str:
+    import hashlib
+
+    return hashlib.md5(text.encode("utf-8")).hexdigest()
+
+
+def _corrected(sample: Path) -> None:
+    """The worked example as a department corrects it: reported_results.csv's rows in reverse order (A22
+    moves from row 2 to row 23), and the ledger's 办公经费 line split into two lines (60,000.00 and 61,000.00
+    元) with the same label, each with a wrong 指标结余 of 1.00 元 (two findings of one check, one label)."""
+    rr = sample / "reported_results.csv"
+    head, *rows = rr.read_text(encoding="utf-8").splitlines()
+    rr.write_text("\n".join([head, *reversed(rows)]) + "\n", encoding="utf-8")
+    bl = sample / "budget_ledger.csv"
+    lines = bl.read_text(encoding="utf-8").splitlines()
+    office = '430406-hrss,2023,基本支出,公用经费,办公经费,"121,000.00",,"121,000.00","121,000.00",'
+    assert lines[1] == office
+    split = [
+        f'430406-hrss,2023,基本支出,公用经费,办公经费,"{a}",,"{a}","{a}","1.00"'
+        for a in ("60,000.00", "61,000.00")
+    ]
+    bl.write_text("\n".join([lines[0], *split, *lines[2:]]) + "\n", encoding="utf-8")
+
+
+def test_an_acknowledgement_follows_its_finding_to_another_row(
+    yanfeng_warehouse, sample_copy, tmp_path, capsys
+):
+    """The id is the hash of department | year | framework | project | check | item, without the file and
+    row: a corrected submission that moves the finding to another row keeps its id and its acknowledgement.
+    Where one check flags two rows with the same item (two ledger lines with one label), the file and row
+    are added to those two ids only, so ids stay unique."""
+    import shutil
+
+    from conftest import query
+
+    from app.cli import main
+
+    live = tmp_path / "live" / "jixiao.duckdb"
+    live.parent.mkdir()
+    shutil.copyfile(yanfeng_warehouse, live)
+    sql = "select finding_id, source_row from marts.fct_reconciliation_findings where check_code = ? and item = ?"
+    [(fid, row)] = query(live, sql, list(A22))
+    assert (fid, row) == (_md5("430406-hrss|2023|hn_dept_overall||reported_value|A22 在职人员控制率"), 2)
+    assert main(["ack", fid[:12], "--status", "确认无误", "--note", "舍入差异，已核对", "-w", str(live)]) == 0
+
+    _corrected(sample_copy)
+    files = sorted(str(f) for f in sample_copy.glob("*.csv"))
+    assert main(["submit", "--name", "yanfeng-2023", "-w", str(live), *files]) == 0
+    assert "yanfeng-2023: 已加载" in capsys.readouterr().out
+    assert query(live, sql, list(A22)) == [(fid, 23)]  # another row, the same id
+    acked = query(
+        live,
+        "select a.status, a.note from marts.fct_reconciliation_findings f "
+        "join audit.finding_acks a using (finding_id) where f.check_code = ? and f.item = ?",
+        list(A22),
+    )
+    assert acked == [("确认无误", "舍入差异，已核对")]
+
+    # two findings of one check with one label: their ids carry the file and row, and differ
+    office = query(
+        live,
+        "select finding_id, source_file, source_row from marts.fct_reconciliation_findings "
+        "where check_code = 'ledger_balance_identity' and item = ? order by source_row",
+        [OFFICE],
+    )
+    key = f"430406-hrss|2023|||ledger_balance_identity|{OFFICE}"
+    assert office == [
+        (_md5(f"{key}|budget_ledger.csv|2"), "budget_ledger.csv", 2),
+        (_md5(f"{key}|budget_ledger.csv|3"), "budget_ledger.csv", 3),
+    ]
+    assert query(
+        live, "select count(*) = count(distinct finding_id) from marts.fct_reconciliation_findings"
+    ) == [(True,)]
