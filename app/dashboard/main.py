@@ -61,9 +61,29 @@ WRITE_PAGES = [
 ]
 
 
+def refusal_message(user) -> str:
+    """What a user who may not write sees on a write page's URL (the same words as jobs_ui.require_write)."""
+    return f"此页面只对管理员开放：{user.role}只能查看，不能修改数据；请联系管理员"
+
+
+def _refused_page(page, user):
+    """A hidden page at `page`'s URL that shows the refusal: a typed URL of a write page (e.g. …/upload)
+    lands here instead of on Streamlit's English "page not found" and the default page."""
+
+    def refused() -> None:
+        st.title(page.title)
+        st.error(refusal_message(user), icon=":material/block:")
+
+    return st.Page(refused, title=page.title, icon=page.icon, url_path=page.url_path, visibility="hidden")
+
+
 def navigation(user) -> dict[str, list]:
-    """The sidebar's page groups for `user` (app.auth.User)."""
-    workflow = WORKFLOW_PAGES + (WRITE_PAGES if user.can_write() else [])
+    """The sidebar's page groups for `user` (app.auth.User). A user who may not write gets, at the write
+    pages' URLs, hidden pages that only say so."""
+    if user.can_write():
+        workflow = WORKFLOW_PAGES + WRITE_PAGES
+    else:
+        workflow = WORKFLOW_PAGES + [_refused_page(p, user) for p in WRITE_PAGES]
     return {"看板": PAGES + [OVERVIEW_ALIAS], "报送与评价": workflow}
 
 

@@ -2,7 +2,9 @@
 
 An acknowledgement is a row of ``audit.finding_acks`` in the warehouse (app/workflow/schema.py), keyed by
 the finding's stable ``finding_id`` (marts.fct_reconciliation_findings: a hash of department, year,
-framework, project, check, item and source row, the same after every rebuild). It is written the way every
+framework, project, check and item, the same after every rebuild and after a corrected file moves the
+finding to another row; only when one check flags several rows with the same item, e.g. two ledger lines
+with one label, are the source file and row added to those ids). It is written the way every
 change to the warehouse is: ``app.pipeline.build`` copies the live file, ``edit`` inserts the rows on the
 copy, the checks run (so findings_review counts it at once), the copy is swapped in. The build lock queues
 an acknowledgement behind a running build (and the other way round); nothing is lost and nothing is

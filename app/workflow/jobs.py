@@ -15,6 +15,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -37,6 +38,10 @@ STAGES_ZH = {
     "failed": "失败",
 }
 STAGE_ORDER = ("queued", "prepare", "ingest", "dbt", "checks", "swap", "done")
+FINISHED = ("done", "failed")
+KEEP_JOBS = 20  # finished jobs whose folders are always kept (the newest), whatever their age
+KEEP_DAYS = 7.0  # finished jobs younger than this are kept too
+JOB_GONE = f"任务记录已清理（只保留最近 {KEEP_JOBS} 个已结束的任务和 {KEEP_DAYS:g} 天内的任务）"
 
 
 def jobs_dir(warehouse: Path) -> Path:
@@ -52,21 +57,63 @@ def _write_json(path: Path, data: dict) -> None:
 
 def read_state(job: Path) -> dict:
     """The job's state: {"state": queued|running|done|failed, "stage", "stage_zh", "progress" (0–1),
-    "message", "result" (kind-specific dict, when done), "error" (one Chinese line, when failed)}."""
+    "message", "result" (kind-specific dict, when done), "error" (one Chinese line, when failed)}.
+    A folder deleted by `prune` reads as failed with JOB_GONE."""
+    if not job.is_dir():
+        return {"state": "failed", "stage": "failed", "stage_zh": STAGES_ZH["failed"], "progress": 0.0,
+                "message": "", "error": JOB_GONE}  # fmt: skip
     try:
         return json.loads((job / "state.json").read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return {"state": "queued", "stage": "queued", "stage_zh": "启动中", "progress": 0.0, "message": ""}
 
 
+def prune(
+    warehouse: Path, keep: int = KEEP_JOBS, max_age_days: float = KEEP_DAYS, now: float | None = None
+) -> list[Path]:
+    """Delete the folders of old finished jobs of `warehouse`; returns the deleted folders.
+
+    A job's folder (its request, state, log and, for a report batch, the ZIP) is kept while the job is
+    queued or running (state.json not done/failed: never deleted, whatever its age), when it is among the
+    `keep` most recently finished jobs, or when it finished less than `max_age_days` days before `now`
+    (seconds since the epoch; default: the current time). The finish time is state.json's modification
+    time. Called by `start`, so the folder never grows past `keep` jobs plus a week's worth.
+    """
+    root = jobs_dir(warehouse)
+    if not root.is_dir():
+        return []
+    now = time.time() if now is None else now
+    finished: list[tuple[float, Path]] = []
+    for job in root.iterdir():
+        if not job.is_dir() or job.is_symlink():
+            continue
+        state = job / "state.json"
+        try:
+            st = json.loads(state.read_text(encoding="utf-8"))
+            finished_at = state.stat().st_mtime
+        except (OSError, json.JSONDecodeError):
+            continue  # starting (no state yet) or unreadable: not known to be finished, kept
+        if st.get("state") in FINISHED:
+            finished.append((finished_at, job))
+    finished.sort(key=lambda t: (t[0], t[1].name), reverse=True)
+    deleted = []
+    for finished_at, job in finished[keep:]:
+        if now - finished_at >= max_age_days * 86400:
+            shutil.rmtree(job, ignore_errors=True)
+            deleted.append(job)
+    return deleted
+
+
 def start(kind: str, params: dict, warehouse: Path, actor: str) -> Path:
     """Start a job of `kind` (a key of RUNNERS) in a new process; returns its folder at once.
 
-    `params` must be JSON-serialisable. The process outlives the page that started it."""
+    `params` must be JSON-serialisable. The process outlives the page that started it. Old finished jobs'
+    folders are deleted first (`prune`)."""
     from app.workflow import batch, scores, submissions  # noqa: F401  (they register their runners)
 
     if kind not in RUNNERS:
         raise ValueError(f"unknown job kind {kind!r}")
+    prune(warehouse)
     job = jobs_dir(warehouse) / (datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6])
     job.mkdir(parents=True)
     _write_json(

@@ -62,13 +62,26 @@ department_years as (
     from {{ ref('dim_department_year') }}
 ),
 
+-- how many findings share the stable key (department, year, framework, project, check, item): one in almost
+-- every check; more where one check flags two source rows with the same label (e.g. two ledger lines of the
+-- same type, category, project and economic class). Only then does the id include the file and row.
+keyed as (
+    select
+        *,
+        count(*) over (
+            partition by dept_code, fiscal_year, framework_code, project_code, check_code, item
+        ) as same_key
+    from findings
+),
+
 final as (
     select
         {{ dbt.hash(dbt.concat([
             "f.dept_code", "'|'", dbt.cast("f.fiscal_year", dbt.type_string()), "'|'",
             "coalesce(f.framework_code, '')", "'|'", "coalesce(f.project_code, '')", "'|'",
-            "f.check_code", "'|'", "f.item", "'|'", "coalesce(f.source_file, '')", "'|'",
-            "coalesce(" ~ dbt.cast("f.source_row", dbt.type_string()) ~ ", '')"
+            "f.check_code", "'|'", "f.item",
+            "case when f.same_key > 1 then '|' || coalesce(f.source_file, '') || '|' || coalesce("
+            ~ dbt.cast("f.source_row", dbt.type_string()) ~ ", '') else '' end"
         ])) }} as finding_id,
         f.dept_code,
         coalesce(dy.dept_name, d.dept_name) as dept_name,
@@ -89,7 +102,7 @@ final as (
         f.submission_id,
         f.source_file,
         f.source_row
-    from findings as f
+    from keyed as f
     left join checks as c on c.check_code = f.check_code
     left join departments as d on d.dept_code = f.dept_code
     left join department_years as dy on dy.dept_code = f.dept_code and dy.fiscal_year = f.fiscal_year

@@ -8,6 +8,8 @@ import streamlit as st
 
 from app.dashboard import data, ui
 
+REFUSED_RESTRICTED = "被拒绝的提交无法确定所属区划，只对管理员和分析员显示。"
+
 f = ui.filters()
 st.title("报送情况")
 st.caption(
@@ -83,6 +85,11 @@ ui.table(
 )
 
 st.subheader("被拒绝的提交")
+if (
+    data.restricted()
+):  # refused submissions have no region (audit.ingest_rejects is withheld from her extract)
+    st.caption(REFUSED_RESTRICTED)
+    st.stop()
 refused = data.q(
     """with r as (
            select submission_id, run_id, max(recorded_at) as refused_at,
