@@ -24,6 +24,8 @@ LONGEST_MODULES_FIRST = [
     "test_warehouse_integrity",
     "test_ingest_foundation",
     "test_workflow_browser",
+    "test_workflow_browser_roles",
+    "test_workflow_housekeeping",
     "test_dashboard_frameworks",
     "test_report",
     "test_auth",
