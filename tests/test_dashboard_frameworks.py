@@ -33,6 +33,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -254,6 +255,37 @@ def test_a_group_with_nothing_assessable_is_not_assessable_not_zero(demo_warehou
            and fiscal_year = 2023""",
     )[0]
     assert score is None and na_weight > 0
+
+
+def test_a_computed_reference_indicator_does_not_make_a_level_or_a_total_assessable(demo_warehouse):
+    """hebei 雁峰区人社局 2023: all 100 weighted points are not assessable; only the two reference indicators
+    (HX1, HX2, weight 0) were computed. Level M and the total are NULL (不可评价, no grade), not 0.00 — and the
+    all-regions mean is the mean of the 24 scored departments (95.73), not pulled down to 91.90 by a 0."""
+    level = query(
+        demo_warehouse,
+        """select score, weight, not_assessable_weight from marts.fct_level1_scores
+           where dept_code = '430406-hrss' and fiscal_year = 2023 and framework_code = 'hebei_mgmt'
+           and level1_code = 'M'""",
+    )
+    assert level == [(None, Decimal("100.00"), Decimal("100.00"))]
+    assert query(
+        demo_warehouse,
+        """select total_score, grade, normalized_score, assessed_share from marts.fct_department_scores
+           where dept_code = '430406-hrss' and fiscal_year = 2023 and framework_code = 'hebei_mgmt'""",
+    ) == [(None, None, None, Decimal("0.00"))]
+    assert query(
+        demo_warehouse,
+        """select assessed_indicators, indicator_count from (
+               select count(*) filter (where assessable) as assessed_indicators, count(*) as indicator_count
+               from marts.fct_indicator_scores
+               where dept_code = '430406-hrss' and fiscal_year = 2023 and framework_code = 'hebei_mgmt' and weight = 0)""",
+    ) == [(2, 2)]
+    mean = query(
+        demo_warehouse,
+        """select mean_total_score from marts.fct_region_year_scores
+           where framework_code = 'hebei_mgmt' and fiscal_year = 2023 and all_regions""",
+    )
+    assert mean == [(Decimal("95.73"),)]
 
 
 def test_complete_only_statistics_in_the_region_marts(demo_warehouse):
@@ -1106,15 +1138,15 @@ def test_department_partial_grade_on_the_total_says_the_missing_points_count_as_
 
 
 def test_a_level_with_every_weighted_point_not_assessable_shows_no_score(wh):
-    """hebei 雁峰区人社局: M's 100 points are all not assessable, but two reference values (分值 0) were
-    computed, so the marts' level score is 0.00; the 一级指标 table shows 不可评价 (blank), not 0 / 0.00%."""
+    """hebei 雁峰区人社局: M's 100 points are all not assessable (two reference values of 分值 0 were
+    computed): the marts' level score is NULL, and the 一级指标 table shows 不可评价 (blank), not 0 / 0.00%."""
     score, weight, missing = query(
         wh,
         """select score, weight, not_assessable_weight from marts.fct_level1_scores
            where framework_code = 'hebei_mgmt' and dept_code = ? and fiscal_year = 2023 and level1_code = 'M'""",
         [HRSS],
     )[0]
-    assert (score, weight, missing) == (0, 100, 100)
+    assert (score, weight, missing) == (None, 100, 100)
     at = app("views/department.py", fw="hebei_mgmt", dept=HRSS, year="2023")
     l1 = frame_with(at, "一级指标", "分值", "得分", "得分率", "不可评价分值")
     m = l1[l1["一级指标"] == "M"].iloc[0]

@@ -56,19 +56,15 @@ def indicator_frame(
 
 
 def level1_frame(l1: pd.DataFrame) -> pd.DataFrame:
-    """The 一级指标 table of marts.fct_level1_scores rows (`l1`). A level whose every weighted point is not
-    assessable (not_assessable_weight = weight > 0) shows no 得分 / 得分率 (blank = 不可评价), even where
-    the marts add a reference value's 0 (hebei's HX1, HX2: 分值 0, 供核对) into a 0.00 score."""
-    weight = pd.to_numeric(l1["weight"], errors="coerce")
-    missing = pd.to_numeric(l1["not_assessable_weight"], errors="coerce")
-    nothing = ((weight > 0) & (missing >= weight)).to_numpy()
+    """The 一级指标 table of marts.fct_level1_scores rows (`l1`), as the marts hold them: a level with nothing
+    of positive weight assessable has a NULL score there (shown blank = 不可评价)."""
     out = pd.DataFrame(
         {
             "一级指标": l1["level1_code"],
             "名称": l1["level_name"],
             "分值": l1["weight"],
-            "得分": l1["score"].where(~nothing, None),
-            "得分率": l1["score_rate"].where(~nothing, None),
+            "得分": l1["score"],
+            "得分率": l1["score_rate"],
             "不可评价分值": l1["not_assessable_weight"],
             "指标数": l1["indicator_count"],
             "评价人评分": l1["person_scored_count"],

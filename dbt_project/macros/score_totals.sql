@@ -16,9 +16,25 @@
         sum(case when not assessable then 1 else 0 end) as not_assessable_count
 {%- endmacro %}
 
-{#- Points won plus deductions, never below 0. -#}
-{% macro score_total(positive_score='positive_score', deductions='deductions') -%}
-    cast(case when {{ positive_score }} + {{ deductions }} < 0 then 0 else {{ positive_score }} + {{ deductions }} end as decimal(18, 2))
+{#- Points won plus deductions, never below 0; NULL (不可评价, never 0) when no indicator of positive weight
+    could be assessed (spec frameworks.md: a not-assessable indicator earns nothing and is never scored as 0;
+    a total resting on nothing is unknown, not a department that won 0 points). -#}
+{% macro score_total(positive_score='positive_score', deductions='deductions', max_score='max_score', not_assessable_weight='not_assessable_weight') -%}
+    cast(case
+        when {{ max_score }} > 0 and {{ not_assessable_weight }} >= {{ max_score }} then null
+        when {{ positive_score }} + {{ deductions }} < 0 then 0
+        else {{ positive_score }} + {{ deductions }}
+    end as decimal(18, 2))
+{%- endmacro %}
+
+{#- A level subtotal's points: the sum of its assessable indicators' scores (deductions negative); NULL when
+    the level has indicators of positive weight and none of them could be assessed (a reference indicator of
+    weight 0 that was computed does not make the level assessable). -#}
+{% macro level_score_sum() -%}
+    case
+        when sum(case when weight > 0 then 1 else 0 end) > 0 and sum(case when weight > 0 and assessable then 1 else 0 end) = 0 then null
+        else sum(case when assessable then score end)
+    end
 {%- endmacro %}
 
 {#- Join condition of a framework_grades band on a scored row: the total or the normalized score, by the

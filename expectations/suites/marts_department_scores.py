@@ -30,7 +30,10 @@ def sql(ctx):
 with d as (select * from {TABLE}),
 frameworks as (select framework_code, scope, scoring_mode, grade_basis from marts.dim_framework),
 sums as (
-    select dept_code, fiscal_year, framework_code, cast(sum(score) as double) as score_sum
+    select dept_code, fiscal_year, framework_code, cast(sum(score) as double) as score_sum,
+           -- something of positive weight was assessed (or the framework has no positive weight): a total exists
+           count(*) filter (where weight > 0 and assessable) > 0 or count(*) filter (where weight > 0) = 0
+               as assessed_any
     from marts.fct_indicator_scores
     group by all
 ),
@@ -57,8 +60,12 @@ select
     cast(b.not_assessable_weight as double) as not_assessable_weight,
     b.grade,
     -- department frameworks: total = Σ indicator scores, floor 0 (project frameworks average their projects)
+    coalesce(s.assessed_any, true) as assessed_any,
+    -- nothing of positive weight assessed: the total is NULL (不可评价), never 0
     case when b.framework_scope = 'department' and b.scoring_mode = 'points'
-         then cast(b.total_score as double) - greatest(coalesce(s.score_sum, 0), 0) end as total_difference,
+         then case when (b.total_score is null) = coalesce(s.assessed_any, true) then 1e9
+                   else cast(b.total_score as double) - greatest(coalesce(s.score_sum, 0), 0) end
+    end as total_difference,
     case when b.max_score - b.not_assessable_weight > 0
          then cast(b.normalized_score as double)
               - round(cast(b.total_score as double) * 100 / cast(b.max_score - b.not_assessable_weight as double), 2)
@@ -80,9 +87,15 @@ def build(ctx):
         fiscal_year_in_range(),
         in_set("framework_code", ctx.framework_codes, "评价体系是 seeds/frameworks.csv 中的体系"),
         is_true("dept_known", "部门在部门维表中"),
-        not_null("total_score", "计分类评价体系都有总分", where=POINTS),
+        not_null(
+            "total_score",
+            "计分类评价体系都有总分（有可评价的计分指标时）",
+            where=POINTS + " and assessed_any == True",
+        ),
         near_zero(
-            "total_difference", SCORE_TOLERANCE, "总分 = Σ 三级指标得分（含扣分项），最低 0（部门整体类体系）"
+            "total_difference",
+            SCORE_TOLERANCE,
+            "总分 = Σ 三级指标得分（含扣分项），最低 0；没有可评价的计分指标时总分为空（部门整体类体系）",
         ),
         between("total_score", 0, None, "总分不为负"),
         a_at_least_b("max_score", "total_score", "总分不超过满分"),

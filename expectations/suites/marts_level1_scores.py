@@ -31,7 +31,10 @@ with l as (
 ),
 sums as (
     select dept_code, fiscal_year, framework_code, {project} as project_code, level1_code,
-           cast(sum(score) as double) as score_sum
+           -- NULL when the level has indicators of positive weight and none was assessable (a computed
+           -- reference indicator of weight 0 does not make the level assessable)
+           case when count(*) filter (where weight > 0) > 0 and count(*) filter (where weight > 0 and assessable) = 0
+                then null else cast(sum(score) as double) end as score_sum
     from {SCORES}
     group by all
 ),
@@ -53,7 +56,7 @@ compared as (
         l.dept_code is not null as has_subtotal,
         s.dept_code is not null as has_indicators,
         l.score,
-        -- a subtotal is NULL exactly when none of its indicators has a score (not assessable)
+        -- a subtotal is NULL exactly when none of its scored indicators could be assessed (不可评价)
         case when (l.score is null) <> (s.score_sum is null) then 1e9 else abs(l.score - s.score_sum) end
             as difference
     from l

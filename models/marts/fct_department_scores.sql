@@ -52,8 +52,8 @@ project_averages as (
         sum(not_assessable_count) as not_assessable_count,
         cast(0 as bigint) as person_scored_count,
         cast(count(*) as integer) as project_count,
-        -- 算术平均，两位小数四舍五入
-        {{ scoring_ratio('sum(total_score)', 'count(*)', 2) }} as total_score
+        -- 算术平均（可评分的项目），两位小数四舍五入；没有可评分的项目时为空
+        {{ scoring_ratio('sum(total_score)', 'count(total_score)', 2) }} as total_score
     from {{ ref('fct_project_scores') }}
     group by dept_code, fiscal_year, framework_code
 ),

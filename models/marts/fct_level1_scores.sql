@@ -27,7 +27,7 @@ aggregated as (
         count(*) as indicator_count,
         -- points won: not-assessable indicators have no score (NULL) and add nothing; none assessable → NULL
         -- (unknown is never 0: the group shows 不可评价, its weight is in not_assessable_weight)
-        cast(sum(case when assessable then score end) as decimal(18, 2)) as score_sum,
+        cast({{ level_score_sum() }} as decimal(18, 2)) as score_sum,
         cast(sum(case when weight > 0 and not assessable then weight else 0 end) as decimal(18, 2)) as not_assessable_weight,
         sum(case when not assessable then 1 else 0 end) as not_assessable_count,
         sum(case when scored_by = 'person' and assessable then 1 else 0 end) as person_scored_count,

@@ -22,7 +22,7 @@ aggregated as (
         count(*) as indicator_count,
         count(letter) as letters,
         cast(sum(weight) as decimal(18, 2)) as indicator_weight,
-        cast(sum(case when assessable then score end) as decimal(18, 2)) as score_sum,
+        cast({{ level_score_sum() }} as decimal(18, 2)) as score_sum,
         cast(sum(case when weight > 0 and not assessable then weight else 0 end) as decimal(18, 2)) as not_assessable_weight,
         sum(case when not assessable then 1 else 0 end) as not_assessable_count
     from scores
