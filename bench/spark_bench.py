@@ -127,8 +127,10 @@ def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="1,10")
     a = p.parse_args(argv)
-    rows = [bench_size(int(x)) for x in a.sizes.split(",")]
-    write_results(rows)
+    rows = []
+    for x in a.sizes.split(","):
+        rows.append(bench_size(int(x)))
+        write_results(rows)  # after each size: a long 10× run leaves the 1× figures written
 
 
 if __name__ == "__main__":
