@@ -1,7 +1,7 @@
 """The same dbt project on Spark (issue 19): the worked example built on both engines, every public mart equal.
 
-The Spark build runs `jixiao spark-build` in its own process (dbt-spark's session method, Spark local mode,
-about 5–7 minutes on two busy cores: dbt's per-node overhead on a JVM, not data), on the raw tables of the
+The Spark build runs `jixiao spark-build` in its own process (dbt-spark's session method, Spark local mode;
+the module took 217 s on two cores, 593 s when other jobs shared them: dbt's per-node overhead on a JVM, not data), on the raw tables of the
 worked example's DuckDB warehouse exported as Parquet. Needs the optional dependencies (`.ci/setup --test`
 installs them: dbt-spark, pyspark) and Java 17. Marked `spark`: `.ci/run` runs these as their own step;
 `pytest -m "not spark"` leaves them out.
