@@ -39,6 +39,7 @@ from app.errors import (
     EXIT_FAILED as EXIT_BUILD_FAILED,
 )
 from app.report.cli import add_report_parser
+from app.spark import add_spark_parsers
 from app.workflow.cli import add_workflow_parsers
 from app.workflow.submissions import STATUS_ZH  # a submission's load status in Chinese (one source)
 
@@ -529,6 +530,7 @@ def make_parser() -> argparse.ArgumentParser:
     add_report_parser(sub)
     add_user_parser(sub)
     add_workflow_parsers(sub)
+    add_spark_parsers(sub)
 
     r = sub.add_parser(
         "restore",

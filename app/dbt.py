@@ -62,15 +62,23 @@ def dbt_paths(live_warehouse: Path) -> dict[str, str]:
     }
 
 
-def run_dbt(args: list[str], warehouse_file: Path, live_warehouse: Path) -> DbtResult:
-    """`dbt <args>` against `warehouse_file`; dbt's target/ and logs/ live in the build folder."""
+def run_dbt(
+    args: list[str], warehouse_file: Path, live_warehouse: Path, env: dict[str, str] | None = None
+) -> DbtResult:
+    """`dbt <args>` against `warehouse_file`; dbt's target/ and logs/ live in the build folder.
+    `env`: more environment variables for the profile while dbt runs (the Spark target's JIXIAO_SPARK_DIR)."""
     from dbt.cli.main import dbtRunner
 
     # absolute: dbt resolves a relative target/log path from the project folder, the profile's from the cwd
     warehouse_file, live_warehouse = Path(warehouse_file).resolve(), Path(live_warehouse).resolve()
     paths = dbt_paths(live_warehouse)
     Path(paths["DBT_LOG_PATH"]).mkdir(parents=True, exist_ok=True)
-    env = {"JIXIAO_WAREHOUSE": str(warehouse_file), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **paths}
+    env = {
+        "JIXIAO_WAREHOUSE": str(warehouse_file),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **paths,
+        **(env or {}),
+    }
     started = time.perf_counter()
     with _DBT_LOCK, _env(env):
         try:

@@ -12,6 +12,12 @@
     format('{:,.2f}', cast({{ x }} as decimal(18, 2)))
 {%- endmacro %}
 
+{#- Spark's format_number: thousands separators, the decimal's two places (it rounds half-even, but the
+    value is already a decimal(18, 2), so nothing is rounded) -#}
+{% macro spark__format_amount(x) -%}
+    format_number(cast({{ x }} as decimal(18, 2)), 2)
+{%- endmacro %}
+
 {% macro default__format_amount(x) -%}
     cast(cast({{ x }} as decimal(18, 2)) as {{ dbt.type_string() }})
 {%- endmacro %}
@@ -36,6 +42,12 @@
 
 {% macro duckdb__format_number(x) -%}
     regexp_replace(regexp_replace(format('{:.4f}', cast({{ x }} as decimal(38, 4))), '0+$', ''), '\.$', '')
+{%- endmacro %}
+
+{#- a decimal(38, 4) as a string always has four places on Spark; '[.]' because a Spark string literal
+    reads '\.' as '.' -#}
+{% macro spark__format_number(x) -%}
+    regexp_replace(regexp_replace(cast(cast({{ x }} as decimal(38, 4)) as string), '0+$', ''), '[.]$', '')
 {%- endmacro %}
 
 {% macro default__format_number(x) -%}

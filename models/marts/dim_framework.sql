@@ -4,7 +4,7 @@ with frameworks as (
     -- the seed's row order is the order frameworks are listed in (hn_dept_overall first)
     select
         *,
-        row_number() over () as seed_row
+        {{ seed_row_number() }} as seed_row
     from {{ ref('frameworks') }}
 ),
 

@@ -51,9 +51,9 @@ with labels (kind, code, label, sort_order) as (
 
 final as (
     select
-        cast(kind as varchar) as kind,
-        cast(code as varchar) as code,
-        cast(label as varchar) as label,
+        cast(kind as {{ dbt.type_string() }}) as kind,
+        cast(code as {{ dbt.type_string() }}) as code,
+        cast(label as {{ dbt.type_string() }}) as label,
         cast(sort_order as integer) as sort_order
     from labels
 )

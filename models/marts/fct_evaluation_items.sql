@@ -26,10 +26,10 @@ final as (
         case
             when date_value is null then null
             when date_precision = 'month'
-                then cast(year(date_value) as varchar) || ' 年 ' || cast(month(date_value) as varchar) || ' 月'
+                then cast(year(date_value) as {{ dbt.type_string() }}) || ' 年 ' || cast(month(date_value) as {{ dbt.type_string() }}) || ' 月'
             else
-                cast(year(date_value) as varchar) || ' 年 ' || cast(month(date_value) as varchar) || ' 月 '
-                || cast(day(date_value) as varchar) || ' 日'
+                cast(year(date_value) as {{ dbt.type_string() }}) || ' 年 ' || cast(month(date_value) as {{ dbt.type_string() }}) || ' 月 '
+                || cast(day(date_value) as {{ dbt.type_string() }}) || ' 日'
         end as evaluation_date_text,
         submission_id,
         source_file,

@@ -128,7 +128,8 @@ with_status as (
         *,
         case
             when not bool_or(submitted) over (partition by dept_code, fiscal_year) then 'missing'
-            when bool_and(submitted) filter (where required) over (partition by dept_code, fiscal_year) then 'complete'
+            -- bool_and skips the NULLs of the optional templates (a FILTER clause on a window is DuckDB's, not Spark's)
+            when bool_and(case when required then submitted end) over (partition by dept_code, fiscal_year) then 'complete'
             else 'incomplete'
         end as dept_year_status
     from final

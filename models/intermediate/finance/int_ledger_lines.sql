@@ -11,6 +11,12 @@ subtotals as (
     select * from {{ ref('stg_budget_ledger_subtotals') }}
 ),
 
+expense_control_patterns as (
+    select econ_class_pattern
+    from {{ ref('framework_econ_class_groups') }}
+    where group_code = 'expense_control_project_items'
+),
+
 -- a project whose only rows are its own totals: the first of them (by row) stands for the project
 project_totals as (
     select ranked.*
@@ -52,7 +58,13 @@ lines as (
         source_file,
         source_sheet,
         source_row,
-        false as is_project_total
+        false as is_project_total,
+        -- matched here, not on the union below: Spark 3.5's optimizer fails on a correlated subquery over a
+        -- union (PushProjectionThroughUnion: key not found); a total row has no economic class, no match
+        exists(
+            select 1 from expense_control_patterns as p
+            where {{ dbt.position('p.econ_class_pattern', 'budget_lines.econ_class') }} > 0
+        ) as econ_class_in_control_group
     from budget_lines
     union all
     select
@@ -77,14 +89,9 @@ lines as (
         source_file,
         source_sheet,
         source_row,
-        true
+        true,
+        false
     from project_totals
-),
-
-expense_control_patterns as (
-    select econ_class_pattern
-    from {{ ref('framework_econ_class_groups') }}
-    where group_code = 'expense_control_project_items'
 ),
 
 final as (
@@ -114,10 +121,7 @@ final as (
         (lines.expense_type = '基本支出' and lines.category = '公用经费')
         or (
             lines.expense_type = '项目支出'
-            and exists (
-                select 1 from expense_control_patterns as p
-                where {{ dbt.position('p.econ_class_pattern', 'lines.econ_class') }} > 0
-            )
+            and lines.econ_class_in_control_group
         ) as in_expense_control_scope
     from lines
 )
