@@ -46,9 +46,10 @@ def export_raw_parquet(warehouse: Path, out_dir: Path) -> dict[str, int]:
     out_dir = Path(out_dir).resolve()
     counts: dict[str, int] = {}
     with contextlib.closing(duckdb.connect(str(warehouse), read_only=True)) as con:
+        # every table of the two source schemas (an export of whole schemas, not a probe for a column)
         tables = con.execute(
-            "select table_schema, table_name from information_schema.tables"
-            " where table_schema in ('raw', 'audit') and table_type = 'BASE TABLE' order by 1, 2"
+            "select schema_name, table_name from duckdb_tables()"
+            " where database_name = current_database() and schema_name in ('raw', 'audit') order by 1, 2"
         ).fetchall()
         for schema in SOURCE_SCHEMAS:
             shutil.rmtree(out_dir / schema, ignore_errors=True)
@@ -240,7 +241,7 @@ def check_spark_marts(warehouse: Path, folder: Path, out_dir: Path, run_id: str 
     """The Great Expectations checkpoint on Spark's marts; returns its CheckpointOutcome.
 
     The checkpoint validates pandas frames that it pulls with DuckDB SQL (expectations/checkpoint.py), so
-    Spark's marts are pulled the same way: a copy of the DuckDB warehouse (`out_dir/spark-marts.duckdb`)
+    Spark's marts are pulled the same way: a copy of the DuckDB warehouse (`out_dir/spark_marts.duckdb`)
     whose marts tables are replaced by Spark's (read from its Parquet files), then the unchanged checkpoint
     on that copy, Data Docs in `out_dir/data_docs`. No second checks path, no GX Spark datasource: the
     suites' SQL (reconciliation sums, contracts) runs as it does for DuckDB's marts. The raw, audit and
@@ -250,7 +251,7 @@ def check_spark_marts(warehouse: Path, folder: Path, out_dir: Path, run_id: str 
 
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    copy = out_dir / "spark-marts.duckdb"
+    copy = out_dir / "spark_marts.duckdb"
     copy.unlink(missing_ok=True)
     shutil.copyfile(warehouse, copy)
     with contextlib.closing(duckdb.connect(str(copy))) as con:

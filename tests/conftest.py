@@ -37,18 +37,13 @@ LONGEST_MODULES_FIRST = [
 ]
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Run the suite on both cores (pytest-xdist, ``--dist loadgroup`` in pyproject.toml): each module is one
-    group, so its module-scoped warehouses and servers are built once, on one worker. A module may name its own
-    group (``pytestmark = pytest.mark.xdist_group("…")``) to share a worker with another."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-    # the longest groups start first, so neither worker is left alone with one at the end
-    # (``--no-loadscope-reorder`` keeps this order instead of ordering by number of tests)
+    """Run the suite on both cores (pytest-xdist, ``--dist loadfile`` in pyproject.toml): each module runs
+    whole, in order, on one worker, so its module-scoped warehouses and servers are built once. The longest
+    modules start first, so neither worker is left alone with one at the end (``--no-loadscope-reorder`` keeps
+    this order instead of ordering modules by their number of tests)."""
     first = {name: rank for rank, name in enumerate(LONGEST_MODULES_FIRST)}
-    items.sort(key=lambda it: first.get(it.get_closest_marker("xdist_group").args[0], len(first)))
+    items.sort(key=lambda it: first.get(it.module.__name__, len(first)))
 
 
 @pytest.fixture(scope="session", autouse=True)
