@@ -26,7 +26,7 @@ import duckdb
 from app.dbt import DbtResult, run_dbt
 from app.errors import EXIT_FAILED as EXIT_BUILD_FAILED
 from app.errors import EXIT_OK
-from app.warehouse import build_dir, default_warehouse
+from app.warehouse import add_warehouse_argument, build_dir, default_warehouse
 
 SOURCE_SCHEMAS = ("raw", "audit")  # what models/staging/_sources.yml reads
 
@@ -158,12 +158,7 @@ def add_spark_parsers(sub) -> None:
     )
     e.add_argument("dir", metavar="DIR", help="输出文件夹")
     e.add_argument("--format", choices=("parquet",), default="parquet", help="输出格式（只支持 parquet）")
-    e.add_argument(
-        "--warehouse",
-        "-w",
-        metavar="文件",
-        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
-    )
+    add_warehouse_argument(e)
     e.set_defaults(func=cmd_export_raw)
 
     s = sub.add_parser(
@@ -172,12 +167,7 @@ def add_spark_parsers(sub) -> None:
         description="从已构建的仓库导出原始数据（Parquet），在 Spark 本地模式上运行同一个 dbt 项目（种子、模型、数据测试）。"
         "需要可选依赖（uv sync --extra spark）和 Java 17。仓库文件本身不变。退出码：0 完成；1 失败。",
     )
-    s.add_argument(
-        "--warehouse",
-        "-w",
-        metavar="文件",
-        help="仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WAREHOUSE）",
-    )
+    add_warehouse_argument(s)
     s.add_argument("--dir", metavar="DIR", help="Spark 文件夹（默认仓库旁 .build/spark）")
     s.set_defaults(func=cmd_spark_build)
 

@@ -16,36 +16,6 @@ ROOT = Path(__file__).resolve().parents[1]
 YANFENG = SAMPLE / "yanfeng-2023"
 
 
-# Modules by their time on an idle machine, longest first (`pytest --durations=0`, summed per module; bench is
-# not involved: this only orders the work, nothing asserts a time).
-LONGEST_MODULES_FIRST = [
-    "test_spark",
-    "test_workflow",
-    "test_lint",
-    "test_warehouse_integrity",
-    "test_ingest_foundation",
-    "test_workflow_browser",
-    "test_workflow_browser_roles",
-    "test_workflow_housekeeping",
-    "test_dashboard_frameworks",
-    "test_report",
-    "test_auth",
-    "test_dashboard_browser",
-    "test_sql_v2_pipeline",
-    "test_reconciliation",
-    "test_real_tables",
-]
-
-
-def pytest_collection_modifyitems(config, items):
-    """Run the suite on both cores (pytest-xdist, ``--dist loadfile`` in pyproject.toml): each module runs
-    whole, in order, on one worker, so its module-scoped warehouses and servers are built once. The longest
-    modules start first, so neither worker is left alone with one at the end (``--no-loadscope-reorder`` keeps
-    this order instead of ordering modules by their number of tests)."""
-    first = {name: rank for rank, name in enumerate(LONGEST_MODULES_FIRST)}
-    items.sort(key=lambda it: first.get(it.module.__name__, len(first)))
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _fast_apptest():
     """AppTest scans every installed package for Streamlit v2 components on each new instance (~2 s); we use none."""
