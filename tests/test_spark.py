@@ -25,6 +25,8 @@ from app.spark import attach_spark_marts, check_spark_marts, compare_marts, expo
 ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.spark
+# the Spark target is an optional extra (`uv sync --extra spark`); .ci/setup does not install it yet (see .ci/setup)
+pytest.importorskip("pyspark", reason="可选依赖 spark 未安装（uv sync --extra spark）")
 
 
 @pytest.fixture(scope="module")
