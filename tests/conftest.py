@@ -16,6 +16,14 @@ ROOT = Path(__file__).resolve().parents[1]
 YANFENG = SAMPLE / "yanfeng-2023"
 
 
+def pytest_collection_modifyitems(config, items):
+    """tests/test_auth.py runs last. After it, in the same process, every spawned worker pool dies
+    (BrokenProcessPool: ingest's parse pool in test_bad_inputs / test_real_tables / test_hostile_inputs, the
+    generator's worker pool) — found at the end of a session, cause not yet found (issue 14's note). A
+    separate process (CI's `jixiao` commands, the dashboard's jobs) is not affected."""
+    items.sort(key=lambda it: it.module.__name__ == "test_auth")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _fast_apptest():
     """AppTest scans every installed package for Streamlit v2 components on each new instance (~2 s); we use none."""
