@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
@@ -16,12 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 YANFENG = SAMPLE / "yanfeng-2023"
 
 
-def pytest_collection_modifyitems(config, items):
-    """tests/test_auth.py runs last. After it, in the same process, every spawned worker pool dies
-    (BrokenProcessPool: ingest's parse pool in test_bad_inputs / test_real_tables / test_hostile_inputs, the
-    generator's worker pool) — found at the end of a session, cause not yet found (issue 14's note). A
-    separate process (CI's `jixiao` commands, the dashboard's jobs) is not affected."""
-    items.sort(key=lambda it: it.module.__name__ == "test_auth")
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Put ``sys.modules["__main__"]`` back after each test. A test that runs a page in-process can leave it
+    pointing at the page's module; every process pool spawned later in this pytest process would then re-run
+    that page in each child, which dies (BrokenProcessPool in ingest's parse pool and the generator's pool)."""
+    main = sys.modules.get("__main__")
+    yield
+    if sys.modules.get("__main__") is not main:
+        sys.modules["__main__"] = main
 
 
 @pytest.fixture(scope="session", autouse=True)
