@@ -147,6 +147,19 @@ def _metric(page, label: str) -> str:
     return m.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
+def _expect_metric(page, label: str, value: str, timeout: float = 30_000) -> None:
+    """Wait until the metric tile `label` reads `value`, else fail showing what it reads.
+
+    After a click the rerun it starts may not have begun when RENDERED first holds; a tile read once
+    can still show the previous selection's figure, so it is polled (Playwright's `expect`)."""
+    from playwright.sync_api import expect
+
+    tile = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+    )
+    expect(tile.first.locator('[data-testid="stMetricValue"]')).to_have_text(value, timeout=timeout)
+
+
 def _problems(page) -> list[str]:
     return [
         e.inner_text()

@@ -22,7 +22,16 @@ from pathlib import Path
 
 import pytest
 from conftest import query
-from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, RENDERED, _free_port, _get, _metric, _problems
+from test_dashboard_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RENDERED,
+    _expect_metric,
+    _free_port,
+    _get,
+    _metric,
+    _problems,
+)
 
 from app import numbers as N
 
@@ -209,7 +218,7 @@ def test_acknowledge_a_finding_and_see_it_marked_after_a_rebuild(served, page):
     )
     _open(page, url + "/finding-review")
     _show_warnings(page)
-    assert _metric(page, "已处理") == "5"
+    _expect_metric(page, "已处理", "5")
     page.locator(".st-key-fr_ids").click()
     option = page.get_by_role("option", name=fid[:12]).first
     assert f"{item} · 待整改" in option.inner_text()

@@ -20,7 +20,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import build_warehouse, query
-from test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, RENDERED, _free_port, _get, _metric, _problems
+from test_dashboard_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    RENDERED,
+    _expect_metric,
+    _free_port,
+    _get,
+    _problems,
+)
 
 from app.auth import users as U
 from app.dashboard import serve
@@ -189,6 +197,14 @@ def _region_name(wh: Path, region: str) -> str:
     ][0]
 
 
+def _expect_status_tiles(page, due: str, submitted: str, incomplete: str, missing: str) -> None:
+    """Wait until the four 报送情况 tiles read these values (see `_expect_metric`)."""
+    for label, value in zip(
+        ("应报部门", "已报送", "缺少必需模板", "未报送"), (due, submitted, incomplete, missing), strict=True
+    ):
+        _expect_metric(page, label, value)
+
+
 def _status_counts(wh: Path, year: int, region: str | None) -> dict[str, int]:
     rows = query(
         wh,
@@ -210,22 +226,12 @@ def test_submission_status_per_region_and_year_and_its_export(served, browser, w
         _open(page, served, "submission-status", "报送情况")
         # every region, 2023 (the latest year): 珠晖区's 6 departments and 雁峰区人社局; housing is missing
         assert _status_counts(wh, 2023, None) == {"已报送": 6, "未报送": 1}
-        assert [_metric(page, m) for m in ("应报部门", "已报送", "缺少必需模板", "未报送")] == [
-            "7",
-            "6",
-            "0",
-            "1",
-        ]
+        _expect_status_tiles(page, "7", "6", "0", "1")
 
         zhuhui = _region_name(wh, ZHUHUI)
         _choose(page, "f_region", f"{zhuhui}（{ZHUHUI}）")
         assert _status_counts(wh, 2023, ZHUHUI) == {"已报送": 5, "未报送": 1}
-        assert [_metric(page, m) for m in ("应报部门", "已报送", "缺少必需模板", "未报送")] == [
-            "6",
-            "5",
-            "0",
-            "1",
-        ]
+        _expect_status_tiles(page, "6", "5", "0", "1")
         assert not _problems(page)
         _shot(page, "workflow-roles-submission-status.png")
 
@@ -274,12 +280,7 @@ def test_submission_status_per_region_and_year_and_its_export(served, browser, w
         # 2022: all six departments of 珠晖区 submitted everything required
         _choose(page, "ss_year", "2022")
         assert _status_counts(wh, 2022, ZHUHUI) == {"已报送": 6}
-        assert [_metric(page, m) for m in ("应报部门", "已报送", "缺少必需模板", "未报送")] == [
-            "6",
-            "6",
-            "0",
-            "0",
-        ]
+        _expect_status_tiles(page, "6", "6", "0", "0")
         _shot(page, "workflow-roles-submission-status-2022.png")
     finally:
         context.close()
@@ -441,12 +442,7 @@ def test_a_region_user_sees_only_her_regions_departments_on_the_workflow_pages(
 
         # 报送情况: her region's departments, 2023 (housing missing); no other region's refusals
         _open(page, served, "submission-status", "报送情况")
-        assert [_metric(page, m) for m in ("应报部门", "已报送", "缺少必需模板", "未报送")] == [
-            "6",
-            "5",
-            "0",
-            "1",
-        ]
+        _expect_status_tiles(page, "6", "5", "0", "1")
         page.get_by_text("被拒绝的提交无法确定所属区划，只对管理员和分析员显示。").wait_for()
         ws = openpyxl.load_workbook(_download(page, "ss_matrix__xlsx", tmp_path)).active
         assert {r[1] for r in ws.iter_rows(min_row=4, values_only=True)} == set(mine)
