@@ -5,6 +5,8 @@
     python -m bench.stages dbt       --warehouse FILE
     python -m bench.stages checks    --warehouse FILE
     python -m bench.stages floor     --warehouse FILE
+    python -m bench.stages duckdb_sql --warehouse FILE
+    python -m bench.stages correction --warehouse FILE --input DIR --out DIR
     python -m bench.stages pandas    --input DIR [--core-only]
 
 Each prints one JSON line: {"stage": ..., "seconds": ..., ...}. `seconds` is measured inside the
@@ -91,6 +93,80 @@ def stage_floor(a) -> None:
         t = time.perf_counter()
         rows = con.execute(FLOOR_SQL).fetchall()
         _emit("floor", t, dept_years=len(rows))
+
+
+DUCKDB_BASELINE = Path(__file__).with_name("duckdb_baseline.sql")
+
+
+def stage_duckdb_sql(a) -> None:
+    """The five core indicators as one hand-written DuckDB query over the loaded raw tables
+    (bench/duckdb_baseline.sql): what an SQL-savvy analyst would run instead of the dbt models."""
+    import duckdb
+
+    sql = DUCKDB_BASELINE.read_text(encoding="utf-8")
+    with contextlib.closing(duckdb.connect(a.warehouse, read_only=True)) as con:
+        t = time.perf_counter()
+        rows = con.execute(sql).fetchall()
+        _emit("duckdb_sql", t, dept_years=len(rows))
+
+
+def _one_department_correction(data: Path, out: Path) -> tuple[str, int]:
+    """Write, under `out`, a correction of one department: the first CSV submission's first department,
+    every template file cut to that department's rows, one ledger line's 实际支付合计 100.00 元 lower.
+
+    Returns (dept_code, fiscal_year). The files are the generator's (UTF-8 with BOM, first column 部门编码,
+    amounts like "1,623,092.00"); a line whose 指标结余 is filled gets it 100.00 higher, so the line still adds up.
+    """
+    import csv
+    from decimal import Decimal
+
+    sub = next(p for p in sorted(data.iterdir()) if p.is_dir() and (p / "budget_ledger.csv").exists())
+    with (sub / "budget_ledger.csv").open(encoding="utf-8-sig", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    dept, year = rows[0][0], int(rows[0][1])
+    paid, balance = header.index("实际支付合计"), header.index("指标结余")
+    out.mkdir(parents=True, exist_ok=True)
+    for f in sorted(sub.glob("*.csv")):
+        with f.open(encoding="utf-8-sig", newline="") as fh:
+            head, *body = list(csv.reader(fh))
+        mine = [r for r in body if r and r[0] == dept]
+        if f.name == "budget_ledger.csv":
+            line = next(r for r in mine if r[paid].strip())
+            line[paid] = f"{Decimal(line[paid].replace(',', '')) - 100:,.2f}"
+            if line[balance].strip():
+                line[balance] = f"{Decimal(line[balance].replace(',', '')) + 100:,.2f}"
+        with (out / f.name).open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows([head, *mine])
+    return dept, year
+
+
+def stage_correction(a) -> None:
+    """One department's corrected ledger loaded into a built warehouse, timed to the moment a dashboard
+    query sees it: build() (copy → ingest → dbt → checks → swap), then the league-table figure read back."""
+    import duckdb
+
+    from app.pipeline import build
+
+    wh = Path(a.warehouse)
+    dept, year = _one_department_correction(Path(a.input), Path(a.out))
+    sql = "select paid_total from marts.fct_department_year_finance where dept_code = ? and fiscal_year = ?"
+    with contextlib.closing(duckdb.connect(str(wh), read_only=True)) as con:
+        before = con.execute(sql, [dept, year]).fetchone()[0]
+    t = time.perf_counter()
+    result = build([(Path(a.out), "bench-correction")], wh)
+    swapped = time.perf_counter() - t
+    with contextlib.closing(duckdb.connect(str(wh), read_only=True)) as con:
+        after = con.execute(sql, [dept, year]).fetchone()[0]
+    _emit(
+        "correction",
+        t,
+        swapped_seconds=round(swapped, 3),
+        dept_code=dept,
+        fiscal_year=year,
+        paid_before=str(before),
+        paid_after=str(after),
+        visible=bool(result.swapped and after == before - 100),
+    )
 
 
 def stage_pandas(a) -> None:
