@@ -628,3 +628,41 @@ def test_submit_page_offers_the_fill_in_template_prefilled_with_the_region(wh):
     at.toggle(key="tpl_prefill").set_value(False).run()
     ok(at)
     assert any(c.value == "未预填部门（部门编码列不提供下拉列表）" for c in at.caption)
+
+
+# ---------------------------------------------------------------------------- cache warming (issue 18)
+
+
+def test_a_new_warehouse_is_warmed_so_the_overviews_first_run_queries_nothing(
+    yanfeng_warehouse, tmp_path, monkeypatch
+):
+    from app.dashboard import warm
+
+    live = tmp_path / "jixiao.duckdb"
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(live))
+    ran: list[str] = []
+    execute = data._execute
+
+    def spy(version, sql, params):
+        ran.append(" ".join(sql.split())[:60])
+        return execute(version, sql, params)
+
+    monkeypatch.setattr(data, "_execute", spy)
+
+    # control: a warehouse nobody warmed — 总览's first run runs its 7 queries cold
+    shutil.copyfile(yanfeng_warehouse, live)
+    ok(AppTest.from_file(MAIN, default_timeout=60).run())
+    assert len(ran) == 7, ran
+
+    # a build swaps a new file in: the warmer notices the version change and runs those 7 queries …
+    shutil.copyfile(yanfeng_warehouse, tmp_path / "next.duckdb")
+    (tmp_path / "next.duckdb").replace(live)
+    ran.clear()
+    seen = warm.warm_if_new(data.current_version(live)[:1] + (0, 0))
+    assert seen == data.current_version(live) and len(ran) == 7
+    # … so the first person to open 总览 waits for none of them
+    ran.clear()
+    ok(AppTest.from_file(MAIN, default_timeout=60).run())
+    assert ran == []
+    # the same version again: nothing to warm
+    assert warm.warm_if_new(seen) == seen and ran == []

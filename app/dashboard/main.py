@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from app.auth import login  # noqa: E402
-from app.dashboard import data, refresh, ui  # noqa: E402
+from app.dashboard import data, refresh, ui, warm  # noqa: E402
 from app.errors import JixiaoError  # noqa: E402
 
 st.set_page_config(
@@ -127,6 +127,8 @@ def navigation_for(user, path: str | None) -> dict[str, list]:
 
 
 def main() -> None:
+    if st.runtime.exists():  # a served app (not AppTest): warm 总览's queries whenever a build lands
+        warm.start()
     wh = data.warehouse_path()
     # the login gate (app/auth/login.py): stops here until logged in; a 地区 user reads her region extract
     user = login.require_user(wh)
