@@ -110,7 +110,7 @@ def build_progress(out: Console, status) -> dict[str, Callable]:
 def cmd_build(args: argparse.Namespace) -> int:
     from app.pipeline import BuildFailed, build
 
-    warehouse = Path(args.warehouse).resolve() if args.warehouse else W.default_warehouse()
+    warehouse = W.warehouse_from(args)
     inputs = expand_inputs(args.input or [])
     if args.submission_id and len(inputs) != 1:
         console.print("[red]--submission-id 只能与一个提交一起使用[/red]")
@@ -196,7 +196,7 @@ FAIL_ON_ZH = {"error": "错误", "warning": "警告及以上"}
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """`jixiao restore [备份] [--list]`: put a kept good warehouse (backups/ beside it) back, atomically."""
-    warehouse = Path(args.warehouse).resolve() if args.warehouse else W.default_warehouse()
+    warehouse = W.warehouse_from(args)
     if args.list:
         backups = W.list_backups(warehouse)
         if not backups:
@@ -233,7 +233,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     left as it was), 3 when findings of at least --fail-on severity exist, else 0."""
     from app.pipeline import BuildFailed, build
 
-    warehouse = Path(args.warehouse).resolve() if args.warehouse else W.default_warehouse()
+    warehouse = W.warehouse_from(args)
     if not warehouse.exists():
         console.print(f"[red]仓库不存在：{warehouse}[/red]。先运行 jixiao build。")
         return EXIT_BUILD_FAILED
@@ -321,7 +321,7 @@ def _serve(warehouse: Path, port: int, headless: bool, address: str = "127.0.0.1
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    warehouse = Path(args.warehouse).resolve() if args.warehouse else W.default_warehouse()
+    warehouse = W.warehouse_from(args)
     if not warehouse.exists():
         console.print(f"[red]仓库不存在：{warehouse}[/red]。先运行 jixiao build 或 jixiao demo。")
         return EXIT_BUILD_FAILED
@@ -336,7 +336,7 @@ def demo_inputs() -> list[str]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    warehouse = Path(args.warehouse).resolve() if args.warehouse else W.default_warehouse()
+    warehouse = W.warehouse_from(args)
     console.print(
         "[bold]jixiao 演示[/bold]：导入内置样例（雁峰区人社局 2023 年评价的实际数据 + 生成的示例地区），计算、核对，然后打开看板。"
     )
@@ -404,9 +404,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
         import duckdb
 
-        from app.warehouse import default_warehouse
-
-        wh = Path(args.warehouse).expanduser().resolve() if args.warehouse else default_warehouse()
+        wh = W.warehouse_from(args)
         if not wh.exists():
             console.print(f"[red]仓库文件不存在：{wh}；不指定 --dept/--region 时可生成空白模板[/red]")
             return EXIT_INPUT_REFUSED

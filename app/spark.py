@@ -26,7 +26,7 @@ import duckdb
 from app.dbt import DbtResult, run_dbt
 from app.errors import EXIT_FAILED as EXIT_BUILD_FAILED
 from app.errors import EXIT_OK
-from app.warehouse import add_warehouse_argument, build_dir, default_warehouse
+from app.warehouse import add_warehouse_argument, build_dir, warehouse_from
 
 SOURCE_SCHEMAS = ("raw", "audit")  # what models/staging/_sources.yml reads
 
@@ -110,14 +110,10 @@ def attach_spark_marts(
     return list(tables)
 
 
-def _warehouse(arg: str | None) -> Path:
-    return Path(arg).resolve() if arg else default_warehouse()
-
-
 def cmd_export_raw(args: argparse.Namespace) -> int:
     from app.cli import console
 
-    warehouse = _warehouse(args.warehouse)
+    warehouse = warehouse_from(args)
     counts = export_raw_parquet(warehouse, Path(args.dir))
     for name, n in counts.items():
         console.print(f"  {name}：{n} 行")
@@ -128,7 +124,7 @@ def cmd_export_raw(args: argparse.Namespace) -> int:
 def cmd_spark_build(args: argparse.Namespace) -> int:
     from app.cli import console
 
-    warehouse = _warehouse(args.warehouse)
+    warehouse = warehouse_from(args)
     folder = Path(args.dir).resolve() if args.dir else spark_dir(warehouse)
     try:
         result = spark_build(warehouse, folder)

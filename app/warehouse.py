@@ -94,10 +94,21 @@ WAREHOUSE_HELP = "仓库文件（默认 warehouse/jixiao.duckdb 或 $JIXIAO_WARE
 def add_warehouse_argument(parser: argparse.ArgumentParser, help: str = WAREHOUSE_HELP) -> None:
     """Declare ``--warehouse/-w 文件`` on a subcommand's parser: the one declaration every command uses.
 
-    ``args.warehouse`` is the path as typed, or None when the option is absent (the command then falls back
-    to ``default_warehouse()``). `help` defaults to the common text; ``jixiao user`` says where its users
-    file lives instead."""
-    parser.add_argument("--warehouse", "-w", metavar="文件", help=help)
+    ``args.warehouse`` is the path with ``~`` expanded, made absolute (a ``Path``), or None when the option is
+    absent (the command then falls back to ``default_warehouse()``). The shell expands ``-w ~/x`` but not
+    ``--warehouse=~/x``; every command now reads both alike. `help` defaults to the common text;
+    ``jixiao user`` says where its users file lives instead."""
+    parser.add_argument("--warehouse", "-w", metavar="文件", help=help, type=_absolute_path)
+
+
+def _absolute_path(text: str) -> Path:
+    return Path(text).expanduser().resolve()
+
+
+def warehouse_from(args: argparse.Namespace) -> Path:
+    """The warehouse a command works on: its ``--warehouse`` (see ``add_warehouse_argument``), else
+    ``default_warehouse()`` ($JIXIAO_WAREHOUSE, else warehouse/jixiao.duckdb)."""
+    return args.warehouse or default_warehouse()
 
 
 def build_dir(warehouse: Path) -> Path:

@@ -95,10 +95,20 @@ def test_every_commands_help_prints(path, capsys):
         ["report", "--dept", "D01", "--year", "2023", "-o", "r.docx", "-w", "甲/jixiao.duckdb"],
     ],
 )
-def test_the_option_gives_the_path_as_typed(argv):
-    assert make_parser().parse_args(argv).warehouse == "甲/jixiao.duckdb"
+def test_the_option_gives_the_path_made_absolute(argv, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert make_parser().parse_args(argv).warehouse == tmp_path / "甲" / "jixiao.duckdb"
     without = [a for a in argv if a not in ("-w", "--warehouse", "甲/jixiao.duckdb")]
     assert make_parser().parse_args(without).warehouse is None
+
+
+@pytest.mark.parametrize(
+    "argv", [["check", "--warehouse=~/甲/jixiao.duckdb"], ["build", "-w", "~/甲/jixiao.duckdb"]]
+)
+def test_every_command_expands_home_in_the_option(argv, tmp_path, monkeypatch):
+    # the shell expands `-w ~/x` but not `--warehouse=~/x`: both must name the same file
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert make_parser().parse_args(argv).warehouse == tmp_path / "甲" / "jixiao.duckdb"
 
 
 class _Status:

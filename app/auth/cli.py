@@ -16,10 +16,6 @@ from app.auth import users as U
 from app.errors import EXIT_OK, exit_codes_epilog
 
 
-def _warehouse(args: argparse.Namespace) -> Path:
-    return Path(args.warehouse).expanduser().resolve() if args.warehouse else W.default_warehouse()
-
-
 def read_password(stdin=None, prompt=getpass.getpass) -> str:
     """The new password: asked twice on a terminal (not echoed), else the first line of `stdin`.
     Raises UserError when the two entries differ or nothing was given."""
@@ -46,7 +42,7 @@ def cmd_user_add(args: argparse.Namespace, say=print) -> int:
     """`jixiao user add NAME --role R [--region CODE …] [--force]`: check the entry (and, unless --force, the
     region codes against the warehouse) before asking for the password; then save it, which also ends her
     earlier logins, and lift her login lock. Raises UserError (exit 2) on a refused entry."""
-    wh = _warehouse(args)
+    wh = W.warehouse_from(args)
     path = U.users_path(wh)
     _, regions = U.check_entry(args.name, args.role, args.region or [])  # before asking for the password
     if regions and not args.force:
@@ -61,7 +57,7 @@ def cmd_user_add(args: argparse.Namespace, say=print) -> int:
 def cmd_user_passwd(args: argparse.Namespace, say=print) -> int:
     """`jixiao user passwd NAME`: a new password (role and regions kept), every earlier login of hers ended
     (not_before) and her login lock lifted. UserNotFound (exit 7) before asking for a password."""
-    path = U.users_path(_warehouse(args))
+    path = U.users_path(W.warehouse_from(args))
     name = (args.name or "").strip().lower()
     if name not in {e.name for e in U.list_users(path)}:  # before asking for the password
         raise U.UserNotFound(f"没有用户“{args.name}”（用户文件：{path.name}）。")
@@ -72,14 +68,14 @@ def cmd_user_passwd(args: argparse.Namespace, say=print) -> int:
 
 
 def cmd_user_remove(args: argparse.Namespace, say=print) -> int:
-    path = U.users_path(_warehouse(args))
+    path = U.users_path(W.warehouse_from(args))
     U.remove_user(path, args.name)
     say(f"已删除用户 {args.name.strip().lower()}（{path}）。")
     return EXIT_OK
 
 
 def cmd_user_list(args: argparse.Namespace, say=print) -> int:
-    path = U.users_path(_warehouse(args))
+    path = U.users_path(W.warehouse_from(args))
     users = U.list_users(path)
     if not users:
         say(f"没有用户（{path}）：看板只能在本机打开，且不需要登录。")

@@ -76,7 +76,7 @@ def _format(args: argparse.Namespace) -> str:
 def cmd_report(args: argparse.Namespace) -> int:
     from app.report import ReportNotFound, render_report
 
-    warehouse = Path(args.warehouse).expanduser().resolve() if args.warehouse else W.default_warehouse()
+    warehouse = W.warehouse_from(args)
     if not warehouse.exists():
         print(f"仓库不存在：{warehouse}。先运行 jixiao build。", file=sys.stderr)
         return EXIT_NOT_FOUND

@@ -19,16 +19,12 @@ console = Console(highlight=False)
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-def _warehouse(args: argparse.Namespace) -> Path:
-    return Path(args.warehouse).expanduser().resolve() if args.warehouse else W.default_warehouse()
-
-
 def cmd_ack(args: argparse.Namespace) -> int:
     """jixiao ack ID… --status S --note N | jixiao ack --list [--severity …] [--open]."""
     from app.pipeline import BuildFailed
     from app.workflow import acks
 
-    wh = _warehouse(args)
+    wh = W.warehouse_from(args)
     try:
         if args.list:
             sev = ("error", "warning", "info") if args.severity == "all" else (args.severity,)
@@ -120,7 +116,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
     from app.pipeline import BuildFailed
     from app.workflow import submissions as S
 
-    wh = _warehouse(args)
+    wh = W.warehouse_from(args)
     files = []
     for f in args.files:
         p = Path(f).expanduser()
@@ -175,7 +171,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     from app.pipeline import BuildFailed
     from app.workflow import scores as SC
 
-    wh = _warehouse(args)
+    wh = W.warehouse_from(args)
     try:
         if not wh.exists():
             raise SC.ScoreError(f"仓库不存在：{wh}；先运行 jixiao build。", 7)
@@ -270,7 +266,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     from app.errors import EXIT_NOT_FOUND
     from app.workflow.schema import OPERATION_KINDS
 
-    wh = _warehouse(args)
+    wh = W.warehouse_from(args)
     if not wh.exists():
         console.print(f"[red]仓库不存在：{wh}[/red]。先运行 jixiao build。")
         return EXIT_NOT_FOUND
@@ -312,7 +308,7 @@ def cmd_report_batch(args: argparse.Namespace) -> int:
     """jixiao report-batch --region R --year Y [--framework F] --format docx … --out 文件.zip."""
     from app.workflow import batch as B
 
-    wh = _warehouse(args)
+    wh = W.warehouse_from(args)
     out = Path(args.out).expanduser().resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
