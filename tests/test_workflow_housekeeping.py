@@ -68,6 +68,44 @@ def test_prune_keeps_the_last_n_even_when_all_are_old(tmp_path):
     assert jobs.prune(wh, now=now) == []  # nothing more to delete
 
 
+def test_a_job_whose_process_died_reads_as_failed_and_is_pruned_like_a_finished_one(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    wh = tmp_path / "jixiao.duckdb"
+    root = jobs.jobs_dir(wh)
+    now = time.time()
+    killed = _job(root, "killed", "running", 30, now)
+    alive = _job(root, "alive", "running", 30, now)
+    reused = _job(root, "reused", "queued", 30, now)
+    # the job process as jobs.start runs it: the job's folder on its command line
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+    running = subprocess.Popen([*sleeper, str(alive)])
+    dead = subprocess.Popen([*sleeper, str(killed)])
+    other = subprocess.Popen(sleeper)  # a live process, but not this job's (a pid reused after a restart)
+    try:
+        dead.send_signal(signal.SIGKILL)
+        dead.wait()
+        for job, proc in ((killed, dead), (alive, running), (reused, other)):
+            (job / "pid").write_text(str(proc.pid), encoding="ascii")
+
+        state = jobs.read_state(killed)
+        assert (state["state"], state["error"]) == (
+            "failed",
+            "任务进程已意外结束（被终止或机器重启），没有写入结果；仓库保持上一次成功构建的状态，请重新提交",
+        )
+        assert jobs.read_state(reused)["state"] == "failed"
+        assert jobs.read_state(alive)["state"] == "running"
+        # old and dead: deleted like any old finished job; the live one is kept whatever its age
+        assert sorted(p.name for p in jobs.prune(wh, keep=0, max_age_days=7, now=now)) == ["killed", "reused"]
+        assert sorted(p.name for p in root.iterdir()) == ["alive"]
+    finally:
+        for proc in (running, other):
+            proc.kill()
+            proc.wait()
+
+
 def test_starting_a_job_deletes_old_finished_folders(tmp_path, monkeypatch):
     wh = tmp_path / "jixiao.duckdb"
     root = jobs.jobs_dir(wh)
@@ -75,14 +113,25 @@ def test_starting_a_job_deletes_old_finished_folders(tmp_path, monkeypatch):
     for i in range(1, 23):
         _job(root, f"j-{i:02d}", "done", 10 + i, now)
     _job(root, "j-running", "running", 50, now)
-    spawned = []
-    monkeypatch.setattr(jobs.subprocess, "Popen", lambda cmd, **kw: spawned.append(cmd))
+    spawned, procs, popen = [], [], jobs.subprocess.Popen
+
+    def stand_in(cmd, **kw):  # a process with the job's command line that runs nothing
+        spawned.append(cmd)
+        procs.append(popen([jobs.sys.executable, "-c", "import time; time.sleep(60)", cmd[-1]]))
+        return procs[-1]
+
+    monkeypatch.setattr(jobs.subprocess, "Popen", stand_in)
     new = jobs.start("ack", {"finding_ids": [], "status": "待整改", "note": "x"}, wh, "tester")
-    assert spawned == [[jobs.sys.executable, "-m", "app.workflow.jobs", str(new)]]
-    names = sorted(p.name for p in root.iterdir())
-    # the 20 newest finished (11–30 days old), the running one and the new one; j-21 and j-22 deleted
-    assert names == sorted([*(f"j-{i:02d}" for i in range(1, 21)), "j-running", new.name])
-    assert jobs.read_state(new)["state"] == "queued"
+    try:
+        assert spawned == [[jobs.sys.executable, "-m", "app.workflow.jobs", str(new)]]
+        names = sorted(p.name for p in root.iterdir())
+        # the 20 newest finished (11–30 days old), the running one and the new one; j-21 and j-22 deleted
+        assert names == sorted([*(f"j-{i:02d}" for i in range(1, 21)), "j-running", new.name])
+        assert jobs.read_state(new)["state"] == "queued"  # its process (pid file) is alive
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
 
 
 # ---------------------------------------------------------------------------- finding ids without the row

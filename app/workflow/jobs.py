@@ -42,6 +42,7 @@ FINISHED = ("done", "failed")
 KEEP_JOBS = 20  # finished jobs whose folders are always kept (the newest), whatever their age
 KEEP_DAYS = 7.0  # finished jobs younger than this are kept too
 JOB_GONE = f"任务记录已清理（只保留最近 {KEEP_JOBS} 个已结束的任务和 {KEEP_DAYS:g} 天内的任务）"
+JOB_DIED = "任务进程已意外结束（被终止或机器重启），没有写入结果；仓库保持上一次成功构建的状态，请重新提交"
 
 
 def jobs_dir(warehouse: Path) -> Path:
@@ -58,14 +59,47 @@ def _write_json(path: Path, data: dict) -> None:
 def read_state(job: Path) -> dict:
     """The job's state: {"state": queued|running|done|failed, "stage", "stage_zh", "progress" (0–1),
     "message", "result" (kind-specific dict, when done), "error" (one Chinese line, when failed)}.
-    A folder deleted by `prune` reads as failed with JOB_GONE."""
+    A folder deleted by `prune` reads as failed with JOB_GONE; a job whose process is gone without
+    finishing (killed, the machine restarted) reads as failed with JOB_DIED."""
     if not job.is_dir():
         return {"state": "failed", "stage": "failed", "stage_zh": STAGES_ZH["failed"], "progress": 0.0,
                 "message": "", "error": JOB_GONE}  # fmt: skip
+    state = _stored_state(job)
+    if state["state"] not in FINISHED and not process_alive(job):
+        state = _stored_state(job)  # it may have finished between the two looks
+        if state["state"] not in FINISHED:
+            return {
+                **state,
+                "state": "failed",
+                "stage": "failed",
+                "stage_zh": STAGES_ZH["failed"],
+                "error": JOB_DIED,
+            }
+    return state
+
+
+def _stored_state(job: Path) -> dict:
     try:
         return json.loads((job / "state.json").read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):
         return {"state": "queued", "stage": "queued", "stage_zh": "启动中", "progress": 0.0, "message": ""}
+
+
+def process_alive(job: Path) -> bool:
+    """Whether the job's process (pid in ``<job>/pid``, written by `start`) is still running this job.
+
+    True when the pid file is missing (a job being started; not known to be dead). The process must still
+    have the job's folder on its command line (/proc/<pid>/cmdline): a reused pid, or a zombie left by the
+    server that started it (empty command line), is not the job."""
+    try:
+        pid = int((job / "pid").read_text(encoding="ascii"))
+    except (FileNotFoundError, ValueError):
+        return True
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return bool({os.fsencode(str(job)), os.fsencode(str(job.resolve()))} & set(cmdline))
 
 
 def prune(
@@ -74,7 +108,8 @@ def prune(
     """Delete the folders of old finished jobs of `warehouse`; returns the deleted folders.
 
     A job's folder (its request, state, log and, for a report batch, the ZIP) is kept while the job is
-    queued or running (state.json not done/failed: never deleted, whatever its age), when it is among the
+    queued or running (state.json not done/failed and its process alive: never deleted, whatever its age;
+    a job whose process died unfinished counts as failed, see `read_state`), when it is among the
     `keep` most recently finished jobs, or when it finished less than `max_age_days` days before `now`
     (seconds since the epoch; default: the current time). The finish time is state.json's modification
     time. Called by `start`, so the folder never grows past `keep` jobs plus a week's worth.
@@ -89,11 +124,10 @@ def prune(
             continue
         state = job / "state.json"
         try:
-            st = json.loads(state.read_text(encoding="utf-8"))
             finished_at = state.stat().st_mtime
-        except (OSError, json.JSONDecodeError):
-            continue  # starting (no state yet) or unreadable: not known to be finished, kept
-        if st.get("state") in FINISHED:
+        except OSError:
+            continue  # starting (no state yet): not known to be finished, kept
+        if read_state(job)["state"] in FINISHED:  # a job whose process died counts as finished (failed)
             finished.append((finished_at, job))
     finished.sort(key=lambda t: (t[0], t[1].name), reverse=True)
     deleted = []
@@ -125,7 +159,7 @@ def start(kind: str, params: dict, warehouse: Path, actor: str) -> Path:
     )
     env = dict(os.environ, JIXIAO_WAREHOUSE=str(warehouse))
     with open(job / "log", "wb") as log:
-        subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, "-m", "app.workflow.jobs", str(job)],
             cwd=W.ROOT,
             env=env,
@@ -134,6 +168,7 @@ def start(kind: str, params: dict, warehouse: Path, actor: str) -> Path:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
+    (job / "pid").write_text(str(proc.pid), encoding="ascii")
     return job
 
 
