@@ -31,10 +31,13 @@ from app.errors import BuildFailed
 from app.workflow.hooks import after_dbt
 from ingest.load import Coverage, LoadOutcome, known_departments, load_submission, record_issues
 from ingest.schema import ensure_schema
-from ingest.submission import FrameworkCatalog, Submission, check_submission, parse_submission
+from ingest.submission import FrameworkCatalog, Submission, check_submission, parse_submissions
 
 # parse submissions in worker processes from this many on (a pool costs ~1 s to start)
 PARALLEL_FROM = 16
+# submissions parsed in one bulk pass (ingest.submission.parse_submissions): large enough that Polars'
+# per-table overhead disappears, small enough that loading starts early and a chunk's tables fit in memory
+BULK_SUBMISSIONS = 64
 
 
 @dataclass
@@ -112,21 +115,25 @@ def ingest(
     return outcomes
 
 
-def _parse_one(item: tuple[Path, str | None]) -> Submission:
-    return parse_submission(*item)
+def _parse_chunk(items: list[tuple[Path, str | None]]) -> list[Submission]:
+    return parse_submissions(items)
 
 
 def _parsed(inputs: list[tuple[Path, str | None]]) -> Iterator[Submission]:
-    """Each submission's files read and parsed, in input order. Parsing touches no warehouse state, so
-    with many submissions it runs in worker processes (one per CPU) while the main process loads."""
+    """Each submission's files read and parsed, in input order. The cells of all tables of one template
+    are parsed together (ingest.submission.parse_submissions), a chunk of up to BULK_SUBMISSIONS
+    submissions at a time. Parsing touches no warehouse state, so with many submissions the chunks run
+    in worker processes (one per CPU) while the main process loads."""
     workers = min(os.cpu_count() or 1, len(inputs))
     if len(inputs) < PARALLEL_FROM or workers < 2:
-        for item in inputs:
-            yield parse_submission(*item)
+        yield from parse_submissions(inputs)
         return
+    size = max(1, min(BULK_SUBMISSIONS, -(-len(inputs) // (2 * workers))))
+    chunks = [inputs[i : i + size] for i in range(0, len(inputs), size)]
     # spawn, not fork: Polars' and DuckDB's thread pools do not survive a fork
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from pool.map(_parse_one, inputs, chunksize=2)
+        for subs in pool.map(_parse_chunk, chunks):
+            yield from subs
 
 
 def build(

@@ -480,6 +480,7 @@ def _parent_cycles(t: ParsedTable) -> list[Issue]:
 
 def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments: set[str]) -> None:
     issues = sub.issues
+    frameworks = catalog.frameworks  # a set built from the weights: once, not once per row
     # an evaluator's scores alone (jixiao score, the 评价人评分 page) are complete without departments and a
     # ledger: their departments must already be known (checked below)
     scores_only = sub.present == {"qualitative_scores"}
@@ -554,7 +555,7 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
         for r, fw, code, score in q.frame.select(
             "_row_number", "framework_code", "indicator_code", "score"
         ).iter_rows():
-            if fw not in catalog.frameworks:
+            if fw not in frameworks:
                 issues.append(Issue(q.file, q.sheet, r, "framework_code", fw, "未知的评价体系编码"))
                 continue
             weight = catalog.weights.get((fw, code))
@@ -589,9 +590,9 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
                 )
 
     ev = sub.tables.get("evaluation")
-    if ev is not None and catalog.frameworks:
+    if ev is not None and frameworks:
         for r, fw in ev.frame.select("_row_number", "framework_code").iter_rows():
-            if fw is not None and fw not in catalog.frameworks:
+            if fw is not None and fw not in frameworks:
                 issues.append(Issue(ev.file, ev.sheet, r, "framework_code", fw, "未知的评价体系编码"))
 
     rr = sub.tables.get("reported_results")
@@ -603,11 +604,7 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
                 if item in T.PROJECT_ITEMS:
                     continue
                 # a project's own score: an indicator code of the project framework, or total
-                if (
-                    fw is not None
-                    and fw in catalog.frameworks
-                    and (item == "total" or (fw, item) in catalog.weights)
-                ):
+                if fw is not None and fw in frameworks and (item == "total" or (fw, item) in catalog.weights):
                     continue
                 issues.append(
                     Issue(
@@ -636,7 +633,7 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
                     )
                 )
                 continue
-            if fw not in catalog.frameworks:
+            if fw not in frameworks:
                 issues.append(Issue(rr.file, rr.sheet, r, "framework_code", fw, "未知的评价体系编码"))
                 continue
             if (
