@@ -227,6 +227,8 @@ def locate_header(raw: RawTable, template: T.Template) -> list[Issue]:
     lookup = _lookup(template)
     best, best_score = -1, _header_score(raw.header, lookup)
     for i, cells in enumerate(raw.rows[:HEADER_SEARCH_ROWS]):
+        if len(cells) <= best_score:
+            continue  # a row names at most one column per cell: it cannot name more than the best
         score = _header_score(cells, lookup)
         if score > best_score:
             best, best_score = i, score
@@ -294,13 +296,13 @@ def split_notes(raw: RawTable) -> list[Issue]:
     issues: list[Issue] = []
     first_note = None
     for i, cells in enumerate(raw.rows):
-        filled = [c.strip() for c in cells if c.strip()]
-        text = re.sub(r"\s", "", nfkc(filled[0])) if filled else ""
+        filled = [c for c in map(str.strip, cells) if c]
         # a note or signature line holds words only, in a few cells; a row with a figure is data, whatever
         # its remark column says (x_备注 = 说明：年中追加)
         wordy = bool(filled) and len(filled) <= 4 and not any(_LOOKS_NUMERIC.match(c) for c in filled)
         is_note = wordy and (
-            bool(_NOTE.search(text)) or any(_NOTE.search(re.sub(r"\s", "", nfkc(c))) for c in filled[1:])
+            bool(_NOTE.search(re.sub(r"\s", "", nfkc(filled[0]))))
+            or any(_NOTE.search(re.sub(r"\s", "", nfkc(c))) for c in filled[1:])
         )
         if is_note and first_note is None:
             first_note = i
@@ -816,7 +818,9 @@ def prepare_table(raw: RawTable, template: T.Template) -> PreparedTable | Parsed
     width = len(raw.header)
     issues += _beyond_header(raw, width)
     issues += _short_rows(raw, width)
-    rows = [r[:width] + [""] * (width - len(r)) for r in raw.rows]
+    rows = raw.rows
+    if set(map(len, rows)) - {width}:  # ragged: cut or pad each row to the header's width
+        rows = [r[:width] + [""] * (width - len(r)) for r in rows]
     cols_data = list(zip(*rows)) if rows else [()] * width
     raw_cols = {name: list(cols_data[pos]) if rows else [] for name, pos in hm.columns.items()}
     extra = None
