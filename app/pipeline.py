@@ -12,6 +12,7 @@ A refused submission is not a failure of the build: the others load, and its rej
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -29,7 +30,7 @@ from app import warehouse as W
 from app.dbt import DbtResult, dbt_build
 from app.errors import BuildFailed
 from app.workflow.hooks import after_dbt
-from ingest.load import Coverage, LoadOutcome, known_departments, load_submission, record_issues
+from ingest.load import BulkLoader, Coverage, LoadOutcome, known_departments
 from ingest.schema import ensure_schema
 from ingest.submission import FrameworkCatalog, Submission, check_submission, parse_submissions
 
@@ -77,7 +78,8 @@ def ingest(
     run_id: str,
     on_submission: Callable[[LoadOutcome], None] | None = None,
 ) -> list[LoadOutcome]:
-    """Load each submission in its own transaction; record every issue in audit.ingest_rejects."""
+    """Load each submission whole or not at all (consecutive new ones in one transaction: ingest.load.BulkLoader);
+    record every issue in audit.ingest_rejects."""
     ensure_schema(con)
     started = datetime.now().replace(microsecond=0)
     con.execute(
@@ -90,16 +92,24 @@ def ingest(
     con.execute("SET checkpoint_threshold = '1GB'")
     outcomes = []
     departments = known_departments(con, schema_ready=True)
-    for sub in _parsed(inputs):
-        # cross-file rules in input order: a department declared by an earlier submission is known
-        check_submission(sub, catalog, departments)
-        outcome = load_submission(con, sub, run_id, schema_ready=True, coverage=coverage)
-        if outcome.status == "loaded" and "departments" in sub.tables:
-            departments |= set(sub.tables["departments"].frame.get_column("dept_code").drop_nulls().to_list())
-        record_issues(con, run_id, sub.submission_id, sub.issues)
-        outcomes.append(outcome)
-        if on_submission:
-            on_submission(outcome)
+    loader = BulkLoader(con, run_id, coverage)  # consecutive new submissions: one INSERT per template
+    for sub in itertools.chain(_parsed(inputs), [None]):
+        if sub is None:
+            done = loader.flush()
+        else:
+            # cross-file rules in input order: a department declared by an earlier submission is known
+            check_submission(sub, catalog, departments)
+            done = loader.add(sub)
+            # a submission the loader holds is loaded with its group
+            status = next((o.status for s, o in done if s is sub), "loaded" if sub.ok else "refused")
+            if status == "loaded" and "departments" in sub.tables:
+                departments |= set(
+                    sub.tables["departments"].frame.get_column("dept_code").drop_nulls().to_list()
+                )
+        for _, outcome in done:
+            outcomes.append(outcome)
+            if on_submission:
+                on_submission(outcome)
     n = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "unchanged", "refused")}
     con.execute(
         "UPDATE audit.ingest_runs SET finished_at = ?, accepted = ?, unchanged = ?, refused = ?, status = ? WHERE run_id = ?",
