@@ -230,23 +230,37 @@ def load_submission(
 class BulkLoader:
     """Loads a run's submissions, many in one transaction where that changes nothing.
 
-    A submission is *fresh* when it is accepted, no earlier version has its name, and none of its
-    department-years is in the raw tables or in another pending submission: loading it supersedes and
-    replaces nothing, so its rows are only appended. Consecutive fresh submissions are held and inserted
-    together, one INSERT per template (DuckDB's cost is per statement, ~6 ms, not per row), with their
-    own audit rows and load_seq in input order. Any other submission first flushes the pending ones and
-    is then loaded alone by ``load_submission``, as before. Outcomes, rows, audit rows and rejects are
-    those of loading one at a time; a failure rolls back the pending group and raises (as a failure of
+    A submission is *new* when it is accepted and no earlier version has its name (nor does a held
+    one): loading it deletes nothing, it only appends rows. Consecutive new submissions are held and
+    inserted together, one INSERT per template (DuckDB's cost is per statement, ~6 ms, not per row),
+    with their own audit rows and load_seq in input order. What each supersedes (rows of other
+    submissions for the same department-years) is counted from per-partition row counts kept in memory
+    (read from the raw tables once, then kept up to date), the count ``load_submission`` takes with SQL.
+    Any other submission (refused, unchanged, a new version of a name) first flushes the held ones and is
+    then handled by ``load_submission`` alone, as before. Outcomes, rows, audit rows and rejects are those
+    of loading one at a time; a failure rolls back the held group and raises (as a failure of
     ``load_submission`` does: the build stops and the live warehouse is untouched).
 
-    ``add`` returns the outcomes that are final so far (in input order); ``flush`` the rest.
+    ``add`` and ``flush`` return the outcomes that became final, in input order.
     """
 
-    MAX_PENDING = 256  # submissions held at most (memory: their parsed frames)
+    MAX_PENDING = 64  # submissions held at most (memory: their parsed frames)
 
     def __init__(self, con: duckdb.DuckDBPyConnection, run_id: str, coverage: Coverage) -> None:
         self.con, self.run_id, self.coverage = con, run_id, coverage
         self.pending: list[tuple[Submission, LoadOutcome, datetime]] = []
+        self._rows: dict[str, dict[tuple, int]] | None = None  # per template: partition -> raw rows
+
+    def _row_counts(self, name: str) -> dict[tuple, int]:
+        if self._rows is None:
+            self._rows = {}
+        if name not in self._rows:
+            keys = ", ".join(T.TEMPLATES[name].partition)
+            self._rows[name] = {
+                tuple(r[:-1]): r[-1]
+                for r in self.con.execute(f"SELECT {keys}, count(*) FROM raw.{name} GROUP BY ALL").fetchall()
+            }
+        return self._rows[name]
 
     def _collides(self, sid: str) -> bool:
         return any(
@@ -257,16 +271,25 @@ class BulkLoader:
         """Load or hold ``sub``; its rejects are recorded with its outcome."""
         if sub.ok and not self._collides(sub.submission_id):
             prev, note = _resolve_identity(self.con, sub)
-            parts = {
-                name: set(t.frame.select(list(T.TEMPLATES[name].partition)).unique().iter_rows())
-                for name, t in sub.tables.items()
-                if t.frame.height
-            }
-            if prev is None and note is None and not any(self.coverage.meets(n, p) for n, p in parts.items()):
-                for n, p in parts.items():
-                    self.coverage.add(n, p)
+            if prev is None and note is None:
                 out = LoadOutcome(sub.submission_id, "loaded", issues=list(sub.issues))
-                out.rows = {n: sub.tables[n].frame.height for n in sub.tables if sub.tables[n].frame.height}
+                parts: dict[str, dict[tuple, int]] = {}
+                for name, t in sub.tables.items():
+                    if not t.frame.height:
+                        continue
+                    keys = list(T.TEMPLATES[name].partition)
+                    parts[name] = {tuple(r[:-1]): r[-1] for r in t.frame.group_by(keys).len().iter_rows()}
+                    counts = self._row_counts(name)
+                    # SQL's r.k = p.k: a partition with a NULL key matches nothing
+                    n = sum(counts.get(p, 0) for p in parts[name] if None not in p)
+                    if n:
+                        out.superseded[name] = n
+                    out.rows[name] = t.frame.height
+                for name, per in parts.items():
+                    counts = self._row_counts(name)
+                    for p, k in per.items():
+                        counts[p] = counts.get(p, 0) + k
+                    self.coverage.add(name, set(per))
                 self.pending.append((sub, out, datetime.now().replace(microsecond=0)))
                 return self.flush() if len(self.pending) >= self.MAX_PENDING else []
             done = self.flush()
@@ -274,6 +297,8 @@ class BulkLoader:
         else:
             done = self.flush()
             out = load_submission(self.con, sub, self.run_id, True, self.coverage)
+        if out.status == "loaded":
+            self._rows = None  # it may have deleted an earlier version's rows: count again when needed
         record_issues(self.con, self.run_id, sub.submission_id, sub.issues)
         return [*done, (sub, out)]
 
