@@ -273,23 +273,7 @@ class BulkLoader:
             prev, note = _resolve_identity(self.con, sub)
             if prev is None and note is None:
                 out = LoadOutcome(sub.submission_id, "loaded", issues=list(sub.issues))
-                parts: dict[str, dict[tuple, int]] = {}
-                for name, t in sub.tables.items():
-                    if not t.frame.height:
-                        continue
-                    keys = list(T.TEMPLATES[name].partition)
-                    parts[name] = {tuple(r[:-1]): r[-1] for r in t.frame.group_by(keys).len().iter_rows()}
-                    counts = self._row_counts(name)
-                    # SQL's r.k = p.k: a partition with a NULL key matches nothing
-                    n = sum(counts.get(p, 0) for p in parts[name] if None not in p)
-                    if n:
-                        out.superseded[name] = n
-                    out.rows[name] = t.frame.height
-                for name, per in parts.items():
-                    counts = self._row_counts(name)
-                    for p, k in per.items():
-                        counts[p] = counts.get(p, 0) + k
-                    self.coverage.add(name, set(per))
+                out.rows = {n: t.frame.height for n, t in sub.tables.items() if t.frame.height}
                 self.pending.append((sub, out, datetime.now().replace(microsecond=0)))
                 return self.flush() if len(self.pending) >= self.MAX_PENDING else []
             done = self.flush()
@@ -302,23 +286,63 @@ class BulkLoader:
         record_issues(self.con, self.run_id, sub.submission_id, sub.issues)
         return [*done, (sub, out)]
 
+    def _stacked(self, name: str, pending: list) -> pl.DataFrame | None:
+        """The held submissions' rows of one template, as ``_frame_for_insert`` makes them, plus ``_k``
+        (the submission's place among the held ones)."""
+        items = [
+            (k, sub.tables[name])
+            for k, (sub, _, _) in enumerate(pending)
+            if name in sub.tables and sub.tables[name].frame.height
+        ]
+        if not items:
+            return None
+        frame = pl.concat([t.frame for _, t in items], how="diagonal_relaxed")
+        at = pl.Series("_at", [j for j, (_, t) in enumerate(items) for _ in range(t.frame.height)])
+        per = {
+            "_k": pl.Series([k for k, _ in items], dtype=pl.Int32),
+            "_submission_id": pl.Series([pending[k][0].submission_id for k, _ in items], dtype=pl.Utf8),
+            "_source_unit": pl.Series(
+                [next(iter(t.units)) if len(t.units) == 1 else None for _, t in items], dtype=pl.Utf8
+            ),
+            "_loaded_at": pl.Series([pending[k][2] for k, _ in items]),
+        }
+        cols = [c for c, _ in raw_columns(T.TEMPLATES[name])]
+        return frame.with_columns(s.gather(at).alias(c) for c, s in per.items()).select([*cols, "_k"])
+
     def flush(self) -> list[tuple[Submission, LoadOutcome]]:
         """Insert the held submissions in one transaction; record their rejects; return their outcomes."""
         if not self.pending:
             return []
         pending, self.pending = self.pending, []
         con = self.con
+        stacked = {name: self._stacked(name, pending) for name in T.TEMPLATES}
+        superseded: list[dict[str, int]] = [{} for _ in pending]
+        for name, frame in stacked.items():
+            if frame is None:
+                continue
+            keys = list(T.TEMPLATES[name].partition)
+            counts = self._row_counts(name)
+            parts: dict[int, dict[tuple, int]] = {}
+            for r in frame.group_by(["_k", *keys]).len().iter_rows():
+                parts.setdefault(r[0], {})[tuple(r[1:-1])] = r[-1]
+            for k in sorted(parts):  # in input order: a submission supersedes what was loaded before it
+                # SQL's r.k = p.k: a partition with a NULL key matches nothing
+                n = sum(counts.get(p, 0) for p in parts[k] if None not in p)
+                if n:
+                    superseded[k][name] = n
+                for p, m in parts[k].items():
+                    counts[p] = counts.get(p, 0) + m
+                self.coverage.add(name, set(parts[k]))
+        for (sub, out, _), sup in zip(pending, superseded):
+            out.superseded = {
+                n: sup[n] for n in sub.tables if n in sup
+            }  # in the order load_submission counts
         con.execute("BEGIN TRANSACTION")
         try:
-            for name in T.TEMPLATES:
-                frames = [
-                    _frame_for_insert(sub, name, at)
-                    for sub, _, at in pending
-                    if name in sub.tables and sub.tables[name].frame.height
-                ]
-                if not frames:
+            for name, frame in stacked.items():
+                if frame is None:
                     continue
-                con.register("_incoming", pl.concat(frames, how="vertical_relaxed").to_arrow())
+                con.register("_incoming", frame.drop("_k").to_arrow())
                 con.execute(f"INSERT INTO raw.{name} BY NAME SELECT * FROM _incoming")
                 con.unregister("_incoming")
             seq = con.execute("SELECT coalesce(max(load_seq), 0) FROM audit.submissions").fetchone()[0]
