@@ -224,26 +224,20 @@ def _split_simple_csv(text: str) -> tuple[list[str] | None, int, list[list[str]]
     Returns None for any other text (the csv module reads it, with its located errors)."""
     if '"' in text or "\x00" in text or text.count("\r") != text.count("\r\n"):
         return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")  # every CR ends a line here: one line break, as csv reads it
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()  # the final line break ends the last line; it starts no record
     if any(len(line) > MAX_CELL_CHARS for line in lines):
         return None  # a cell may be too long: the loop says which
-    header: list[str] | None = None
-    header_row = 0
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    for n, line in enumerate(lines, start=1):
-        if line.endswith("\r"):
-            line = line[:-1]
-        if not line.replace(",", "").strip():  # blank: every field empty or white space
-            continue
-        if header is None:
-            header, header_row = [c.lstrip("\ufeff") for c in line.split(",")], n
-            continue
-        rows.append(line.split(","))
-        numbers.append(n)
-    return header, header_row, rows, numbers
+    # blank: every field empty or white space (csv.reader gives [] or blank fields; read_csv skips them)
+    kept = [(n, line) for n, line in enumerate(lines, start=1) if line.replace(",", "").strip()]
+    if not kept:
+        return None, 0, [], []
+    (header_row, first), body = kept[0], kept[1:]
+    header = [c.lstrip("\ufeff") for c in first.split(",")]
+    return header, header_row, [line.split(",") for _, line in body], [n for n, _ in body]
 
 
 def _csv_issue(file: str, text: str, start: int, error: str) -> Issue:
