@@ -170,10 +170,9 @@ def test_a_plain_csv_split_by_lines_reads_as_the_csv_module_reads_it(tmp_path_fa
             slow.rows,
             slow.row_numbers,
         )
-        assert (
-            slow.rows
-            == [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)][1:]
-        )
+        decoded = readers.decode_csv(text.encode("utf-8"), "departments.csv")[0]  # a leading BOM dropped
+        records = [r for r in csv.reader(io.StringIO(decoded, newline="")) if any(c.strip() for c in r)]
+        assert slow.rows == records[1:]
     else:
         assert fast == slow
 
