@@ -12,6 +12,7 @@ A refused submission is not a failure of the build: the others load, and its rej
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -29,12 +30,15 @@ from app import warehouse as W
 from app.dbt import DbtResult, dbt_build
 from app.errors import BuildFailed
 from app.workflow.hooks import after_dbt
-from ingest.load import Coverage, LoadOutcome, known_departments, load_submission, record_issues
+from ingest.load import BulkLoader, Coverage, LoadOutcome, known_departments
 from ingest.schema import ensure_schema
-from ingest.submission import FrameworkCatalog, Submission, check_submission, parse_submission
+from ingest.submission import FrameworkCatalog, Submission, check_submission, parse_submissions
 
 # parse submissions in worker processes from this many on (a pool costs ~1 s to start)
 PARALLEL_FROM = 16
+# submissions parsed in one bulk pass (ingest.submission.parse_submissions): large enough that Polars'
+# per-table overhead disappears, small enough that loading starts early and a chunk's tables fit in memory
+BULK_SUBMISSIONS = 64
 
 
 @dataclass
@@ -74,7 +78,8 @@ def ingest(
     run_id: str,
     on_submission: Callable[[LoadOutcome], None] | None = None,
 ) -> list[LoadOutcome]:
-    """Load each submission in its own transaction; record every issue in audit.ingest_rejects."""
+    """Load each submission whole or not at all (consecutive new ones in one transaction: ingest.load.BulkLoader);
+    record every issue in audit.ingest_rejects."""
     ensure_schema(con)
     started = datetime.now().replace(microsecond=0)
     con.execute(
@@ -87,16 +92,24 @@ def ingest(
     con.execute("SET checkpoint_threshold = '1GB'")
     outcomes = []
     departments = known_departments(con, schema_ready=True)
-    for sub in _parsed(inputs):
-        # cross-file rules in input order: a department declared by an earlier submission is known
-        check_submission(sub, catalog, departments)
-        outcome = load_submission(con, sub, run_id, schema_ready=True, coverage=coverage)
-        if outcome.status == "loaded" and "departments" in sub.tables:
-            departments |= set(sub.tables["departments"].frame.get_column("dept_code").drop_nulls().to_list())
-        record_issues(con, run_id, sub.submission_id, sub.issues)
-        outcomes.append(outcome)
-        if on_submission:
-            on_submission(outcome)
+    loader = BulkLoader(con, run_id, coverage)  # consecutive new submissions: one INSERT per template
+    for sub in itertools.chain(_parsed(inputs), [None]):
+        if sub is None:
+            done = loader.flush()
+        else:
+            # cross-file rules in input order: a department declared by an earlier submission is known
+            check_submission(sub, catalog, departments)
+            done = loader.add(sub)
+            # a submission the loader holds is loaded with its group
+            status = next((o.status for s, o in done if s is sub), "loaded" if sub.ok else "refused")
+            if status == "loaded" and "departments" in sub.tables:
+                departments |= set(
+                    sub.tables["departments"].frame.get_column("dept_code").drop_nulls().to_list()
+                )
+        for _, outcome in done:
+            outcomes.append(outcome)
+            if on_submission:
+                on_submission(outcome)
     n = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "unchanged", "refused")}
     con.execute(
         "UPDATE audit.ingest_runs SET finished_at = ?, accepted = ?, unchanged = ?, refused = ?, status = ? WHERE run_id = ?",
@@ -112,21 +125,25 @@ def ingest(
     return outcomes
 
 
-def _parse_one(item: tuple[Path, str | None]) -> Submission:
-    return parse_submission(*item)
+def _parse_chunk(items: list[tuple[Path, str | None]]) -> list[Submission]:
+    return parse_submissions(items)
 
 
 def _parsed(inputs: list[tuple[Path, str | None]]) -> Iterator[Submission]:
-    """Each submission's files read and parsed, in input order. Parsing touches no warehouse state, so
-    with many submissions it runs in worker processes (one per CPU) while the main process loads."""
+    """Each submission's files read and parsed, in input order. The cells of all tables of one template
+    are parsed together (ingest.submission.parse_submissions), a chunk of up to BULK_SUBMISSIONS
+    submissions at a time. Parsing touches no warehouse state, so with many submissions the chunks run
+    in worker processes (one per CPU) while the main process loads."""
     workers = min(os.cpu_count() or 1, len(inputs))
     if len(inputs) < PARALLEL_FROM or workers < 2:
-        for item in inputs:
-            yield parse_submission(*item)
+        yield from parse_submissions(inputs)
         return
+    size = max(1, min(BULK_SUBMISSIONS, -(-len(inputs) // (2 * workers))))
+    chunks = [inputs[i : i + size] for i in range(0, len(inputs), size)]
     # spawn, not fork: Polars' and DuckDB's thread pools do not survive a fork
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        yield from pool.map(_parse_one, inputs, chunksize=2)
+        for subs in pool.map(_parse_chunk, chunks):
+            yield from subs
 
 
 def build(

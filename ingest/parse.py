@@ -227,6 +227,8 @@ def locate_header(raw: RawTable, template: T.Template) -> list[Issue]:
     lookup = _lookup(template)
     best, best_score = -1, _header_score(raw.header, lookup)
     for i, cells in enumerate(raw.rows[:HEADER_SEARCH_ROWS]):
+        if len(cells) <= best_score:
+            continue  # a row names at most one column per cell: it cannot name more than the best
         score = _header_score(cells, lookup)
         if score > best_score:
             best, best_score = i, score
@@ -294,13 +296,13 @@ def split_notes(raw: RawTable) -> list[Issue]:
     issues: list[Issue] = []
     first_note = None
     for i, cells in enumerate(raw.rows):
-        filled = [c.strip() for c in cells if c.strip()]
-        text = re.sub(r"\s", "", nfkc(filled[0])) if filled else ""
+        filled = [c for c in map(str.strip, cells) if c]
         # a note or signature line holds words only, in a few cells; a row with a figure is data, whatever
         # its remark column says (x_备注 = 说明：年中追加)
         wordy = bool(filled) and len(filled) <= 4 and not any(_LOOKS_NUMERIC.match(c) for c in filled)
         is_note = wordy and (
-            bool(_NOTE.search(text)) or any(_NOTE.search(re.sub(r"\s", "", nfkc(c))) for c in filled[1:])
+            bool(_NOTE.search(re.sub(r"\s", "", nfkc(filled[0]))))
+            or any(_NOTE.search(re.sub(r"\s", "", nfkc(c))) for c in filled[1:])
         )
         if is_note and first_note is None:
             first_note = i
@@ -781,29 +783,119 @@ def _row_units(
     return row_unit, issues
 
 
-def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
+@dataclass
+class PreparedTable:
+    """A table after the steps that need its layout (header, banners, notes, ragged rows), waiting for its
+    cells to be parsed together with the other tables of its template (``parse_prepared``)."""
+
+    template: T.Template
+    file: str
+    sheet: str | None
+    hm: HeaderMap
+    issues: list[Issue]
+    row_numbers: list[int]
+    raw_cols: dict[str, list[str]]  # template column -> the cells as written, one per data row
+    extra: list[str] | None  # the x_ columns of each row as JSON, or None when the table has none
+
+    def signature(self) -> tuple:
+        """Tables of one signature take the same branches of the cell rules, so they are parsed as one."""
+        return (self.template.name, tuple(sorted(self.raw_cols)), tuple(sorted(self.hm.units.items())))
+
+
+def prepare_table(raw: RawTable, template: T.Template) -> PreparedTable | ParsedTable:
+    """The per-file steps of ``parse_table``: locate and map the header, note the exceptional cells, skip
+    the notes below the table, refuse rows wider or narrower than the header. Returns a ParsedTable with
+    no rows when the header already refuses the table (its cells are not read), else a PreparedTable."""
     issues = locate_header(raw, template)
     hm, more = map_header(raw, template)
     issues += more
-    empty_frame = pl.DataFrame()
     issues += raw.read_issues
     if hm is not None:
         issues += cell_note_issues(raw, {pos: name for name, pos in hm.columns.items()}, template)
     if hm is None or any(i.severity == "error" for i in issues):
-        return ParsedTable(template, raw.file, raw.sheet, empty_frame, issues)
-    file, sheet = raw.file, raw.sheet
+        return ParsedTable(template, raw.file, raw.sheet, pl.DataFrame(), issues)
     issues += split_notes(raw)
     width = len(raw.header)
     issues += _beyond_header(raw, width)
     issues += _short_rows(raw, width)
-    rows = [r[:width] + [""] * (width - len(r)) for r in raw.rows]
+    rows = raw.rows
+    if set(map(len, rows)) - {width}:  # ragged: cut or pad each row to the header's width
+        rows = [r[:width] + [""] * (width - len(r)) for r in rows]
     cols_data = list(zip(*rows)) if rows else [()] * width
-    base = pl.DataFrame({"_row_number": pl.Series(raw.row_numbers, dtype=pl.Int32)})
-    raw_cols: dict[str, pl.Series] = {}
-    for name, pos in hm.columns.items():
-        raw_cols[name] = pl.Series(name, list(cols_data[pos]) if rows else [], dtype=pl.Utf8)
+    raw_cols = {name: list(cols_data[pos]) if rows else [] for name, pos in hm.columns.items()}
+    extra = None
+    if hm.extras:
+        names = list(hm.extras)
+        extra = [
+            json.dumps(dict(zip(names, vals)), ensure_ascii=False)
+            for vals in zip(*[list(cols_data[p]) if rows else [] for p in hm.extras.values()])
+        ]
+    return PreparedTable(template, raw.file, raw.sheet, hm, issues, list(raw.row_numbers), raw_cols, extra)
+
+
+def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
+    """One CSV file or XLSX sheet -> typed rows (``ParsedTable.frame``) and located issues."""
+    prepared = prepare_table(raw, template)
+    if isinstance(prepared, ParsedTable):
+        return prepared
+    result = parse_prepared([prepared])[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def parse_prepared(tables: list[PreparedTable]) -> list[ParsedTable | Exception]:
+    """Parse the cells of many prepared tables, one pass per template and header signature.
+
+    The per-table cost of Polars (~0.1 ms per expression, a few hundred expressions per table) is paid
+    once per batch instead of once per file. Every issue keeps its own file, sheet and row, and each table
+    gets the frame and issues, in the same order, that parsing it alone gives. Returns one entry per table,
+    in order: its ParsedTable, or the exception parsing it alone raised (a defect of ours: the caller
+    refuses that table only)."""
+    out: list[ParsedTable | Exception | None] = [None] * len(tables)
+    groups: dict[tuple, list[int]] = {}
+    for i, t in enumerate(tables):
+        groups.setdefault(t.signature(), []).append(i)
+    for idx in groups.values():
+        try:
+            parsed: list[ParsedTable | Exception] = list(_parse_batch([tables[i] for i in idx]))
+        except Exception as e:
+            if len(idx) == 1:
+                parsed = [e]
+            else:  # one table broke the batch: parse each alone, so only that table is refused
+                parsed = []
+                for i in idx:
+                    try:
+                        parsed += _parse_batch([tables[i]])
+                    except Exception as e1:  # handed to the caller, which refuses that table
+                        parsed.append(e1)
+        for i, p in zip(idx, parsed):
+            out[i] = p
+    return out  # type: ignore[return-value]
+
+
+def _parse_batch(tables: list[PreparedTable]) -> list[ParsedTable]:
+    """The cell rules over the rows of ``tables`` (one signature) stacked into one frame.
+
+    Inside, ``_row_number`` is the row's position in the stack (0…N-1: increasing within a table like the
+    real row numbers, so "the first row" and "the row above" mean the same) and ``_t`` its table; issues
+    are made with no file or sheet and relocated afterwards."""
+    first = tables[0]
+    template, hm = first.template, first.hm
+    file, sheet = None, None
+    counts = [len(t.row_numbers) for t in tables]
+    n_rows = sum(counts)
+    table_of = pl.Series("_t", [i for i, c in enumerate(counts) for _ in range(c)], dtype=pl.Int32)
+    real_rows = pl.Series("_real", [r for t in tables for r in t.row_numbers], dtype=pl.Int32)
+    base = pl.DataFrame({"_row_number": pl.Series(range(n_rows), dtype=pl.Int32), "_t": table_of})
+    raw_cols: dict[str, pl.Series] = {
+        name: pl.Series(name, [v for t in tables for v in t.raw_cols[name]], dtype=pl.Utf8)
+        for name in first.raw_cols
+    }
     out: dict[str, pl.Series] = {}
-    units_seen: set[str] = set()
+    units_seen: set[str] = set()  # the header's units: the same for every table of the signature
+    row_units: list[pl.Series] = []  # units named row by row (unit column, cells): per table below
+    issues: list[Issue] = []
 
     row_unit, more = _row_units(base, hm, raw_cols, template, file, sheet)
     issues += more
@@ -829,8 +921,7 @@ def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
                             )
                         )
     if row_unit is not None:
-        units_seen.update(u for u in row_unit.unique().to_list() if u)
-
+        row_units.append(row_unit)
     for col in template.columns:
         if col.name not in raw_cols:
             out[col.name] = pl.Series(col.name, [None] * len(base), dtype=_dtype(col))
@@ -861,9 +952,7 @@ def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
                 value, reason = parse_enum(s, col)
         elif col.kind == T.AMOUNT:
             value, reason = _amount(s, hm.units.get(col.name), row_unit)
-            units_seen.update(
-                u for u in s.str.strip_chars().str.extract(r"(万元|元)$").unique().to_list() if u
-            )
+            row_units.append(s.str.strip_chars().str.extract(r"(万元|元)$"))
         elif col.kind == T.SCORE:
             v, reason, _ = parse_decimal(s, 2, allow_percent=False)
             too_big = (v.abs() >= MAX_SCORE).fill_null(False)
@@ -917,23 +1006,54 @@ def parse_table(raw: RawTable, template: T.Template) -> ParsedTable:
                 ]
         out[col.name] = value.alias(col.name)
 
-    frame = pl.DataFrame(out).with_columns(base["_row_number"])
+    frame = pl.DataFrame(out).with_columns(base["_row_number"], base["_t"])
     frame, more = _template_rules(frame, template, raw_cols, hm, file, sheet)
     issues += more
-    extras = {
-        k: pl.Series(k, list(cols_data[p]) if rows else [], dtype=pl.Utf8) for k, p in hm.extras.items()
-    }
-    if extras:
-        extra_json = [
-            json.dumps(dict(zip(extras, vals)), ensure_ascii=False)
-            for vals in zip(*[e.to_list() for e in extras.values()])
-        ]
-        frame = frame.with_columns(pl.Series("_extra", extra_json, dtype=pl.Utf8))
-    else:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("_extra"))
-    frame = frame.with_columns(pl.lit(file).alias("_file"), pl.lit(sheet, dtype=pl.Utf8).alias("_sheet"))
-    issues += _duplicates(frame, template, file, sheet)
-    return ParsedTable(template, file, sheet, frame, issues, {u for u in units_seen if u in ("元", "万元")})
+    extra = [v for t in tables for v in (t.extra if t.extra is not None else [None] * len(t.row_numbers))]
+    files = pl.Series([t.file for t in tables], dtype=pl.Utf8)
+    sheets = pl.Series([t.sheet for t in tables], dtype=pl.Utf8)
+    frame = frame.with_columns(
+        pl.Series("_extra", extra, dtype=pl.Utf8).gather(frame["_row_number"]),
+        files.gather(frame["_t"]).alias("_file"),
+        sheets.gather(frame["_t"]).alias("_sheet"),
+    )
+    real = real_rows.to_list()
+    issues += _duplicates(frame, template, file, sheet, real)
+    frame = frame.with_columns(real_rows.gather(frame["_row_number"]).alias("_row_number"))
+    if "breakdown_parent_row" in frame.columns:
+        frame = frame.with_columns(
+            pl.lit(real_rows).gather(pl.col("breakdown_parent_row")).alias("breakdown_parent_row")
+        )
+
+    # each table's issues, in the order of the rules (each rule's issues are in row order already)
+    per_table: list[list[Issue]] = [list(t.issues) for t in tables]
+    t_of = table_of.to_list()
+    for i in issues:
+        if i.row is None:
+            if len(tables) > 1:
+                raise ValueError(f"an issue without a row cannot be placed in a batch: {i.reason}")
+            per_table[0].append(Issue(first.file, first.sheet, None, i.column, i.value, i.reason, i.severity))
+            continue
+        t = tables[t_of[i.row]]
+        per_table[t_of[i.row]].append(
+            Issue(t.file, t.sheet, real[i.row], i.column, i.value, i.reason, i.severity)
+        )
+
+    units_by_table: list[set[str]] = [set(units_seen) for _ in tables]
+    if row_units:
+        named = (
+            pl.DataFrame({"_t": pl.concat([table_of] * len(row_units)), "u": pl.concat(row_units)})
+            .filter(pl.col("u").is_in(["元", "万元"]))
+            .unique()
+        )
+        for t, u in named.iter_rows():
+            units_by_table[t].add(u)
+    parts = frame.partition_by("_t", maintain_order=True, include_key=False, as_dict=True)
+    empty = frame.clear().drop("_t")
+    return [
+        ParsedTable(template, t.file, t.sheet, parts.get((k,), empty), per_table[k], units_by_table[k])
+        for k, t in enumerate(tables)
+    ]
 
 
 def _dtype(col: T.Column) -> pl.DataType:
@@ -1087,16 +1207,21 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     if (indent > 0).any() and breakdown.any():
         flags: list[bool] = []
         level = None  # the indentation of the 其中 row whose list is open
-        for b, ind in zip(breakdown.to_list(), indent.to_list()):
+        previous = False  # the row above, in the same table, continues a 其中 list
+        table = None
+        for b, ind, t in zip(breakdown.to_list(), indent.to_list(), frame["_t"].to_list()):
+            if t != table:  # a table's first row continues nothing
+                table, previous, level = t, False, None
             if b:
-                if not (flags and flags[-1]):  # a 其中 row opens a list at its own indentation
+                if not previous:  # a 其中 row opens a list at its own indentation
                     level = ind
                 flags.append(True)
-            elif level is not None and flags and flags[-1] and ind > level:
+            elif level is not None and previous and ind > level:
                 flags.append(True)
             else:
                 level = None
                 flags.append(False)
+            previous = flags[-1]
         breakdown = pl.Series(flags, dtype=pl.Boolean)
     labels = {c: lab.str.replace(r"^其中[:：]?", "") for c, lab in labels.items()}
     et_label = et_label.str.replace(r"^其中[:：]?", "")
@@ -1171,9 +1296,14 @@ def _ledger_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     # the row a breakdown belongs to: the nearest row above it that is not a breakdown
     rows = frame["_row_number"]
     parent = (
-        pl.select(pl.when(~breakdown).then(rows).otherwise(None).alias("p"))
+        pl.DataFrame(
+            {
+                "p": pl.select(pl.when(~breakdown).then(rows).otherwise(None).alias("p")).to_series(),
+                "_t": frame["_t"],
+            }
+        )
+        .select(pl.col("p").forward_fill().over("_t"))
         .to_series()
-        .fill_null(strategy="forward")
     )
     parent = pl.select(pl.when(breakdown).then(parent).otherwise(None).alias("p")).to_series()
     orphan = breakdown & parent.is_null()
@@ -1254,10 +1384,10 @@ def _three_public_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     frame = frame.with_columns(item.alias("item"), (item == "合计").fill_null(False).alias("is_subtotal"))
     # a printed group heading (公务用车购置及运行费, no figures) above its 小计: the heading is not a row
     group = (pl.col("item") == T.VEHICLE_GROUP) & pl.col("budget").is_null() & pl.col("actual").is_null()
-    groups = frame.filter(pl.col("item") == T.VEHICLE_GROUP).group_by("dept_code", "fiscal_year").len()
+    groups = frame.filter(pl.col("item") == T.VEHICLE_GROUP).group_by("_t", "dept_code", "fiscal_year").len()
     if groups.height and (groups["len"] > 1).any():
         frame = (
-            frame.join(groups.rename({"len": "_groups"}), on=["dept_code", "fiscal_year"], how="left")
+            frame.join(groups.rename({"len": "_groups"}), on=["_t", "dept_code", "fiscal_year"], how="left")
             .filter(~(group & (pl.col("_groups") > 1)).fill_null(False))
             .drop("_groups")
         )
@@ -1601,7 +1731,12 @@ def _evaluation_rules(frame: pl.DataFrame, raw_cols, file, sheet):
     return frame, issues
 
 
-def _duplicates(frame: pl.DataFrame, template: T.Template, file: str, sheet: str | None) -> list[Issue]:
+def _duplicates(
+    frame: pl.DataFrame, template: T.Template, file: str | None, sheet: str | None, real: list[int]
+) -> list[Issue]:
+    """A row whose key (budget_ledger: every column) repeats an earlier row of its table. ``frame`` is a
+    batch (``_t`` the table, ``_row_number`` the position in the batch); ``real`` maps a position to the
+    row number the message names."""
     if frame.is_empty():
         return []
     if template.key:
@@ -1610,10 +1745,13 @@ def _duplicates(frame: pl.DataFrame, template: T.Template, file: str, sheet: str
     else:  # budget_ledger: no natural key; an identical line twice is a copy-paste accident
         key = [c.name for c in template.columns if c.name in frame.columns and c.name != "unit"]
         what = "所有列"
+    key = ["_t", *key]
     first = frame.group_by(key, maintain_order=True).agg(pl.col("_row_number").min().alias("_first"))
     joined = frame.join(first, on=key, how="left", nulls_equal=True)
     dup = joined.filter(pl.col("_row_number") != pl.col("_first"))
     return [
-        Issue(file, sheet, r, ", ".join(template.key) or None, None, f"重复的行：{what} 与第 {f} 行相同")
+        Issue(
+            file, sheet, r, ", ".join(template.key) or None, None, f"重复的行：{what} 与第 {real[f]} 行相同"
+        )
         for r, f in dup.select("_row_number", "_first").iter_rows()
     ]

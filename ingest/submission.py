@@ -19,7 +19,7 @@ import polars as pl
 
 from ingest import templates as T
 from ingest.issues import Issue
-from ingest.parse import ParsedTable, parse_table
+from ingest.parse import ParsedTable, PreparedTable, parse_prepared, parse_table, prepare_table
 from ingest.readers import ReadError, list_sheets, read_csv, read_xlsx_sheet, sheet_visibility
 from ingest.text import normalize_label
 
@@ -146,10 +146,17 @@ def read_submission(
 def parse_submission(path: Path, submission_id: str | None = None) -> Submission:
     """Read and parse each file on its own (no warehouse state: safe to run in a worker process).
     `check_submission` then applies the cross-file rules."""
+    plan = _plan_submission(path, submission_id, alone=True)
+    return plan.finish() if isinstance(plan, _Plan) else plan
+
+
+def _plan_submission(path: Path, submission_id: str | None, alone: bool = False) -> Submission | _Plan:
+    """List and read the submission's files and lay out each table (``prepare_table``; ``alone``: parse it
+    whole, ``parse_table``). A submission that cannot be read at all comes back as a Submission; else a
+    _Plan, finished once its tables' cells are parsed."""
     path = Path(path)
     sid = submission_id or default_submission_id(path)
     issues: list[Issue] = []
-    tables: dict[str, ParsedTable] = {}
     raws: list[tuple[T.Template, object]] = []  # (template, loader)
     files: list[Path] = []
 
@@ -321,6 +328,7 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
             ],
         )
 
+    entries: list[Issue | _Pending] = list(issues)  # the issues so far, then each table's in order
     for tmpl, src in raws:
         try:
             if isinstance(src, Path):
@@ -328,21 +336,21 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
                     raw = read_csv(src)
                 else:
                     sheet, more = _pick_sheet(src, tmpl)
-                    issues += more
+                    entries += more
                     if sheet is None:
                         continue
                     raw = read_xlsx_sheet(src, sheet)
             else:
                 raw = read_xlsx_sheet(*src)
         except ReadError as e:
-            issues.append(e.issue)
+            entries.append(e.issue)
             continue
         except (
             Exception
         ) as e:  # unreadable file, a reader's own limit, or a defect of ours: refuse, never abort the run
             log.exception("reading %s failed", src)
             name = src.name if isinstance(src, Path) else src[0].name
-            issues.append(
+            entries.append(
                 Issue(
                     name,
                     None if isinstance(src, Path) else src[1],
@@ -354,32 +362,88 @@ def parse_submission(path: Path, submission_id: str | None = None) -> Submission
             )
             continue
         try:
-            parsed = parse_table(raw, tmpl)
+            # alone: the whole table now; in a bulk parse its cells wait for the other tables of its template
+            prepared: PreparedTable | ParsedTable | Exception = (
+                parse_table(raw, tmpl) if alone else prepare_table(raw, tmpl)
+            )
         except (
             Exception
         ) as e:  # a defect of ours must refuse this table, not abort every submission of the run
-            log.exception("parsing %s failed", raw.file)
-            issues.append(
-                Issue(
-                    raw.file,
-                    raw.sheet,
-                    None,
-                    None,
-                    None,
-                    f"导入程序无法处理这个表（内部错误 {type(e).__name__}），已拒绝：请把文件交给系统维护人员",
-                )
-            )
-            continue
-        issues += parsed.issues
-        tables[tmpl.name] = parsed
+            prepared = e
+        entries.append(_Pending(tmpl, raw.file, raw.sheet, prepared))
 
-    sub = Submission(sid, path, content_hash(files) if files else "", tables, issues)
-    sub.present = {tmpl.name for tmpl, _ in raws} | unsupported
-    if not files:
-        sub.issues.append(Issue(path.name, None, None, None, None, "提交中没有任何模板文件"))
-    else:
-        sub.parsed_files = True
-    return sub
+    return _Plan(sid, path, files, unsupported, {tmpl.name for tmpl, _ in raws}, entries)
+
+
+@dataclass
+class _Pending:
+    """A table read and prepared, whose cells are parsed later with the other tables of its template."""
+
+    template: T.Template
+    file: str
+    sheet: str | None
+    result: PreparedTable | ParsedTable | Exception
+
+
+@dataclass
+class _Plan:
+    """A submission whose files are read and laid out; ``finish`` assembles it once its tables are parsed."""
+
+    sid: str
+    path: Path
+    files: list[Path]
+    unsupported: set[str]
+    present: set[str]
+    entries: list[Issue | _Pending]
+
+    def finish(self) -> Submission:
+        issues: list[Issue] = []
+        tables: dict[str, ParsedTable] = {}
+        for e in self.entries:
+            if isinstance(e, Issue):
+                issues.append(e)
+                continue
+            parsed = e.result
+            if isinstance(parsed, Exception):
+                log.error("parsing %s failed", e.file, exc_info=parsed)
+                issues.append(
+                    Issue(
+                        e.file,
+                        e.sheet,
+                        None,
+                        None,
+                        None,
+                        f"导入程序无法处理这个表（内部错误 {type(parsed).__name__}），已拒绝：请把文件交给系统维护人员",
+                    )
+                )
+                continue
+            issues += parsed.issues
+            tables[e.template.name] = parsed
+        files = self.files
+        sub = Submission(self.sid, self.path, content_hash(files) if files else "", tables, issues)
+        sub.present = self.present | self.unsupported
+        if not files:
+            sub.issues.append(Issue(self.path.name, None, None, None, None, "提交中没有任何模板文件"))
+        else:
+            sub.parsed_files = True
+        return sub
+
+
+def parse_submissions(items: list[tuple[Path, str | None]]) -> list[Submission]:
+    """``parse_submission`` for many submissions at once: every file is read and laid out on its own, then
+    the cells of all tables of one template (and header signature) are parsed in one pass
+    (``ingest.parse.parse_prepared``). Same submissions, issues and rows as parsing each alone."""
+    plans = [_plan_submission(Path(p), sid) for p, sid in items]
+    pending = [
+        e
+        for plan in plans
+        if isinstance(plan, _Plan)
+        for e in plan.entries
+        if isinstance(e, _Pending) and isinstance(e.result, PreparedTable)
+    ]
+    for e, parsed in zip(pending, parse_prepared([e.result for e in pending])):
+        e.result = parsed
+    return [plan.finish() if isinstance(plan, _Plan) else plan for plan in plans]
 
 
 def check_submission(
@@ -416,6 +480,7 @@ def _parent_cycles(t: ParsedTable) -> list[Issue]:
 
 def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments: set[str]) -> None:
     issues = sub.issues
+    frameworks = catalog.frameworks  # a set built from the weights: once, not once per row
     # an evaluator's scores alone (jixiao score, the 评价人评分 page) are complete without departments and a
     # ledger: their departments must already be known (checked below)
     scores_only = sub.present == {"qualitative_scores"}
@@ -490,7 +555,7 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
         for r, fw, code, score in q.frame.select(
             "_row_number", "framework_code", "indicator_code", "score"
         ).iter_rows():
-            if fw not in catalog.frameworks:
+            if fw not in frameworks:
                 issues.append(Issue(q.file, q.sheet, r, "framework_code", fw, "未知的评价体系编码"))
                 continue
             weight = catalog.weights.get((fw, code))
@@ -525,9 +590,9 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
                 )
 
     ev = sub.tables.get("evaluation")
-    if ev is not None and catalog.frameworks:
+    if ev is not None and frameworks:
         for r, fw in ev.frame.select("_row_number", "framework_code").iter_rows():
-            if fw is not None and fw not in catalog.frameworks:
+            if fw is not None and fw not in frameworks:
                 issues.append(Issue(ev.file, ev.sheet, r, "framework_code", fw, "未知的评价体系编码"))
 
     rr = sub.tables.get("reported_results")
@@ -539,11 +604,7 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
                 if item in T.PROJECT_ITEMS:
                     continue
                 # a project's own score: an indicator code of the project framework, or total
-                if (
-                    fw is not None
-                    and fw in catalog.frameworks
-                    and (item == "total" or (fw, item) in catalog.weights)
-                ):
+                if fw is not None and fw in frameworks and (item == "total" or (fw, item) in catalog.weights):
                     continue
                 issues.append(
                     Issue(
@@ -572,7 +633,7 @@ def _cross_checks(sub: Submission, catalog: FrameworkCatalog, known_departments:
                     )
                 )
                 continue
-            if fw not in catalog.frameworks:
+            if fw not in frameworks:
                 issues.append(Issue(rr.file, rr.sheet, r, "framework_code", fw, "未知的评价体系编码"))
                 continue
             if (
