@@ -25,6 +25,35 @@ YANFENG = SAMPLE / "yanfeng-2023"
 MAIN = ROOT / "app" / "dashboard" / "main.py"
 CHROMIUM = "/usr/bin/chromium"  # Debian's chromium, driven by Playwright (executable_path)
 
+# Modules by their time (`pytest --durations=0`, summed per module; bench/results/suite.md), longest first.
+# This only orders the work on the two workers; nothing asserts a time.
+LONGEST_MODULES_FIRST = [
+    "test_spark",  # skipped without pyspark (the `spark` extra); minutes with it
+    "test_workflow",
+    "test_lint",
+    "test_warehouse_integrity",
+    "test_ingest_foundation",
+    "test_workflow_browser",
+    "test_workflow_browser_roles",
+    "test_dashboard_frameworks",
+    "test_report",
+    "test_auth",
+    "test_workflow_housekeeping",
+    "test_dashboard_browser",
+    "test_sql_v2_pipeline",
+    "test_reconciliation",
+    "test_real_tables",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    """The suite runs on two workers (pytest-xdist, ``-n 2 --dist loadfile`` in pyproject.toml): each module
+    runs whole, in file order, on one worker, so its module-scoped warehouses and servers are built once. The
+    longest modules start first, so neither worker is left alone with a long one at the end
+    (``--no-loadscope-reorder`` keeps this order instead of ordering modules by their number of tests)."""
+    first = {name: rank for rank, name in enumerate(LONGEST_MODULES_FIRST)}
+    items.sort(key=lambda it: first.get(it.module.__name__, len(first)))
+
 
 @pytest.fixture(autouse=True)
 def _keep_main_module():
