@@ -1,7 +1,7 @@
 """The test suite's time per module, from pytest's JUnit XML (bench/results/suite.md).
 
 Usage: run the suite with ``PYTEST_ADDOPTS=--junitxml=FILE`` (e.g. ``bash .ci/run`` in a fresh clone), then
-``.venv/bin/python -m bench.suite BEFORE.xml AFTER.xml`` prints a Markdown table: per test module, the sum of
+``.venv/bin/python -m bench.suite BEFORE.xml AFTER.xml`` (or one file) prints a Markdown table: per test module, the sum of
 its tests' times (setup, call and teardown: pytest's ``junit_duration_report = total``, so module- and
 session-scoped fixtures count in the first test that uses them) and its number of tests, before → after.
 With ``-n 2`` (pytest-xdist) the modules run on two workers, so the sums add up to about twice the wall
@@ -31,7 +31,8 @@ def per_module(junit_xml: Path) -> tuple[dict[str, tuple[float, int]], float]:
     for suite in suites:
         wall += float(suite.get("time", 0))
         for case in suite.iter("testcase"):
-            parts = case.get("classname", "").split(".")
+            # a module skipped at collection (test_spark without pyspark) has only a name: ``tests.test_spark``
+            parts = (case.get("classname") or case.get("name", "")).split(".")
             module = next((p for p in parts if p.startswith("test_")), parts[-1] or "?")
             sums[module][0] += float(case.get("time", 0))
             sums[module][1] += 1
@@ -55,12 +56,25 @@ def table(before: Path, after: Path) -> str:
     return "\n".join(lines)
 
 
+def one(run: Path) -> str:
+    """The Markdown table of per-module seconds of one run, longest first."""
+    mods, wall = per_module(run)
+    lines = ["| module | tests | s |", "|---|---|---|"]
+    for m, (sec, n) in sorted(mods.items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"| {m} | {n} | {sec:.1f} |")
+    lines.append(
+        f"| **sum of modules** | {sum(n for _, n in mods.values())} | {sum(s for s, _ in mods.values()):.1f} |"
+    )
+    lines.append(f"| **pytest wall time** | | {wall:.1f} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("before", type=Path)
-    p.add_argument("after", type=Path)
+    p.add_argument("before", type=Path, help="JUnit XML of a run (alone: that run's table)")
+    p.add_argument("after", type=Path, nargs="?", help="JUnit XML of a later run: the two side by side")
     args = p.parse_args(argv)
-    print(table(args.before, args.after))
+    print(table(args.before, args.after) if args.after else one(args.before))
     return 0
 
 
