@@ -32,17 +32,17 @@ LONGEST_MODULES_FIRST = [
     "test_workflow",
     "test_lint",
     "test_warehouse_integrity",
+    "test_auth",
     "test_ingest_foundation",
     "test_workflow_browser",
-    "test_workflow_browser_roles",
     "test_dashboard_frameworks",
     "test_report",
-    "test_auth",
-    "test_workflow_housekeeping",
-    "test_dashboard_browser",
-    "test_sql_v2_pipeline",
+    "test_workflow_browser_roles",
     "test_reconciliation",
-    "test_real_tables",
+    "test_bad_inputs",
+    "test_dashboard_browser",
+    "test_scoring_worked_example",
+    "test_sql_v2_pipeline",
 ]
 
 
