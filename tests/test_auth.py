@@ -25,7 +25,7 @@ import bcrypt
 import duckdb
 import pytest
 import yaml
-from conftest import YANFENG, build_warehouse, query
+from conftest import CHROMIUM, YANFENG, build_warehouse, free_port, query, serve_streamlit
 from streamlit.testing.v1 import AppTest
 
 from app import auth
@@ -764,7 +764,6 @@ def test_findings_page_names_no_path_for_data_docs(wh):
 
 # ---------------------------------------------------------------------------- the real form in Chromium
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 RENDERED = (
     "() => document.querySelector('[data-test-script-state=notRunning]')"
@@ -775,11 +774,6 @@ RENDERED = (
 @pytest.fixture(scope="module")
 def served_with_users(regions_warehouse, tmp_path_factory):
     """`streamlit run` with jixiao's options (serve.streamlit_command) on 127.0.0.1, three users."""
-    import socket
-    import subprocess
-    import time
-    import urllib.request
-
     if not Path(CHROMIUM).exists():
         pytest.skip("no Chromium at /usr/bin/chromium")
     folder = tmp_path_factory.mktemp("served_auth")
@@ -787,34 +781,10 @@ def served_with_users(regions_warehouse, tmp_path_factory):
     U.add_user(users, "admin", U.ADMIN, [], PASSWORD)
     U.add_user(users, "ana", U.ANALYST, [], PASSWORD)
     U.add_user(users, "wang", U.REGION, [ZHUHUI], PASSWORD)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = dict(os.environ, JIXIAO_WAREHOUSE=str(regions_warehouse), JIXIAO_USERS=str(users), HOME=str(folder))
-    log = folder / "streamlit.log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            serve.streamlit_command(Path(MAIN), port), env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=5) as r:
-                if r.read().strip() == b"ok":
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}")
-        time.sleep(0.25)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serve_streamlit(serve.streamlit_command(Path(MAIN), port), port, env, folder / "streamlit.log") as s:
+        yield s.url
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -24,15 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import query
+from conftest import CHROMIUM, MAIN, free_port, query, serve_streamlit
 from streamlit.testing.v1 import AppTest
 
+from app.dashboard import serve
 from app.warehouse import SAMPLE
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-MAIN = str(ROOT / "app" / "dashboard" / "main.py")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DEMO = SAMPLE / "demo"
 MANIFEST = json.loads((DEMO / "manifest.json").read_text(encoding="utf-8"))
@@ -40,7 +39,6 @@ DEMO_DEPTS = MANIFEST["parameters"]["departments"]  # generated departments, eve
 DEMO_YEARS = MANIFEST["fiscal_years"]
 HRSS = "430406-hrss"
 HRSS_NAME = "雁峰区人力资源和社会保障局"
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -55,12 +53,6 @@ RENDERED = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
     with urllib.request.urlopen(url, timeout=timeout) as r:
         return r.status, r.read()
@@ -70,57 +62,20 @@ def _get(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
 class Server:
     url: str
     warehouse: Path
-    proc: subprocess.Popen
-    log: Path
 
 
 @pytest.fixture(scope="module")
 def served(yanfeng_warehouse, tmp_path_factory):
-    """`streamlit run app/dashboard/main.py` on a free port, serving a copy of the worked example."""
+    """The dashboard as `jixiao app` serves it (serve.streamlit_command) on a free port, serving a copy of
+    the worked example."""
     if not Path(CHROMIUM).exists():
         pytest.skip("no Chromium at /usr/bin/chromium")
     live = tmp_path_factory.mktemp("served") / "jixiao.duckdb"
     shutil.copyfile(yanfeng_warehouse, live)
-    port = _free_port()
-    log = live.parent / "streamlit.log"
-    env = dict(os.environ, JIXIAO_WAREHOUSE=str(live))
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        MAIN,
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if _get(url + "/_stcore/health")[1].strip() == b"ok":
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}")
-        time.sleep(0.25)
-    yield Server(url, live, proc, log)
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    port = free_port()
+    env = dict(os.environ, JIXIAO_WAREHOUSE=str(live), HOME=str(live.parent))
+    with serve_streamlit(serve.streamlit_command(MAIN, port), port, env, live.parent / "streamlit.log") as s:
+        yield Server(s.url, live)
 
 
 @pytest.fixture(scope="module")

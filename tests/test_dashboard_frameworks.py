@@ -28,22 +28,19 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import build_warehouse, query
+from conftest import CHROMIUM, build_warehouse, free_port, query, serve_streamlit
 from streamlit.testing.v1 import AppTest
 
 from app.cli import expand_inputs
-from app.dashboard import data, fmt, scoring_table, ui
+from app.dashboard import data, fmt, scoring_table, serve, ui
 from app.warehouse import SAMPLE
 from ingest.templates import FACT_CODES
 
@@ -751,7 +748,6 @@ def test_print_copy_formats_numbers_by_rule():
 # ---------------------------------------------------------------------------- browser: screenshots, A4
 
 
-CHROMIUM = "/usr/bin/chromium"
 RENDERED = (
     "() => document.querySelector('[data-test-script-state=notRunning]')"
     " && document.querySelectorAll('[data-testid=stSkeleton]').length === 0"
@@ -760,51 +756,14 @@ RENDERED = (
 
 @pytest.fixture(scope="module")
 def served(demo_warehouse):
+    """The dashboard as `jixiao app` serves it, on the demo warehouse: (url, warehouse)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("no Chromium at /usr/bin/chromium")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
+    env = dict(os.environ, JIXIAO_WAREHOUSE=str(demo_warehouse), HOME=str(demo_warehouse.parent))
     log = demo_warehouse.parent / "streamlit.log"
-    env = dict(os.environ, JIXIAO_WAREHOUSE=str(demo_warehouse))
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        MAIN,
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=5) as r:
-                if r.read().strip() == b"ok":
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(log.read_text(errors="replace")[-3000:])
-        time.sleep(0.25)
-    yield url, demo_warehouse
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serve_streamlit(serve.streamlit_command(Path(MAIN), port), port, env, log) as s:
+        yield s.url, demo_warehouse
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 # dbt_project/macros is not listed: the dbt templater skips macro files (it lints what they render into)
@@ -31,6 +33,7 @@ def test_python_is_formatted_and_lint_clean():
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+@pytest.mark.timeout(900)  # the sqlfluff run's own limit: on a loaded 2-core machine it took over 600 s
 def test_sql_is_lint_clean(tmp_path):
     # the dbt templater compiles the project against a throwaway warehouse file (never the real one)
     res = _run(

@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import build_warehouse
+from conftest import CHROMIUM, build_warehouse, free_port, serve_streamlit
 
 from app.dashboard import data, exports, sandbox, scoring_table, serve, ui
 from app.report import escape as E
@@ -695,43 +695,19 @@ def test_app_serves_https_with_a_certificate(yanfeng_warehouse, tmp_path):
     import urllib.request
 
     cert, key = _self_signed(tmp_path)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = dict(os.environ, HOME=str(tmp_path), BROWSER="true", PYTHONPATH=str(ROOT))
     argv = ["app", "-w", str(yanfeng_warehouse), "--port", str(port), "--headless"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", *argv, "--ssl-cert", str(cert), "--ssl-key", str(key)],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    cmd = [sys.executable, "-m", "app.cli", *argv, "--ssl-cert", str(cert), "--ssl-key", str(key)]
     context = ssl.create_default_context(cafile=str(cert))
-    try:
-        deadline, body = time.monotonic() + 60, None
-        while body is None and time.monotonic() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(
-                    f"https://localhost:{port}/_stcore/health", timeout=5, context=context
-                ) as r:
-                    body = r.read().strip()
-            except OSError:
-                time.sleep(0.3)
-        assert body == b"ok"
+    log = tmp_path / "jixiao-app.log"
+    # the health check answers over TLS, verified against the certificate (serve_streamlit waits for it)
+    with serve_streamlit(cmd, port, env, log, https_context=context, new_session=True) as served:
+        with urllib.request.urlopen(served.url + "/_stcore/health", timeout=5, context=context) as r:
+            assert r.read().strip() == b"ok"
         with pytest.raises(OSError):  # no plain HTTP on that port
             urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5).read()
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, 15)
-        try:
-            out = proc.communicate(timeout=30)[0].decode("utf-8", "replace")
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, 9)
-            out = proc.communicate(timeout=30)[0].decode("utf-8", "replace")
-    assert f"看板：https://localhost:{port}" in out
+    assert f"看板：https://localhost:{port}" in served.output()
 
 
 def test_every_download_is_made_only_when_clicked():
@@ -798,68 +774,36 @@ def test_a_download_exists_only_from_the_click_until_the_next_cleanup(yanfeng_wa
 # ---------------------------------------------------------------------------- 6. in a real browser
 
 
-@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="no Chromium at /usr/bin/chromium")
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no Chromium at /usr/bin/chromium")
 def test_browser_shows_hostile_names_as_text_without_deploy_or_menu(hostile_warehouse, tmp_path):
     """The dashboard as `jixiao app` serves it (serve.streamlit_command), in headless Chromium: the header
     holds no link, no script ran, and the toolbar has neither Deploy nor the developer menu."""
-    import urllib.request
-
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = dict(os.environ, JIXIAO_WAREHOUSE=str(hostile_warehouse), HOME=str(tmp_path))
-    log = (tmp_path / "streamlit.log").open("wb")
-    proc = subprocess.Popen(
-        serve.streamlit_command(Path(MAIN), port),
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
-                    if r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, (
-                tmp_path / "streamlit.log"
-            ).read_text(errors="replace")[-2000:]
-            time.sleep(0.25)
-        with sync_playwright() as p:
-            b = p.chromium.launch(
-                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-            )
-            page = b.new_page(viewport={"width": 1400, "height": 900})
-            dialogs: list[str] = []
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(f"http://127.0.0.1:{port}/department?dept={DEPT}&year=2023&fw={FW}")
-            page.wait_for_selector("h2", timeout=60_000)
-            page.wait_for_function(
-                "() => document.querySelector('[data-test-script-state=notRunning]')", timeout=60_000
-            )
-            page.wait_for_timeout(1000)
-            header = page.locator('[data-testid="stHeading"] h2').first
-            assert header.inner_text().strip().startswith("## 五、评价结论（更正） 该部门得分 100 分")
-            assert header.locator("a[href^='javascript'], a[href*='evil'], strong, script, img").count() == 0
-            caption = page.locator('[data-testid="stCaptionContainer"]', has_text="部门编码").first
-            assert (
-                FORMULA in caption.inner_text().replace("\u200b", "") and caption.locator("a").count() == 0
-            )  # no link
-            assert page.locator("a[href*='evil.example'], a[href^='javascript']").count() == 0
-            assert page.locator('[data-testid="stAppDeployButton"], [data-testid="stMainMenu"]').count() == 0
-            assert not dialogs  # alert() never ran
-            b.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    cmd = serve.streamlit_command(Path(MAIN), port)
+    with serve_streamlit(cmd, port, env, tmp_path / "streamlit.log"), sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        page = b.new_page(viewport={"width": 1400, "height": 900})
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(f"http://127.0.0.1:{port}/department?dept={DEPT}&year=2023&fw={FW}")
+        page.wait_for_selector("h2", timeout=60_000)
+        page.wait_for_function(
+            "() => document.querySelector('[data-test-script-state=notRunning]')", timeout=60_000
+        )
+        page.wait_for_timeout(1000)
+        header = page.locator('[data-testid="stHeading"] h2').first
+        assert header.inner_text().strip().startswith("## 五、评价结论（更正） 该部门得分 100 分")
+        assert header.locator("a[href^='javascript'], a[href*='evil'], strong, script, img").count() == 0
+        caption = page.locator('[data-testid="stCaptionContainer"]', has_text="部门编码").first
+        assert (
+            FORMULA in caption.inner_text().replace("\u200b", "") and caption.locator("a").count() == 0
+        )  # no link
+        assert page.locator("a[href*='evil.example'], a[href^='javascript']").count() == 0
+        assert page.locator('[data-testid="stAppDeployButton"], [data-testid="stMainMenu"]').count() == 0
+        assert not dialogs  # alert() never ran
+        b.close()

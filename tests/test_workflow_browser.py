@@ -16,29 +16,25 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import query
+from conftest import CHROMIUM, MAIN, free_port, query, serve_streamlit
 from test_dashboard_browser import (
-    CHROMIUM,
     CHROMIUM_ARGS,
     RENDERED,
     _expect_metric,
-    _free_port,
-    _get,
     _metric,
     _problems,
 )
 
 from app import numbers as N
+from app.dashboard import serve
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-MAIN = str(ROOT / "app" / "dashboard" / "main.py")
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DEMO = ROOT / "ingest" / "sample" / "demo"
 BROKEN = ROOT / "tests" / "bad_inputs" / "amount_percent_in_money_column" / "submission"
@@ -48,38 +44,15 @@ LONG = 400_000  # ms: an upload is a whole build (dbt + checks) on 2 shared core
 
 @pytest.fixture(scope="module")
 def served(yanfeng_warehouse, tmp_path_factory):
+    """The dashboard as `jixiao app` serves it, on a copy of the worked example: (url, warehouse)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("no Chromium at /usr/bin/chromium")
     live = tmp_path_factory.mktemp("wf_served") / "jixiao.duckdb"
     shutil.copyfile(yanfeng_warehouse, live)
-    port = _free_port()
-    log = live.parent / "streamlit.log"
-    env = dict(os.environ, JIXIAO_WAREHOUSE=str(live))
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", MAIN,
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if _get(url + "/_stcore/health")[1].strip() == b"ok":
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}")
-        time.sleep(0.25)
-    yield url, live
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    port = free_port()
+    env = dict(os.environ, JIXIAO_WAREHOUSE=str(live), HOME=str(live.parent))
+    with serve_streamlit(serve.streamlit_command(MAIN, port), port, env, live.parent / "streamlit.log") as s:
+        yield s.url, live
 
 
 @pytest.fixture(scope="module")

@@ -13,20 +13,15 @@ from __future__ import annotations
 import csv
 import io
 import os
-import subprocess
-import time
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import build_warehouse, query
+from conftest import CHROMIUM, MAIN, build_warehouse, free_port, query, serve_streamlit
 from test_dashboard_browser import (
-    CHROMIUM,
     CHROMIUM_ARGS,
     RENDERED,
     _expect_metric,
-    _free_port,
-    _get,
     _problems,
 )
 
@@ -36,7 +31,6 @@ from app.dashboard import serve
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-MAIN = ROOT / "app" / "dashboard" / "main.py"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DEMO = ROOT / "ingest" / "sample" / "demo"
 BROKEN = ROOT / "tests" / "bad_inputs" / "amount_percent_in_money_column" / "submission"
@@ -88,31 +82,10 @@ def served(warehouse, tmp_path_factory):
     U.add_user(users, "admin", U.ADMIN, [], PASSWORD)
     U.add_user(users, "ana", U.ANALYST, [], PASSWORD)
     U.add_user(users, "wang", U.REGION, [ZHUHUI], PASSWORD)
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, JIXIAO_WAREHOUSE=str(warehouse), JIXIAO_USERS=str(users), HOME=str(folder))
-    log = folder / "streamlit.log"
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            serve.streamlit_command(MAIN, port), env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if _get(url + "/_stcore/health")[1].strip() == b"ok":
-                break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"streamlit did not start:\n{log.read_text(errors='replace')[-3000:]}")
-        time.sleep(0.25)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serve_streamlit(serve.streamlit_command(MAIN, port), port, env, folder / "streamlit.log") as s:
+        yield s.url
 
 
 @pytest.fixture(scope="module")
