@@ -194,8 +194,7 @@ def compare_marts(warehouse: Path, folder: Path, show: int = 3) -> dict[str, lis
             t
             for (t,) in con.execute(
                 "select table_name from duckdb_tables() where database_name = 'wh' and schema_name = 'marts'"
-                " union select view_name from duckdb_views() where database_name = 'wh' and schema_name = 'marts'"
-                " order by 1"  # marts.fct_indicator_scores is a view (its explanation is formatted on read)
+                " order by 1"
             ).fetchall()
         ]
         for table in sorted(spark - set(duck)):

@@ -148,9 +148,9 @@ def test_check_exit_codes_follow_fail_on(yanfeng_warehouse, tmp_path, capsys):
 
 def _plant(wh: Path) -> None:
     with contextlib.closing(duckdb.connect(str(wh))) as con:
-        # a score above its weight: B22 is worth 1 point (marts.fct_indicator_scores is a view over this table)
+        # a score above its weight: B22 is worth 1 point
         con.execute(
-            "update intermediate.int_indicator_scores_compact set score = 5 "
+            "update marts.fct_indicator_scores set score = 5 "
             "where framework_code = 'hn_dept_overall' and indicator_code = 'B22'"
         )
         # a duplicate key in a raw input: a second carryover row for the same department-year
