@@ -246,6 +246,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 run_dbt=False,
                 run_checks=True,
                 on_notice=lambda m: console.print(f"[yellow]{m}[/yellow]"),
+                full_checks=args.full,
             )
     except W.WarehouseError as e:
         console.print(f"[red bold]检查未完成[/red bold]：{e.message}", soft_wrap=True)
@@ -520,6 +521,12 @@ def make_parser() -> argparse.ArgumentParser:
         choices=("error", "warning", "never"),
         default="never",
         help="有该级别（error：错误；warning：警告或错误）的核对发现时以退出码 3 结束；默认 never",
+    )
+    c.add_argument(
+        "--full",
+        action="store_true",
+        help="Great Expectations 逐行校验每个套件的全部行（默认：大表先按规则筛查全部行，"
+        "只把未通过或可能未通过的行、本次导入部门的行和固定抽样交给 Great Expectations，结论相同）",
     )
     c.set_defaults(func=cmd_check)
 

@@ -157,6 +157,7 @@ def build(
     on_submission: Callable[[LoadOutcome], None] | None = None,
     on_notice: Callable[[str], None] | None = None,
     edit: Callable[[duckdb.DuckDBPyConnection, BuildResult], None] | None = None,
+    full_checks: bool = False,
 ) -> BuildResult:
     """Ingest `inputs` ((path, submission_id or None) pairs) and rebuild; swap in only on success.
 
@@ -171,6 +172,10 @@ def build(
 
     `edit(con, result)` runs on the copy after dbt and before the checks, inside the build lock: a workflow
     write (an acknowledgement, the operation log; app/workflow/) lands in this same swap or not at all.
+
+    `full_checks` (`jixiao check --full`): Great Expectations validates every row of every suite's frame;
+    by default big frames are screened first (expectations/checkpoint.py), and the departments of the
+    submissions loaded in this build are always validated in full.
     """
     live = (warehouse or W.default_warehouse()).resolve()
     run_id = new_run_id()
@@ -210,7 +215,8 @@ def build(
                 if run_checks and _marts_exist(work):
                     stage("checks")
                     t2 = time.perf_counter()
-                    result.checks = _run_checks(work, run_id, staged_docs)
+                    loaded = [o.submission_id for o in result.loaded]
+                    result.checks = _run_checks(work, run_id, staged_docs, full=full_checks, scope=loaded)
                     result.timings["checks"] = time.perf_counter() - t2
                 stage("swap")
                 result.backup = W.swap_in(work, live, state, run_id=run_id, on_wait=on_notice)
@@ -259,9 +265,16 @@ def _has_data(path: Path) -> bool:
         return con.execute("SELECT count(*) FROM raw.budget_ledger").fetchone()[0] > 0
 
 
-def _run_checks(work: Path, run_id: str, stage_docs: Path | None = None):
+def _run_checks(
+    work: Path,
+    run_id: str,
+    stage_docs: Path | None = None,
+    *,
+    full: bool = False,
+    scope: list[str] | None = None,
+):
     """The Great Expectations checkpoint (expectations/), run on the built copy before it goes live; its
     Data Docs wait in `stage_docs` until the swap."""
     from expectations.checkpoint import run_checkpoint  # imports great_expectations (~5 s): only here
 
-    return run_checkpoint(work, run_id, stage_docs=stage_docs)
+    return run_checkpoint(work, run_id, stage_docs=stage_docs, full=full, scope=scope)

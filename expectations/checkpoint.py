@@ -17,6 +17,17 @@
    with the swap.
 5. Integrity suites failed → raise ``ChecksFailed`` (a ``BuildFailed``: the pipeline discards the copy).
    Findings suites never raise.
+
+Scale (issue 18): the frames are aggregates, but several still have one row per department-year (or per
+department-year × category), millions at province scale, and GX's pandas path costs ~per row and
+expectation. Unless ``full`` is set (``jixiao check --full``), a frame above ``SCREEN_MIN_ROWS`` rows is
+screened first (``_screen``): every expectation is evaluated vectorised on the whole frame, and GX then
+validates every row that fails or might fail any of them (a null where a value is compared, a duplicate
+key, a row a condition cannot be evaluated on), every row of the department-years just loaded (``scope``),
+and a fixed sample of ``SAMPLE_ROWS`` rows. So a suite fails exactly when it would on the whole frame, with
+the same failing rows quoted; only the row counts GX reports (``x / y 行不符``) are of the rows it was
+given, and each suite's note says how many of how many. An expectation the screen does not know sends the
+whole frame to GX.
 """
 
 from __future__ import annotations
@@ -44,6 +55,8 @@ SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 FINDINGS_TABLE = "marts.fct_reconciliation_findings"
 TOP_FINDINGS = 8
 EXAMPLES = 5  # failing rows quoted per expectation in audit.check_results.details
+SCREEN_MIN_ROWS = 5000  # frames up to this size go to GX whole (the worked example's all do)
+SAMPLE_ROWS = 500  # rows of a screened frame that pass the screen and GX validates all the same
 
 # the audit tables this module writes (created, or extended with new columns, on first use)
 CHECK_RUNS: list[tuple[str, str]] = [
@@ -124,7 +137,8 @@ class SuiteOutcome:
     unsuccessful: int
     problem: str | None = None
     docs_page: str | None = None
-    rows: int = 0  # rows of the frame validated
+    rows: int = 0  # rows of the frame GX validated
+    rows_total: int = 0  # rows of the frame (more than `rows` when it was screened)
     results: list[ExpectationOutcome] = field(default_factory=list)
 
 
@@ -241,6 +255,8 @@ class _Frame:
     suite: object  # expectations.suites.Suite
     frame: object  # pandas.DataFrame
     problem: str | None
+    rows_total: int = 0  # rows the SQL returned (frame may be the screened subset)
+    screen_note: str | None = None  # 中文: what GX was given when the frame was screened
 
 
 def _pull(con: duckdb.DuckDBPyConnection, suites, ctx) -> list[_Frame]:
@@ -260,8 +276,105 @@ def _pull(con: duckdb.DuckDBPyConnection, suites, ctx) -> list[_Frame]:
                 problem = "查询失败（表或列不符合契约）：" + _short(str(e), 300)
         if frame is None:
             frame = pd.DataFrame({"locator": pd.Series([], dtype="object")})
-        out.append(_Frame(suite, frame, problem))
+        out.append(_Frame(suite, frame, problem, rows_total=len(frame)))
     return out
+
+
+# ---------------------------------------------------------------------------
+# 1b. the screen: which rows of a big frame GX must see
+
+
+def _row_condition(kwargs: dict) -> str | None:
+    cond = kwargs.get("row_condition")
+    if isinstance(cond, dict):
+        cond = cond.get("pass_through_filter")
+    return cond or None
+
+
+def _may_fail(frame, expectation):
+    """Boolean Series: the rows of `frame` that fail or might fail `expectation` (GX, pandas path), or
+    None when this expectation cannot be screened (then GX gets the whole frame).
+
+    Conservative by construction: a row is left out only when the expectation certainly holds on it
+    (a non-null value inside the bounds or in the set, a pair that compares true, a key seen once, a row
+    its row_condition excludes). Nulls are kept even where GX would skip them."""
+    import pandas as pd
+
+    cfg = expectation.configuration
+    kind, kw = cfg.type, dict(cfg.kwargs)
+    if kw.get("mostly") not in (None, 1, 1.0):
+        return None
+    columns = [kw[k] for k in ("column", "column_A", "column_B") if k in kw] + list(
+        kw.get("column_list") or []
+    )
+    if any(c not in frame.columns for c in columns):
+        return None
+    if kind == "expect_column_values_to_be_between":
+        if kw.get("strict_min") or kw.get("strict_max"):
+            return None
+        col = pd.to_numeric(frame[kw["column"]], errors="coerce")
+        ok = col.notna()
+        if kw.get("min_value") is not None:
+            ok &= col >= kw["min_value"]
+        if kw.get("max_value") is not None:
+            ok &= col <= kw["max_value"]
+        bad = ~ok
+    elif kind == "expect_column_values_to_be_in_set":
+        col = frame[kw["column"]]
+        bad = ~(col.notna() & col.isin(list(kw["value_set"])))
+    elif kind == "expect_column_values_to_not_be_null":
+        bad = frame[kw["column"]].isna()
+    elif kind == "expect_column_pair_values_a_to_be_greater_than_b":
+        a = pd.to_numeric(frame[kw["column_A"]], errors="coerce")
+        b = pd.to_numeric(frame[kw["column_B"]], errors="coerce")
+        bad = ~((a >= b) if kw.get("or_equal") else (a > b))  # NaN compares false: kept
+    elif kind == "expect_column_pair_values_to_be_equal":
+        a, b = frame[kw["column_A"]], frame[kw["column_B"]]
+        bad = ~(a.notna() & b.notna() & (a == b))
+    elif kind == "expect_column_values_to_be_unique":
+        col = frame[kw["column"]]
+        bad = col.duplicated(keep=False) | col.isna()
+    elif kind == "expect_compound_columns_to_be_unique":
+        bad = frame.duplicated(subset=list(kw["column_list"]), keep=False)
+    else:
+        return None
+    bad = bad.fillna(True).astype(bool)
+    cond = _row_condition(kw)
+    if cond and kind not in ("expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique"):
+        chosen = frame.index.isin(frame.query(cond).index)  # GX applies the condition with DataFrame.query
+        bad &= chosen
+    return bad
+
+
+def _screen(f: _Frame, ctx, scope: set[str] | None) -> None:
+    """Replace a big frame by the rows GX must validate (see the module docstring); leave small ones."""
+    import numpy as np
+
+    frame = f.frame
+    if f.problem is not None or len(frame) <= SCREEN_MIN_ROWS:
+        return
+    keep = np.zeros(len(frame), dtype=bool)
+    try:
+        for e in f.suite.expectations(ctx):
+            bad = _may_fail(frame, e)
+            if bad is None:
+                return  # an expectation the screen does not know: GX sees every row
+            keep |= bad.to_numpy()
+    except Exception:  # a condition or comparison pandas cannot evaluate: GX sees every row
+        return
+    suspect = int(keep.sum())
+    keep[np.linspace(0, len(frame) - 1, SAMPLE_ROWS).astype(int)] = True
+    in_scope = 0
+    if scope and "dept_code" in frame.columns:
+        mine = frame["dept_code"].isin(list(scope)).to_numpy()
+        in_scope = int(mine.sum())
+        keep |= mine
+    f.frame = frame[keep].reset_index(drop=True)
+    f.screen_note = (
+        f"本次按规则筛查全部 {len(frame):,} 行，Great Expectations 校验其中 {len(f.frame):,} 行："
+        f"未通过或可能未通过某条规则的 {suspect:,} 行、本次导入部门的 {in_scope:,} 行和固定抽样 {SAMPLE_ROWS} 行"
+        "（jixiao check --full 校验全部行）。"
+    )
 
 
 def _context(con: duckdb.DuckDBPyConnection):
@@ -287,6 +400,23 @@ def _context(con: duckdb.DuckDBPyConnection):
         ),
         tables=tables,
     )
+
+
+def _scope_departments(con: duckdb.DuckDBPyConnection, ctx, scope: list[str] | None) -> set[str] | None:
+    """The departments of the submissions `scope` names (from raw.departments and raw.budget_ledger)."""
+    if not scope:
+        return None
+    out: set[str] = set()
+    for table in ("raw.departments", "raw.budget_ledger"):
+        if table in ctx.tables:
+            out |= {
+                r[0]
+                for r in con.execute(
+                    f"SELECT DISTINCT dept_code FROM {table} WHERE _submission_id IN (SELECT unnest(?::VARCHAR[]))",
+                    [list(scope)],
+                ).fetchall()
+            }
+    return out
 
 
 def _findings(con: duckdb.DuckDBPyConnection, ctx) -> tuple[dict[str, int], list[dict]]:
@@ -369,7 +499,11 @@ def _validate(frames: list[_Frame], ctx, scratch: Path, run_id: str, run_at: dat
         s = f.suite
         f.frame.to_parquet(frames_dir / f"{s.name}.parquet", index=False)
         batch = source.add_parquet_asset(s.name).add_batch_definition_path(s.name, path=f"{s.name}.parquet")
-        notes = [f"**{s.title}**", s.notes] + ([f"**{f.problem}**"] if f.problem else [])
+        notes = (
+            [f"**{s.title}**", s.notes]
+            + ([f"**{f.problem}**"] if f.problem else [])
+            + ([f.screen_note] if f.screen_note else [])
+        )
         suite = context.suites.add(
             gx.ExpectationSuite(
                 name=s.name,
@@ -457,7 +591,18 @@ def _collect(frames: list[_Frame], results: dict) -> list[SuiteOutcome]:
     for f in frames:
         s = f.suite
         vr = results.get(s.name)
-        outcome = SuiteOutcome(s.name, s.title, s.kind, False, 0, 0, 0, problem=f.problem, rows=len(f.frame))
+        outcome = SuiteOutcome(
+            s.name,
+            s.title,
+            s.kind,
+            False,
+            0,
+            0,
+            0,
+            problem=f.problem,
+            rows=len(f.frame),
+            rows_total=f.rows_total,
+        )
         if vr is not None:
             stats = vr.statistics
             outcome.evaluated = int(stats.get("evaluated_expectations", 0))
@@ -572,6 +717,8 @@ def run_checkpoint(
     raise_on_failure: bool = True,
     suites: list | None = None,
     stage_docs: Path | None = None,
+    full: bool = False,
+    scope: list[str] | None = None,
 ) -> CheckpointOutcome:
     """Run every suite against `warehouse_file`; write Data Docs and audit.check_*; raise if integrity fails.
 
@@ -580,6 +727,9 @@ def run_checkpoint(
     `stage_docs` (the pipeline): when the integrity suites pass, the site goes there instead, and the
     pipeline publishes it to `docs_dir` only after the swap, so data_docs/ never describes a build that
     did not go live; `docs_index` and the audit rows already name the final place.
+    `full`: GX validates every row of every frame (`jixiao check --full`); otherwise frames above
+    SCREEN_MIN_ROWS rows are screened (module docstring): the same suites pass and fail.
+    `scope`: submission ids loaded by this build; their departments' rows always go to GX.
     """
     t0 = time.perf_counter()
     warehouse_file = Path(warehouse_file).resolve()
@@ -601,7 +751,13 @@ def run_checkpoint(
         ctx = _context(con)
         frames = _pull(con, suites if suites is not None else SUITES, ctx)
         outcome.findings_by_severity, outcome.top_findings = _findings(con, ctx)
+        depts = None if full else _scope_departments(con, ctx, scope)
     outcome.timings["pull"] = time.perf_counter() - t
+    if not full:
+        t = time.perf_counter()
+        for f in frames:
+            _screen(f, ctx, depts)
+        outcome.timings["screen"] = time.perf_counter() - t
 
     in_build = warehouse_file.parent.name == ".build"
     scratch = Path(tempfile.mkdtemp(prefix=f"gx-{run_id}-", dir=warehouse_file.parent if in_build else None))

@@ -185,6 +185,73 @@ def test_planted_faults_fail_the_right_expectations(yanfeng_warehouse, tmp_path)
     assert "未通过" in (wh.parent / "data_docs_failed" / "index.html").read_text(encoding="utf-8")
 
 
+def test_screened_checks_fail_exactly_like_full_ones(yanfeng_warehouse, tmp_path, monkeypatch):
+    """Issue 18: with every frame screened (SCREEN_MIN_ROWS 0, a 3-row sample) GX sees a fraction of
+    the rows, yet the same expectations fail with the same failing rows quoted as with --full."""
+    import expectations.checkpoint as cp
+
+    wh = _copy(yanfeng_warehouse, tmp_path / "screened")
+    _plant(wh)
+    full = cp.run_checkpoint(wh, "full", raise_on_failure=False, full=True)
+    monkeypatch.setattr(cp, "SCREEN_MIN_ROWS", 0)
+    monkeypatch.setattr(cp, "SAMPLE_ROWS", 3)
+    screened = cp.run_checkpoint(wh, "screened", raise_on_failure=False)
+
+    def failures(outcome):
+        return {(s.name, r.column, r.details) for s in outcome.suites for r in s.results if not r.success}
+
+    assert failures(screened) == failures(full) and len(failures(full)) == 4
+    assert [(s.name, s.success, s.evaluated) for s in screened.suites] == [
+        (s.name, s.success, s.evaluated) for s in full.suites
+    ]
+    ledger_full, ledger = full.suite("raw_budget_ledger"), screened.suite("raw_budget_ledger")
+    assert ledger_full.rows == ledger_full.rows_total == ledger.rows_total == 10
+    assert ledger.rows == 3  # the sample only: no ledger group fails or might fail a rule
+    contract = screened.suite("marts_contract")
+    assert (contract.rows_total, contract.rows, contract.success) == (57, 3, True)
+    scores_full, scores = full.suite("marts_indicator_scores"), screened.suite("marts_indicator_scores")
+    assert (scores_full.rows, scores.rows_total, scores.rows) == (90, 90, 48)  # nulls are kept, to be safe
+    cap = next(r for r in scores.results if r.column == "score_cap, max_score")
+    cap_full = next(r for r in scores_full.results if r.column == "score_cap, max_score")
+    # counts are of the rows GX was given (the suite's Data Docs note says how many of how many)
+    assert (cap_full.observed, cap.observed) == ("1 / 90 行不符", "1 / 48 行不符")
+    assert "hn_dept_overall · B22" in cap.details and cap.details == cap_full.details
+
+
+def test_the_screen_keeps_every_row_that_might_fail():
+    """_may_fail per expectation helper: a row is left out only when the rule certainly holds on it."""
+    import pandas as pd
+
+    from expectations.checkpoint import _may_fail
+    from expectations.suites import _base as b
+
+    f = pd.DataFrame(
+        {
+            "locator": list("abcdef"),
+            "n": [0, 1, None, -1, 0, 2],
+            "k": ["x", "x", "y", None, "z", "w"],
+            "t": [True, True, False, True, True, True],
+            "a": [1.0, 2.0, None, 3.0, 1.0, 5.0],
+            "b": [1.0, 3.0, 1.0, 3.0, 0.5, 5.0],
+        }
+    )
+
+    def rows(e):
+        return "".join(f.loc[_may_fail(f, e), "locator"])
+
+    assert rows(b.zero("n", "零")) == "bcdf"  # the null (c) is kept
+    assert rows(b.zero("n", "零", where="t == True")) == "bdf"  # c is excluded by the condition
+    assert rows(b.between("n", 0, None, "非负")) == "cd"
+    assert rows(b.in_set("k", ["x", "y"], "集合")) == "def"  # the null (d) is kept
+    assert rows(b.not_null("k", "非空")) == "d"
+    assert rows(b.is_true("t", "真")) == "c"
+    assert rows(b.a_at_least_b("a", "b", "a ≥ b")) == "bc"  # c: a missing
+    assert rows(b.pair_equal("a", "b", "a = b")) == "bce"  # c: a missing
+    assert rows(b.unique_together(["k"], "唯一")) == "abd"
+    assert rows(b.unique_together(["k", "t"], "唯一")) == "ab"
+    assert _may_fail(f, b.zero("missing_column", "缺列")) is None  # GX then sees the whole frame
+
+
 def test_failed_checks_prevent_the_swap(yanfeng_warehouse, tmp_path):
     from app.pipeline import BuildFailed, build
 

@@ -81,37 +81,39 @@ totals as (
     group by dept_code, fiscal_year
 ),
 
-all_rows as (
-    select * from lines
-    union all
-    select * from categories
-    union all
-    select * from expense_types
-    union all
-    select * from totals
-),
-
--- the paid amount of each row's parent: line → category, category → expense type, expense type → total
+-- each level joined to its parent's paid amount on its own (line → category, category → expense type,
+-- expense type → total). One join over the union of all levels, with the level in the join condition,
+-- made the whole model take 31.8 s at 10× (1,000 departments) against 2.7 s this way (same rows)
 with_parent as (
     select
-        r.*,
-        case r.row_level
-            when 'line' then c.actual_paid
-            when 'category' then e.actual_paid
-            when 'expense_type' then t.actual_paid
-            when 'total' then r.actual_paid
-        end as parent_paid
-    from all_rows as r
+        lines.*,
+        c.actual_paid as parent_paid
+    from lines
     left join categories as c
         on
-            r.row_level = 'line' and c.dept_code = r.dept_code and c.fiscal_year = r.fiscal_year
-            and c.expense_type = r.expense_type and c.category = r.category
+            c.dept_code = lines.dept_code and c.fiscal_year = lines.fiscal_year
+            and c.expense_type = lines.expense_type and c.category = lines.category
+    union all
+    select
+        categories.*,
+        e.actual_paid as parent_paid
+    from categories
     left join expense_types as e
         on
-            r.row_level = 'category' and e.dept_code = r.dept_code and e.fiscal_year = r.fiscal_year
-            and e.expense_type = r.expense_type
+            e.dept_code = categories.dept_code and e.fiscal_year = categories.fiscal_year
+            and e.expense_type = categories.expense_type
+    union all
+    select
+        expense_types.*,
+        t.actual_paid as parent_paid
+    from expense_types
     left join totals as t
-        on r.row_level = 'expense_type' and t.dept_code = r.dept_code and t.fiscal_year = r.fiscal_year
+        on t.dept_code = expense_types.dept_code and t.fiscal_year = expense_types.fiscal_year
+    union all
+    select
+        totals.*,
+        totals.actual_paid as parent_paid
+    from totals
 ),
 
 final as (
