@@ -365,8 +365,8 @@ def _screen(f: _Frame, ctx, scope: set[str] | None) -> None:
     suspect = int(keep.sum())
     keep[np.linspace(0, len(frame) - 1, SAMPLE_ROWS).astype(int)] = True
     in_scope = 0
-    if scope and "dept_code" in frame.columns:
-        mine = frame["dept_code"].isin(list(scope)).to_numpy()
+    if scope and f.suite.department_column is not None:
+        mine = frame[f.suite.department_column].isin(list(scope)).to_numpy()
         in_scope = int(mine.sum())
         keep |= mine
     f.frame = frame[keep].reset_index(drop=True)

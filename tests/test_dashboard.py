@@ -640,6 +640,7 @@ def test_a_new_warehouse_is_warmed_so_the_overviews_first_run_queries_nothing(
 
     live = tmp_path / "jixiao.duckdb"
     monkeypatch.setenv("JIXIAO_WAREHOUSE", str(live))
+    monkeypatch.delenv("JIXIAO_WARM_CACHE", raising=False)
     ran: list[str] = []
     execute = data._execute
 
@@ -666,3 +667,6 @@ def test_a_new_warehouse_is_warmed_so_the_overviews_first_run_queries_nothing(
     assert ran == []
     # the same version again: nothing to warm
     assert warm.warm_if_new(seen) == seen and ran == []
+    # no warming thread outside `jixiao app` (JIXIAO_WARM_CACHE unset): AppTest runs started none
+    assert not warm.enabled()
+    assert "jixiao-cache-warmer" not in [t.name for t in threading.enumerate()]

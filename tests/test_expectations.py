@@ -218,6 +218,25 @@ def test_screened_checks_fail_exactly_like_full_ones(yanfeng_warehouse, tmp_path
     assert "hn_dept_overall · B22" in cap.details and cap.details == cap_full.details
 
 
+def test_each_suite_declares_its_frames_department_column(yanfeng_warehouse):
+    # the screen keeps the loaded departments' rows by this column: declared where the frame has it, only there
+    from expectations.checkpoint import _context
+    from expectations.suites import SUITES
+
+    with contextlib.closing(duckdb.connect(str(yanfeng_warehouse), read_only=True)) as con:
+        ctx = _context(con)
+        columns = {s.name: set(con.execute(s.query(ctx)).df().columns) for s in SUITES}
+    declared = {s.name: s.department_column for s in SUITES}
+    assert {n: "dept_code" if "dept_code" in columns[n] else None for n in columns} == declared
+    assert sorted(n for n, c in declared.items() if c is None) == [
+        "marts_contract",
+        "marts_indicator_scores",
+        "marts_indicator_values",
+        "marts_level1_scores",
+        "marts_reconciliation_findings",
+    ]
+
+
 def test_the_screen_keeps_every_row_that_might_fail():
     """_may_fail per expectation helper: a row is left out only when the rule certainly holds on it."""
     import pandas as pd

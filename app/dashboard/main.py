@@ -127,7 +127,7 @@ def navigation_for(user, path: str | None) -> dict[str, list]:
 
 
 def main() -> None:
-    if st.runtime.exists():  # a served app (not AppTest): warm 总览's queries whenever a build lands
+    if warm.enabled():  # served by `jixiao app` / `jixiao demo`: warm 总览's queries whenever a build lands
         warm.start()
     wh = data.warehouse_path()
     # the login gate (app/auth/login.py): stops here until logged in; a 地区 user reads her region extract

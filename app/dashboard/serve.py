@@ -137,7 +137,8 @@ def serve(
     tls = check_tls(ssl_cert, ssl_key)
     require_users_for(address, warehouse)  # away from loopback a login is required: no users, no start
     main = Path(__file__).resolve().parent / "main.py"
-    env = dict(os.environ, JIXIAO_WAREHOUSE=str(warehouse))
+    # JIXIAO_WARM_CACHE: the served app warms 总览's queries whenever a build lands (app/dashboard/warm.py)
+    env = dict(os.environ, JIXIAO_WAREHOUSE=str(warehouse), JIXIAO_WARM_CACHE="1")
     if not is_loopback(address):
         if tls:
             say(SAY_SHARED_TLS.format(address=address, port=port, cert=tls[0]))

@@ -2,10 +2,17 @@
 
 The cache (app/dashboard/data.py) is keyed by the warehouse file's version, so every build empties it in
 effect: without warming, the first person to open 总览 after a build waits for its queries to run cold.
-`start()` runs one daemon thread per server process that watches the live file's version and, when it
+`start()` runs one daemon thread per server process (only when `jixiao app` / `jixiao demo` serve it:
+$JIXIAO_WARM_CACHE=1, set by app/dashboard/serve.py; never in AppTest or a test's server, where a thread
+polling whatever warehouse the environment names would hold read connections other tests then write) that
+watches the live file's version and, when it
 changes, runs the queries of 总览's default view (the first page a person sees: the default framework,
 all regions, the latest year) — the same calls with the same arguments as app/dashboard/views/overview.py
 and ui.sidebar, so the page then finds them in the cache.
+
+The warmer reads the warehouse itself (the version outside any session's run scope), never a 地区 user's
+extract, and shows nothing to anyone: its cache entries are keyed by the warehouse's version, which a 地区
+user's runs never ask for (they key on their extract's version).
 
 Not warmed: other pages and other selections (they are cached on first use, as before), and a 地区 user's
 region extract (made and read per region on first use, app/auth/extract.py).
@@ -13,6 +20,7 @@ region extract (made and read per region on first use, app/auth/extract.py).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -49,9 +57,14 @@ def overview_default_view() -> int:
         return 7
 
 
+def enabled() -> bool:
+    """Whether this process should warm the cache: served by `jixiao app` / `jixiao demo`."""
+    return os.environ.get("JIXIAO_WARM_CACHE") == "1"
+
+
 def warm_if_new(last: data.Version | None) -> data.Version | None:
     """Warm the cache if the live warehouse's version differs from `last`; return the version now seen."""
-    version = data.current_version(data.warehouse_path())
+    version = data.current_version()  # outside a run scope: the warehouse
     if version is None or version == last:
         return version
     try:

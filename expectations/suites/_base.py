@@ -41,6 +41,9 @@ class Suite:
     sql: str | Callable[[Context], str]  # DuckDB query returning the frame (must include `locator`)
     build: Callable[[Context], list]  # the expectations, as code
     notes: str = ""  # 中文说明, shown on the suite's Data Docs page
+    # the frame's department code column: the checkpoint's screen keeps every row of the departments loaded in
+    # this build (expectations/checkpoint.py `_screen`); None when the frame has none
+    department_column: str | None = "dept_code"
 
     def query(self, ctx: Context) -> str:
         return self.sql(ctx) if callable(self.sql) else self.sql

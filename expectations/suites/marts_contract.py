@@ -105,6 +105,7 @@ def build(ctx):
 
 
 SUITE = Suite(
+    department_column=None,  # the frame has no dept_code column
     name="marts_contract",
     title="公共表契约（表与列）",
     kind=INTEGRITY,

@@ -90,6 +90,7 @@ def build(ctx):
 
 
 SUITE = Suite(
+    department_column=None,  # the frame has no dept_code column
     name="marts_indicator_scores",
     title="指标得分（公共表）",
     kind=INTEGRITY,

@@ -43,6 +43,7 @@ def build(ctx):
 
 
 SUITE = Suite(
+    department_column=None,  # the frame has no dept_code column
     name="marts_indicator_values",
     title="指标值（公共表）",
     kind=INTEGRITY,

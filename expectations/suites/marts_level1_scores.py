@@ -110,6 +110,7 @@ def build(ctx):
 
 
 SUITE = Suite(
+    department_column=None,  # the frame has no dept_code column
     name="marts_level1_scores",
     title="一级指标小计（公共表）",
     kind=INTEGRITY,

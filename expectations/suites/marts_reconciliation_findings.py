@@ -54,6 +54,7 @@ def build(ctx):
 
 
 SUITE = Suite(
+    department_column=None,  # the frame has no dept_code column
     name="marts_reconciliation_findings",
     title="核对发现表的完整性",
     kind=INTEGRITY,
