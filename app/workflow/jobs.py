@@ -86,11 +86,14 @@ def _stored_state(job: Path) -> dict:
 
 
 def process_alive(job: Path) -> bool:
-    """Whether the job's process (pid in ``<job>/pid``, written by `start`) is still running this job.
+    """Whether the job's process (pid in ``<job>/pid``, written by the job process itself as it starts, in
+    `run`) is still running this job.
 
-    True when the pid file is missing (a job being started; not known to be dead). The process must still
-    have the job's folder on its command line (/proc/<pid>/cmdline): a reused pid, or a zombie left by the
-    server that started it (empty command line), is not the job."""
+    True when the pid file is missing (a job being started; not known to be dead). The pid is written by the
+    process itself, after exec: written by `start` from Popen, it could be read between fork and exec, when
+    the child's command line is still the server's, and a job just started read as dead. The process must
+    still have the job's folder on its command line (/proc/<pid>/cmdline): a reused pid, or a zombie left by
+    the server that started it (empty command line), is not the job."""
     try:
         pid = int((job / "pid").read_text(encoding="ascii"))
     except (FileNotFoundError, ValueError):
@@ -159,7 +162,7 @@ def start(kind: str, params: dict, warehouse: Path, actor: str) -> Path:
     )
     env = dict(os.environ, JIXIAO_WAREHOUSE=str(warehouse))
     with open(job / "log", "wb") as log:
-        proc = subprocess.Popen(
+        subprocess.Popen(
             [sys.executable, "-m", "app.workflow.jobs", str(job)],
             cwd=W.ROOT,
             env=env,
@@ -168,7 +171,6 @@ def start(kind: str, params: dict, warehouse: Path, actor: str) -> Path:
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
-    (job / "pid").write_text(str(proc.pid), encoding="ascii")
     return job
 
 
@@ -246,6 +248,7 @@ def run(job: Path) -> int:
     from app.errors import JixiaoError
     from app.workflow import batch, scores, submissions  # noqa: F401  (they register their runners)
 
+    (job / "pid").write_text(str(os.getpid()), encoding="ascii")  # see process_alive
     req = json.loads((job / "request.json").read_text(encoding="utf-8"))
     warehouse = Path(req["warehouse"])
     p = Progress(job)
