@@ -132,6 +132,7 @@ def test_enter_a_score_and_see_the_total_change(served, page):
     page.locator(f".{key}_score input").fill("2")
     page.locator(f".{key}_evidence input").fill("固定资产卡片已全部张贴")
     page.locator(f".{key}_evidence input").press("Tab")
+    page.wait_for_function(RENDERED, timeout=60_000)  # as for 保存处理结果 below
     page.get_by_role("button", name="保存评分").click()
     page.get_by_text("已保存：B42 资产管理安全性 2 分。总分已重新计算。").wait_for(timeout=LONG)
     page.wait_for_function(RENDERED, timeout=60_000)
@@ -162,8 +163,14 @@ def test_acknowledge_a_finding_and_see_it_marked_after_a_rebuild(served, page):
     page.locator(".st-key-fr_ids").click()
     page.get_by_role("option", name=fid[:12]).first.click()
     page.keyboard.press("Escape")
+    page.wait_for_function(RENDERED, timeout=60_000)  # each widget's rerun ends before the next one is used
     page.locator(".st-key-fr_status").get_by_text("待整改").click()
+    page.wait_for_function(RENDERED, timeout=60_000)
     page.locator(".st-key-fr_note textarea").fill("已通知部门说明分母为 0 的原因")
+    # commit the note (a text area sends its value on blur) and let that rerun end before clicking: a click
+    # that lands while the page reruns hits a button being redrawn and starts no job (CI, a loaded machine)
+    page.locator(".st-key-fr_note textarea").press("Tab")
+    page.wait_for_function(RENDERED, timeout=60_000)
     page.get_by_role("button", name="保存处理结果").click()
     page.get_by_text("已标记 1 条为“待整改”").wait_for(timeout=LONG)
     page.wait_for_function(RENDERED, timeout=60_000)
