@@ -153,6 +153,25 @@ def _resolve_identity(con: duckdb.DuckDBPyConnection, sub: Submission) -> tuple[
     )
 
 
+RECORD_SUBMISSION = """INSERT OR REPLACE INTO audit.submissions
+    (submission_id, content_hash, source_path, templates, row_count, run_id, loaded_at, load_seq)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
+def _submission_row(sub: Submission, out: LoadOutcome, run_id: str, loaded_at: datetime, seq: int) -> list:
+    """audit.submissions' row for a loaded submission (RECORD_SUBMISSION's parameters)."""
+    return [
+        sub.submission_id,
+        sub.content_hash,
+        str(sub.source),
+        ",".join(sorted(out.rows)),
+        sum(out.rows.values()),
+        run_id,
+        loaded_at,
+        seq,
+    ]
+
+
 def load_submission(
     con: duckdb.DuckDBPyConnection,
     sub: Submission,
@@ -204,21 +223,7 @@ def load_submission(
                 coverage.add(name, partitions)
             out.rows[name] = frame.height
         seq = con.execute("SELECT coalesce(max(load_seq), 0) + 1 FROM audit.submissions").fetchone()[0]
-        con.execute(
-            """INSERT OR REPLACE INTO audit.submissions
-               (submission_id, content_hash, source_path, templates, row_count, run_id, loaded_at, load_seq)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            [
-                sub.submission_id,
-                sub.content_hash,
-                str(sub.source),
-                ",".join(sorted(out.rows)),
-                sum(out.rows.values()),
-                run_id,
-                loaded_at,
-                seq,
-            ],
-        )
+        con.execute(RECORD_SUBMISSION, _submission_row(sub, out, run_id, loaded_at, seq))
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -347,20 +352,9 @@ class BulkLoader:
                 con.unregister("_incoming")
             seq = con.execute("SELECT coalesce(max(load_seq), 0) FROM audit.submissions").fetchone()[0]
             con.executemany(
-                """INSERT OR REPLACE INTO audit.submissions
-                   (submission_id, content_hash, source_path, templates, row_count, run_id, loaded_at, load_seq)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                RECORD_SUBMISSION,
                 [
-                    [
-                        sub.submission_id,
-                        sub.content_hash,
-                        str(sub.source),
-                        ",".join(sorted(out.rows)),
-                        sum(out.rows.values()),
-                        self.run_id,
-                        at,
-                        seq + k,
-                    ]
+                    _submission_row(sub, out, self.run_id, at, seq + k)
                     for k, (sub, out, at) in enumerate(pending, start=1)
                 ],
             )
