@@ -1,13 +1,17 @@
 """Running dbt on a warehouse file, in-process (dbtRunner).
 
 In-process saves dbt's import (~4–5 s) on every build after the first in a long-lived process (tests,
-benchmarks). dbt-duckdb caches its DuckDB environment in a class attribute after `invoke` returns;
+benchmarks, the dashboard's jobs run one build per process). The parsed project is kept too
+(``_parsed_manifest``): dbt's own partial parsing is keyed on the profile, which holds the warehouse's
+path, so every new warehouse folder would otherwise cost a full parse of the project (~5–10 s).
+dbt-duckdb caches its DuckDB environment in a class attribute after `invoke` returns;
 ``_release_duckdb`` closes it, so no handle on the warehouse file outlives the build (a handle would
 follow the file through the atomic swap and lock other processes out).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -18,6 +22,17 @@ from pathlib import Path
 from app.warehouse import DBT_PROJECT, build_dir
 
 _DBT_LOCK = threading.Lock()  # dbtRunner is not re-entrant
+# what dbt parses: the project file, the profile, macros, tests, and the model and seed folders it names
+_PARSED_PATHS = (
+    "dbt_project/dbt_project.yml",
+    "dbt_project/profiles.yml",
+    "dbt_project/macros",
+    "dbt_project/tests",
+    "dbt_project/analyses",
+    "models",
+    "seeds",
+)
+_MANIFESTS: dict[tuple[str, str], object] = {}  # (project fingerprint, database name) -> dbt Manifest
 
 
 @dataclass
@@ -62,6 +77,42 @@ def dbt_paths(live_warehouse: Path) -> dict[str, str]:
     }
 
 
+def project_fingerprint(root: Path = DBT_PROJECT.parent) -> str:
+    """A hash (32 hex digits) of the names and contents of every file dbt parses under `root` (the
+    repository: `dbt_project/`, `models/`, `seeds/`): a parsed manifest is reused only while it is the same."""
+    h = hashlib.blake2b(digest_size=16)
+    for rel in _PARSED_PATHS:
+        base = root / rel
+        files = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
+        for f in files:
+            if f.exists():
+                h.update(str(f.relative_to(root)).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _reusable(args: list[str]) -> bool:
+    # another target or --vars changes what parsing renders: those invocations parse for themselves
+    return not any(a in ("--target", "-t", "--vars", "--profile") for a in args)
+
+
+def _parsed_manifest(common: list[str], database: str):
+    """The project parsed for a warehouse whose DuckDB database is named `database` (the file's stem: dbt
+    writes it into every node), from this process's cache or by one `dbt parse` (which also writes
+    manifest.json and dbt's partial-parse file into the build folder). None if parsing failed: the caller
+    then runs dbt as is and reports dbt's own error."""
+    from dbt.cli.main import dbtRunner
+
+    key = (project_fingerprint(), database)
+    if key not in _MANIFESTS:
+        res = dbtRunner().invoke(["parse", *common])
+        if not res.success or res.result is None:
+            return None
+        for stale in [k for k in _MANIFESTS if k[0] != key[0]]:  # the project was edited since
+            del _MANIFESTS[stale]
+        _MANIFESTS[key] = res.result
+    return _MANIFESTS[key]
+
+
 def run_dbt(
     args: list[str], warehouse_file: Path, live_warehouse: Path, env: dict[str, str] | None = None
 ) -> DbtResult:
@@ -82,19 +133,18 @@ def run_dbt(
     started = time.perf_counter()
     with _DBT_LOCK, _env(env):
         try:
-            res = dbtRunner().invoke(
-                [
-                    *args,
-                    "--project-dir",
-                    str(DBT_PROJECT),
-                    "--profiles-dir",
-                    str(DBT_PROJECT),
-                    "--log-level",
-                    "none",
-                    "--log-level-file",
-                    "info",
-                ]
-            )
+            common = [
+                "--project-dir",
+                str(DBT_PROJECT),
+                "--profiles-dir",
+                str(DBT_PROJECT),
+                "--log-level",
+                "none",
+                "--log-level-file",
+                "info",
+            ]
+            manifest = _parsed_manifest(common, warehouse_file.stem) if _reusable(args) else None
+            res = dbtRunner(manifest=manifest).invoke([*args, *common])
         finally:
             _release_duckdb()
     result = DbtResult(
