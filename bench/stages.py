@@ -60,12 +60,15 @@ def stage_ingest(a) -> None:
 
 def stage_dbt(a) -> None:
     from app.dbt import dbt_build
+    from app.workflow.hooks import after_dbt
 
     t = time.perf_counter()
     wh = Path(a.warehouse)
-    res = dbt_build(
-        wh, wh
-    )  # what `jixiao build` runs: seeds, models, data tests (unit tests are the suite's)
+    # what `jixiao build` runs: seeds, models, data tests (unit tests are the suite's), then the workflow's
+    # tables (audit.finding_acks, audit.operations) that the checks and the dashboard read
+    res = dbt_build(wh, wh)
+    if res.ok:
+        after_dbt(wh, res)
     _emit("dbt", t, ok=res.ok, counts=res.counts, failures=res.failures[:5])
 
 
