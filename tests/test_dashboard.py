@@ -670,3 +670,17 @@ def test_a_new_warehouse_is_warmed_so_the_overviews_first_run_queries_nothing(
     # no warming thread outside `jixiao app` (JIXIAO_WARM_CACHE unset): AppTest runs started none
     assert not warm.enabled()
     assert "jixiao-cache-warmer" not in [t.name for t in threading.enumerate()]
+
+
+def test_every_multiselect_goes_through_the_wrapper_without_the_english_select_all():
+    """Streamlit's multiselect draws an English "Select all" row (no translation in its frontend): every
+    multiselect of the dashboard is ui.multiselect, which switches it off."""
+    app_dir = Path(__file__).resolve().parents[1] / "app"
+    direct = [
+        f"{f.relative_to(app_dir)}:{n}"
+        for f in sorted(app_dir.rglob("*.py"))
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1)
+        if "st.multiselect(" in line
+        and not line.strip().startswith("return st.multiselect(label, options, select_all=False")
+    ]
+    assert direct == []

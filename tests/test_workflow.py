@@ -7,6 +7,7 @@ Every test works on a copy of a warehouse in a temporary folder; none writes int
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import subprocess
 import threading
@@ -488,6 +489,34 @@ def test_finding_review_page_acknowledges_through_a_background_job(wh):
     at.switch_page("views/findings.py").run()
     shown = at.dataframe[0].value
     assert shown.loc[shown["核对对象"] == item, "处理状态"].str.startswith("待整改（").any()
+
+
+def test_finding_review_select_all_takes_every_finding_listed(wh):
+    """全选 (the page's own bulk selection: Streamlit's "Select all" row is English and switched off) sends
+    every finding the filters list, and nothing else, to the acknowledgement job."""
+    at = _app("views/finding_review.py")
+    at.multiselect(key="fr_sev").set_value(["warning"]).run()
+    warnings = [
+        r[0]
+        for r in query(
+            wh,
+            "select finding_id from marts.fct_reconciliation_findings where severity = 'warning' order by 1",
+        )
+    ]
+    assert len(warnings) >= 2 and at.checkbox(key="fr_all").label == f"全选上面筛选出的 {len(warnings)} 条"
+    at.checkbox(key="fr_all").check()
+    at.radio(key="fr_status").set_value("确认无误")
+    at.text_area(key="fr_note").set_value("批量确认")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    request = json.loads((Path(at.session_state["_job_ack"]) / "request.json").read_text(encoding="utf-8"))
+    assert sorted(request["params"]["finding_ids"]) == warnings
+    assert request["params"]["status"] == "确认无误"
+    from app.workflow import jobs
+
+    state = jobs.wait(Path(at.session_state["_job_ack"]), 180)
+    assert state["state"] == "done", state
+    assert sorted(a["finding_id"] for a in state["result"]["acked"]) == warnings
 
 
 def test_nothing_was_written_into_the_repository():

@@ -86,6 +86,13 @@ def safe_file_stem(stem: str) -> str:
 # ---------------------------------------------------------------------------- persistent widget state
 
 
+def multiselect(label: str, options, **kwargs):
+    """`st.multiselect` without its "Select all" row: Streamlit draws that row in English (its frontend has no
+    translation), and the dashboard speaks Chinese. A page that needs bulk selection offers its own 全选
+    (e.g. 核对发现处理). Every multiselect of the dashboard goes through here (tests/test_dashboard.py checks)."""
+    return st.multiselect(label, options, select_all=False, **kwargs)
+
+
 def keep(key: str, default, valid: Callable[[object], bool] | None = None) -> None:
     """Give widget `key` its remembered value before it is created.
 
@@ -151,7 +158,7 @@ def sidebar() -> Filters:
             format_func=lambda c: "全部区划" if c == ALL else f"{region_names.get(c, c)}（{c}）",
             help="只看该区划的部门。",
         )
-        years = st.multiselect(
+        years = multiselect(
             "年度",
             all_years,
             key="f_years",

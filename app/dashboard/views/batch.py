@@ -30,7 +30,7 @@ with c2:
     ui.keep("bt_year", f.year, lambda v: v in f.all_years)
     year = st.selectbox("年度", list(f.all_years), key="bt_year")
 with c3:
-    formats = st.multiselect(
+    formats = ui.multiselect(
         "格式",
         FORMATS,
         default=["docx"],

@@ -30,7 +30,7 @@ if len(scored) < 2:
     st.stop()
 names = dict(zip(scored.dept_code, scored.dept_name, strict=True))
 ui.keep("cmp_depts", list(scored.dept_code[:2]), lambda v: isinstance(v, list) and all(d in names for d in v))
-chosen = st.multiselect(
+chosen = ui.multiselect(
     "部门",
     list(names),
     key="cmp_depts",

@@ -28,7 +28,7 @@ fd = data.findings(None, list(f.years), f.region)
 
 c1, c2 = st.columns([1.2, 1])
 with c1:
-    sev = st.multiselect(
+    sev = ui.multiselect(
         "严重程度",
         ["error", "warning", "info"],
         default=["error"],
@@ -86,14 +86,18 @@ labels = {
     )
 }
 with st.form("fr_form", clear_on_submit=True):
-    chosen = st.multiselect(
+    chosen = ui.multiselect(
         "核对发现", list(labels), format_func=lambda k: labels[k], key="fr_ids", placeholder="选择一条或多条"
     )
+    # bulk selection in Chinese (the multiselect's own "Select all" row is English): every finding listed
+    everything = st.checkbox(f"全选上面筛选出的 {len(labels)} 条", key="fr_all")
     status = st.radio("处理状态", ACK_STATUSES, horizontal=True, key="fr_status")
     note = st.text_area("处理说明", key="fr_note", placeholder="为什么确认无误、如何整改或待谁整改")
     st.caption(f"处理人：{current_actor()}")
     submitted = st.form_submit_button("保存处理结果", type="primary")
 if submitted:
+    if everything:
+        chosen = list(labels)
     if not chosen:
         st.error("请选择要处理的核对发现。")
     elif not note.strip():

@@ -36,11 +36,11 @@ ui.keep("fi_checks", [], lambda v: isinstance(v, list) and all(c in check_opts f
 ui.keep("fi_dept", ui.ALL, lambda v: v in dept_opts)
 c1, c2, c3 = st.columns([1.2, 2, 1.6])
 with c1:
-    sev = st.multiselect(
+    sev = ui.multiselect(
         "严重程度", sev_opts, key="fi_sev", format_func=lambda s: severity_zh.get(s, s), placeholder="全部"
     )
 with c2:
-    checks = st.multiselect(
+    checks = ui.multiselect(
         "检查",
         check_opts,
         key="fi_checks",

@@ -64,7 +64,7 @@ name_of = dict(zip(ind_order.indicator_code, ind_order.indicator_name))
 levels = sorted(mx["level1_code"].dropna().unique().tolist())
 lv_names = data.level_names(f.framework)
 lv_label = dict(zip(lv_names.level_code, lv_names.level_name)) if not lv_names.empty else {}
-sel_levels = st.multiselect(
+sel_levels = ui.multiselect(
     "一级指标",
     levels,
     default=levels,

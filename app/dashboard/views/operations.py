@@ -21,7 +21,7 @@ ops = data.q(
 )
 c1, c2 = st.columns(2)
 with c1:
-    kinds = st.multiselect(
+    kinds = ui.multiselect(
         "操作",
         list(OPERATION_KINDS),
         key="op_kinds",
@@ -29,7 +29,7 @@ with c1:
         placeholder="全部",
     )
 with c2:
-    actors = st.multiselect(
+    actors = ui.multiselect(
         "操作人", sorted(ops.actor.unique().tolist()), key="op_actors", placeholder="全部"
     )
 sel = ops

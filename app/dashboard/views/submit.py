@@ -34,7 +34,7 @@ with c1:
     )
 with c2:
     year_opts = sorted(set(years) | ({next_year} if next_year else set()))
-    chosen_years = st.multiselect(
+    chosen_years = ui.multiselect(
         "年度下拉列表", year_opts, default=[next_year] if next_year else [], key="tpl_years"
     )
 

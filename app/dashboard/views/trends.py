@@ -229,7 +229,7 @@ else:
     iname = dict(zip(ind.indicator_code, ind.indicator_name))
     preferred = [c for c in ("B11", "B12", "B21", "B23") if c in codes] or codes[:4]
     ui.keep("tr_rates", preferred, lambda v: isinstance(v, list) and all(c in codes for c in v))
-    picked = st.multiselect(
+    picked = ui.multiselect(
         "指标", codes, key="tr_rates", format_func=lambda c: f"{c} {iname.get(c, '')}", placeholder="选择指标"
     )
     ui.remember("tr_rates")
