@@ -939,6 +939,10 @@ def test_browser_copied_cookie_is_refused_after_logout(served_with_users, chromi
             if phase == "after":
                 page.get_by_role("button", name="退出登录").click()
                 page.get_by_text(L.MSG_LOGGED_OUT).wait_for(timeout=30_000)
+                _rendered(page)
+                # the page list goes with the login: the browser that logged out no longer shows it
+                assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+                page.screenshot(path=str(ARTIFACTS / "auth-after-logout.png"))
             thief = chromium.new_context(viewport={"width": 1280, "height": 900})
             try:
                 thief.add_cookies(copied)

@@ -126,15 +126,17 @@ def _guard_logins(auth, users: dict, lock: Lockout, client: str | None) -> None:
     auth.authentication_controller.login = guarded
 
 
-def require_user(warehouse: Path) -> User:
-    """The user of this session; draws the login form and stops the run (``st.stop``) until she has logged
-    in. Also draws her name, role and the logout button at the top of the sidebar."""
+def require_user(warehouse: Path) -> User | None:
+    """The user of this session, and her name, role and logout button at the top of the sidebar; or None
+    when there is none yet (the login form, a refusal or the logged-out notice is drawn): the caller then
+    stops the run (app/dashboard/main.py, which also hides the page list: pages are listed only to a user
+    who is logged in)."""
     path = U.users_path(warehouse)
     if not U.has_users(path):
         if not _local_only():
             st.title(TITLE)
             st.error(MSG_NO_USERS_SHARED, icon=":material/lock:")
-            st.stop()
+            return None
         user = User(_os_user(), ADMIN, (), logged_in=False)
         st.session_state[SESSION_KEY] = user
         with st.sidebar:
@@ -149,7 +151,7 @@ def require_user(warehouse: Path) -> User:
     except U.UserError as e:
         st.title(TITLE)
         st.error(f"用户文件无法读取，看板暂不可用：{e}", icon=":material/lock:")
-        st.stop()
+        return None
     users = cfg["credentials"]["usernames"]
     cookie = cfg.get("cookie") or {}
     expiry_days = float(cookie.get("expiry_days", U.COOKIE_EXPIRY_DAYS))
@@ -216,7 +218,7 @@ def require_user(warehouse: Path) -> User:
             if status is False:
                 st.error(MSG_BAD_PASSWORD, icon=":material/error:")
             st.caption("请输入用户名和密码。没有账号请联系管理员（jixiao user add）。")
-        st.stop()
+        return None
     if not was_in:  # logged in just now, by the form drawn in this run: start again without it
         st.session_state[_COOKIE_PENDING] = True
         st.rerun()
@@ -229,7 +231,7 @@ def require_user(warehouse: Path) -> User:
     user = User(str(name), str(u.get("role") or ""), tuple(str(r) for r in u.get("regions") or ()), True)
     if user.role not in U.ROLES:
         st.error(f"用户 {user.name} 的角色“{user.role}”无效，请管理员用 jixiao user add 重新设置。")
-        st.stop()
+        return None
     st.session_state[SESSION_KEY] = user
     with st.sidebar:
         st.markdown(f"**{md(user.name)}** · {user.role}")
@@ -248,7 +250,7 @@ def require_user(warehouse: Path) -> User:
             st.warning(MSG_LOGOUT_NOT_RECORDED, icon=":material/warning:")
         st.info(MSG_LOGGED_OUT, icon=":material/logout:")
         st.button("重新登录", key="jixiao_login_again")
-        st.stop()
+        return None
     return user
 
 

@@ -78,9 +78,9 @@ def _refused_page(page, user):
 
 
 def navigation(user) -> dict[str, list]:
-    """The sidebar's page groups for `user` (app.auth.User). A user who may not write gets, at the write
-    pages' URLs, hidden pages that only say so."""
-    if user.can_write():
+    """The sidebar's page groups for `user` (app.auth.User; None before a login, when the list is hidden). A
+    user who may not write gets, at the write pages' URLs, hidden pages that only say so."""
+    if user is None or user.can_write():
         workflow = WORKFLOW_PAGES + WRITE_PAGES
     else:
         workflow = WORKFLOW_PAGES + [_refused_page(p, user) for p in WRITE_PAGES]
@@ -132,6 +132,11 @@ def main() -> None:
     wh = data.warehouse_path()
     # the login gate (app/auth/login.py): stops here until logged in; a 地区 user reads her region extract
     user = login.require_user(wh)
+    if user is None:  # the login form, a refusal or the logged-out notice is drawn
+        # no page list before a login, nor after a logout (the browser would keep the last one); every page
+        # is passed, hidden, so the page the browser asked for is the one opened after the login
+        st.navigation(navigation_for(None, requested_path()), position="hidden")
+        st.stop()
     if data.current_version(wh) is None:
         st.title("部门整体支出绩效评价看板")
         st.error(
