@@ -348,7 +348,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         check_tls(args.ssl_cert, args.ssl_key)
         require_users_for(args.address, warehouse)
     build_args = argparse.Namespace(
-        input=demo_inputs(), warehouse=str(warehouse), submission_id=None, rebuild=True, skip_checks=False
+        input=demo_inputs(), warehouse=warehouse, submission_id=None, rebuild=True, skip_checks=False
     )
     code = cmd_build(build_args)
     if code not in (EXIT_OK, EXIT_INPUT_REFUSED):  # failed, busy (4), storage (5), unreadable (6)

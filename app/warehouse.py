@@ -108,7 +108,9 @@ def _absolute_path(text: str) -> Path:
 def warehouse_from(args: argparse.Namespace) -> Path:
     """The warehouse a command works on: its ``--warehouse`` (see ``add_warehouse_argument``), else
     ``default_warehouse()`` ($JIXIAO_WAREHOUSE, else warehouse/jixiao.duckdb)."""
-    return args.warehouse or default_warehouse()
+    given = getattr(args, "warehouse", None)
+    # a Namespace built in code (jixiao demo runs cmd_build with its own) may hold a str, not a parsed Path
+    return Path(given).expanduser().resolve() if given else default_warehouse()
 
 
 def build_dir(warehouse: Path) -> Path:
@@ -226,8 +228,21 @@ def classify(exc: BaseException, warehouse: Path, *, live_read: bool = False) ->
 
 @contextlib.contextmanager
 def build_lock(warehouse: Path):
-    """One build (or restore) at a time per warehouse; a second `jixiao build` waits for the first."""
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    """One build (or restore) at a time per warehouse; a second `jixiao build` waits for the first.
+
+    Raises StorageError (exit 5) when the warehouse's folder cannot be made: a file stands where a folder of
+    its path should be, or a part of the path cannot hold folders (e.g. /proc); permissions and a full or
+    read-only disk are classified by the caller (`classify`)."""
+    try:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError, FileNotFoundError) as e:
+        what = (
+            "路径中有同名文件，不是文件夹" if not isinstance(e, FileNotFoundError) else "该位置不能建文件夹"
+        )
+        raise StorageError(
+            f"无法创建仓库所在的文件夹：{warehouse.parent}（{what}），仓库未建；"
+            "请用 --warehouse 或 JIXIAO_WAREHOUSE 指定一个可写文件夹中的文件。"
+        ) from None
     lock_path = warehouse.parent / f".{warehouse.name}.lock"
     with open(lock_path, "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)

@@ -154,3 +154,34 @@ def test_build_progress_prints_stages_submissions_and_notices():
         "替换为新仓库 …",
         "later …",
     ]
+
+
+@pytest.mark.parametrize("kind", ["a file in the path", "a path that cannot hold folders"])
+def test_a_warehouse_whose_folder_cannot_be_made_is_one_line_with_exit_5(tmp_path, capsys, kind):
+    from app.cli import main
+
+    if kind == "a file in the path":
+        (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+        wh, folder, why = (
+            tmp_path / "notes.txt" / "j.duckdb",
+            tmp_path / "notes.txt",
+            "路径中有同名文件，不是文件夹",
+        )
+    else:
+        wh, folder, why = "/proc/jixiao-test/j.duckdb", "/proc/jixiao-test", "该位置不能建文件夹"
+    assert main(["build", "-w", str(wh), "--skip-checks"]) == 5
+    out = capsys.readouterr()
+    assert (
+        f"构建未完成：无法创建仓库所在的文件夹：{folder}（{why}），仓库未建；"
+        "请用 --warehouse 或 JIXIAO_WAREHOUSE 指定一个可写文件夹中的文件。"
+    ) in " ".join((out.out + out.err).split())
+    assert "Traceback" not in out.out + out.err
+
+
+def test_a_namespace_made_in_code_may_name_the_warehouse_as_text(tmp_path, monkeypatch):
+    """jixiao demo runs cmd_build with a Namespace of its own: a str warehouse is a Path like a parsed one."""
+    from app.warehouse import warehouse_from
+
+    monkeypatch.chdir(tmp_path)
+    assert warehouse_from(SimpleNamespace(warehouse="w/j.duckdb")) == tmp_path / "w" / "j.duckdb"
+    assert warehouse_from(SimpleNamespace(warehouse=tmp_path / "x.duckdb")) == tmp_path / "x.duckdb"

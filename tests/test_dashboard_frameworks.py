@@ -21,6 +21,7 @@ The browser half (screenshots of every framework's pages, the A4 print) is at th
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import io
 import itertools
@@ -33,15 +34,15 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import CHROMIUM, build_warehouse, free_port, query, serve_streamlit
+from conftest import CHROMIUM, free_port, query, serve_streamlit
 from streamlit.testing.v1 import AppTest
 
-from app.cli import expand_inputs
+from app.cli import main as cli_main
 from app.dashboard import data, fmt, scoring_table, serve, ui
-from app.warehouse import SAMPLE
 from ingest.templates import FACT_CODES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,13 +92,11 @@ CODE = re.compile(
 
 @pytest.fixture(scope="module")
 def demo_warehouse(tmp_path_factory) -> Path:
-    """The generated demo sample (24 departments × 2021–2023) and the worked example: every framework."""
+    """The generated demo sample (24 departments × 2021–2023) and the worked example: every framework. Built by
+    `jixiao demo --no-serve`, the README's first command without the server (which the browser tests start)."""
     wh = tmp_path_factory.mktemp("frameworks") / "jixiao.duckdb"
-    inputs = expand_inputs(
-        [str(SAMPLE / "demo"), str(SAMPLE / "yanfeng-2023")]
-    )  # the demo is a folder of them
-    result = build_warehouse(wh, *inputs, run_checks=False)
-    assert result.swapped
+    assert cli_main(["demo", "--no-serve", "-w", str(wh)]) == 0
+    assert query(wh, "select count(*) from audit.submissions") == [(10,)]
     return wh
 
 
@@ -711,8 +710,15 @@ def nodes(node):
         yield from nodes(child)
 
 
-def test_findings_page_names_no_internal_table(wh):
-    at = app("views/findings.py", fw="hn_dept_overall")  # built without checks: the audit tables are missing
+def test_findings_page_names_no_internal_table(wh, tmp_path, monkeypatch):
+    # a warehouse built with --skip-checks: no check tables in audit
+    skipped = tmp_path / "jixiao.duckdb"
+    shutil.copy(wh, skipped)
+    with contextlib.closing(duckdb.connect(str(skipped))) as con:
+        con.execute("drop table if exists audit.check_results")
+        con.execute("drop table if exists audit.check_runs")
+    monkeypatch.setenv("JIXIAO_WAREHOUSE", str(skipped))
+    at = app("views/findings.py", fw="hn_dept_overall")
     assert [i.value for i in at.info][-1].startswith("仓库中还没有数据质量检查记录：上次构建跳过了检查")
     assert "audit." not in page_text(at)
 
