@@ -1,4 +1,6 @@
-"""raw.facts (其他基础数据): known fact codes only, one value each per department-year."""
+"""raw.facts (其他基础数据): known fact codes only, one value each per department-year.
+Amounts and counts may be blank (unknown, never zero: spec input-templates.md "Amounts"), so none is required here.
+"""
 
 from expectations.kinds import INTEGRITY
 from expectations.suites._base import Suite, fiscal_year_in_range, in_set, locator, not_null, zero
@@ -11,8 +13,7 @@ select
     dept_code,
     fiscal_year,
     fact_code,
-    count(*) - 1 as duplicate_keys,
-    count(*) - count(value) as null_value
+    count(*) - 1 as duplicate_keys
 from raw.facts
 group by all
 """
@@ -24,7 +25,6 @@ def build(ctx):
         fiscal_year_in_range(),
         in_set("fact_code", T.FACT_CODES, "数据项编码是模板列出的 8 个之一"),
         zero("duplicate_keys", "键唯一（dept_code, fiscal_year, fact_code）"),
-        zero("null_value", "数值不为空"),
     ]
 
 

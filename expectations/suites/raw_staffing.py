@@ -1,4 +1,6 @@
-"""raw.staffing (人员编制): one row per staff type, head counts non-negative."""
+"""raw.staffing (人员编制): one row per staff type, head counts non-negative.
+Amounts and counts may be blank (unknown, never zero: spec input-templates.md "Amounts"), so none is required here.
+"""
 
 from expectations.kinds import INTEGRITY
 from expectations.suites._base import (
@@ -20,8 +22,6 @@ select
     {duplicate_keys("staff_type")} as duplicate_keys,
     min(authorized) as min_authorized,
     min(actual) as min_actual,
-    count(*) - count(authorized) as null_authorized,
-    count(*) - count(actual) as null_actual,
     count(*) - count(staff_type) as null_staff_type
 from raw.staffing
 group by all
@@ -36,8 +36,6 @@ def build(ctx):
         zero("null_staff_type", "编制类型不为空"),
         between("min_authorized", 0, None, "编制数非负"),
         between("min_actual", 0, None, "实有在职人数非负"),
-        zero("null_authorized", "编制数不为空"),
-        zero("null_actual", "实有在职人数不为空"),
     ]
 
 

@@ -184,8 +184,9 @@ staffing_detail as (
     select
         dept_code,
         fiscal_year,
-        sum(authorized) as authorized,
-        sum(actual) as actual
+        -- blank = unknown: one blank count makes the department's total unknown (null), never a partial sum
+        case when count(authorized) = count(*) then sum(authorized) end as authorized,
+        case when count(actual) = count(*) then sum(actual) end as actual
     from {{ ref('stg_staffing') }}
     group by dept_code, fiscal_year
 ),
@@ -194,8 +195,8 @@ staffing_totals as (
     select
         dept_code,
         fiscal_year,
-        max(authorized) as authorized,
-        max(actual) as actual
+        case when count(authorized) = count(*) then max(authorized) end as authorized,
+        case when count(actual) = count(*) then max(actual) end as actual
     from {{ ref('stg_staffing_totals') }}
     group by dept_code, fiscal_year
 ),

@@ -13,7 +13,11 @@ inputs as (
         '' as part_code,
         staff_actual as numerator,          -- 实有在职人数
         staff_authorized as denominator,    -- 编制数（核定人数）
-        case when staff_authorized is null then '缺少人员编制数据' end as missing_inputs,
+        case
+            when staff_authorized is null and staff_actual is null then '缺少人员编制数据'
+            when staff_authorized is null then '缺少编制数（人员编制表中有空白，空白表示未知）'
+            when staff_actual is null then '缺少实有在职人数（人员编制表中有空白，空白表示未知）'
+        end as missing_inputs,
         {{ scoring_concat(["'实有在职人数 '", format_number('staff_actual'), "' 人，编制数 '", format_number('staff_authorized'), "' 人'"]) }}
             as inputs
     from finance

@@ -19,7 +19,10 @@ inputs as (
         '' as part_code,
         survey.points as numerator,             -- 得分：非常好 3、比较好 2、一般 1、非常差 −1
         3 * survey.answered as denominator,     -- 总分：3 × 除“不了解”外的人次
-        case when survey.dept_code is null then '缺少满意度调查数据' end as missing_inputs,
+        case
+            when survey.dept_code is null then '缺少满意度调查数据'
+            when survey.blank_respondent_rows > 0 then '满意度调查有人数空白（空白表示未知）'
+        end as missing_inputs,
         {{ scoring_concat(["'非常好 '", format_number('survey.very_good'), "' 人、比较好 '", format_number('survey.good'),
                            "' 人、一般 '", format_number('survey.fair'), "' 人、非常差 '", format_number('survey.poor'),
                            "' 人，不了解 '", format_number('survey.unknown'), "' 人不计'"]) }}
