@@ -206,6 +206,9 @@ _BANNER_UNIT = re.compile(
     + r"(?![\u4e00-\u9fff/]|\s*/)"
     r"|^\s*\((?:人民币)?" + _UNIT_WORD + r"\)\s*$|[^(\s]\s*\((?:人民币)?" + _UNIT_WORD + r"\)\s*$"
 )
+# a note below the table that names a money unit in any wording (注：单位万元, 注：以上金额均为万元, 备注：单位为万元):
+# the table's figures may be in it, and skipping the note would load them as 元
+_NOTE_MONEY_UNIT = re.compile(r"(亿元|千万元|百万元|十万元|万元|千元|百元)")
 _NOTE = re.compile(
     r"^(注|备注|说明|附注)[0-9]*[:：.、]|^注[0-9]|(负责人|填报人|填表人|审核人|制表人|经办人|联系电话|填报日期|制表日期)[:：]"
 )
@@ -325,6 +328,7 @@ def split_notes(raw: RawTable) -> list[Issue]:
             continue
         filled = " | ".join(c.strip() for c in cells if c.strip())
         stated = [m for c in cells for m in _BANNER_UNIT.finditer(nfkc(c).replace("\u3000", " "))]
+        stated += [m for c in cells for m in _NOTE_MONEY_UNIT.finditer(re.sub(r"\s", "", nfkc(c)))]
         if stated:  # 注：单位：万元 below the table — skipping it would load 万元 as 元
             issues.append(
                 Issue(

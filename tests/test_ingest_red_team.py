@@ -8,6 +8,7 @@ import os
 import zipfile
 from pathlib import Path
 
+import pytest
 import xlsxwriter
 
 from ingest import templates as T
@@ -87,6 +88,33 @@ def test_money_units_other_than_yuan_and_wan_are_refused_wherever_stated(tmp_pat
     r = _xlsx(tmp_path, "three_public", fmt)
     assert [e[:3] for e in _errors(r)] == [(2, "budget", "286.5")]
     assert "显示的数与保存的数不同" in _errors(r)[0][3]
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["注：单位万元", "注：以上金额均为万元", "备注：单位为万元", "说明：金额以 千元 计", "注：单位 万 元"],
+)
+def test_a_money_unit_in_a_note_below_the_table_is_refused_in_any_wording(tmp_path, note):
+    """Found by a new user: only 注：单位：万元 was refused; 注：单位万元 was skipped as a note and 86.14 (万元)
+    loaded as 86.14 元."""
+    p = _csv(tmp_path, "carryover", f"部门编码,年度,年初结转结余,年末结转结余\nD1,2023,86.14,\n{note}\n")
+    assert _errors(p) == [
+        (
+            3,
+            None,
+            note,
+            "表格后的注释写明了金额单位：请把单位写在表头上方（如“单位：万元”）或表头中（如“年初预算(万元)”）",
+        )
+    ]
+
+
+def test_a_note_that_names_no_money_unit_is_skipped_with_a_warning(tmp_path):
+    p = _csv(
+        tmp_path,
+        "carryover",
+        "部门编码,年度,年初结转结余,年末结转结余\nD1,2023,86.14,\n注：数据来源于决算报表\n",
+    )
+    assert _errors(p) == []
 
 
 def test_a_figure_typed_as_text_and_merged_down_is_refused_not_copied(tmp_path):
