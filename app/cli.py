@@ -140,6 +140,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_INPUT_REFUSED if result.refused else EXIT_OK
 
 
+SHOWN_ISSUES = 40  # rows of the refusals table a build prints; the rest are counted under it
+
+
 def _print_build_summary(result) -> None:
     issues = [(o.submission_id, i) for o in result.outcomes for i in o.issues]
     if result.outcomes:
@@ -158,10 +161,23 @@ def _print_build_summary(result) -> None:
             )
         console.print(t)
     if issues:
-        t = Table(title=f"被拒绝的行与警告（共 {len(issues)} 条，完整列表见 audit.ingest_rejects）")
+        # errors first (they decide what was refused), those about a whole file or table before those about
+        # a row, then warnings; at most SHOWN_ISSUES rows here
+        issues.sort(key=lambda x: (x[1].severity != "error", x[1].row is not None))
+        hidden = issues[SHOWN_ISSUES:]
+        caption = None
+        if hidden:
+            n_err = sum(i.severity == "error" for _, i in hidden)
+            caption = (
+                f"另有 {len(hidden)} 条未列出（错误 {n_err} 条、警告 {len(hidden) - n_err} 条）："
+                f"select * from audit.ingest_rejects where run_id = '{result.run_id}'"
+            )
+        t = Table(
+            title=f"被拒绝的行与警告（共 {len(issues)} 条，完整列表见 audit.ingest_rejects）", caption=caption
+        )
         for c in ("提交", "级别", "文件", "工作表", "行", "列", "原值", "原因"):
             t.add_column(c, overflow="fold")
-        for sid, i in issues[:40]:
+        for sid, i in issues[:SHOWN_ISSUES]:
             t.add_row(
                 sid,
                 "[red]错误[/red]" if i.severity == "error" else "[yellow]警告[/yellow]",

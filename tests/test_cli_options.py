@@ -187,3 +187,24 @@ def test_a_namespace_made_in_code_may_name_the_warehouse_as_text(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     assert warehouse_from(SimpleNamespace(warehouse="w/j.duckdb")) == tmp_path / "w" / "j.duckdb"
     assert warehouse_from(SimpleNamespace(warehouse=tmp_path / "x.duckdb")) == tmp_path / "x.duckdb"
+
+
+def test_a_build_prints_errors_first_and_counts_the_rows_it_leaves_out(tmp_path, capsys, monkeypatch):
+    """The refusals table shows 40 rows; what it leaves out is counted under it, with the query that lists it
+    (a new user found 41 announced and 40 shown, the missing one a whole-file error)."""
+    import app.cli
+    from app.cli import main
+
+    monkeypatch.setattr(app.cli.console, "width", 250)
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    head = "部门编码,年度,指标管理类型,项目类别,政府经济分类,年初预算,调整金额,调整后预算,实际支付合计,指标结余\n"
+    rows = "".join(f"430406-hrss,2023,基本支出,公用经费,办公经费{i},abc,,,,\n" for i in range(45))
+    (sub / "budget_ledger.csv").write_text(head + rows, encoding="utf-8")
+    assert main(["build", "-w", str(tmp_path / "w" / "jixiao.duckdb"), "-i", str(sub)]) == 2
+    out = capsys.readouterr().out
+    assert "被拒绝的行与警告（共 46 条，完整列表见 audit.ingest_rejects）" in out
+    assert out.count("金额格式无法识别") == 40 - 1  # the one error that is not about a cell comes first
+    assert (
+        "另有 6 条未列出（错误 6 条、警告 0 条）：select * from audit.ingest_rejects where run_id = '" in out
+    )
