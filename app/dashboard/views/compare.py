@@ -36,7 +36,6 @@ chosen = ui.multiselect(
     key="cmp_depts",
     format_func=lambda c: f"{names[c]}（{c}）",
     placeholder="选两个或更多部门",
-    select_all=False,  # Streamlit's "Select all" option is in English
 )
 if len(chosen) < 2:
     st.info("请至少选择两个部门。")
