@@ -1034,3 +1034,34 @@ def test_only_an_admin_may_start_a_write_job(role, monkeypatch):
     monkeypatch.setattr(jobs_ui.st, "session_state", {})
     jobs_ui.start_job("upload", "submit", {})
     assert len(started) == 1
+
+
+def test_outside_a_dashboard_session_there_is_no_user_and_streamlit_says_nothing():
+    """`jixiao score`/`ack`/`submit` ask who is acting (app.workflow.actor): outside a Streamlit session that
+    is nobody, found without touching st.session_state, which would log Streamlit's English warnings
+    ("missing ScriptRunContext", "Session state does not function…") on the user's console."""
+    import logging
+
+    import streamlit.logger
+
+    from app.auth import current_user
+
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            seen.append(record.getMessage())
+
+    names = (
+        "streamlit.runtime.scriptrunner_utils.script_run_context",
+        "streamlit.runtime.state.session_state_proxy",
+    )
+    handlers = [(streamlit.logger.get_logger(n), Keep()) for n in names]
+    for log, h in handlers:
+        log.addHandler(h)
+    try:
+        assert current_user() is None
+    finally:
+        for log, h in handlers:
+            log.removeHandler(h)
+    assert seen == []

@@ -59,7 +59,12 @@ def current_user() -> User | None:
     outside a dashboard session or before the login."""
     try:
         import streamlit as st
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+        # a command (jixiao score, ack, submit …) runs outside any session: asking st.session_state there
+        # logs Streamlit's English "missing ScriptRunContext" warnings on the user's console
+        if get_script_run_ctx(suppress_warning=True) is None:
+            return None
         return st.session_state.get(SESSION_KEY)
     except Exception:  # no Streamlit session (a command, a test without AppTest)
         return None
