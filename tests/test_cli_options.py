@@ -208,3 +208,16 @@ def test_a_build_prints_errors_first_and_counts_the_rows_it_leaves_out(tmp_path,
     assert (
         "另有 6 条未列出（错误 6 条、警告 0 条）：select * from audit.ingest_rejects where run_id = '" in out
     )
+
+
+def test_submit_says_a_missing_file_is_missing_and_a_folder_is_not_a_file(tmp_path, capsys):
+    from app.cli import main
+
+    wh = str(tmp_path / "w" / "jixiao.duckdb")
+    assert main(["submit", str(tmp_path / "没有.csv"), "-w", wh]) == 2
+    assert f"文件不存在：{tmp_path / '没有.csv'}" in "".join(capsys.readouterr().out.split())
+    assert main(["submit", str(tmp_path), "-w", wh]) == 2
+    assert f"不是文件：{tmp_path}（文件夹请用jixiaobuild--input，或先压缩为.zip）" in "".join(
+        capsys.readouterr().out.split()
+    )
+    assert not (tmp_path / "w").exists()

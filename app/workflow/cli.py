@@ -120,6 +120,9 @@ def cmd_submit(args: argparse.Namespace) -> int:
     files = []
     for f in args.files:
         p = Path(f).expanduser()
+        if not p.exists():
+            console.print(f"[red]文件不存在：{f}[/red]")
+            return EXIT_INPUT_REFUSED
         if not p.is_file():
             console.print(f"[red]不是文件：{f}[/red]（文件夹请用 jixiao build --input，或先压缩为 .zip）")
             return EXIT_INPUT_REFUSED
