@@ -30,7 +30,8 @@ from app import warehouse as W
 from app.dbt import DbtResult, dbt_build
 from app.errors import BuildFailed
 from app.workflow.hooks import after_dbt
-from ingest.load import BulkLoader, Coverage, LoadOutcome, known_departments
+from ingest.issues import Issue
+from ingest.load import BulkLoader, Coverage, LoadOutcome, known_departments, record_issues
 from ingest.schema import ensure_schema
 from ingest.submission import FrameworkCatalog, Submission, check_submission, parse_submissions
 
@@ -91,6 +92,7 @@ def ingest(
     # the build copy is scratch until the swap (which checkpoints): no checkpoint after every submission
     con.execute("SET checkpoint_threshold = '1GB'")
     outcomes = []
+    entered_before = _entered_score_sources(con)
     departments = known_departments(con, schema_ready=True)
     loader = BulkLoader(con, run_id, coverage)  # consecutive new submissions: one INSERT per template
     for sub in itertools.chain(_parsed(inputs), [None]):
@@ -110,6 +112,7 @@ def ingest(
             outcomes.append(outcome)
             if on_submission:
                 on_submission(outcome)
+    _warn_replaced_entered_scores(con, run_id, entered_before, outcomes)
     n = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "unchanged", "refused")}
     con.execute(
         "UPDATE audit.ingest_runs SET finished_at = ?, accepted = ?, unchanged = ?, refused = ?, status = ? WHERE run_id = ?",
@@ -123,6 +126,60 @@ def ingest(
         ],
     )
     return outcomes
+
+
+def _score_sources(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, str], str]:
+    """(dept_code, fiscal_year, framework_code) → the submission whose evaluator scores are current: the
+    latest loaded one (stg_qualitative_scores: current_version partitioned by framework, no ledger rule)."""
+    return {
+        (d, y, fw): sid
+        for d, y, fw, sid in con.execute(
+            """select q.dept_code, q.fiscal_year, q.framework_code, arg_max(q._submission_id, s.load_seq)
+               from raw.qualitative_scores as q
+               join audit.submissions as s on s.submission_id = q._submission_id
+               group by 1, 2, 3"""
+        ).fetchall()
+    }
+
+
+def _entered_score_sources(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, str], str]:
+    """The department-year-frameworks whose current evaluator scores were entered in jixiao (评价人评分 page,
+    `jixiao score`: submissions named app.workflow.scores.SUBMISSION_PREFIX…)."""
+    from app.workflow.scores import SUBMISSION_PREFIX
+
+    return {k: v for k, v in _score_sources(con).items() if v.startswith(SUBMISSION_PREFIX)}
+
+
+def _warn_replaced_entered_scores(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    before: dict[tuple[str, int, str], str],
+    outcomes: list[LoadOutcome],
+) -> None:
+    """A submission loaded now whose qualitative_scores replace scores entered in jixiao (the latest load wins,
+    README 报送与评价): a warning on that submission, in audit.ingest_rejects and its outcome, so the loss of
+    an evaluator's entry is said, not silent."""
+    if not before:
+        return
+    loaded = {o.submission_id: o for o in outcomes if o.status == "loaded"}
+    replaced: dict[str, list[tuple[str, int, str]]] = {}
+    for key, sid in sorted(_score_sources(con).items()):
+        if key in before and sid != before[key] and sid in loaded:
+            replaced.setdefault(sid, []).append(key)
+    for sid, keys in replaced.items():
+        what = "、".join(f"{d} {y} {fw}" for d, y, fw in keys)
+        issue = Issue(
+            None,
+            None,
+            None,
+            None,
+            None,
+            f"本提交的评价人评分替换了在“评价人评分”中录入的评分（{what}）：以最后导入的为准；"
+            "如需保留录入的评分，请在“评价人评分”页面或用 jixiao score 重新保存",
+            "warning",
+        )
+        loaded[sid].issues.append(issue)
+        record_issues(con, run_id, sid, [issue])
 
 
 def _parse_chunk(items: list[tuple[Path, str | None]]) -> list[Submission]:

@@ -424,6 +424,31 @@ def test_score_from_the_command_line_changes_the_total_and_records_the_scorer(wh
     assert "B42" in listed and "固定资产卡片已全部张贴" in listed
 
 
+def test_a_reimported_submission_that_replaces_entered_scores_says_so(wh, sample_copy, capsys):
+    """The latest import wins for evaluator scores (README 报送与评价): a corrected submission that carries its
+    own qualitative_scores.csv replaces scores entered since. That is now a warning on the submission, in the
+    build's summary and in audit.ingest_rejects, not a silent loss (found by a new user)."""
+    from decimal import Decimal
+
+    assert main(["score", HRSS, "2023", "hn_dept_overall", "B42=1.5", "-e", "B42=已核实"]) == 0
+    assert _total(wh) == (Decimal("91.50"), "优")
+    staffing = sample_copy / "staffing.csv"
+    staffing.write_text(staffing.read_text(encoding="utf-8").replace(",42,40", ",42,41"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["build", "-i", str(sample_copy)]) == 0
+    out = "".join(capsys.readouterr().out.split())
+    warning = (
+        f"本提交的评价人评分替换了在“评价人评分”中录入的评分（{HRSS} 2023 hn_dept_overall）：以最后导入的为准；"
+        "如需保留录入的评分，请在“评价人评分”页面或用 jixiao score 重新保存"
+    )
+    assert "".join(warning.split()) in out
+    assert _total(wh) == (Decimal("90.00"), "优")  # B42 is the sample's 0 again
+    assert query(
+        wh,
+        "select submission_id, severity, reason from audit.ingest_rejects where reason like '本提交的评价人评分%'",
+    ) == [("yanfeng-2023", "warning", warning)]
+
+
 @pytest.mark.parametrize(
     ("argv", "code", "message"),
     [

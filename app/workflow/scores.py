@@ -54,8 +54,13 @@ class Indicator:
     evidence: str | None
 
 
+SUBMISSION_PREFIX = (
+    "评价人评分-"  # the submissions of entered scores (app/pipeline.py warns when one is replaced)
+)
+
+
 def submission_id(dept: str, year: int, framework: str) -> str:
-    return f"评价人评分-{dept}-{year}-{framework}"
+    return f"{SUBMISSION_PREFIX}{dept}-{year}-{framework}"
 
 
 def manual_indicators(warehouse: Path, dept: str, year: int, framework: str) -> list[Indicator]:
