@@ -140,6 +140,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_INPUT_REFUSED if result.refused else EXIT_OK
 
 
+# dbt's node statuses in the build summary (dbt-core RunStatus / TestStatus values)
+DBT_STATUS_ZH = {
+    "success": "模型与种子表已生成",
+    "pass": "数据测试通过",
+    "warn": "数据测试警告",
+    "fail": "数据测试未通过",
+    "error": "出错",
+    "skipped": "跳过",
+    "no-op": "无需执行",
+}
+DBT_STATUS_ORDER = {k: i for i, k in enumerate(DBT_STATUS_ZH)}
+
 SHOWN_ISSUES = 40  # rows of the refusals table a build prints; the rest are counted under it
 
 
@@ -190,7 +202,10 @@ def _print_build_summary(result) -> None:
             )
         console.print(t)
     if result.dbt:
-        counts = "，".join(f"{k} {v}" for k, v in sorted(result.dbt.counts.items()))
+        counts = "，".join(
+            f"{DBT_STATUS_ZH.get(k, k)} {v}"
+            for k, v in sorted(result.dbt.counts.items(), key=lambda kv: DBT_STATUS_ORDER.get(kv[0], 99))
+        )
         console.print(f"dbt build：{counts}（{result.dbt.seconds:.1f} 秒）")
     if result.checks is not None and hasattr(result.checks, "summary_lines"):
         for line in result.checks.summary_lines():

@@ -221,3 +221,22 @@ def test_submit_says_a_missing_file_is_missing_and_a_folder_is_not_a_file(tmp_pa
         capsys.readouterr().out.split()
     )
     assert not (tmp_path / "w").exists()
+
+
+def test_the_dbt_line_of_a_build_summary_is_in_chinese(capsys, monkeypatch):
+    import app.cli
+    from app.dbt import DbtResult
+
+    monkeypatch.setattr(app.cli.console, "width", 250)
+    result = SimpleNamespace(
+        outcomes=[],
+        dbt=DbtResult(True, 10.72, counts={"no-op": 3, "pass": 286, "success": 107, "fail": 1}),
+        checks=None,
+        swapped=False,
+        refused=[],
+    )
+    app.cli._print_build_summary(result)
+    assert (
+        "dbt build：模型与种子表已生成 107，数据测试通过 286，数据测试未通过 1，无需执行 3（10.7 秒）"
+        in capsys.readouterr().out
+    )
