@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -504,8 +505,52 @@ def add_generate_parser(sub) -> argparse.ArgumentParser:
     return g
 
 
+class _ChineseHelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
+# argparse's own messages (Python 3.11, Lib/argparse.py), as the command line shows them to a user
+_ARGPARSE_ZH = [
+    (re.compile(r"^the following arguments are required: (.*)$"), r"缺少必需的参数：\1"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), r"无法识别的参数：\1"),
+    (
+        re.compile(r"^argument (\S+): invalid choice: (.*) \(choose from (.*)\)$"),
+        r"参数 \1 的值 \2 无效（可选：\3）",
+    ),
+    (re.compile(r"^argument (\S+): invalid (\S+) value: (.*)$"), r"参数 \1 的值 \3 无效（应为 \2）"),
+    (re.compile(r"^argument (\S+): expected one argument$"), r"参数 \1 需要一个值"),
+    (re.compile(r"^argument (\S+): expected at least one argument$"), r"参数 \1 至少需要一个值"),
+    (re.compile(r"^argument (\S+): expected at most one argument$"), r"参数 \1 最多一个值"),
+    (re.compile(r"^argument (\S+): not allowed with argument (\S+)$"), r"参数 \1 不能与 \2 同时使用"),
+    (re.compile(r"^one of the arguments (.*) is required$"), r"必须给出以下参数之一：\1"),
+    (re.compile(r"^ambiguous option: (\S+) could match (.*)$"), r"选项 \1 不明确，可能是：\2"),
+]
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse with its own words in Chinese: 用法 / 位置参数 / 选项 / -h 的说明 and the usual errors (exit code 2,
+    as argparse's). Subcommands inherit it (add_subparsers uses the parser's class)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _ChineseHelpFormatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+
+    def error(self, message: str):
+        for pattern, zh in _ARGPARSE_ZH:
+            if pattern.match(message):
+                message = pattern.sub(zh, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n")
+
+
 def make_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = ChineseArgumentParser(
         prog="jixiao",
         description="绩效（jixiao）：部门整体支出绩效评价数据仓库。导入部门填报的台账等数据，按评价指标体系计算指标和得分、评定等级、核对数字，并提供看板与 SQL 查询。",
         epilog="仓库文件默认为 warehouse/jixiao.duckdb，可用环境变量 JIXIAO_WAREHOUSE 或 --warehouse 指定。",

@@ -78,7 +78,9 @@ def test_every_commands_help_prints(path, capsys):
         make_parser().parse_args([*path, "--help"])
     assert exit_.value.code == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"usage: {' '.join(('jixiao', *path))} ")
+    assert out.startswith(f"用法：{' '.join(('jixiao', *path))} ")
+    # argparse's own words in Chinese too (app.cli.ChineseArgumentParser)
+    assert "显示本帮助并退出" in out and "options:" not in out and "show this help" not in out
     option = _warehouse_option(dict(_commands(make_parser()))[path])
     if option is not None:
         assert "--warehouse 文件, -w 文件" in out
@@ -240,3 +242,23 @@ def test_the_dbt_line_of_a_build_summary_is_in_chinese(capsys, monkeypatch):
         "dbt build：模型与种子表已生成 107，数据测试通过 286，数据测试未通过 1，无需执行 3（10.7 秒）"
         in capsys.readouterr().out
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["report", "--format", "xls"],
+            "jixiao report：错误：参数 --format 的值 'xls' 无效（可选：'docx', 'pdf', 'md', 'html'）",
+        ),
+        (["build", "--bogus"], "jixiao：错误：无法识别的参数：--bogus"),
+        (["score"], "jixiao score：错误：缺少必需的参数：部门编码, 年度, 评价体系, 指标=得分"),
+        (["build", "--input"], "jixiao build：错误：参数 --input/-i 需要一个值"),
+    ],
+)
+def test_argument_errors_are_in_chinese_with_exit_2(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        make_parser().parse_args(argv)
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：") and err.rstrip().endswith(message), err
