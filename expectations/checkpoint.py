@@ -363,7 +363,11 @@ def _screen(f: _Frame, ctx, scope: set[str] | None) -> None:
     except Exception:  # a condition or comparison pandas cannot evaluate: GX sees every row
         return
     suspect = int(keep.sum())
-    keep[np.linspace(0, len(frame) - 1, SAMPLE_ROWS).astype(int)] = True
+    # the sample is taken among the rows no rule flagged, so GX always sees suspect + SAMPLE_ROWS rows: taken
+    # over the whole frame it overlapped the suspects or not depending on the order DuckDB returned the rows in
+    free = np.flatnonzero(~keep)
+    if len(free):
+        keep[free[np.linspace(0, len(free) - 1, min(SAMPLE_ROWS, len(free))).astype(int)]] = True
     in_scope = 0
     if scope and f.suite.department_column is not None:
         mine = frame[f.suite.department_column].isin(list(scope)).to_numpy()
