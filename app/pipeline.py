@@ -30,6 +30,7 @@ from app import warehouse as W
 from app.dbt import DbtResult, dbt_build
 from app.errors import BuildFailed
 from app.workflow.hooks import after_dbt
+from app.workflow.scores import SUBMISSION_PREFIX
 from ingest.issues import Issue
 from ingest.load import BulkLoader, Coverage, LoadOutcome, known_departments, record_issues
 from ingest.schema import ensure_schema
@@ -92,7 +93,7 @@ def ingest(
     # the build copy is scratch until the swap (which checkpoints): no checkpoint after every submission
     con.execute("SET checkpoint_threshold = '1GB'")
     outcomes = []
-    entered_before = _entered_score_sources(con)
+    entered_before = {k: v for k, v in _entered_score_sources(con).items() if v.startswith(SUBMISSION_PREFIX)}
     departments = known_departments(con, schema_ready=True)
     loader = BulkLoader(con, run_id, coverage)  # consecutive new submissions: one INSERT per template
     for sub in itertools.chain(_parsed(inputs), [None]):
@@ -128,26 +129,26 @@ def ingest(
     return outcomes
 
 
-def _score_sources(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, str], str]:
-    """(dept_code, fiscal_year, framework_code) → the submission whose evaluator scores are current: the
-    latest loaded one (stg_qualitative_scores: current_version partitioned by framework, no ledger rule)."""
+def _entered_score_sources(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, str], str]:
+    """(dept_code, fiscal_year, framework_code) → the submission whose evaluator scores are current (the
+    latest loaded: stg_qualitative_scores, current_version partitioned by framework, no ledger rule), for the
+    department-year-frameworks that have scores entered in jixiao (评价人评分 page, `jixiao score`:
+    submissions named app.workflow.scores.SUBMISSION_PREFIX…) — usually few, so every build reads little."""
     return {
         (d, y, fw): sid
         for d, y, fw, sid in con.execute(
-            """select q.dept_code, q.fiscal_year, q.framework_code, arg_max(q._submission_id, s.load_seq)
+            """with entered as (
+                   select distinct dept_code, fiscal_year, framework_code from raw.qualitative_scores
+                   where starts_with(_submission_id, ?)
+               )
+               select q.dept_code, q.fiscal_year, q.framework_code, arg_max(q._submission_id, s.load_seq)
                from raw.qualitative_scores as q
+               join entered using (dept_code, fiscal_year, framework_code)
                join audit.submissions as s on s.submission_id = q._submission_id
-               group by 1, 2, 3"""
+               group by 1, 2, 3""",
+            [SUBMISSION_PREFIX],
         ).fetchall()
     }
-
-
-def _entered_score_sources(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, int, str], str]:
-    """The department-year-frameworks whose current evaluator scores were entered in jixiao (评价人评分 page,
-    `jixiao score`: submissions named app.workflow.scores.SUBMISSION_PREFIX…)."""
-    from app.workflow.scores import SUBMISSION_PREFIX
-
-    return {k: v for k, v in _score_sources(con).items() if v.startswith(SUBMISSION_PREFIX)}
 
 
 def _warn_replaced_entered_scores(
@@ -163,20 +164,20 @@ def _warn_replaced_entered_scores(
         return
     loaded = {o.submission_id: o for o in outcomes if o.status == "loaded"}
     replaced: dict[str, list[tuple[str, int, str]]] = {}
-    for key, sid in sorted(_score_sources(con).items()):
+    for key, sid in sorted(_entered_score_sources(con).items()):
         if key in before and sid != before[key] and sid in loaded:
             replaced.setdefault(sid, []).append(key)
     for sid, keys in replaced.items():
         what = "、".join(f"{d} {y} {fw}" for d, y, fw in keys)
         issue = Issue(
-            None,
-            None,
-            None,
-            None,
-            None,
-            f"本提交的评价人评分替换了在“评价人评分”中录入的评分（{what}）：以最后导入的为准；"
+            file=None,
+            sheet=None,
+            row=None,
+            column=None,
+            value=None,
+            reason=f"本提交的评价人评分替换了在“评价人评分”中录入的评分（{what}）：以最后导入的为准；"
             "如需保留录入的评分，请在“评价人评分”页面或用 jixiao score 重新保存",
-            "warning",
+            severity="warning",
         )
         loaded[sid].issues.append(issue)
         record_issues(con, run_id, sid, [issue])

@@ -101,7 +101,7 @@ def add_warehouse_argument(parser: argparse.ArgumentParser, help: str = WAREHOUS
     parser.add_argument("--warehouse", "-w", metavar="文件", help=help, type=_absolute_path)
 
 
-def _absolute_path(text: str) -> Path:
+def _absolute_path(text: str | Path) -> Path:
     return Path(text).expanduser().resolve()
 
 
@@ -110,7 +110,7 @@ def warehouse_from(args: argparse.Namespace) -> Path:
     ``default_warehouse()`` ($JIXIAO_WAREHOUSE, else warehouse/jixiao.duckdb)."""
     given = getattr(args, "warehouse", None)
     # a Namespace built in code (jixiao demo runs cmd_build with its own) may hold a str, not a parsed Path
-    return Path(given).expanduser().resolve() if given else default_warehouse()
+    return _absolute_path(given) if given else default_warehouse()
 
 
 def build_dir(warehouse: Path) -> Path:

@@ -208,7 +208,9 @@ _BANNER_UNIT = re.compile(
 )
 # a note below the table that names a money unit in any wording (注：单位万元, 注：以上金额均为万元, 备注：单位为万元):
 # the table's figures may be in it, and skipping the note would load them as 元
-_NOTE_MONEY_UNIT = re.compile(r"(亿元|千万元|百万元|十万元|万元|千元|百元)")
+_NOTE_MONEY_UNIT = re.compile(
+    "(" + "|".join(w for w in _UNIT_WORD.strip("()").split("|") if w.endswith("元") and w != "元") + ")"
+)
 _NOTE = re.compile(
     r"^(注|备注|说明|附注)[0-9]*[:：.、]|^注[0-9]|(负责人|填报人|填表人|审核人|制表人|经办人|联系电话|填报日期|制表日期)[:：]"
 )
