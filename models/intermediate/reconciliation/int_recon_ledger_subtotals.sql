@@ -170,6 +170,7 @@ breakdowns as (
 parents as (
     select
         ledger_line_id as parent_id,
+        dept_code,
         original_budget,
         adjusted_budget,
         actual_paid,
@@ -179,6 +180,7 @@ parents as (
     union all
     select
         subtotal_id,
+        dept_code,
         original_budget,
         adjusted_budget,
         actual_paid,
@@ -207,6 +209,8 @@ breakdown_pairs as (
             on
                 p.parent_id
                 = {{ dbt.concat(["b.submission_id", "':'", "b.source_file", "':'", dbt.cast("b.parent_row", api.Column.translate_type("string"))]) }}
+                -- the row above of another department is not its parent: every finding stays within a department
+                and p.dept_code = b.dept_code
         where b.{{ col }} is not null and p.{{ col }} is not null
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
