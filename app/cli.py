@@ -124,6 +124,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                 pairs,
                 warehouse,
                 rebuild=args.rebuild,
+                full=getattr(args, "full", False),  # jixiao demo's Namespace has none
                 run_checks=not args.skip_checks,
                 **build_progress(console, status),
             )
@@ -208,6 +209,8 @@ def _print_build_summary(result) -> None:
             for k, v in sorted(result.dbt.counts.items(), key=lambda kv: DBT_STATUS_ORDER.get(kv[0], 99))
         )
         console.print(f"dbt build：{counts}（{result.dbt.seconds:.1f} 秒）")
+    if getattr(result, "plan", None):  # a BuildResult; tests pass stand-ins without one
+        console.print(result.plan.reason)
     if result.checks is not None and hasattr(result.checks, "summary_lines"):
         for line in result.checks.summary_lines():
             console.print(line)
@@ -575,7 +578,14 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="编号",
         help="提交编号（默认取文件夹或工作簿名称）。同一编号再次导入时替换上一版本。",
     )
-    b.add_argument("--rebuild", action="store_true", help="即使没有新数据也重新运行 dbt build")
+    b.add_argument(
+        "--rebuild", action="store_true", help="即使没有新数据也重新运行 dbt build（重算全部部门）"
+    )
+    b.add_argument(
+        "--full",
+        action="store_true",
+        help="重算全部部门；默认只重算原始数据自上次构建以来有变化的部门（增量构建），跨部门的表总是全部重算",
+    )
     b.add_argument("--skip-checks", action="store_true", help="不运行 Great Expectations 检查")
     b.set_defaults(func=cmd_build)
 

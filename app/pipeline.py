@@ -26,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from app import incremental
 from app import warehouse as W
 from app.dbt import DbtResult, dbt_build
 from app.errors import BuildFailed
@@ -53,6 +54,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     swapped: bool = False
     backup: Path | None = None  # the copy of this build kept in backups/
+    plan: incremental.Plan | None = None  # full or incremental, and why (None: dbt did not run)
 
     @property
     def refused(self) -> list[LoadOutcome]:
@@ -216,6 +218,7 @@ def build(
     on_notice: Callable[[str], None] | None = None,
     edit: Callable[[duckdb.DuckDBPyConnection, BuildResult], None] | None = None,
     full_checks: bool = False,
+    full: bool = False,
 ) -> BuildResult:
     """Ingest `inputs` ((path, submission_id or None) pairs) and rebuild; swap in only on success.
 
@@ -234,6 +237,10 @@ def build(
     `full_checks` (`jixiao check --full`): Great Expectations validates every row of every suite's frame;
     by default big frames are screened first (expectations/checkpoint.py), and the departments of the
     submissions loaded in this build are always validated in full.
+
+    dbt recomputes only the departments whose raw rows changed since the last build (app/incremental.py)
+    unless `full` (`jixiao build --full`), `rebuild`, no inputs (a plain rebuild) or the project changed;
+    `result.plan` says which and why.
     """
     live = (warehouse or W.default_warehouse()).resolve()
     run_id = new_run_id()
@@ -249,18 +256,22 @@ def build(
             staged_docs = W.build_dir(live) / f"data_docs.{run_id}"
             try:
                 work, state = W.prepare_work_copy(live, on_wait=on_notice)
+                result.timings["prepare"] = time.perf_counter() - t0
                 stage("ingest")
+                t_ingest = time.perf_counter()
                 with contextlib.closing(duckdb.connect(str(work))) as con:
                     result.outcomes = ingest(con, inputs, run_id, on_submission)
                     con.execute("CHECKPOINT")
-                result.timings["ingest"] = time.perf_counter() - t0
+                result.timings["ingest"] = time.perf_counter() - t_ingest
                 if run_dbt is None:
                     need_dbt = rebuild or not inputs or bool(result.loaded) or not _marts_exist(work)
                     run_dbt = bool(need_dbt and (result.loaded or rebuild or not inputs or _has_data(work)))
                 if run_dbt:
                     stage("dbt")
                     t1 = time.perf_counter()
-                    result.dbt = dbt_build(work, live)
+                    result.plan, result.dbt = dbt_stage(
+                        work, live, run_id, full or rebuild or not inputs, on_notice, result.timings
+                    )
                     result.timings["dbt"] = time.perf_counter() - t1
                     if not result.dbt.ok:
                         code = next(
@@ -274,10 +285,16 @@ def build(
                     stage("checks")
                     t2 = time.perf_counter()
                     loaded = [o.submission_id for o in result.loaded]
-                    result.checks = _run_checks(work, run_id, staged_docs, full=full_checks, scope=loaded)
+                    rebuilt = result.plan.check_departments if result.plan else None  # None: every department
+                    result.checks = _run_checks(
+                        work, run_id, staged_docs, full=full_checks, scope=loaded, departments=rebuilt
+                    )
+                    incremental.mark_checked(work)  # they passed: ChecksFailed was raised otherwise
                     result.timings["checks"] = time.perf_counter() - t2
                 stage("swap")
+                t3 = time.perf_counter()
                 result.backup = W.swap_in(work, live, state, run_id=run_id, on_wait=on_notice)
+                result.timings["swap"] = time.perf_counter() - t3
                 result.swapped = True
             except BaseException:
                 W.discard(work)
@@ -297,6 +314,43 @@ def build(
             raise
         raise err from None
     return result
+
+
+def dbt_stage(
+    work: Path,
+    live: Path,
+    run_id: str,
+    full: bool = False,
+    on_notice: Callable[[str], None] | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[incremental.Plan, DbtResult]:
+    """dbt on the copy `work` (a closed file) after the ingest: only the departments whose raw rows changed
+    since the last build (app/incremental.py), or everything when `full` or when the plan says so; on success
+    the copy records this build's digest and state (audit.build_digest, audit.build_state).
+
+    Returns (the plan that ran, dbt's result). A model found to read other departments during the merge
+    (incremental.NotDepartmentLocal) turns the build into a full one, with a notice. `timings` (seconds)
+    gets plan, record and the incremental build's parts (incremental.incremental_dbt_build)."""
+    timings = {} if timings is None else timings
+    t = time.perf_counter()
+    with contextlib.closing(duckdb.connect(str(work))) as con:
+        plan = incremental.plan(con, full=full)
+    timings["plan"] = time.perf_counter() - t
+    result = None
+    if plan.incremental:
+        try:
+            result = incremental.incremental_dbt_build(work, live, plan.departments, timings)
+        except incremental.NotDepartmentLocal as e:
+            plan = incremental.Plan(None, f"全量构建（{e}）", plan.total)
+            if on_notice:
+                on_notice(f"增量构建不适用，改为全量构建：{e}")
+    if result is None:
+        result = dbt_build(work, live)
+    if result.ok:
+        t = time.perf_counter()
+        incremental.record(work, run_id, plan)
+        timings["record"] = time.perf_counter() - t
+    return plan, result
 
 
 def _recover_docs(live: Path) -> None:
@@ -330,9 +384,13 @@ def _run_checks(
     *,
     full: bool = False,
     scope: list[str] | None = None,
+    departments: list[str] | None = None,
 ):
     """The Great Expectations checkpoint (expectations/), run on the built copy before it goes live; its
-    Data Docs wait in `stage_docs` until the swap."""
+    Data Docs wait in `stage_docs` until the swap. `departments`: an incremental build's (the integrity
+    suites read only their rows)."""
     from expectations.checkpoint import run_checkpoint  # imports great_expectations (~5 s): only here
 
-    return run_checkpoint(work, run_id, stage_docs=stage_docs, full=full, scope=scope)
+    return run_checkpoint(
+        work, run_id, stage_docs=stage_docs, full=full, scope=scope, departments=departments
+    )

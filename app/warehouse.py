@@ -126,6 +126,12 @@ def work_file(warehouse: Path) -> Path:
     return build_dir(warehouse) / warehouse.name
 
 
+def scope_dir(work: Path) -> Path:
+    """Where an incremental build keeps its scope file (app/incremental.py): beside the work copy, named
+    after it (the build folder is shared by every warehouse of a folder)."""
+    return work.parent / f"scope.{work.name}"
+
+
 def _wal(path: Path) -> Path:
     return path.with_name(path.name + ".wal")
 
@@ -392,7 +398,9 @@ def cleanup_leftovers(warehouse: Path) -> list[str]:
             if f.exists():
                 f.unlink()
                 done.append(f"removed {f.name}")
-        for d in list(bdir.glob("gx-*")) + list(bdir.glob("data_docs.*")):
+        for d in list(bdir.glob("gx-*")) + list(bdir.glob("data_docs.*")) + [scope_dir(work_file(warehouse))]:
+            if not d.exists():
+                continue
             shutil.rmtree(d, ignore_errors=True) if d.is_dir() else d.unlink(missing_ok=True)
             done.append(f"removed {d.name}")
     bk = backups_dir(warehouse)

@@ -81,6 +81,8 @@ RULES: dict[str, str] = {
     "audit.submissions": WITHHELD,  # every submission's id and source path
     "audit.finding_acks": DEPT,  # acknowledgements of her departments' findings (who, when, why)
     "audit.operations": WITHHELD,  # uploads, scores, batches of every region, by whom
+    "audit.build_state": WITHHELD,  # how the last build ran (app/incremental.py): the bureau's
+    "audit.build_digest": WITHHELD,  # row counts and checksums of every department's raw rows
 }
 # columns that hold a server path: NULL in the extract (the SQL page would show them to a region user)
 PATH_COLUMNS: dict[str, tuple[str, ...]] = {"audit.check_runs": ("docs_dir",)}
