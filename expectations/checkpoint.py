@@ -154,6 +154,8 @@ class CheckpointOutcome:
     docs_index: Path | None = None
     docs_staged: Path | None = None  # rendered, waiting for the swap (the pipeline publishes it after)
     timings: dict[str, float] = field(default_factory=dict)
+    # an incremental build: the integrity suites read only this many departments' rows (None: all of them)
+    scoped_departments: int | None = None
 
     @property
     def success(self) -> bool:
@@ -205,6 +207,11 @@ class CheckpointOutcome:
             f"Great Expectations：{len(self.suites)} 个套件，{len(passed)} 个通过"
             f"（完整性 {ok_integrity}/{len(integrity)}，核对发现 {len(passed) - ok_integrity}/{len(self.suites) - len(integrity)}）"
             + (f"，用时 {self.timings.get('total', 0):.1f} 秒" if self.timings else "")
+            + (
+                f"；增量构建，完整性套件只校验本次重算的 {self.scoped_departments} 个部门"
+                if self.scoped_departments is not None
+                else ""
+            )
         )
         for s in self.failed():
             kind = "完整性" if s.kind == INTEGRITY else "核对发现，不影响构建"
@@ -374,7 +381,7 @@ def _screen(f: _Frame, ctx, scope: set[str] | None) -> None:
         in_scope = int(mine.sum())
         keep |= mine
     f.frame = frame[keep].reset_index(drop=True)
-    f.screen_note = (
+    f.screen_note = (f.screen_note + "\n\n" if f.screen_note else "") + (
         f"本次按规则筛查全部 {len(frame):,} 行，Great Expectations 校验其中 {len(f.frame):,} 行："
         f"未通过或可能未通过某条规则的 {suspect:,} 行、本次导入部门的 {in_scope:,} 行和固定抽样 {SAMPLE_ROWS} 行"
         "（jixiao check --full 校验全部行）。"
@@ -404,6 +411,41 @@ def _context(con: duckdb.DuckDBPyConnection):
         ),
         tables=tables,
     )
+
+
+# lookup tables of the scoped checks, kept whole: a rebuilt unit's parent department (上级部门编码) is looked up
+# in them, and a removed parent must fail its unchanged children's rows (raw_departments, marts_dim_department)
+WHOLE_IN_SCOPED_CHECKS = ("raw.departments", "marts.dim_department")
+
+
+def _scoped_copy(warehouse_file: Path, departments: list[str]) -> duckdb.DuckDBPyConnection:
+    """An in-memory database where every table of `warehouse_file` with a dept_code column holds only the
+    rows of `departments` and every other table (and WHOLE_IN_SCOPED_CHECKS) is a view of the warehouse's
+    (attached read-only), under the same schema and name: the suites' SQL runs on it unchanged. (The
+    warehouse's views are left out: no suite reads one.)"""
+    con = duckdb.connect(config=duckdb_config())
+    path = str(warehouse_file).replace("'", "''")
+    con.execute(f"ATTACH '{path}' AS w (READ_ONLY)")
+    con.execute(
+        "CREATE TEMP TABLE scope_departments AS SELECT unnest(?::VARCHAR[]) AS dept_code", [departments]
+    )
+    rels = con.execute(
+        """select t.schema_name, t.table_name, bool_or(c.column_name = 'dept_code')
+           from duckdb_tables() as t join duckdb_columns() as c using (database_name, schema_name, table_name)
+           where t.database_name = 'w' group by all order by 1, 2"""
+    ).fetchall()
+    for schema in sorted({r[0] for r in rels}):
+        con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    for schema, table, has_dept in rels:
+        rel = f'"{schema}"."{table}"'
+        if has_dept and f"{schema}.{table}" not in WHOLE_IN_SCOPED_CHECKS:
+            con.execute(
+                f"CREATE TABLE {rel} AS SELECT * FROM w.{rel} "
+                "WHERE dept_code IN (SELECT dept_code FROM scope_departments)"
+            )
+        else:
+            con.execute(f"CREATE VIEW {rel} AS SELECT * FROM w.{rel}")
+    return con
 
 
 def _scope_departments(con: duckdb.DuckDBPyConnection, ctx, scope: list[str] | None) -> set[str] | None:
@@ -723,6 +765,7 @@ def run_checkpoint(
     stage_docs: Path | None = None,
     full: bool = False,
     scope: list[str] | None = None,
+    departments: list[str] | None = None,
 ) -> CheckpointOutcome:
     """Run every suite against `warehouse_file`; write Data Docs and audit.check_*; raise if integrity fails.
 
@@ -734,6 +777,9 @@ def run_checkpoint(
     `full`: GX validates every row of every frame (`jixiao check --full`); otherwise frames above
     SCREEN_MIN_ROWS rows are screened (module docstring): the same suites pass and fail.
     `scope`: submission ids loaded by this build; their departments' rows always go to GX.
+    `departments` (an incremental build, app/incremental.py): the integrity suites read only these
+    departments' rows (`_scoped_copy`): every other department's rows are as they were when the last build
+    checked them. Suites without tables (the contracts) and the findings suites still read everything.
     """
     t0 = time.perf_counter()
     warehouse_file = Path(warehouse_file).resolve()
@@ -753,7 +799,22 @@ def run_checkpoint(
         duckdb.connect(str(warehouse_file), read_only=True, config=duckdb_config())
     ) as con:
         ctx = _context(con)
-        frames = _pull(con, suites if suites is not None else SUITES, ctx)
+        chosen = suites if suites is not None else SUITES
+        if departments is not None and not full:
+            outcome.scoped_departments = len(departments)
+            whole = [s for s in chosen if s.kind == FINDINGS or not s.tables]
+            with contextlib.closing(_scoped_copy(warehouse_file, departments)) as scoped:
+                parts = {id(f.suite): f for f in _pull(scoped, [s for s in chosen if s not in whole], ctx)}
+            note = (
+                f"增量构建：只校验本次重算的 {len(departments):,} 个部门的行；其余部门的行与上次构建检查时相同"
+                "（jixiao check 校验全部部门）。"
+            )
+            for f in parts.values():
+                f.screen_note = note
+            parts |= {id(f.suite): f for f in _pull(con, whole, ctx)}
+            frames = [parts[id(s)] for s in chosen]
+        else:
+            frames = _pull(con, chosen, ctx)
         outcome.findings_by_severity, outcome.top_findings = _findings(con, ctx)
         depts = None if full else _scope_departments(con, ctx, scope)
     outcome.timings["pull"] = time.perf_counter() - t
