@@ -59,14 +59,15 @@ def stage_ingest(a) -> None:
 
 
 def stage_dbt(a) -> None:
-    from app.dbt import dbt_build
+    from app.pipeline import dbt_stage
     from app.workflow.hooks import after_dbt
 
     t = time.perf_counter()
     wh = Path(a.warehouse)
-    # what `jixiao build` runs: seeds, models, data tests (unit tests are the suite's), then the workflow's
-    # tables (audit.finding_acks, audit.operations) that the checks and the dashboard read
-    res = dbt_build(wh, wh)
+    # what `jixiao build` runs: seeds, models, data tests (unit tests are the suite's), in full (the
+    # warehouse is new) recording the build's digest so a later correction is incremental; then the
+    # workflow's tables (audit.finding_acks, audit.operations) that the checks and the dashboard read
+    _, res = dbt_stage(wh, wh, "bench", full=True)
     if res.ok:
         after_dbt(wh, res)
     _emit("dbt", t, ok=res.ok, counts=res.counts, failures=res.failures[:5])
@@ -169,6 +170,9 @@ def stage_correction(a) -> None:
         paid_before=str(before),
         paid_after=str(after),
         visible=bool(result.swapped and after == before - 100),
+        build_mode="incremental" if result.plan and result.plan.incremental else "full",
+        departments_rebuilt=len(result.plan.departments) if result.plan and result.plan.incremental else None,
+        timings={k: round(v, 3) for k, v in result.timings.items()},
     )
 
 
