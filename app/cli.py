@@ -31,6 +31,7 @@ from app.errors import (
     EXIT_BUSY,  # noqa: F401
     EXIT_FINDINGS,
     EXIT_INPUT_REFUSED,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_STORAGE,  # noqa: F401
     EXIT_UNREADABLE,  # noqa: F401
@@ -650,6 +651,9 @@ def main(argv: list[str] | None = None) -> int:
     except JixiaoError as e:  # any jixiao error a command did not handle itself: its message, its exit code
         console.print(f"[red]{e}[/red]")
         return e.exit_code
+    except KeyboardInterrupt:  # Ctrl-C: a build discards its copy on the way out (app/pipeline.py)
+        console.print("[red]已中断[/red]：仓库保持不变。")
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -147,6 +147,8 @@ def run_dbt(
             res = dbtRunner(manifest=manifest).invoke([*args, *common])
         finally:
             _release_duckdb()
+    if isinstance(res.exception, KeyboardInterrupt):  # dbt catches Ctrl-C and stops: so does the build
+        raise KeyboardInterrupt
     result = DbtResult(
         bool(res.success), time.perf_counter() - started, log_file=Path(paths["DBT_LOG_PATH"]) / "dbt.log"
     )

@@ -18,6 +18,7 @@ EXIT_BUSY = 4  # another program writes the warehouse in place, or changed it du
 EXIT_STORAGE = 5  # disk full, read-only folder, no permission; nothing changed, no partial file
 EXIT_UNREADABLE = 6  # the warehouse file (or a backup) is corrupt or truncated
 EXIT_NOT_FOUND = 7  # no warehouse, or nothing to report for that department-year-framework
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as a shell reports it); the warehouse is unchanged
 
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "完成",
@@ -28,6 +29,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_STORAGE: "磁盘空间不足、文件夹只读或没有权限；仓库不变，没有留下部分文件",
     EXIT_UNREADABLE: "仓库文件（或要恢复的备份）已损坏或被截断",
     EXIT_NOT_FOUND: "仓库不存在，或该部门年度在此评价体系下没有评分结果（jixiao report）",
+    EXIT_INTERRUPTED: "被中断（Ctrl-C）；仓库不变",
 }
 
 

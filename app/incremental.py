@@ -20,7 +20,8 @@ submission's load_seq (``audit.build_digest``). The next build compares the post
 correction (its submission's load_seq moves, which can change the current version of every department it
 covers), a removed year, a hand edit of a raw table, or a load whose dbt never ran are all caught.
 
-A full build runs instead (and says why) when: ``jixiao build --full`` or ``--rebuild``; the warehouse has no
+A full build runs instead (and says why) when: ``jixiao build --full`` or ``--rebuild`` (a build without
+inputs is incremental too: it recomputes what hand edits changed); the warehouse has no
 marts or no digest yet; the dbt project (models, macros, seeds, vars), dbt, dbt-duckdb or DuckDB changed since
 the last build; a raw table's columns changed; a raw row without a department changed; the warehouse has
 fewer than ``INCREMENTAL_FROM_DEPARTMENTS`` departments or more than ``FULL_FROM_SHARE`` of them changed (a
@@ -169,7 +170,7 @@ def plan(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> Plan:
     whose raw rows changed since the last successful build. Leaves the current digest in
     audit.build_digest_next (committed by `record` after dbt succeeds).
 
-    Args: con — the copy, open for writing; full — `jixiao build --full`/`--rebuild`, or no inputs.
+    Args: con — the copy, open for writing; full — `jixiao build --full`/`--rebuild`.
     Returns: a Plan (departments sorted; an empty list when nothing changed)."""
     _ensure_state_tables(con)
     con.execute(f"CREATE OR REPLACE TABLE audit.build_digest_next AS {_digest_sql(con)}")
@@ -213,7 +214,9 @@ def plan(con: duckdb.DuckDBPyConnection, *, full: bool = False) -> Plan:
         return full_build(f"{len(changed)} / {total} 个部门有变化")
     return Plan(
         changed,
-        f"增量构建：重算 {len(changed)} 个部门，其余 {total - len(changed)} 个部门沿用上次结果",
+        f"增量构建：重算 {len(changed)} 个部门，其余 {total - len(changed)} 个部门沿用上次结果"
+        if changed
+        else "增量构建：没有部门的原始数据有变化，只重算跨部门的表",
         total,
         signature,
         checked_before=last[2] == checks_signature(),

@@ -238,9 +238,9 @@ def build(
     by default big frames are screened first (expectations/checkpoint.py), and the departments of the
     submissions loaded in this build are always validated in full.
 
-    dbt recomputes only the departments whose raw rows changed since the last build (app/incremental.py)
-    unless `full` (`jixiao build --full`), `rebuild`, no inputs (a plain rebuild) or the project changed;
-    `result.plan` says which and why.
+    dbt recomputes only the departments whose raw rows changed since the last build (app/incremental.py;
+    with no inputs: those a hand edit changed) unless `full` (`jixiao build --full`), `rebuild` or the
+    project changed; `result.plan` says which and why.
     """
     live = (warehouse or W.default_warehouse()).resolve()
     run_id = new_run_id()
@@ -270,7 +270,7 @@ def build(
                     stage("dbt")
                     t1 = time.perf_counter()
                     result.plan, result.dbt = dbt_stage(
-                        work, live, run_id, full or rebuild or not inputs, on_notice, result.timings
+                        work, live, run_id, full or rebuild, on_notice, result.timings
                     )
                     result.timings["dbt"] = time.perf_counter() - t1
                     if not result.dbt.ok:

@@ -262,3 +262,30 @@ def test_argument_errors_are_in_chinese_with_exit_2(argv, message, capsys):
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("用法：") and err.rstrip().endswith(message), err
+
+
+def test_ctrl_c_says_the_warehouse_is_unchanged_with_exit_130(tmp_path, capsys, monkeypatch):
+    """Ctrl-C during a build (a helper's trial read 「构建失败（dbt build）」 with an empty error): one line, exit
+    130; dbt, which catches the interrupt itself, hands it back (app.dbt.run_dbt)."""
+    import app.cli
+    import app.pipeline
+    from app import dbt
+    from app.cli import main
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(app.pipeline, "build", interrupted)
+    assert main(["build", "-w", str(tmp_path / "jixiao.duckdb")]) == 130
+    assert capsys.readouterr().out.strip() == f"仓库：{tmp_path / 'jixiao.duckdb'}\n已中断：仓库保持不变。"
+
+    class StoppedRunner:  # what dbtRunner returns when Ctrl-C stops it
+        def __init__(self, manifest=None):
+            pass
+
+        def invoke(self, args):
+            return SimpleNamespace(success=False, result=None, exception=KeyboardInterrupt())
+
+    monkeypatch.setattr("dbt.cli.main.dbtRunner", StoppedRunner)
+    with pytest.raises(KeyboardInterrupt):
+        dbt.run_dbt(["build"], tmp_path / "jixiao.duckdb", tmp_path / "jixiao.duckdb")
