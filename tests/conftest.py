@@ -33,6 +33,7 @@ LONGEST_MODULES_FIRST = [
     "test_lint",
     "test_warehouse_integrity",
     "test_auth",
+    "test_incremental",
     "test_ingest_foundation",
     "test_workflow_browser",
     "test_dashboard_frameworks",
